@@ -1,0 +1,147 @@
+/**
+ * Content-addressed blob cache: `<dataDir>/cache/sha256/ab/abcdef…`. A blob enters only after its
+ * sha256 matched, by fsync + atomic rename, so anything under sha256/ is always whole and verified.
+ * Partial downloads live under partial/ with a JSON progress sidecar so they survive a kill -9.
+ */
+import { mkdir, open, readdir, rename, rm, stat, statfs } from 'node:fs/promises'
+import { join } from 'node:path'
+import { AppError } from '../../shared/errors'
+
+const SHA256 = /^[0-9a-f]{64}$/
+
+function checkSha(sha256: string): string {
+  // The digest becomes a path: never let anything but 64 hex digits near the file system.
+  if (!SHA256.test(sha256)) throw new AppError('invalid_argument', `not a sha256 digest: ${sha256}`)
+  return sha256
+}
+
+export class BlobCache {
+  readonly root: string
+  readonly blobsDir: string
+  readonly partialDir: string
+
+  constructor(dataDir: string) {
+    this.root = join(dataDir, 'cache')
+    this.blobsDir = join(this.root, 'sha256')
+    this.partialDir = join(this.root, 'partial')
+  }
+
+  async init(): Promise<void> {
+    await mkdir(this.blobsDir, { recursive: true })
+    await mkdir(this.partialDir, { recursive: true })
+  }
+
+  blobPath(sha256: string): string {
+    return join(this.blobsDir, checkSha(sha256).slice(0, 2), sha256)
+  }
+
+  partPath(sha256: string): string {
+    return join(this.partialDir, `${checkSha(sha256)}.part`)
+  }
+
+  sidecarPath(sha256: string): string {
+    return `${this.partPath(sha256)}.json`
+  }
+
+  /** True when the verified blob is present with the expected size. */
+  async has(sha256: string, size?: number): Promise<boolean> {
+    try {
+      const st = await stat(this.blobPath(sha256))
+      return st.isFile() && (size === undefined || st.size === size)
+    } catch {
+      return false
+    }
+  }
+
+  /** Moves a fully written, already fsynced and verified partial file into the cache. */
+  async commit(partPath: string, sha256: string): Promise<string> {
+    const dest = this.blobPath(sha256)
+    const dir = join(this.blobsDir, sha256.slice(0, 2))
+    await mkdir(dir, { recursive: true })
+    await rename(partPath, dest)
+    // The rename is only durable once the directory entry is on disk.
+    await fsyncDir(dir)
+    return dest
+  }
+
+  async remove(sha256: string): Promise<void> {
+    await rm(this.blobPath(sha256), { force: true })
+  }
+
+  async removePartial(sha256: string): Promise<void> {
+    await rm(this.partPath(sha256), { force: true })
+    await rm(this.sidecarPath(sha256), { force: true })
+  }
+
+  /** Every sha256 held in the cache. */
+  async list(): Promise<string[]> {
+    const out: string[] = []
+    for (const sub of await readdir(this.blobsDir).catch(() => [] as string[])) {
+      for (const name of await readdir(join(this.blobsDir, sub)).catch(() => [] as string[])) {
+        if (SHA256.test(name) && name.startsWith(sub)) out.push(name)
+      }
+    }
+    return out
+  }
+
+  /** sha256 of every partial download present. */
+  async listPartials(): Promise<string[]> {
+    const names = await readdir(this.partialDir).catch(() => [] as string[])
+    return names.filter((n) => n.endsWith('.part') && SHA256.test(n.slice(0, 64))).map((n) => n.slice(0, 64))
+  }
+
+  /** Deletes blobs (and partials) whose sha256 is not in `keep`; returns what was removed. */
+  async gc(keep: ReadonlySet<string>, keepPartials: ReadonlySet<string> = keep): Promise<string[]> {
+    const removed: string[] = []
+    for (const sha of await this.list()) {
+      if (!keep.has(sha)) {
+        await this.remove(sha)
+        removed.push(sha)
+      }
+    }
+    for (const sha of await this.listPartials()) {
+      if (!keepPartials.has(sha)) await this.removePartial(sha)
+    }
+    // Stray temp files and sidecars without a partial are leftovers of a crash.
+    for (const n of await readdir(this.partialDir).catch(() => [] as string[])) {
+      if (n.endsWith('.part.json') && !(await exists(join(this.partialDir, n.slice(0, -5))))) {
+        await rm(join(this.partialDir, n), { force: true })
+      }
+    }
+    return removed
+  }
+
+  async freeBytes(): Promise<number> {
+    const st = await statfs(this.root)
+    return Number(st.bavail) * Number(st.bsize)
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false
+  )
+}
+
+export async function fsyncDir(dir: string): Promise<void> {
+  // Windows cannot open a directory for fsync; there the rename is as durable as it gets.
+  if (process.platform === 'win32') return
+  const fh = await open(dir, 'r')
+  try {
+    await fh.sync()
+  } finally {
+    await fh.close()
+  }
+}
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
+  let v = n
+  let i = 0
+  while (Math.abs(v) >= 1024 && i < units.length - 1) {
+    v /= 1024
+    i++
+  }
+  return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`
+}

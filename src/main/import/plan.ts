@@ -1,0 +1,164 @@
+/**
+ * The import plan: which boot resources the selections ask for (latest version of each matching
+ * product, plus every bootloader, as MAAS does), which files they need, and the unique blobs
+ * (deduplicated by sha256: kernels of one release share a squashfs) to fetch.
+ */
+import { posix } from 'node:path'
+import type { BootSource, BootSourceSelection } from '../../shared/types'
+import { anySelectionMatches } from './match'
+import { isBootloader, resourceIdentity, resourceKey, type ResourceIdentity } from './naming'
+import { fieldOf, type StreamProductShape, type StreamShape, type StreamVersionShape } from './stream-shape'
+import { itemUrl } from './item-url'
+
+/** Stream items that are not files to import. */
+const NOT_FILES = new Set(['notifications'])
+
+export interface PlannedFile {
+  sha256: string
+  size: number
+  filename: string
+  filetype: string
+  item: string
+  product: string
+  url: string
+}
+
+export interface PlannedResource extends ResourceIdentity {
+  key: string
+  source_id: number
+  product_name: string
+  version: string
+  size: number
+  files: PlannedFile[]
+}
+
+/** One unique file to have in the cache, with every place it can be fetched from. */
+export interface PlannedBlob {
+  sha256: string
+  size: number
+  urls: string[]
+  refs: Array<{ resourceKey: string; product: string; item: string }>
+}
+
+export interface PlanProblem {
+  resource?: string
+  file?: string
+  code: 'stream_invalid'
+  message: string
+}
+
+export interface Plan {
+  resources: PlannedResource[]
+  blobs: PlannedBlob[]
+  problems: PlanProblem[]
+}
+
+export interface PlanSource {
+  source: BootSource
+  selections: BootSourceSelection[]
+  stream: StreamShape
+}
+
+/** Serials sort in plain byte order (LANG=C); the greatest is the latest. */
+export function latestSerial(serials: readonly string[]): string | undefined {
+  let best: string | undefined
+  for (const s of serials) if (best === undefined || s > best) best = s
+  return best
+}
+
+/** Whether a product is wanted: bootloaders always; everything else when a selection of its source matches. */
+export function productWanted(
+  product: StreamProductShape,
+  version: StreamVersionShape | undefined,
+  selections: readonly BootSourceSelection[]
+): boolean {
+  if (isBootloader(product)) return true
+  const id = resourceIdentity(product, version)
+  const fields = { os: id.os, release: id.release, arch: id.arch, label: id.label }
+  // Match on the stream's own subarch, and on the flavoured one a selection may name (ga-24.04-lowlatency).
+  const raw = fieldOf(product, version, 'subarch') || 'generic'
+  return (
+    anySelectionMatches(selections, { ...fields, subarch: raw }) ||
+    anySelectionMatches(selections, { ...fields, subarch: id.subarch })
+  )
+}
+
+export function buildPlan(sources: readonly PlanSource[]): Plan {
+  const resources = new Map<string, PlannedResource>()
+  const problems: PlanProblem[] = []
+  for (const { source, selections, stream } of sources) {
+    for (const product of stream.products) {
+      const serial = latestSerial(Object.keys(product.versions))
+      if (serial === undefined) continue
+      const version = product.versions[serial]
+      if (!productWanted(product, version, selections)) continue
+      const id = resourceIdentity(product, version)
+      const key = resourceKey(id)
+      // The first source (and first product) that provides a resource wins, as MAAS prefers earlier sources.
+      if (resources.has(key)) continue
+      const planned: PlannedResource = {
+        ...id,
+        key,
+        source_id: source.id,
+        product_name: product.product_name,
+        version: serial,
+        size: 0,
+        files: []
+      }
+      const names = new Set<string>()
+      for (const item of Object.values(version.items)) {
+        if (NOT_FILES.has(item.ftype)) continue
+        const label = `${id.name} ${id.architecture}`
+        if (!item.sha256 || !/^[0-9a-f]{64}$/.test(item.sha256)) {
+          problems.push({
+            resource: label,
+            file: item.name,
+            code: 'stream_invalid',
+            message: `${product.product_name} ${item.name} has no sha256 checksum; the cache needs one`
+          })
+          continue
+        }
+        // MAAS names a set's files after the file in the stream (squashfs, boot-kernel, grub2-signed.tar.xz).
+        let filename = posix.basename(item.path)
+        if (names.has(filename)) filename = item.name
+        names.add(filename)
+        planned.files.push({
+          sha256: item.sha256,
+          size: item.size,
+          filename,
+          filetype: item.ftype,
+          item: item.name,
+          product: product.product_name,
+          url: itemUrl(stream.rootUrl, item.path)
+        })
+        planned.size += item.size
+      }
+      resources.set(key, planned)
+    }
+  }
+  return { resources: [...resources.values()], blobs: dedupe([...resources.values()], problems), problems }
+}
+
+function dedupe(resources: readonly PlannedResource[], problems: PlanProblem[]): PlannedBlob[] {
+  const blobs = new Map<string, PlannedBlob>()
+  for (const r of resources) {
+    for (const f of r.files) {
+      let blob = blobs.get(f.sha256)
+      if (!blob) {
+        blob = { sha256: f.sha256, size: f.size, urls: [], refs: [] }
+        blobs.set(f.sha256, blob)
+      } else if (blob.size !== f.size) {
+        problems.push({
+          resource: `${r.name} ${r.architecture}`,
+          file: f.filename,
+          code: 'stream_invalid',
+          message: `${f.product} ${f.item}: size ${f.size} differs from ${blob.size} given elsewhere for sha256 ${f.sha256}`
+        })
+        continue
+      }
+      if (!blob.urls.includes(f.url)) blob.urls.push(f.url)
+      blob.refs.push({ resourceKey: r.key, product: f.product, item: f.item })
+    }
+  }
+  return [...blobs.values()]
+}
