@@ -1,0 +1,37 @@
+import { resolve } from 'node:path'
+import { defineConfig } from 'electron-vite'
+import vue from '@vitejs/plugin-vue'
+
+export default defineConfig({
+  main: {
+    build: {
+      // electron-store is ESM-only while main is CommonJS: bundle it instead of requiring it.
+      externalizeDeps: { exclude: ['electron-store'] },
+      rollupOptions: {
+        input: {
+          // the Electron main process (the only entry that imports electron)
+          index: resolve(__dirname, 'src/main/index.ts'),
+          // the maas-images CLI, plain Node
+          cli: resolve(__dirname, 'src/main/cli.ts'),
+          // the real services behind a loopback WebSocket, for browser-mode end-to-end tests
+          'browser-host': resolve(__dirname, 'src/main/browser-host.ts')
+        }
+      }
+    }
+  },
+  preload: {
+    build: {
+      rollupOptions: {
+        // A sandboxed preload must be one CommonJS file with no require() of node_modules.
+        input: { index: resolve(__dirname, 'src/preload/index.ts') },
+        output: { format: 'cjs', inlineDynamicImports: true }
+      },
+      externalizeDeps: false
+    }
+  },
+  renderer: {
+    resolve: { alias: { '@renderer': resolve(__dirname, 'src/renderer/src') } },
+    plugins: [vue()],
+    build: { rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } } }
+  }
+})

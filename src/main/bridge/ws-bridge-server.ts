@@ -1,0 +1,93 @@
+/**
+ * Browser-mode transport: the built renderer in a plain browser talks to the real main-process
+ * services over a WebSocket. Same contract, same services, same validation as IPC; only the
+ * transport differs. Loopback only, and every connection must present the per-run random token
+ * and come from the page this server served (Origin check).
+ */
+import { createServer, type Server } from 'node:http'
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import type { AddressInfo } from 'node:net'
+import { WebSocketServer, type WebSocket } from 'ws'
+import { eventNames, type Services } from '../../shared/ipc-contract'
+import type { AppEvents } from '../services/events'
+import { handleRequest } from '../shell/ipc-handlers'
+import { serveStatic } from './static-files'
+
+export interface BridgeServerOptions {
+  services: Services
+  events: AppEvents
+  rendererDir: string
+  port?: number
+  token?: string
+}
+
+export interface BridgeServer {
+  /** the page to open, token included */
+  url: string
+  origin: string
+  token: string
+  close(): Promise<void>
+}
+
+const MAX_MESSAGE = 1024 * 1024
+
+function sameToken(given: string | null, token: string): boolean {
+  if (!given) return false
+  const a = Buffer.from(given)
+  const b = Buffer.from(token)
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
+export async function startBridgeServer(opts: BridgeServerOptions): Promise<BridgeServer> {
+  const token = opts.token ?? randomBytes(24).toString('hex')
+  const http: Server = createServer((req, res) => void serveStatic(opts.rendererDir, req, res))
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE })
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject)
+    http.listen(opts.port ?? 0, '127.0.0.1', resolve)
+  })
+  const { port } = http.address() as AddressInfo
+  const origin = `http://127.0.0.1:${port}`
+
+  http.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', origin)
+    if (
+      url.pathname !== '/bridge' ||
+      !sameToken(url.searchParams.get('token'), token) ||
+      req.headers.origin !== origin
+    ) {
+      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n')
+      return
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws))
+  })
+
+  function attach(ws: WebSocket): void {
+    const offs = eventNames.map((event) =>
+      opts.events.on(event, (payload) => ws.send(JSON.stringify({ event, payload })))
+    )
+    ws.on('close', () => offs.forEach((off) => off()))
+    ws.on('message', async (data) => {
+      let msg: { id?: unknown; name?: unknown; arg?: unknown }
+      try {
+        msg = JSON.parse(String(data))
+      } catch {
+        return
+      }
+      if (typeof msg.id !== 'number' || typeof msg.name !== 'string') return
+      const result = await handleRequest(opts.services, msg.name, msg.arg)
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: msg.id, result }))
+    })
+  }
+
+  return {
+    url: `${origin}/?bridge=ws&token=${token}#/`,
+    origin,
+    token,
+    close: async () => {
+      for (const client of wss.clients) client.terminate()
+      wss.close()
+      await new Promise<void>((resolve) => http.close(() => resolve()))
+    }
+  }
+}

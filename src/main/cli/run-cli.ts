@@ -1,0 +1,95 @@
+/**
+ * The `maas-images` CLI: finds the command, runs it, prints JSON on stdout and errors as one line on
+ * stderr. Exit codes: 0 success, 1 failure, 2 usage error.
+ */
+import { AppError, toErrorShape } from '../../shared/errors'
+import { resolveDataDir } from '../core/data-dir'
+import { createMainServices, type MainServices } from '../services'
+import type { CliCommand, CliContext } from './command'
+import { UsageError } from './command'
+import { commands as allCommands } from './commands'
+import { parseCommandInput, parseGlobalOptions } from './parse-args'
+
+export interface CliIo {
+  stdout: NodeJS.WritableStream
+  stderr: NodeJS.WritableStream
+  isTTY: boolean
+  env: NodeJS.ProcessEnv
+  version: string
+  signal?: AbortSignal
+}
+
+export function helpText(commands: readonly CliCommand[] = allCommands): string {
+  const lines = [
+    'Usage: maas-images [--data-dir DIR] COMMAND VERB [ARGS…] [key=value …]',
+    '',
+    'Download, verify, stage and serve MAAS boot images. Verbs and JSON follow the MAAS CLI;',
+    'a list parameter is given by repeating its key (arches=amd64 arches=arm64).',
+    '',
+    'Options:',
+    "  --data-dir DIR   data directory (default: $MAAS_IMAGES_DATA_DIR, else the app's user data folder)",
+    '  --help           show this help',
+    '  --version        show the version',
+    '',
+    'Commands:'
+  ]
+  for (const c of commands) {
+    const usage = [c.group, c.verb, ...c.args, c.params ?? ''].filter(Boolean).join(' ')
+    lines.push(`  ${usage}`, `      ${c.summary}`)
+  }
+  return lines.join('\n') + '\n'
+}
+
+function print(out: NodeJS.WritableStream, value: unknown): void {
+  if (value === undefined) return
+  out.write(typeof value === 'string' ? `${value}\n` : `${JSON.stringify(value, null, 4)}\n`)
+}
+
+function oneLine(message: string): string {
+  return message.replace(/\s*\n\s*/g, ' ').trim()
+}
+
+export async function runCli(argv: readonly string[], io: CliIo, commands = allCommands): Promise<number> {
+  let main: Promise<MainServices> | undefined
+  try {
+    const opts = parseGlobalOptions(argv)
+    if (opts.version) return (print(io.stdout, io.version), 0)
+    if (opts.help || opts.words.length === 0) {
+      io.stdout.write(helpText(commands))
+      return opts.help ? 0 : 2
+    }
+    const [group, verb, ...rest] = opts.words
+    const command = commands.find((c) => c.group === group && c.verb === verb)
+    if (!command) {
+      const known = commands.some((c) => c.group === group)
+      throw new UsageError(known ? `unknown verb ${verb ?? ''} for ${group}` : `unknown command ${group}`)
+    }
+    const input = parseCommandInput(command, rest)
+    const dataDir = resolveDataDir({ argv: opts.dataDir ? ['--data-dir', opts.dataDir] : [], env: io.env })
+    const ctx: CliContext = {
+      dataDir,
+      main: () =>
+        (main ??= createMainServices({ dataDir, version: io.version, transport: 'electron', role: 'cli' })),
+      stdout: io.stdout,
+      stderr: io.stderr,
+      isTTY: io.isTTY,
+      signal: io.signal ?? new AbortController().signal,
+      exitCode: 0
+    }
+    print(io.stdout, await command.run(ctx, input))
+    return ctx.exitCode
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`maas-images: ${oneLine(err.message)} (see maas-images --help)\n`)
+      return 2
+    }
+    if (err instanceof AppError && err.code === 'invalid_argument') {
+      io.stderr.write(`maas-images: ${oneLine(err.message)}\n`)
+      return 2
+    }
+    io.stderr.write(`maas-images: ${oneLine(toErrorShape(err).message)}\n`)
+    return 1
+  } finally {
+    if (main) await (await main.catch(() => undefined))?.dispose()
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * Boot sources and selections, persisted as one JSON file in the data directory. Every change is a
+ * locked read-modify-write, so the desktop app and the CLI can both change state and each sees the
+ * other's changes on its next read.
+ */
+import { join } from 'node:path'
+import { z } from 'zod'
+import type { BootSource, BootSourceSelection } from '../../shared/types'
+import { readJsonFile, writeFileAtomic } from './atomic-file'
+import { withFileLock } from './file-lock'
+
+const sourceSchema = z.object({
+  id: z.number(),
+  url: z.string(),
+  keyring_filename: z.string(),
+  keyring_data: z.string(),
+  created: z.string(),
+  updated: z.string()
+})
+const selectionSchema = z.object({
+  id: z.number(),
+  boot_source_id: z.number(),
+  os: z.string(),
+  release: z.string(),
+  arches: z.array(z.string()),
+  subarches: z.array(z.string()),
+  labels: z.array(z.string())
+})
+const stateSchema = z.object({
+  version: z.literal(1),
+  /** set once the first-run defaults were created: deleting them never brings them back */
+  initialized: z.boolean(),
+  next_ids: z.object({ source: z.number(), selection: z.number() }),
+  sources: z.array(sourceSchema),
+  selections: z.array(selectionSchema)
+})
+export type State = z.infer<typeof stateSchema>
+
+export const emptyState = (): State => ({
+  version: 1,
+  initialized: false,
+  next_ids: { source: 1, selection: 1 },
+  sources: [],
+  selections: []
+})
+
+export class StateStore {
+  readonly file: string
+  private readonly lockFile: string
+
+  constructor(readonly dataDir: string) {
+    this.file = join(dataDir, 'state.json')
+    this.lockFile = join(dataDir, 'state.lock')
+  }
+
+  async read(): Promise<State> {
+    const raw = await readJsonFile<unknown>(this.file)
+    if (raw === undefined) return emptyState()
+    const parsed = stateSchema.safeParse(raw)
+    if (!parsed.success) throw new Error(`${this.file} is damaged: ${parsed.error.issues[0]?.message}`)
+    return parsed.data
+  }
+
+  /** Runs `change` on the current state under the lock and saves what it returns. */
+  async update<T>(change: (state: State) => T | Promise<T>): Promise<T> {
+    return withFileLock(this.lockFile, async () => {
+      const state = await this.read()
+      const result = await change(state)
+      await writeFileAtomic(this.file, JSON.stringify(state, null, 2) + '\n')
+      return result
+    })
+  }
+
+  async sources(): Promise<BootSource[]> {
+    return (await this.read()).sources
+  }
+
+  async selections(sourceId?: number): Promise<BootSourceSelection[]> {
+    const all = (await this.read()).selections
+    return sourceId === undefined ? all : all.filter((s) => s.boot_source_id === sourceId)
+  }
+}

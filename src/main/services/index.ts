@@ -1,0 +1,109 @@
+/**
+ * Assembles the services behind every request of the IPC contract. The Electron shell, the
+ * WebSocket bridge (browser-mode tests) and the CLI all call these same objects, in plain Node.
+ */
+import { join } from 'node:path'
+import { AppError } from '../../shared/errors'
+import type { Services } from '../../shared/ipc-contract'
+import type { AppInfo } from '../../shared/types'
+import { StateStore } from '../core/state-store'
+import { SettingsStore } from '../core/settings-store'
+import { defaultKeyringPath, ensureFirstRun } from '../core/first-run'
+import { bundledKeyringPath } from '../core/resources-path'
+import { AppEvents } from './events'
+import { SourcesService } from './sources-service'
+import { StreamsGateway } from './streams-gateway'
+import { ImportGateway } from './import-gateway'
+
+export interface MainContext {
+  dataDir: string
+  version: string
+  transport: AppInfo['transport']
+  /** the desktop app runs the hourly sync; the CLI and the test bridge do not */
+  role: 'app' | 'cli' | 'bridge'
+  /** only the Electron shell can open a browser; elsewhere the request is refused */
+  openExternal?: (url: string) => Promise<void>
+}
+
+export interface MainServices {
+  services: Services
+  events: AppEvents
+  sources: SourcesService
+  streams: StreamsGateway
+  imports: ImportGateway
+  settings: SettingsStore
+  dispose(): Promise<void>
+}
+
+export async function createMainServices(ctx: MainContext): Promise<MainServices> {
+  const store = new StateStore(ctx.dataDir)
+  const settings = new SettingsStore(ctx.dataDir)
+  const events = new AppEvents()
+  const defaultKeyring = () => defaultKeyringPath(bundledKeyringPath())
+  await ensureFirstRun(store, defaultKeyring())
+
+  const streams = new StreamsGateway({ metadataDir: join(ctx.dataDir, 'metadata'), settings })
+  const sources = new SourcesService({
+    store,
+    defaultKeyring,
+    connect: (url, keyring) => streams.connect(url, keyring)
+  })
+  const imports = new ImportGateway({
+    dataDir: ctx.dataDir,
+    events,
+    listSources: () => sources.sourcesWithSelections(),
+    getSettings: () => settings.read()
+  })
+
+  const changedSources = <T>(value: T): T => {
+    events.emit('sourcesChanged', null)
+    return value
+  }
+
+  const services: Services = {
+    getAppInfo: async () => ({
+      name: 'MAAS Images',
+      version: ctx.version,
+      data_dir: ctx.dataDir,
+      transport: ctx.transport
+    }),
+
+    listBootSources: () => sources.list(),
+    getBootSource: ({ id }) => sources.get(id),
+    createBootSource: async (arg) => changedSources(await sources.create(arg)),
+    updateBootSource: async (arg) => changedSources(await sources.update(arg)),
+    deleteBootSource: async ({ id }) => changedSources(await sources.delete(id)),
+
+    listSelections: ({ boot_source_id }) => sources.listSelections(boot_source_id),
+    createSelection: async (arg) => changedSources(await sources.createSelection(arg)),
+    updateSelection: async (arg) => changedSources(await sources.updateSelection(arg)),
+    deleteSelection: async ({ boot_source_id, id }) =>
+      changedSources(await sources.deleteSelection(boot_source_id, id)),
+
+    getCatalogue: async ({ boot_source_id, refresh }) =>
+      streams.catalogue(await sources.get(boot_source_id), refresh ?? false),
+    verifyMirror: (arg) => streams.verify(arg.location, arg, arg.deep ?? false),
+
+    listBootResources: () => imports.listResources(),
+    getBootResource: ({ id }) => imports.getResource(id),
+    deleteBootResource: ({ id }) => imports.deleteResource(id),
+    startImport: () => imports.start(),
+    stopImport: () => imports.stop(),
+    getImportStatus: () => imports.status(),
+
+    getSettings: () => settings.read(),
+    updateSettings: async (patch) => {
+      const next = await settings.update(patch)
+      imports.settingsChanged()
+      return next
+    },
+
+    openExternal: async ({ url }) => {
+      if (!ctx.openExternal)
+        throw new AppError('invalid_argument', 'links can only be opened from the desktop app')
+      await ctx.openExternal(url)
+    }
+  }
+
+  return { services, events, sources, streams, imports, settings, dispose: () => imports.dispose() }
+}

@@ -1,0 +1,217 @@
+/**
+ * Boot sources and selections in MAAS's model: CRUD with MAAS's rules.
+ * - a source URL is unique; exactly one of keyring_filename / keyring_data is set;
+ * - a new or changed URL/keyring is saved only after the stream fetched and verified ("Connect"),
+ *   so a failed connect leaves the old source working;
+ * - deleting a source deletes its selections; `(source, os, release)` is unique.
+ */
+import type { z } from 'zod'
+import { AppError } from '../../shared/errors'
+import type { BootSource, BootSourceSelection } from '../../shared/types'
+import type {
+  createSelectionSchema,
+  createSourceSchema,
+  updateSelectionSchema,
+  updateSourceSchema
+} from '../../shared/schemas'
+import type { StateStore } from '../core/state-store'
+import { normaliseSourceUrl } from './source-url'
+
+export interface KeyringRef {
+  keyring_filename: string
+  keyring_data: string
+}
+
+/** Fetches and verifies a stream; throws an AppError naming the cause when it can't. */
+export type ConnectFn = (url: string, keyring: KeyringRef) => Promise<void>
+
+export interface SourcesServiceDeps {
+  store: StateStore
+  connect: ConnectFn
+  defaultKeyring: () => string
+  now?: () => Date
+}
+
+function pickKeyring(
+  input: { keyring_filename?: string; keyring_data?: string },
+  fallback: KeyringRef
+): KeyringRef {
+  const file = input.keyring_filename?.trim() ?? ''
+  const data = input.keyring_data?.trim() ?? ''
+  if (file && data) throw new AppError('invalid_argument', 'give keyring_filename or keyring_data, not both')
+  if (file) return { keyring_filename: file, keyring_data: '' }
+  if (data) {
+    if (!/^[A-Za-z0-9+/=\s]+$/.test(data))
+      throw new AppError('invalid_argument', 'keyring_data must be base64')
+    return { keyring_filename: '', keyring_data: data.replace(/\s+/g, '') }
+  }
+  return fallback
+}
+
+function matchesUnique(a: { os: string; release: string }, b: { os: string; release: string }): boolean {
+  return a.os === b.os && a.release === b.release
+}
+
+export class SourcesService {
+  constructor(private readonly deps: SourcesServiceDeps) {}
+
+  private stamp(): string {
+    return (this.deps.now?.() ?? new Date()).toISOString()
+  }
+
+  async list(): Promise<BootSource[]> {
+    return this.deps.store.sources()
+  }
+
+  async get(id: number): Promise<BootSource> {
+    const found = (await this.deps.store.sources()).find((s) => s.id === id)
+    if (!found) throw new AppError('not_found', `boot source ${id} does not exist`)
+    return found
+  }
+
+  async create(input: z.output<typeof createSourceSchema>): Promise<BootSource> {
+    const url = normaliseSourceUrl(input.url)
+    const keyring = pickKeyring(input, { keyring_filename: this.deps.defaultKeyring(), keyring_data: '' })
+    await this.assertUrlFree(url)
+    await this.deps.connect(url, keyring)
+    return this.deps.store.update((state) => {
+      if (state.sources.some((s) => s.url === url)) throw duplicateUrl(url)
+      const stamp = this.stamp()
+      const source: BootSource = {
+        id: state.next_ids.source++,
+        url,
+        ...keyring,
+        created: stamp,
+        updated: stamp
+      }
+      state.sources.push(source)
+      return source
+    })
+  }
+
+  async update(input: z.output<typeof updateSourceSchema>): Promise<BootSource> {
+    const current = await this.get(input.id)
+    const url = input.url !== undefined ? normaliseSourceUrl(input.url) : current.url
+    const keyring = pickKeyring(input, current)
+    const changed =
+      url !== current.url ||
+      keyring.keyring_filename !== current.keyring_filename ||
+      keyring.keyring_data !== current.keyring_data
+    if (!changed) return current
+    if (url !== current.url) await this.assertUrlFree(url, current.id)
+    await this.deps.connect(url, keyring)
+    return this.deps.store.update((state) => {
+      const source = state.sources.find((s) => s.id === input.id)
+      if (!source) throw new AppError('not_found', `boot source ${input.id} does not exist`)
+      if (state.sources.some((s) => s.url === url && s.id !== input.id)) throw duplicateUrl(url)
+      Object.assign(source, { url, ...keyring, updated: this.stamp() })
+      return source
+    })
+  }
+
+  async delete(id: number): Promise<void> {
+    await this.deps.store.update((state) => {
+      if (!state.sources.some((s) => s.id === id))
+        throw new AppError('not_found', `boot source ${id} does not exist`)
+      state.sources = state.sources.filter((s) => s.id !== id)
+      state.selections = state.selections.filter((s) => s.boot_source_id !== id)
+    })
+  }
+
+  private async assertUrlFree(url: string, exceptId?: number): Promise<void> {
+    if ((await this.deps.store.sources()).some((s) => s.url === url && s.id !== exceptId))
+      throw duplicateUrl(url)
+  }
+
+  async listSelections(sourceId: number): Promise<BootSourceSelection[]> {
+    await this.get(sourceId)
+    return this.deps.store.selections(sourceId)
+  }
+
+  async getSelection(sourceId: number, id: number): Promise<BootSourceSelection> {
+    const found = (await this.listSelections(sourceId)).find((s) => s.id === id)
+    if (!found)
+      throw new AppError('not_found', `boot source selection ${id} does not exist in boot source ${sourceId}`)
+    return found
+  }
+
+  async createSelection(input: z.output<typeof createSelectionSchema>): Promise<BootSourceSelection> {
+    return this.deps.store.update((state) => {
+      if (!state.sources.some((s) => s.id === input.boot_source_id))
+        throw new AppError('not_found', `boot source ${input.boot_source_id} does not exist`)
+      const clash = state.selections.find(
+        (s) => s.boot_source_id === input.boot_source_id && matchesUnique(s, input)
+      )
+      if (clash) throw duplicateSelection(input)
+      const selection: BootSourceSelection = {
+        id: state.next_ids.selection++,
+        boot_source_id: input.boot_source_id,
+        os: input.os,
+        release: input.release,
+        arches: dedupe(input.arches),
+        subarches: dedupe(input.subarches ?? ['*']),
+        labels: dedupe(input.labels ?? ['*'])
+      }
+      state.selections.push(selection)
+      return selection
+    })
+  }
+
+  async updateSelection(input: z.output<typeof updateSelectionSchema>): Promise<BootSourceSelection> {
+    return this.deps.store.update((state) => {
+      const selection = state.selections.find(
+        (s) => s.id === input.id && s.boot_source_id === input.boot_source_id
+      )
+      if (!selection)
+        throw new AppError(
+          'not_found',
+          `boot source selection ${input.id} does not exist in boot source ${input.boot_source_id}`
+        )
+      const next = {
+        os: input.os ?? selection.os,
+        release: input.release ?? selection.release,
+        arches: dedupe(input.arches ?? selection.arches),
+        subarches: dedupe(input.subarches ?? selection.subarches),
+        labels: dedupe(input.labels ?? selection.labels)
+      }
+      const clash = state.selections.find(
+        (s) =>
+          s.boot_source_id === selection.boot_source_id && s.id !== selection.id && matchesUnique(s, next)
+      )
+      if (clash) throw duplicateSelection(next)
+      Object.assign(selection, next)
+      return selection
+    })
+  }
+
+  async deleteSelection(sourceId: number, id: number): Promise<void> {
+    await this.deps.store.update((state) => {
+      const before = state.selections.length
+      state.selections = state.selections.filter((s) => !(s.id === id && s.boot_source_id === sourceId))
+      if (state.selections.length === before)
+        throw new AppError(
+          'not_found',
+          `boot source selection ${id} does not exist in boot source ${sourceId}`
+        )
+    })
+  }
+
+  /** Every source with its selections: what an import works from. */
+  async sourcesWithSelections(): Promise<Array<{ source: BootSource; selections: BootSourceSelection[] }>> {
+    const state = await this.deps.store.read()
+    return state.sources.map((source) => ({
+      source,
+      selections: state.selections.filter((s) => s.boot_source_id === source.id)
+    }))
+  }
+}
+
+const dedupe = (list: string[]): string[] => [...new Set(list)]
+
+function duplicateUrl(url: string): AppError {
+  return new AppError('conflict', `a boot source with url ${url} already exists`)
+}
+
+function duplicateSelection(s: { os: string; release: string }): AppError {
+  return new AppError('conflict', `a selection for ${s.os}/${s.release} already exists in this boot source`)
+}

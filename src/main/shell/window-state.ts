@@ -1,0 +1,23 @@
+/**
+ * Remembers the window's size and position between runs (electron-store, in the data directory).
+ */
+import Store from 'electron-store'
+import type { BrowserWindow, Rectangle } from 'electron'
+
+interface WindowState {
+  bounds?: Rectangle
+  maximized?: boolean
+}
+
+export function trackWindowState(win: BrowserWindow, dataDir: string): void {
+  const store = new Store<WindowState>({ name: 'window-state', cwd: dataDir })
+  const bounds = store.get('bounds')
+  if (bounds) win.setBounds(bounds)
+  if (store.get('maximized')) win.maximize()
+  const save = () => {
+    if (win.isDestroyed()) return
+    store.set('maximized', win.isMaximized())
+    if (!win.isMaximized() && !win.isMinimized()) store.set('bounds', win.getBounds())
+  }
+  win.on('close', save)
+}

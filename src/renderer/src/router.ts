@@ -1,0 +1,22 @@
+import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router'
+import ImagesView from './views/ImagesView.vue'
+import ChangeSourceView from './views/ChangeSourceView.vue'
+import SourcesView from './views/SourcesView.vue'
+import SettingsView from './views/SettingsView.vue'
+
+export const routes: RouteRecordRaw[] = [
+  { path: '/', redirect: '/images' },
+  { path: '/images', name: 'images', component: ImagesView, meta: { title: 'Images' } },
+  {
+    path: '/change-source',
+    name: 'change-source',
+    component: ChangeSourceView,
+    meta: { title: 'Change source' }
+  },
+  { path: '/sources', name: 'sources', component: SourcesView, meta: { title: 'Sources' } },
+  { path: '/settings', name: 'settings', component: SettingsView, meta: { title: 'Settings' } }
+]
+
+export function createAppRouter() {
+  return createRouter({ history: createWebHashHistory(), routes })
+}

@@ -1,0 +1,57 @@
+/**
+ * Errors that cross the IPC bridge, the WebSocket bridge and the CLI.
+ * Only `{code, message}` ever leaves the main process: never a stack trace.
+ */
+export type ErrorCode =
+  | 'invalid_argument'
+  | 'not_found'
+  | 'conflict'
+  | 'forbidden_sender'
+  | 'signature'
+  | 'keyring'
+  | 'stream_invalid'
+  | 'unsafe_path'
+  | 'network'
+  | 'http_status'
+  | 'checksum'
+  | 'no_space'
+  | 'busy'
+  | 'cancelled'
+  | 'io'
+  | 'internal'
+
+export interface AppErrorShape {
+  code: ErrorCode
+  message: string
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'AppError'
+    this.code = code
+  }
+}
+
+/** Turns anything thrown into the one shape that may cross a process boundary. */
+export function toErrorShape(err: unknown): AppErrorShape {
+  if (err instanceof AppError) return { code: err.code, message: err.message }
+  if (err && typeof err === 'object' && 'code' in err && 'message' in err) {
+    const e = err as { code: unknown; message: unknown }
+    if (e.code === 'ENOSPC') return { code: 'no_space', message: String(e.message) }
+    if (typeof e.code === 'string' && e.code.startsWith('E'))
+      return { code: 'io', message: String(e.message) }
+  }
+  if (err instanceof Error) return { code: 'internal', message: err.message }
+  return { code: 'internal', message: String(err) }
+}
+
+export function isErrorShape(value: unknown): value is AppErrorShape {
+  return (
+    !!value &&
+    typeof value === 'object' &&
+    typeof (value as AppErrorShape).code === 'string' &&
+    typeof (value as AppErrorShape).message === 'string'
+  )
+}

@@ -1,0 +1,106 @@
+/**
+ * The one declaration of every request the renderer can make of main and every event main sends.
+ *
+ * - The preload exposes exactly one method per request (same name) plus `on(event, cb)`.
+ * - Main registers one handler per request and validates its argument with `input` before calling
+ *   the service of the same name.
+ * - The WebSocket bridge used by browser-mode end-to-end tests carries the very same messages.
+ */
+import { z } from 'zod'
+import * as s from './schemas'
+import type {
+  AppInfo,
+  BootResource,
+  BootSource,
+  BootSourceSelection,
+  Catalogue,
+  ImportProgress,
+  ImportResult,
+  ImportStatus,
+  Settings,
+  VerifyReport
+} from './types'
+
+/** A request: its argument schema and (as a phantom type) its result. */
+interface RequestDef<I extends z.ZodType, O> {
+  input: I
+  /** never set: carries the result type only */
+  output?: O
+}
+function request<O>() {
+  return <I extends z.ZodType>(input: I): RequestDef<I, O> => ({ input })
+}
+
+const none = z.undefined()
+const byId = z.object({ id: s.idSchema }).strict()
+const bySource = z.object({ boot_source_id: s.idSchema }).strict()
+
+export const requests = {
+  getAppInfo: request<AppInfo>()(none),
+
+  listBootSources: request<BootSource[]>()(none),
+  getBootSource: request<BootSource>()(byId),
+  /** fetches and verifies the stream first ("Connect"); saved only when that works */
+  createBootSource: request<BootSource>()(s.createSourceSchema),
+  updateBootSource: request<BootSource>()(s.updateSourceSchema),
+  deleteBootSource: request<void>()(byId),
+
+  listSelections: request<BootSourceSelection[]>()(bySource),
+  createSelection: request<BootSourceSelection>()(s.createSelectionSchema),
+  updateSelection: request<BootSourceSelection>()(s.updateSelectionSchema),
+  deleteSelection: request<void>()(s.selectionRefSchema),
+
+  getCatalogue: request<Catalogue>()(s.catalogueRequestSchema),
+  verifyMirror: request<VerifyReport>()(s.verifySchema),
+
+  listBootResources: request<BootResource[]>()(none),
+  getBootResource: request<BootResource>()(byId),
+  deleteBootResource: request<void>()(byId),
+  startImport: request<{ started: boolean; message: string }>()(none),
+  stopImport: request<{ stopping: boolean; message: string }>()(none),
+  getImportStatus: request<ImportStatus>()(none),
+
+  getSettings: request<Settings>()(none),
+  updateSettings: request<Settings>()(s.settingsPatchSchema),
+
+  openExternal: request<void>()(z.object({ url: s.externalUrlSchema }).strict())
+} as const
+
+export type RequestName = keyof typeof requests
+export type RequestInput<K extends RequestName> = z.input<(typeof requests)[K]['input']>
+export type RequestOutput<K extends RequestName> = Exclude<(typeof requests)[K]['output'], undefined>
+
+/** Events from main to renderer, with their payloads. */
+export interface EventMap {
+  importProgress: ImportProgress
+  importFinished: ImportResult
+  resourcesChanged: null
+  sourcesChanged: null
+  syncScheduleChanged: { next_sync_at: string | null }
+}
+export type EventName = keyof EventMap
+
+export { requestNames, eventNames, requestChannel, eventChannel } from './request-names'
+
+// Compile-time proof that request-names.ts lists exactly the requests and events declared here.
+type SameKeys<A, B> = [Exclude<A, B>, Exclude<B, A>] extends [never, never] ? true : never
+export const _namesMatch: SameKeys<RequestName, (typeof import('./request-names').requestNames)[number]> =
+  true
+export const _eventsMatch: SameKeys<EventName, (typeof import('./request-names').eventNames)[number]> = true
+
+/** What every request resolves to on the wire: errors travel as data, never as thrown stacks. */
+export type WireResult<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } }
+
+/** The API the renderer sees as `window.maasImages`, whatever the transport. */
+export type Bridge = {
+  [K in RequestName]: RequestInput<K> extends undefined
+    ? () => Promise<RequestOutput<K>>
+    : (arg: RequestInput<K>) => Promise<RequestOutput<K>>
+} & {
+  on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void
+}
+
+/** The services main implements: one async function per request. */
+export type Services = {
+  [K in RequestName]: (arg: z.output<(typeof requests)[K]['input']>) => Promise<RequestOutput<K>>
+}

@@ -1,0 +1,38 @@
+/**
+ * The request names alone, free of schemas, so the sandboxed preload stays tiny. ipc-contract.ts
+ * checks at compile time that this list and its request table have exactly the same names.
+ */
+export const requestNames = [
+  'getAppInfo',
+  'listBootSources',
+  'getBootSource',
+  'createBootSource',
+  'updateBootSource',
+  'deleteBootSource',
+  'listSelections',
+  'createSelection',
+  'updateSelection',
+  'deleteSelection',
+  'getCatalogue',
+  'verifyMirror',
+  'listBootResources',
+  'getBootResource',
+  'deleteBootResource',
+  'startImport',
+  'stopImport',
+  'getImportStatus',
+  'getSettings',
+  'updateSettings',
+  'openExternal'
+] as const
+
+export const eventNames = [
+  'importProgress',
+  'importFinished',
+  'resourcesChanged',
+  'sourcesChanged',
+  'syncScheduleChanged'
+] as const
+
+export const requestChannel = (name: string): string => `maas-images:request:${name}`
+export const eventChannel = (name: string): string => `maas-images:event:${name}`

@@ -1,0 +1,98 @@
+/**
+ * zod schemas for everything that enters main from outside: IPC/WebSocket arguments (the renderer is
+ * untrusted), CLI key=value input and the settings file. One schema per shape, shared by all three.
+ */
+import { z } from 'zod'
+
+export const idSchema = z.number().int().positive()
+
+/** A boot source URL: http(s), file:// or an absolute local path (a mounted USB stick). */
+export const sourceUrlSchema = z
+  .string()
+  .trim()
+  .min(1, 'url is required')
+  .max(4096)
+  .refine((v) => !v.includes('\0'), 'url must not contain NUL')
+
+export const keyringFields = {
+  keyring_filename: z.string().max(4096).optional(),
+  keyring_data: z
+    .string()
+    .max(16 * 1024 * 1024)
+    .optional()
+}
+
+export const createSourceSchema = z.object({ url: sourceUrlSchema, ...keyringFields }).strict()
+export const updateSourceSchema = z
+  .object({ id: idSchema, url: sourceUrlSchema.optional(), ...keyringFields })
+  .strict()
+
+const nameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9*._+:~-]+$/, 'only letters, digits and . _ + : ~ - * are allowed')
+
+const nameList = z.array(nameSchema).min(1).max(200)
+
+export const selectionFieldsSchema = z.object({
+  os: nameSchema,
+  release: nameSchema,
+  arches: nameList,
+  subarches: nameList,
+  labels: nameList
+})
+
+export const createSelectionSchema = selectionFieldsSchema
+  .extend({ boot_source_id: idSchema })
+  .partial({ subarches: true, labels: true })
+  .strict()
+
+export const updateSelectionSchema = selectionFieldsSchema
+  .partial()
+  .extend({ boot_source_id: idSchema, id: idSchema })
+  .strict()
+
+export const selectionRefSchema = z.object({ boot_source_id: idSchema, id: idSchema }).strict()
+
+export const proxySchema = z
+  .object({
+    http_proxy: z.string().max(2048),
+    https_proxy: z.string().max(2048),
+    no_proxy: z.string().max(4096)
+  })
+  .strict()
+
+export const settingsSchema = z
+  .object({
+    auto_sync: z.boolean(),
+    sync_interval_minutes: z
+      .number()
+      .int()
+      .min(5)
+      .max(7 * 24 * 60),
+    connections: z.number().int().min(1).max(32),
+    proxy: proxySchema
+  })
+  .strict()
+
+export const settingsPatchSchema = settingsSchema
+  .omit({ proxy: true })
+  .partial()
+  .extend({ proxy: proxySchema.partial().optional() })
+  .strict()
+
+export const verifySchema = z
+  .object({ location: sourceUrlSchema, ...keyringFields, deep: z.boolean().optional() })
+  .strict()
+
+export const catalogueRequestSchema = z
+  .object({ boot_source_id: idSchema, refresh: z.boolean().optional() })
+  .strict()
+
+export const externalUrlSchema = z
+  .string()
+  .max(2048)
+  .url()
+  .refine((v) => v.startsWith('https://'), 'only https links are opened')
