@@ -24,6 +24,8 @@ export interface HttpRequestOptions {
   agent?: 'keepalive' | 'none'
   /** default GET; HEAD lets the downloader ask for a size without a body */
   method?: 'GET' | 'HEAD'
+  /** extra trusted CA certificates (PEM) for https mirrors behind a private CA */
+  ca?: string | Buffer
 }
 
 export interface HttpResponse {
@@ -111,11 +113,12 @@ async function requestOnce(target: URL, opts: HttpRequestOptions): Promise<HttpR
   let req: http.ClientRequest
   if (proxy && target.protocol === 'https:') {
     const socket = await openTunnel(proxy, target, connectTimeoutMs, opts.signal)
+    // No agent: with one, Node would ignore createConnection and dial the target directly.
     req = https.request(target, {
       method,
       headers,
-      agent: false,
-      createConnection: () => tls.connect({ socket, servername: target.hostname.replace(/^\[|\]$/g, '') })
+      createConnection: () =>
+        tls.connect({ socket, servername: target.hostname.replace(/^\[|\]$/g, ''), ...(opts.ca ? { ca: opts.ca } : {}) })
     })
   } else if (proxy) {
     // Plain http through a proxy: send the absolute URI to the proxy, as RFC 9112 section 3.2.2 requires.
@@ -129,7 +132,8 @@ async function requestOnce(target: URL, opts: HttpRequestOptions): Promise<HttpR
     })
   } else {
     const lib = target.protocol === 'https:' ? https : http
-    req = lib.request(target, { method, headers, agent: agentFor(target.protocol, agentMode) })
+    const tlsOpts = target.protocol === 'https:' && opts.ca ? { ca: opts.ca } : {}
+    req = lib.request(target, { method, headers, agent: agentFor(target.protocol, agentMode), ...tlsOpts })
   }
   return await attach(req, target, { connectTimeoutMs, stallTimeoutMs, signal: opts.signal, via })
 }
@@ -157,15 +161,18 @@ function attach(
         reject(err)
         return
       }
+      // Body first: destroying the response below re-enters here with a vaguer "closed early" error.
+      if (body.destroyed) return
+      body.destroy(err)
       res?.destroy()
       req.destroy()
-      body.destroy(err)
     }
 
     const watchdog = new Watchdog(
       o.stallTimeoutMs,
       (idle) => fail(new AppError('network', `stalled for ${Math.round(idle / 1000)} s fetching ${url}`)),
-      () => settled && (body.readableLength >= body.readableHighWaterMark || body.isPaused())
+      // Data piling up in our buffer means the consumer is slow, not the network.
+      () => settled && (body.readableLength >= body.readableHighWaterMark || body.writableNeedDrain)
     )
     const connectTimer = setTimeout(() => {
       fail(new AppError('network', `connect timeout after ${o.connectTimeoutMs / 1000} s fetching ${url}`))
