@@ -27,5 +27,11 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: ['electron', 'node:*', '../../main/*', '**/main/**'] }]
     }
   },
+  {
+    // The npm bin shim is plain CommonJS run by Node directly.
+    files: ['bin/*.js'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' }
+  },
   prettier
 )

@@ -1,0 +1,29 @@
+import { mkdirSync } from 'node:fs'
+import { test, expect } from './fixtures'
+
+const screens = [
+  { link: 'Images', heading: 'Images', file: 'images' },
+  { link: 'Change source', heading: 'Change source', file: 'change-source' },
+  { link: 'Sources', heading: 'Sources', file: 'sources' },
+  { link: 'Settings', heading: 'Settings', file: 'settings' }
+]
+
+test('opens on Images and shows the default boot source', async ({ page }) => {
+  await expect(page.getByRole('heading', { level: 1, name: 'Images' })).toBeVisible()
+  await expect(page.getByTestId('source-url')).toHaveText('https://images.maas.io/ephemeral-v3/stable/')
+  await expect(page.getByTestId('source-keyring')).toContainText('ubuntu-cloudimage-keyring.gpg')
+})
+
+test('navigation reaches every screen, with a screenshot of each', async ({ page }) => {
+  mkdirSync('test-results/screenshots', { recursive: true })
+  for (const screen of screens) {
+    await page.getByRole('navigation').getByRole('link', { name: screen.link, exact: true }).click()
+    await expect(page.getByRole('heading', { level: 1, name: screen.heading })).toBeVisible()
+    await page.screenshot({ path: `test-results/screenshots/${screen.file}.png`, fullPage: true })
+  }
+})
+
+test('Settings shows the data directory the app was started with', async ({ page, dataDir }) => {
+  await page.getByRole('navigation').getByRole('link', { name: 'Settings' }).click()
+  await expect(page.getByTestId('data-dir')).toHaveText(dataDir)
+})

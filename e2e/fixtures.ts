@@ -1,0 +1,85 @@
+/**
+ * Launches the app for a spec in the mode e2e/run.mjs chose. Specs only see `page` and `dataDir`:
+ * the contract and services are the same in both modes, only the transport differs.
+ */
+import { test as base, _electron, chromium, type Page } from '@playwright/test'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { createInterface } from 'node:readline'
+
+// e2e/run.mjs decides the mode and finds Chromium, and passes both down in the environment.
+const launchMode = (): 'electron' | 'browser' =>
+  process.env.MAAS_IMAGES_E2E_MODE === 'electron' ? 'electron' : 'browser'
+const chromiumBinary = (): string => process.env.MAAS_IMAGES_CHROMIUM || '/usr/bin/chromium'
+
+const root = resolve(__dirname, '..')
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic'
+]
+
+interface Fixtures {
+  dataDir: string
+  page: Page
+  mode: 'electron' | 'browser'
+}
+
+/** Starts out/main/browser-host.js and waits for the URL it prints. */
+async function startHost(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [join(root, 'out/main/browser-host.js'), '--data-dir', dataDir], {
+    stdio: ['pipe', 'pipe', 'inherit']
+  })
+  const lines = createInterface({ input: child.stdout! })
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    child.once('exit', (code) => reject(new Error(`browser-host exited with ${code}`)))
+    lines.once('line', (line) => resolveUrl(JSON.parse(line).url))
+  })
+  return { url, child }
+}
+
+export const test = base.extend<Fixtures>({
+  mode: [launchMode(), { option: true }],
+  // eslint-disable-next-line no-empty-pattern
+  dataDir: async ({}, use) => {
+    const dir = mkdtempSync(join(tmpdir(), 'maas-images-e2e-'))
+    await use(dir)
+    rmSync(dir, { recursive: true, force: true })
+  },
+  page: async ({ dataDir, mode }, use) => {
+    if (mode === 'electron') {
+      const app = await _electron.launch({
+        args: [join(root, 'out/main/index.js'), '--data-dir', dataDir],
+        env: { ...process.env, MAAS_IMAGES_DATA_DIR: dataDir }
+      })
+      const page = await app.firstWindow()
+      await page.setViewportSize({ width: 1280, height: 860 })
+      await use(page)
+      await app.close()
+      return
+    }
+    const host = await startHost(dataDir)
+    const browser = await chromium.launch({ executablePath: chromiumBinary(), args: CHROMIUM_ARGS })
+    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } })
+    const errors: string[] = []
+    page.on('pageerror', (err) => errors.push(err.message))
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') errors.push(`${msg.text()} ${msg.location().url}`)
+    })
+    await page.goto(host.url)
+    await use(page)
+    await browser.close()
+    host.child.stdin?.end()
+    host.child.kill('SIGTERM')
+    if (errors.length) throw new Error(`the page reported errors:\n${errors.join('\n')}`)
+  }
+})
+
+export { expect } from '@playwright/test'

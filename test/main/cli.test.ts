@@ -1,0 +1,120 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { cli } from './cli-helpers'
+import { helpText } from '../../src/main/cli/run-cli'
+
+let dir: string
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'maas-images-cli-'))
+})
+afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+describe('maas-images CLI', () => {
+  it('boot-sources read prints the first-run source in the MAAS shape', async () => {
+    const r = await cli(dir, 'boot-sources', 'read')
+    expect(r.code).toBe(0)
+    const sources = r.json() as Array<Record<string, unknown>>
+    expect(sources).toHaveLength(1)
+    expect(Object.keys(sources[0]).sort()).toEqual(
+      ['created', 'id', 'keyring_data', 'keyring_filename', 'updated', 'url'].sort()
+    )
+    expect(sources[0]).toMatchObject({
+      id: 1,
+      url: 'https://images.maas.io/ephemeral-v3/stable/',
+      keyring_filename: expect.stringMatching(/ubuntu-cloudimage-keyring\.gpg$/),
+      keyring_data: ''
+    })
+  })
+
+  it('boot-source-selections read 1 prints the newest LTS for amd64', async () => {
+    const r = await cli(dir, 'boot-source-selections', 'read', '1')
+    expect(r.code).toBe(0)
+    expect(r.json()).toEqual([
+      {
+        id: 1,
+        boot_source_id: 1,
+        os: 'ubuntu',
+        release: 'noble',
+        arches: ['amd64'],
+        subarches: ['*'],
+        labels: ['*']
+      }
+    ])
+  })
+
+  it('creates, updates and deletes a selection with MAAS key=value arguments', async () => {
+    const created = await cli(
+      dir,
+      'boot-source-selections',
+      'create',
+      '1',
+      'os=ubuntu',
+      'release=jammy',
+      'arches=amd64',
+      'arches=arm64'
+    )
+    expect(created.code).toBe(0)
+    expect(created.json()).toMatchObject({
+      id: 2,
+      release: 'jammy',
+      arches: ['amd64', 'arm64'],
+      subarches: ['*']
+    })
+    const updated = await cli(dir, 'boot-source-selection', 'update', '1', '2', 'arches=ppc64el')
+    expect(updated.json()).toMatchObject({ id: 2, arches: ['ppc64el'] })
+    const dup = await cli(
+      dir,
+      'boot-source-selections',
+      'create',
+      '1',
+      'os=ubuntu',
+      'release=jammy',
+      'arches=amd64'
+    )
+    expect(dup.code).toBe(1)
+    expect(dup.stderr).toMatch(/ubuntu\/jammy already exists/)
+    const del = await cli(dir, 'boot-source-selection', 'delete', '1', '2')
+    expect(del).toMatchObject({ code: 0, stdout: '' })
+    expect((await cli(dir, 'boot-source-selections', 'read', '1')).json()).toHaveLength(1)
+  })
+
+  it('deleting the default source deletes its selections, and first run never recreates them', async () => {
+    expect((await cli(dir, 'boot-source', 'delete', '1')).code).toBe(0)
+    expect((await cli(dir, 'boot-sources', 'read')).json()).toEqual([])
+    const gone = await cli(dir, 'boot-source-selections', 'read', '1')
+    expect(gone.code).toBe(1)
+    expect(gone.stderr).toBe('maas-images: boot source 1 does not exist\n')
+  })
+
+  it('usage errors exit 2 with one line on stderr', async () => {
+    for (const args of [
+      ['boot-sources', 'frobnicate'],
+      ['no-such-command', 'read'],
+      ['boot-source', 'read'],
+      ['boot-source', 'read', 'abc'],
+      ['boot-source-selections', 'create', '1', 'os=ubuntu', 'os=centos'],
+      ['boot-source-selections', 'create', '1', 'os=ubuntu', 'release=noble', 'arches=amd64', 'colour=blue'],
+      ['boot-source-selections', 'create', '1', 'os=ubuntu']
+    ]) {
+      const r = await cli(dir, ...args)
+      expect(r.code, args.join(' ')).toBe(2)
+      expect(r.stdout).toBe('')
+      expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    }
+  })
+
+  it('runtime errors exit 1 with one line naming the thing', async () => {
+    const r = await cli(dir, 'boot-source', 'read', '42')
+    expect(r).toMatchObject({ code: 1, stdout: '', stderr: 'maas-images: boot source 42 does not exist\n' })
+  })
+
+  it('--help lists every command and --version prints the version', async () => {
+    const help = await cli(dir, '--help')
+    expect(help.code).toBe(0)
+    expect(help.stdout).toContain('boot-source-selections create SOURCE_ID')
+    expect(help.stdout).toBe(helpText())
+    expect((await cli(dir, '--version')).stdout).toBe('9.9.9\n')
+  })
+})

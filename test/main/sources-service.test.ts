@@ -1,0 +1,118 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { StateStore } from '../../src/main/core/state-store'
+import { ensureFirstRun, defaultKeyringPath, SYSTEM_KEYRING } from '../../src/main/core/first-run'
+import { SourcesService, type ConnectFn } from '../../src/main/services/sources-service'
+import { normaliseSourceUrl } from '../../src/main/services/source-url'
+import { AppError } from '../../src/shared/errors'
+
+let dir: string
+let store: StateStore
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'maas-images-src-'))
+  store = new StateStore(dir)
+  await ensureFirstRun(store, '/bundled/ring.gpg')
+})
+afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+const make = (connect: ConnectFn = async () => {}) =>
+  new SourcesService({ store, connect, defaultKeyring: () => '/bundled/ring.gpg' })
+
+describe('boot sources', () => {
+  it('first run happens once', async () => {
+    const service = make()
+    await service.delete(1)
+    await ensureFirstRun(store, '/bundled/ring.gpg')
+    expect(await service.list()).toEqual([])
+  })
+
+  it('prefers the system keyring when the distribution ships it', () => {
+    expect(defaultKeyringPath('/b.gpg', (p) => p === SYSTEM_KEYRING)).toBe(SYSTEM_KEYRING)
+    expect(defaultKeyringPath('/b.gpg', () => false)).toBe('/b.gpg')
+  })
+
+  it('normalises stream roots to one trailing slash and keeps index URLs', () => {
+    expect(normaliseSourceUrl('http://mirror/maas///')).toBe('http://mirror/maas/')
+    expect(normaliseSourceUrl(' http://mirror/maas ')).toBe('http://mirror/maas/')
+    expect(normaliseSourceUrl('http://m/streams/v1/index.json')).toBe('http://m/streams/v1/index.json')
+  })
+
+  it('creates only after connect succeeds, with a unique url and one keyring', async () => {
+    const connect = vi.fn(async () => {})
+    const service = make(connect)
+    const s = await service.create({ url: 'http://mirror.local/maas', keyring_data: 'AAAA' })
+    expect(s).toMatchObject({
+      id: 2,
+      url: 'http://mirror.local/maas/',
+      keyring_filename: '',
+      keyring_data: 'AAAA'
+    })
+    expect(connect).toHaveBeenCalledWith('http://mirror.local/maas/', {
+      keyring_filename: '',
+      keyring_data: 'AAAA'
+    })
+    await expect(service.create({ url: 'http://mirror.local/maas/' })).rejects.toThrow(/already exists/)
+    await expect(
+      service.create({ url: 'http://x/', keyring_filename: '/a', keyring_data: 'AAAA' })
+    ).rejects.toThrow(/not both/)
+    await expect(service.create({ url: 'http://y/', keyring_data: '%%%' })).rejects.toThrow(/base64/)
+  })
+
+  it('a failed connect leaves the old source working', async () => {
+    const service = make(async () => {
+      throw new AppError('signature', 'signature verification failed for streams/v1/index.sjson')
+    })
+    await expect(service.update({ id: 1, url: 'http://bad.example/' })).rejects.toThrow(/signature/)
+    expect((await service.get(1)).url).toBe('https://images.maas.io/ephemeral-v3/stable/')
+    await expect(service.create({ url: 'http://bad.example/' })).rejects.toThrow(/signature/)
+    expect(await service.list()).toHaveLength(1)
+  })
+
+  it('deleting a source deletes its selections only', async () => {
+    const service = make()
+    const other = await service.create({ url: 'http://mirror/' })
+    await service.createSelection({
+      boot_source_id: other.id,
+      os: 'ubuntu',
+      release: 'jammy',
+      arches: ['amd64']
+    })
+    await service.delete(1)
+    expect((await store.selections()).map((s) => s.boot_source_id)).toEqual([other.id])
+  })
+
+  it('(source, os, release) is unique, also on update', async () => {
+    const service = make()
+    const jammy = await service.createSelection({
+      boot_source_id: 1,
+      os: 'ubuntu',
+      release: 'jammy',
+      arches: ['amd64']
+    })
+    await expect(
+      service.updateSelection({ boot_source_id: 1, id: jammy.id, release: 'noble' })
+    ).rejects.toThrow(/ubuntu\/noble already exists/)
+    await expect(
+      service.createSelection({ boot_source_id: 9, os: 'ubuntu', release: 'x', arches: ['amd64'] })
+    ).rejects.toThrow(/boot source 9 does not exist/)
+  })
+
+  it('concurrent writers (app + CLI) do not lose each other’s changes', async () => {
+    const a = make()
+    const b = new SourcesService({
+      store: new StateStore(dir),
+      connect: async () => {},
+      defaultKeyring: () => ''
+    })
+    await Promise.all(
+      ['bionic', 'focal', 'jammy', 'mantic', 'oracular', 'plucky'].map((release, i) =>
+        (i % 2 ? a : b).createSelection({ boot_source_id: 1, os: 'ubuntu', release, arches: ['amd64'] })
+      )
+    )
+    const releases = (await a.listSelections(1)).map((s) => s.release).sort()
+    expect(releases).toEqual(['bionic', 'focal', 'jammy', 'mantic', 'noble', 'oracular', 'plucky'])
+    expect(new Set((await a.listSelections(1)).map((s) => s.id)).size).toBe(7)
+  })
+})

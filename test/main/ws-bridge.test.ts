@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import { createMainServices, type MainServices } from '../../src/main/services'
+import { startBridgeServer, type BridgeServer } from '../../src/main/bridge/ws-bridge-server'
+
+let dir: string
+let app: MainServices
+let server: BridgeServer
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'maas-images-ws-'))
+  const renderer = join(dir, 'renderer')
+  await import('node:fs').then((fs) => fs.mkdirSync(renderer))
+  writeFileSync(join(renderer, 'index.html'), '<!doctype html><title>t</title>')
+  app = await createMainServices({
+    dataDir: join(dir, 'data'),
+    version: '0',
+    transport: 'websocket',
+    role: 'bridge'
+  })
+  server = await startBridgeServer({ services: app.services, events: app.events, rendererDir: renderer })
+})
+afterAll(async () => {
+  await server.close()
+  await app.dispose()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+function connect(token: string, origin = server.origin): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${server.origin.replace('http', 'ws')}/bridge?token=${token}`, { origin })
+    ws.once('open', () => resolve(ws))
+    ws.once('error', reject)
+  })
+}
+
+function call(ws: WebSocket, name: string, arg?: unknown): Promise<unknown> {
+  return new Promise((resolve) => {
+    const id = Math.floor(Math.random() * 1e9)
+    ws.on('message', (data) => {
+      const msg = JSON.parse(String(data))
+      if (msg.id === id) resolve(msg.result)
+    })
+    ws.send(JSON.stringify({ id, name, arg }))
+  })
+}
+
+describe('loopback WebSocket bridge', () => {
+  it('listens on 127.0.0.1 only', () => {
+    expect(server.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+  })
+
+  it('refuses a wrong token and a foreign origin', async () => {
+    await expect(connect('wrong')).rejects.toThrow(/403/)
+    await expect(connect(server.token, 'http://evil.example')).rejects.toThrow(/403/)
+  })
+
+  it('carries the same contract, with validation', async () => {
+    const ws = await connect(server.token)
+    expect(await call(ws, 'listBootSources')).toMatchObject({ ok: true, value: [{ id: 1 }] })
+    expect(await call(ws, 'getBootSource', { id: 'x' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_argument' }
+    })
+    expect(await call(ws, 'openExternal', { url: 'https://maas.io/' })).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/desktop app/) }
+    })
+    ws.close()
+  })
+
+  it('serves the renderer but nothing outside it', async () => {
+    expect((await fetch(`${server.origin}/`)).status).toBe(200)
+    expect((await fetch(`${server.origin}/../data/state.json`)).status).toBe(404)
+    expect((await fetch(`${server.origin}/%2e%2e/data/state.json`)).status).toBe(404)
+  })
+})
