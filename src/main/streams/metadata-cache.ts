@@ -1,0 +1,98 @@
+import { createHash } from 'node:crypto'
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { AppError } from '../../shared/errors'
+
+/**
+ * On-disk copy of the last verified metadata of one source: the exact bytes as served (so staging can
+ * reproduce them byte for byte and the catalogue can be shown offline) plus the validators for conditional
+ * requests. Layout: <cacheDir>/<sha256(source)[:16]>/manifest.json and one blob per document, named by its
+ * sha256 (never by the stream path: ':' is not allowed on FAT/exFAT and Windows).
+ */
+export interface CachedDocument {
+  path: string
+  url: string
+  sha256: string
+  size: number
+  etag?: string
+  lastModified?: string
+}
+
+export interface CacheManifest {
+  version: 1
+  source: string
+  root: string
+  index_path: string
+  verified: boolean
+  saved_at: string
+  documents: CachedDocument[]
+}
+
+export function sha256Hex(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex')
+}
+
+function entryDir(cacheDir: string, source: string): string {
+  return join(cacheDir, createHash('sha256').update(source).digest('hex').slice(0, 16))
+}
+
+export async function readCacheManifest(cacheDir: string, source: string): Promise<CacheManifest | null> {
+  try {
+    const m = JSON.parse(
+      await readFile(join(entryDir(cacheDir, source), 'manifest.json'), 'utf8')
+    ) as CacheManifest
+    return m.version === 1 && m.source === source && Array.isArray(m.documents) ? m : null
+  } catch {
+    return null
+  }
+}
+
+/** The cached bytes of one document, checked against the recorded sha256 (a damaged cache is no cache). */
+export async function readCachedBlob(
+  cacheDir: string,
+  source: string,
+  doc: CachedDocument
+): Promise<Buffer | null> {
+  try {
+    const data = await readFile(join(entryDir(cacheDir, source), doc.sha256))
+    return sha256Hex(data) === doc.sha256 ? data : null
+  } catch {
+    return null
+  }
+}
+
+/** Replaces the cache entry of a source; called only after every document verified. */
+export async function writeCache(
+  cacheDir: string,
+  manifest: Omit<CacheManifest, 'version' | 'saved_at' | 'documents'>,
+  docs: Array<Omit<CachedDocument, 'sha256' | 'size'> & { raw: Buffer }>
+): Promise<void> {
+  const dir = entryDir(cacheDir, manifest.source)
+  try {
+    await mkdir(dir, { recursive: true })
+    const documents: CachedDocument[] = []
+    for (const d of docs) {
+      const sha256 = sha256Hex(d.raw)
+      const tmp = join(dir, `${sha256}.tmp`)
+      await writeFile(tmp, d.raw)
+      await rename(tmp, join(dir, sha256))
+      documents.push({
+        path: d.path,
+        url: d.url,
+        sha256,
+        size: d.raw.length,
+        etag: d.etag,
+        lastModified: d.lastModified
+      })
+    }
+    const full: CacheManifest = { version: 1, saved_at: new Date().toISOString(), ...manifest, documents }
+    await writeFile(join(dir, 'manifest.json.tmp'), `${JSON.stringify(full, null, 1)}\n`)
+    await rename(join(dir, 'manifest.json.tmp'), join(dir, 'manifest.json'))
+    const keep = new Set(['manifest.json', ...documents.map((d) => d.sha256)])
+    for (const name of await readdir(dir)) if (!keep.has(name)) await rm(join(dir, name), { force: true })
+  } catch (err) {
+    throw new AppError('io', `cannot write metadata cache in ${dir}: ${(err as Error).message}`, {
+      cause: err
+    })
+  }
+}

@@ -1,0 +1,43 @@
+import { join } from 'node:path'
+import { AppError } from '../../shared/errors'
+
+/**
+ * Stream paths come from a remote (possibly hostile) mirror and end up as file names on disk, so anything that
+ * could leave the stream root or name something else is refused before it is used.
+ */
+export function assertSafeItemPath(path: string, context: string): void {
+  const refuse = (why: string): never => {
+    throw new AppError('unsafe_path', `${context}: unsafe path ${JSON.stringify(path)} (${why})`)
+  }
+  if (typeof path !== 'string' || path.length === 0) refuse('empty path')
+  if (path.includes('\0')) refuse('contains a NUL byte')
+  if (path.includes('\\')) refuse('contains a backslash')
+  if (path.startsWith('/')) refuse('absolute path')
+  if (/^[A-Za-z]:/.test(path)) refuse('absolute Windows path')
+  // A scheme before the first slash would make the "relative" path a URL of its own (file:, http:, data: ...).
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(path.split('/')[0])) refuse('URL scheme')
+  if (path.split('/').some((segment) => segment === '..')) refuse("'..' segment")
+}
+
+/** Percent-encodes what a URL path segment cannot carry raw; ':' stays as is, as simplestreams writes it. */
+function encodeSegment(segment: string): string {
+  return segment.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@]/g, (c) =>
+    [...Buffer.from(c, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('')
+  )
+}
+
+export function isUrlRoot(root: string): boolean {
+  return /^(https?|file):\/\//i.test(root)
+}
+
+/**
+ * Joins a stream-root-relative path onto the root (http(s)/file URL or a directory). String joining on purpose:
+ * `new URL(rel, root)` would read `com.ubuntu.maas:stable...` as a URL scheme.
+ */
+export function joinStreamPath(root: string, rel: string): string {
+  if (isUrlRoot(root)) {
+    const base = root.endsWith('/') ? root : `${root}/`
+    return base + rel.split('/').map(encodeSegment).join('/')
+  }
+  return join(root, ...rel.split('/'))
+}

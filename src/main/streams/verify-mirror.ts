@@ -1,0 +1,161 @@
+import * as openpgp from 'openpgp'
+import type { ProxySettings, SignatureInfo, VerifyReport } from '../../shared/types'
+import { fetchBytes } from '../net/fetch-bytes'
+import { checkItem, type ItemCheck } from './check-item'
+import { expandProducts } from './expand-products'
+import { keyringName, loadKeyring, type KeyringRef } from './keyring'
+import { openDocument, type Trust } from './open-document'
+import { assertSafeItemPath, joinStreamPath } from './safe-path'
+import { indexSchema, parseDocument, parseJson, productsSchema } from './schema'
+import { resolveSource } from './source'
+import type { StreamItem } from './validate-items'
+
+export interface VerifyMirrorOptions {
+  /** also check size + checksum of every item file present in the mirror */
+  deep?: boolean
+  proxy?: Partial<ProxySettings>
+  signal?: AbortSignal
+  /** parallel item checks for deep; default 4 */
+  concurrency?: number
+}
+
+type FileResult = VerifyReport['files'][number]
+
+/** Best-effort cleartext of a document whose signature failed, only to find the paths it names. */
+async function unverifiedText(raw: Buffer): Promise<string | null> {
+  try {
+    return (await openpgp.readCleartextMessage({ cleartextMessage: raw.toString('utf8') })).getText()
+  } catch {
+    return raw.toString('utf8').trimStart().startsWith('{') ? raw.toString('utf8') : null
+  }
+}
+
+async function runLimited(tasks: Array<() => Promise<void>>, limit: number): Promise<void> {
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < tasks.length) await tasks[next++]()
+  }
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, tasks.length)) }, worker))
+}
+
+/**
+ * Verifies a mirror (http(s) URL, directory, or a single .sjson file): every document's signature, named with
+ * signer key id and fingerprint, then (deep) every item file that the mirror holds. Unlike readStream it does
+ * not stop at the first problem: the report lists them all. ok only when everything checked is good; items
+ * that are merely absent (a filtered mirror) are listed as missing but do not fail the report.
+ */
+export async function verifyMirror(
+  location: string,
+  keyring: KeyringRef,
+  opts: VerifyMirrorOptions = {}
+): Promise<VerifyReport> {
+  const report: VerifyReport = { location, ok: false, files: [], problems: [] }
+  const problem = (text: string): void => {
+    report.problems.push(text)
+  }
+  let source
+  let trust: Trust
+  try {
+    source = resolveSource(location)
+    trust = source.signed
+      ? { signed: true, keys: await loadKeyring(keyring), keyringLabel: keyringName(keyring) }
+      : { signed: false, keys: [], keyringLabel: '' }
+  } catch (err) {
+    problem((err as Error).message)
+    return report
+  }
+  if (!source.signed) problem(`${location} is read unsigned (.json): signatures cannot be verified`)
+
+  const verifiedItems = new Map<string, StreamItem>()
+  const seen = new Set<string>()
+
+  /** Fetches and checks one document; returns its parsed JSON when trustworthy enough to use. */
+  const check = async (rel: string): Promise<{ json: unknown; verified: boolean } | null> => {
+    if (seen.has(rel)) return null
+    seen.add(rel)
+    const where = joinStreamPath(source.root, rel)
+    const result: FileResult = { file: where, signed: false, ok: false }
+    report.files.push(result)
+    let raw: Buffer
+    try {
+      raw = (await fetchBytes(where, { proxy: opts.proxy, signal: opts.signal })).data
+    } catch (err) {
+      result.problem = (err as Error).message
+      problem(result.problem)
+      return null
+    }
+    try {
+      const { text, signature } = await openDocument(raw, rel, where, trust)
+      Object.assign(result, signature satisfies SignatureInfo)
+      result.ok = trust.signed
+      if (!trust.signed) result.problem = 'not signed'
+      return { json: parseJson(text, rel), verified: trust.signed }
+    } catch (err) {
+      result.problem = (err as Error).message
+      problem(result.problem)
+      const text = await unverifiedText(raw)
+      if (text === null) return null
+      try {
+        return { json: JSON.parse(text), verified: false }
+      } catch {
+        return null
+      }
+    }
+  }
+
+  const takeProducts = (json: unknown, rel: string, verified: boolean): void => {
+    try {
+      const doc = parseDocument(productsSchema, json, 'products:1.0', rel)
+      const products = expandProducts(doc, doc.content_id ?? rel, rel)
+      // Only verified documents may tell us what the files should hash to.
+      if (!verified) return
+      for (const p of products) {
+        for (const v of Object.values(p.versions))
+          for (const it of Object.values(v.items)) verifiedItems.set(it.path, it)
+      }
+    } catch (err) {
+      problem((err as Error).message)
+    }
+  }
+
+  const first = await check(source.indexPath)
+  const format = (first?.json as { format?: unknown } | undefined)?.format
+  if (first && format === 'products:1.0') {
+    takeProducts(first.json, source.indexPath, first.verified)
+  } else if (first) {
+    try {
+      const index = parseDocument(indexSchema, first.json, 'index:1.0', source.indexPath)
+      const entries = Object.entries(index.index).filter(([, e]) => !e.format || e.format === 'products:1.0')
+      await Promise.all(
+        entries.map(async ([contentId, entry]) => {
+          try {
+            assertSafeItemPath(entry.path, `${source.indexPath}: content ${contentId}`)
+          } catch (err) {
+            problem((err as Error).message)
+            return
+          }
+          const doc = await check(entry.path)
+          if (doc) takeProducts(doc.json, entry.path, doc.verified && first.verified)
+        })
+      )
+    } catch (err) {
+      problem((err as Error).message)
+    }
+  }
+
+  if (opts.deep) {
+    const checks: ItemCheck[] = []
+    await runLimited(
+      [...verifiedItems.values()].map((item) => async () => {
+        checks.push(await checkItem(source.root, item, { proxy: opts.proxy, signal: opts.signal }))
+      }),
+      opts.concurrency ?? 4
+    )
+    checks.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    report.items = checks.map(({ path, ok, problem: p }) => ({ path, ok, ...(p ? { problem: p } : {}) }))
+    for (const c of checks) if (!c.ok && !c.missing) problem(`${c.path}: ${c.problem}`)
+  }
+
+  report.ok = report.problems.length === 0 && report.files.length > 0 && report.files.every((f) => f.ok)
+  return report
+}
