@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest'
+import { AppError } from '../../src/shared/errors'
+import { assertSafeItemPath, joinStreamPath } from '../../src/main/streams/safe-path'
+
+function refusal(path: string): AppError {
+  try {
+    assertSafeItemPath(path, 'products.sjson: product P version V item I')
+  } catch (err) {
+    return err as AppError
+  }
+  throw new Error(`${JSON.stringify(path)} was accepted`)
+}
+
+describe('assertSafeItemPath', () => {
+  it.each([
+    ['/etc/passwd', 'absolute path'],
+    ['noble/../../etc/passwd', "'..' segment"],
+    ['..', "'..' segment"],
+    ['noble\\amd64\\squashfs', 'backslash'],
+    ['noble/amd64\0/squashfs', 'NUL'],
+    ['file:///etc/passwd', 'URL scheme'],
+    ['http://evil.example/x', 'URL scheme'],
+    ['C:/Windows/x', 'absolute Windows path'],
+    ['', 'empty path']
+  ])('refuses %j (%s)', (path, why) => {
+    const err = refusal(path)
+    expect(err.code).toBe('unsafe_path')
+    expect(err.message).toContain(why)
+    expect(err.message).toContain('products.sjson: product P version V item I')
+  })
+
+  it('accepts normal stream paths, including colons after the first slash', () => {
+    expect(() => assertSafeItemPath('noble/amd64/20250805/squashfs', 'x')).not.toThrow()
+    expect(() => assertSafeItemPath('streams/v1/com.ubuntu.maas:stable:v3:download.sjson', 'x')).not.toThrow()
+    expect(() => assertSafeItemPath('a/..b/c', 'x')).not.toThrow()
+  })
+})
+
+describe('joinStreamPath', () => {
+  it('joins onto URLs without reading colons as schemes, and encodes what must be', () => {
+    expect(
+      joinStreamPath('http://m/ephemeral-v3/stable', 'streams/v1/com.ubuntu.maas:stable:v3:download.sjson')
+    ).toBe('http://m/ephemeral-v3/stable/streams/v1/com.ubuntu.maas:stable:v3:download.sjson')
+    expect(joinStreamPath('http://m/', 'a b/c#d?e%f')).toBe('http://m/a%20b/c%23d%3Fe%25f')
+  })
+
+  it('joins onto directories', () => {
+    expect(joinStreamPath('/media/usb/stable', 'noble/amd64/squashfs')).toBe(
+      '/media/usb/stable/noble/amd64/squashfs'
+    )
+  })
+})
