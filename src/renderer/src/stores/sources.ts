@@ -1,32 +1,101 @@
-/** Boot sources and their selections, as main reports them. */
+/**
+ * Boot sources and their selections, as main reports them. Actions call the bridge and reload;
+ * they let BridgeErrors propagate so the screen that started the action can show the message.
+ */
 import { defineStore } from 'pinia'
-import { ref, computed } from 'vue'
+import { computed, onScopeDispose, ref } from 'vue'
 import type { BootSource, BootSourceSelection } from '../../../shared/types'
+import type { RequestInput } from '../../../shared/ipc-contract'
 import { getBridge } from '../bridge'
+import { errorMessage } from '../components/format'
 
 export const useSourcesStore = defineStore('sources', () => {
   const sources = ref<BootSource[]>([])
-  const selections = ref<BootSourceSelection[]>([])
+  const selectionsBySource = ref<Record<number, BootSourceSelection[]>>({})
   const loaded = ref(false)
   const error = ref<string | null>(null)
 
-  /** MAAS's Images page works on the first boot source. */
+  /** MAAS's Images page works on the first boot source ("MAAS can only practically work with one"). */
   const current = computed<BootSource | null>(() => sources.value[0] ?? null)
+  const selections = computed<BootSourceSelection[]>(() =>
+    current.value ? (selectionsBySource.value[current.value.id] ?? []) : []
+  )
+
+  // A reload can be overtaken by a newer one (sourcesChanged arrives mid-load): only the newest lands.
+  let generation = 0
 
   async function load(): Promise<void> {
+    const mine = ++generation
     try {
       const bridge = getBridge()
-      sources.value = await bridge.listBootSources()
-      selections.value = current.value
-        ? await bridge.listSelections({ boot_source_id: current.value.id })
-        : []
+      const list = await bridge.listBootSources()
+      const lists = await Promise.all(list.map((s) => bridge.listSelections({ boot_source_id: s.id })))
+      if (mine !== generation) return
+      sources.value = list
+      selectionsBySource.value = Object.fromEntries(list.map((s, i) => [s.id, lists[i]]))
       error.value = null
     } catch (err) {
-      error.value = err instanceof Error ? err.message : String(err)
+      if (mine === generation) error.value = errorMessage(err)
     } finally {
-      loaded.value = true
+      if (mine === generation) loaded.value = true
     }
   }
 
-  return { sources, selections, current, loaded, error, load }
+  let unsubscribe: (() => void) | null = null
+  /** Follow changes made elsewhere (the CLI, another window). Idempotent. */
+  function listen(): void {
+    if (unsubscribe) return
+    try {
+      unsubscribe = getBridge().on('sourcesChanged', () => void load())
+    } catch (err) {
+      error.value = errorMessage(err)
+    }
+  }
+  onScopeDispose(() => unsubscribe?.())
+
+  async function createSource(arg: RequestInput<'createBootSource'>): Promise<BootSource> {
+    const created = await getBridge().createBootSource(arg)
+    await load()
+    return created
+  }
+  async function updateSource(arg: RequestInput<'updateBootSource'>): Promise<BootSource> {
+    const updated = await getBridge().updateBootSource(arg)
+    await load()
+    return updated
+  }
+  async function deleteSource(id: number): Promise<void> {
+    await getBridge().deleteBootSource({ id })
+    await load()
+  }
+  async function createSelection(arg: RequestInput<'createSelection'>): Promise<BootSourceSelection> {
+    const created = await getBridge().createSelection(arg)
+    await load()
+    return created
+  }
+  async function updateSelection(arg: RequestInput<'updateSelection'>): Promise<BootSourceSelection> {
+    const updated = await getBridge().updateSelection(arg)
+    await load()
+    return updated
+  }
+  async function deleteSelection(arg: RequestInput<'deleteSelection'>): Promise<void> {
+    await getBridge().deleteSelection(arg)
+    await load()
+  }
+
+  return {
+    sources,
+    selectionsBySource,
+    current,
+    selections,
+    loaded,
+    error,
+    load,
+    listen,
+    createSource,
+    updateSource,
+    deleteSource,
+    createSelection,
+    updateSelection,
+    deleteSelection
+  }
 })

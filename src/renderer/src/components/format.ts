@@ -1,0 +1,82 @@
+/**
+ * Display formatting shared by the screens. Sizes use decimal units (1 MB = 1,000,000 bytes), as
+ * MAAS's UI and download tools print them, so figures match what admins see elsewhere.
+ */
+
+const UNITS = ['B', 'KB', 'MB', 'GB', 'TB']
+
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined || !Number.isFinite(bytes) || bytes < 0) return '—'
+  let value = bytes
+  let unit = 0
+  while (value >= 1000 && unit < UNITS.length - 1) {
+    value /= 1000
+    unit++
+  }
+  const digits = unit === 0 || value >= 100 ? 0 : 1
+  return `${value.toFixed(digits)} ${UNITS[unit]}`
+}
+
+/** bytes per second → "12.3 MB/s"; always MB/s so the figure doesn't jump between units mid-import. */
+export function formatRate(bytesPerSecond: number | null | undefined): string {
+  if (bytesPerSecond === null || bytesPerSecond === undefined || !Number.isFinite(bytesPerSecond)) return '—'
+  const mb = Math.max(0, bytesPerSecond) / 1_000_000
+  return `${mb.toFixed(mb >= 100 ? 0 : 1)} MB/s`
+}
+
+/** seconds → "45 s", "3 min 20 s", "1 h 05 min"; null means the engine can't estimate yet. */
+export function formatEta(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0)
+    return 'calculating…'
+  const s = Math.round(seconds)
+  if (s < 60) return `${s} s`
+  const minutes = Math.floor(s / 60)
+  if (minutes < 60) return `${minutes} min ${String(s % 60).padStart(2, '0')} s`
+  const hours = Math.floor(minutes / 60)
+  return `${hours} h ${String(minutes % 60).padStart(2, '0')} min`
+}
+
+export function formatPercent(done: number, total: number): number {
+  if (!total || total <= 0) return 0
+  return Math.min(100, Math.max(0, Math.floor((done / total) * 100)))
+}
+
+/** ISO time → local date and time; empty or unparsable input shows as a dash, never "Invalid Date". */
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return '—'
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return iso
+  return d.toLocaleString(undefined, {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit'
+  })
+}
+
+/** What the UI calls a source's keyring: the file path, or a hint that the key is stored inline. */
+export function keyringLabel(source: { keyring_filename: string; keyring_data: string }): string {
+  if (source.keyring_filename) return source.keyring_filename
+  if (source.keyring_data) return `Keyring data (${formatBytes(base64Length(source.keyring_data))})`
+  return ''
+}
+
+function base64Length(b64: string): number {
+  const clean = b64.replace(/\s+/g, '')
+  const padding = clean.endsWith('==') ? 2 : clean.endsWith('=') ? 1 : 0
+  return Math.max(0, Math.floor((clean.length * 3) / 4) - padding)
+}
+
+/** MAAS's policy: a source URL that names a .json index is read unsigned. */
+export function isUnsignedUrl(url: string): boolean {
+  return /\.json$/i.test(url.trim())
+}
+
+/** Whatever was thrown (BridgeError or otherwise) → the text to show. */
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message || err.name
+  if (typeof err === 'string') return err
+  if (err && typeof err === 'object' && 'message' in err) return String((err as { message: unknown }).message)
+  return String(err)
+}

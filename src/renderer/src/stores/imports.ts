@@ -1,0 +1,150 @@
+/**
+ * Boot resources and the import engine: the resources list, whether an import runs, its live
+ * progress (importProgress events), the last result and the next automatic sync.
+ */
+import { defineStore } from 'pinia'
+import { computed, onScopeDispose, ref } from 'vue'
+import type { BootResource, ImportProgress, ImportResult } from '../../../shared/types'
+import { getBridge } from '../bridge'
+import { errorMessage } from '../components/format'
+
+export interface ResourceRow extends BootResource {
+  /** live status: the progress event's word for this resource wins over the listed one */
+  liveStatus: string
+  percent: number | null
+  size: number | null
+  version: string | null
+  lastSynced: string | null
+}
+
+/** The newest set (serials sort in byte order, as SimpleStreams says) and what it adds up to. */
+function latestSet(r: BootResource) {
+  const keys = Object.keys(r.sets ?? {}).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  const key = keys[keys.length - 1]
+  return key ? r.sets![key] : null
+}
+
+/** `last_synced` is not in the shared BootResource type yet; read it when main sends it. */
+function lastSyncedOf(r: BootResource): string | null {
+  const value = (r as BootResource & { last_synced?: unknown }).last_synced
+  return typeof value === 'string' ? value : null
+}
+
+export const useImportsStore = defineStore('imports', () => {
+  const resources = ref<BootResource[]>([])
+  const importing = ref(false)
+  const progress = ref<ImportProgress | null>(null)
+  const lastResult = ref<ImportResult | null>(null)
+  const nextSyncAt = ref<string | null>(null)
+  const loaded = ref(false)
+  const error = ref<string | null>(null)
+
+  const rows = computed<ResourceRow[]>(() => {
+    const live = new Map((progress.value?.resources ?? []).map((p) => [p.id, p]))
+    return resources.value.map((r) => {
+      const set = latestSet(r)
+      const p = importing.value ? live.get(r.id) : undefined
+      return {
+        ...r,
+        liveStatus: p?.status || r.status,
+        percent: p ? p.percent : null,
+        size: set ? set.size : null,
+        version: set ? set.version : null,
+        lastSynced: lastSyncedOf(r)
+      }
+    })
+  })
+
+  let resourcesGeneration = 0
+  async function loadResources(): Promise<void> {
+    const mine = ++resourcesGeneration
+    try {
+      const list = await getBridge().listBootResources()
+      if (mine !== resourcesGeneration) return
+      resources.value = list
+      error.value = null
+    } catch (err) {
+      if (mine === resourcesGeneration) error.value = errorMessage(err)
+    }
+  }
+
+  async function loadStatus(): Promise<void> {
+    try {
+      const status = await getBridge().getImportStatus()
+      importing.value = status.importing
+      progress.value = status.progress
+      lastResult.value = status.last_result
+      nextSyncAt.value = status.next_sync_at
+    } catch (err) {
+      error.value = errorMessage(err)
+    }
+  }
+
+  async function load(): Promise<void> {
+    await Promise.all([loadResources(), loadStatus()])
+    loaded.value = true
+  }
+
+  const unsubscribers: Array<() => void> = []
+  /** Subscribe to main's import events once. Progress arrives at most 10 times a second. */
+  function listen(): void {
+    if (unsubscribers.length) return
+    try {
+      const bridge = getBridge()
+      unsubscribers.push(
+        bridge.on('importProgress', (p) => {
+          progress.value = p
+          importing.value = p.importing
+        }),
+        bridge.on('importFinished', (result) => {
+          lastResult.value = result
+          importing.value = false
+          progress.value = null
+          void loadResources()
+        }),
+        bridge.on('resourcesChanged', () => void loadResources()),
+        bridge.on('syncScheduleChanged', ({ next_sync_at }) => {
+          nextSyncAt.value = next_sync_at
+        })
+      )
+    } catch (err) {
+      error.value = errorMessage(err)
+    }
+  }
+  onScopeDispose(() => unsubscribers.splice(0).forEach((off) => off()))
+
+  /** "Sync": resolves to main's message; rejects with the BridgeError when main refuses. */
+  async function start(): Promise<{ started: boolean; message: string }> {
+    const result = await getBridge().startImport()
+    if (result.started) importing.value = true
+    return result
+  }
+
+  /** "Stop import": main cancels within 2 s and keeps the partial files for the next run. */
+  async function stop(): Promise<{ stopping: boolean; message: string }> {
+    return getBridge().stopImport()
+  }
+
+  async function deleteResource(id: number): Promise<void> {
+    await getBridge().deleteBootResource({ id })
+    await loadResources()
+  }
+
+  return {
+    resources,
+    rows,
+    importing,
+    progress,
+    lastResult,
+    nextSyncAt,
+    loaded,
+    error,
+    load,
+    loadResources,
+    loadStatus,
+    listen,
+    start,
+    stop,
+    deleteResource
+  }
+})

@@ -1,0 +1,30 @@
+/** The app's Settings (sync schedule, download connections, proxy) as main stores them. */
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import type { Settings } from '../../../shared/types'
+import type { RequestInput } from '../../../shared/ipc-contract'
+import { getBridge } from '../bridge'
+import { errorMessage } from '../components/format'
+
+export const useSettingsStore = defineStore('settings', () => {
+  const settings = ref<Settings | null>(null)
+  const error = ref<string | null>(null)
+
+  async function load(): Promise<void> {
+    try {
+      settings.value = await getBridge().getSettings()
+      error.value = null
+    } catch (err) {
+      error.value = errorMessage(err)
+    }
+  }
+
+  /** Rejects with main's validation message; the saved settings come back as main normalised them. */
+  async function save(patch: RequestInput<'updateSettings'>): Promise<Settings> {
+    const next = await getBridge().updateSettings(patch)
+    settings.value = next
+    return next
+  }
+
+  return { settings, error, load, save }
+})

@@ -1,0 +1,276 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { enableAutoUnmount, flushPromises } from '@vue/test-utils'
+import ImagesView from '../../src/renderer/src/views/ImagesView.vue'
+import { BridgeError } from '../../src/shared/bridge-client'
+import type { BootResource } from '../../src/shared/types'
+import { catalogue, createFakeBridge, selection, source, type FakeBridge } from './fake-bridge'
+import { mountWith } from './mount'
+
+enableAutoUnmount(afterEach)
+
+let bridge: FakeBridge
+beforeEach(() => {
+  bridge = createFakeBridge()
+})
+
+const resource = (over: Partial<BootResource> = {}): BootResource => ({
+  id: 7,
+  type: 'Synced',
+  name: 'ubuntu/noble',
+  architecture: 'amd64/ga-24.04',
+  subarches: 'generic,ga-24.04',
+  title: '24.04 LTS',
+  last_deployed: null,
+  status: 'Synced',
+  sets: {
+    '20250805': {
+      version: '20250805',
+      label: 'stable',
+      size: 512_000_000,
+      complete: true,
+      progress: 100,
+      files: {}
+    }
+  },
+  ...over
+})
+
+describe('Images: source', () => {
+  it('shows the current source URL and keyring read through the bridge', async () => {
+    const { wrapper } = await mountWith(ImagesView, bridge)
+    expect(wrapper.find('h1').text()).toBe('Images')
+    expect(wrapper.get('[data-testid="source-url"]').text()).toBe(
+      'https://images.maas.io/ephemeral-v3/stable/'
+    )
+    expect(wrapper.get('[data-testid="source-keyring"]').text()).toBe(
+      '/usr/share/keyrings/ubuntu-cloudimage-keyring.gpg'
+    )
+    expect(wrapper.find('[data-testid="no-source-notice"]').exists()).toBe(false)
+  })
+
+  it('shows empty fields and a notice when there is no source', async () => {
+    bridge.listBootSources.mockResolvedValue([])
+    const { wrapper } = await mountWith(ImagesView, bridge)
+    expect(wrapper.get('[data-testid="source-url"]').text()).toBe('')
+    expect(wrapper.get('[data-testid="source-keyring"]').text()).toBe('')
+    expect(wrapper.get('[data-testid="no-source-notice"]').text()).toContain('No boot source')
+    expect(bridge.getCatalogue).not.toHaveBeenCalled()
+    expect(wrapper.find('[data-testid="save-selection"]').exists()).toBe(false)
+  })
+
+  it('marks a .json source as unverified', async () => {
+    const url = 'http://mirror.internal/streams/v1/index.json'
+    bridge.listBootSources.mockResolvedValue([source({ url })])
+    bridge.getCatalogue.mockResolvedValue(catalogue({ url, verified: false }))
+    const { wrapper } = await mountWith(ImagesView, bridge)
+    expect(wrapper.get('[data-testid="unverified-notice"]').text()).toContain('without signature checks')
+  })
+
+  it('shows the error when sources cannot be read, instead of claiming there is no source', async () => {
+    bridge.listBootSources.mockRejectedValue(new BridgeError('io', 'state.json: permission denied'))
+    const { wrapper } = await mountWith(ImagesView, bridge)
+    expect(wrapper.get('[role="alert"]').text()).toContain('state.json: permission denied')
+    expect(wrapper.find('[data-testid="no-source-notice"]').exists()).toBe(false)
+  })
+})
+
+describe('Images: selection', () => {
+  it('builds the release × arch table from the catalogue and ticks the selected cells', async () => {
+    const { wrapper } = await mountWith(ImagesView, bridge)
+    expect(bridge.getCatalogue).toHaveBeenCalledWith({ boot_source_id: 1 })
+    const box = (id: string) =>
+      wrapper.get(`[data-testid="image-checkbox-${id}"]`).element as HTMLInputElement
+    expect(box('ubuntu-noble-amd64').checked).toBe(true)
+    expect(box('ubuntu-noble-arm64').checked).toBe(false)
+    expect(box('ubuntu-jammy-amd64').checked).toBe(false)
+    // Newest release first, with its kernels labelled as MAAS does.
+    const rows = wrapper.findAll('[data-testid="ubuntu-releases"] tbody tr')
+    expect(rows[0].text()).toContain('24.04 LTS')
+    expect(rows[0].text()).toContain('GA')
+    expect(rows[0].text()).toContain('hwe-24.04-edge')
+    expect(wrapper.get('[data-testid="other-images"]').text()).toContain('CentOS 7')
+    expect(wrapper.get('[data-testid="bootloaders-note"]').text()).toContain('grub-efi-signed (uefi): amd64')
+    expect(wrapper.get('[data-testid="save-selection"]').attributes('disabled')).toBeDefined()
+  })
+
+  it('saves ticks as one selection per release: deletes, updates and creates', async () => {
+    bridge.listSelections.mockResolvedValue([
+      selection({ id: 1, release: 'noble', arches: ['amd64'] }),
+      selection({ id: 2, release: 'jammy', arches: ['amd64'], subarches: ['hwe-22.04'] })
+    ])
+    bridge.createSelection.mockImplementation(async (arg) => selection({ id: 3, ...arg }))
+    bridge.updateSelection.mockImplementation(async (arg) => selection({ ...arg }))
+    const { wrapper } = await mountWith(ImagesView, bridge)
+
+    await wrapper.get('[data-testid="image-checkbox-ubuntu-noble-amd64"]').setValue(false)
+    await wrapper.get('[data-testid="image-checkbox-ubuntu-jammy-arm64"]').setValue(true)
+    await wrapper.get('[data-testid="image-checkbox-centos-centos70-amd64"]').setValue(true)
+    expect(wrapper.find('[data-testid="selection-dirty"]').exists()).toBe(true)
+    await wrapper.get('[data-testid="save-selection"]').trigger('click')
+    await flushPromises()
+
+    expect(bridge.deleteSelection).toHaveBeenCalledWith({ boot_source_id: 1, id: 1 })
+    // An existing selection keeps its subarches; only its arches change.
+    expect(bridge.updateSelection).toHaveBeenCalledWith({
+      boot_source_id: 1,
+      id: 2,
+      arches: ['amd64', 'arm64']
+    })
+    expect(bridge.createSelection).toHaveBeenCalledWith({
+      boot_source_id: 1,
+      os: 'centos',
+      release: 'centos70',
+      arches: ['amd64'],
+      subarches: ['*'],
+      labels: ['*']
+    })
+    expect(wrapper.get('[data-testid="selection-saved"]').text()).toContain('Selection saved')
+  })
+
+  it('shows a failed save in a negative notification', async () => {
+    bridge.createSelection.mockRejectedValue(
+      new BridgeError('conflict', 'selection ubuntu/jammy already exists')
+    )
+    const { wrapper } = await mountWith(ImagesView, bridge)
+    await wrapper.get('[data-testid="image-checkbox-ubuntu-jammy-amd64"]').setValue(true)
+    await wrapper.get('[data-testid="save-selection"]').trigger('click')
+    await flushPromises()
+    expect(wrapper.get('.p-notification--negative').text()).toContain('selection ubuntu/jammy already exists')
+  })
+
+  it('shows the catalogue error and still lists what is selected', async () => {
+    bridge.getCatalogue.mockRejectedValue(new BridgeError('internal', 'stream reading is not wired yet'))
+    const { wrapper } = await mountWith(ImagesView, bridge)
+    expect(wrapper.get('.p-notification--negative').text()).toContain('stream reading is not wired yet')
+    expect(wrapper.get('[data-testid="selections-fallback"]').text()).toContain('ubuntu/noble')
+    expect(wrapper.get('[data-testid="source-url"]').text()).toBe(
+      'https://images.maas.io/ephemeral-v3/stable/'
+    )
+  })
+})
+
+describe('Images: resources and import', () => {
+  it('lists boot resources with size, status and version', async () => {
+    bridge.listBootResources.mockResolvedValue([
+      resource(),
+      resource({ id: 8, architecture: 'arm64/ga-24.04', status: 'Failed: checksum mismatch', sets: {} })
+    ])
+    const { wrapper } = await mountWith(ImagesView, bridge)
+    const row = wrapper.get('[data-testid="resource-row-7"]')
+    expect(row.text()).toContain('ubuntu/noble')
+    expect(row.text()).toContain('amd64/ga-24.04')
+    expect(row.text()).toContain('512 MB')
+    expect(row.text()).toContain('Synced')
+    expect(row.text()).toContain('20250805')
+    expect(wrapper.get('[data-testid="resource-row-8"]').text()).toContain('Failed: checksum mismatch')
+  })
+
+  it('confirms a resource delete, explaining that unselecting is what stops it coming back', async () => {
+    bridge.listBootResources.mockResolvedValue([resource()])
+    const { wrapper } = await mountWith(ImagesView, bridge)
+    await wrapper.get('[data-testid="resource-delete-7"]').trigger('click')
+    const dialog = wrapper.get('[data-testid="delete-resource-dialog"]')
+    expect(dialog.text()).toContain('does not unselect')
+    expect(dialog.text()).toContain('Save selection')
+    expect(bridge.deleteBootResource).not.toHaveBeenCalled()
+    bridge.listBootResources.mockResolvedValue([])
+    await dialog.get('[data-testid="confirm-ok"]').trigger('click')
+    await flushPromises()
+    expect(bridge.deleteBootResource).toHaveBeenCalledWith({ id: 7 })
+    expect(wrapper.find('[data-testid="resource-row-7"]').exists()).toBe(false)
+  })
+
+  it('Sync starts an import, progress events drive the panel, Stop import stops it', async () => {
+    bridge.listBootResources.mockResolvedValue([resource({ status: 'Queued for download' })])
+    const { wrapper } = await mountWith(ImagesView, bridge)
+    await wrapper.get('[data-testid="sync-button"]').trigger('click')
+    await flushPromises()
+    expect(bridge.startImport).toHaveBeenCalledTimes(1)
+
+    bridge.emit('importProgress', {
+      importing: true,
+      phase: 'downloading',
+      bytes_done: 250_000_000,
+      bytes_total: 1_000_000_000,
+      rate: 12_500_000,
+      eta: 200,
+      files_done: 3,
+      files_total: 22,
+      resources: [
+        {
+          id: 7,
+          name: 'ubuntu/noble',
+          architecture: 'amd64/ga-24.04',
+          percent: 45,
+          status: 'Downloading 45%'
+        }
+      ]
+    })
+    await flushPromises()
+    const panel = wrapper.get('[data-testid="import-progress"]')
+    expect(panel.get('[data-testid="import-rate"]').text()).toBe('12.5 MB/s')
+    expect(panel.get('[data-testid="import-eta"]').text()).toBe('3 min 20 s')
+    expect(panel.get('[data-testid="import-bytes"]').text()).toContain('250 MB of 1.0 GB')
+    expect(panel.get('[data-testid="import-files"]').text()).toBe('3 of 22')
+    expect(panel.get('[data-testid="import-percent"]').text()).toBe('25%')
+    expect(wrapper.get('[data-testid="resource-status-7"]').text()).toContain('Downloading 45%')
+
+    await wrapper.get('[data-testid="stop-import-button"]').trigger('click')
+    await flushPromises()
+    expect(bridge.stopImport).toHaveBeenCalledTimes(1)
+  })
+
+  it('lists every failure of the last import when it finishes', async () => {
+    const { wrapper } = await mountWith(ImagesView, bridge)
+    bridge.emit('importFinished', {
+      ok: false,
+      started_at: '2025-08-05T10:00:00Z',
+      finished_at: '2025-08-05T10:05:00Z',
+      downloaded_bytes: 1_000_000,
+      failures: [
+        {
+          resource: 'ubuntu/noble amd64/ga-24.04',
+          code: 'checksum',
+          message: 'checksum mismatch: noble squashfs expected aa got bb'
+        },
+        {
+          file: 'http://m/x/boot-kernel',
+          code: 'http_status',
+          message: '404 Not Found: http://m/x/boot-kernel'
+        }
+      ],
+      notes: [],
+      stopped: false
+    })
+    await flushPromises()
+    const result = wrapper.get('[data-testid="last-import-result"]')
+    expect(result.text()).toContain('2 failures')
+    const items = result.findAll('[data-testid="import-failures"] li')
+    expect(items).toHaveLength(2)
+    expect(items[0].text()).toContain('checksum mismatch')
+    expect(items[1].text()).toContain('404 Not Found')
+  })
+
+  it('shows why Sync was refused', async () => {
+    bridge.startImport.mockRejectedValue(new BridgeError('busy', 'another import is running (pid 4242)'))
+    const { wrapper } = await mountWith(ImagesView, bridge)
+    await wrapper.get('[data-testid="sync-button"]').trigger('click')
+    await flushPromises()
+    expect(wrapper.get('[role="alert"]').text()).toContain('another import is running (pid 4242)')
+  })
+
+  it('shows the next automatic sync and follows schedule changes', async () => {
+    bridge.getImportStatus.mockResolvedValue({
+      importing: false,
+      progress: null,
+      last_result: null,
+      next_sync_at: '2025-08-05T11:00:00.000Z'
+    })
+    const { wrapper } = await mountWith(ImagesView, bridge)
+    expect(wrapper.get('[data-testid="next-sync"]').text()).toContain('Next automatic sync at')
+    bridge.emit('syncScheduleChanged', { next_sync_at: null })
+    await flushPromises()
+    expect(wrapper.get('[data-testid="next-sync"]').text()).toContain('No automatic sync is scheduled')
+  })
+})
