@@ -49,6 +49,8 @@ function checkProxy(text: string): string | undefined {
   }
 }
 
+const normaliseNoProxy = (text: string): string => text.trim().replace(/\s*,\s*/g, ',')
+
 export function validateSettings(
   f: SettingsFields,
   saved: Settings
@@ -64,7 +66,7 @@ export function validateSettings(
   if (httpError) errors.http_proxy = httpError
   const httpsError = checkProxy(f.https_proxy)
   if (httpsError) errors.https_proxy = httpsError
-  if (/[^\S,]/.test(f.no_proxy.trim().replace(/,\s+/g, ',')))
+  if (/\s/.test(normaliseNoProxy(f.no_proxy)))
     errors.no_proxy = 'Separate hosts with commas, e.g. localhost,127.0.0.1,.internal'
   if (Object.keys(errors).length) return { errors }
 
@@ -76,7 +78,7 @@ export function validateSettings(
   const proxy = {
     http_proxy: f.http_proxy.trim(),
     https_proxy: f.https_proxy.trim(),
-    no_proxy: f.no_proxy.trim().replace(/\s*,\s*/g, ',')
+    no_proxy: normaliseNoProxy(f.no_proxy)
   }
   const proxyPatch: Partial<typeof proxy> = {}
   for (const key of Object.keys(proxy) as Array<keyof typeof proxy>)

@@ -1,0 +1,132 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { enableAutoUnmount, flushPromises } from '@vue/test-utils'
+import ChangeSourceView from '../../src/renderer/src/views/ChangeSourceView.vue'
+import { BridgeError } from '../../src/shared/bridge-client'
+import type { BootSource } from '../../src/shared/types'
+import { createFakeBridge, source, type FakeBridge } from './fake-bridge'
+import { mountWith } from './mount'
+
+enableAutoUnmount(afterEach)
+
+let bridge: FakeBridge
+beforeEach(() => {
+  bridge = createFakeBridge()
+})
+
+const CANDIDATE = 'https://images.maas.io/ephemeral-v3/candidate/'
+
+describe('Change source', () => {
+  it('starts from the current source: maas.io stable', async () => {
+    const { wrapper } = await mountWith(ChangeSourceView, bridge)
+    expect(wrapper.find('h1').text()).toBe('Change source')
+    expect(wrapper.get('[data-testid="change-source-url"]').text()).toBe(
+      'https://images.maas.io/ephemeral-v3/stable/'
+    )
+    expect((wrapper.get('[data-testid="choice-maas-io"]').element as HTMLInputElement).checked).toBe(true)
+    expect((wrapper.get('[data-testid="stream-stable"]').element as HTMLInputElement).checked).toBe(true)
+  })
+
+  it('switches to the candidate stream with updateBootSource, keeping the cloud-image keyring', async () => {
+    bridge.updateBootSource.mockImplementation(async (arg) =>
+      source({ url: arg.url, updated: '2025-08-06T00:00:00.000Z' })
+    )
+    const { wrapper } = await mountWith(ChangeSourceView, bridge)
+    await wrapper.get('[data-testid="stream-candidate"]').setValue(true)
+    bridge.listBootSources.mockResolvedValue([
+      source({ url: CANDIDATE, updated: '2025-08-06T00:00:00.000Z' })
+    ])
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(bridge.updateBootSource).toHaveBeenCalledWith({ id: 1, url: CANDIDATE })
+    expect(bridge.createBootSource).not.toHaveBeenCalled()
+    expect(wrapper.get('[data-testid="connect-success"]').text()).toContain(`Connected to ${CANDIDATE}`)
+    expect(wrapper.get('[data-testid="change-source-url"]').text()).toBe(CANDIDATE)
+  })
+
+  it('creates the source with the custom URL and keyring file when there is none', async () => {
+    bridge.listBootSources.mockResolvedValue([])
+    bridge.createBootSource.mockImplementation(async (arg) => source({ id: 2, ...arg }))
+    const { wrapper } = await mountWith(ChangeSourceView, bridge)
+    expect(wrapper.get('[data-testid="change-source-url"]').text()).toBe('')
+
+    await wrapper.get('[data-testid="choice-custom"]').setValue(true)
+    await wrapper
+      .get('[data-testid="source-url-input"]')
+      .setValue('http://mirror.internal/maas/images/ephemeral-v3/stable/')
+    await wrapper.get('[data-testid="keyring-file-input"]').setValue('/etc/maas/mirror-keyring.gpg')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(bridge.createBootSource).toHaveBeenCalledTimes(1)
+    expect(bridge.createBootSource).toHaveBeenCalledWith({
+      url: 'http://mirror.internal/maas/images/ephemeral-v3/stable/',
+      keyring_filename: '/etc/maas/mirror-keyring.gpg'
+    })
+  })
+
+  it('sends pasted keyring data and never the file path with it', async () => {
+    bridge.updateBootSource.mockImplementation(async (arg) => source({ ...arg, updated: 'x' }))
+    const { wrapper } = await mountWith(ChangeSourceView, bridge)
+    await wrapper.get('[data-testid="choice-custom"]').setValue(true)
+    await wrapper.get('[data-testid="source-url-input"]').setValue('file:///media/usb/maas/stable/')
+    await wrapper.get('[data-testid="keyring-mode-data"]').setValue(true)
+    await wrapper.get('[data-testid="keyring-data-input"]').setValue('mQINBFCMc9EBEADDKn9m\nOfaA29yUhsD==\n')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(bridge.updateBootSource).toHaveBeenCalledWith({
+      id: 1,
+      url: 'file:///media/usb/maas/stable/',
+      keyring_data: 'mQINBFCMc9EBEADDKn9mOfaA29yUhsD=='
+    })
+  })
+
+  it('shows the signature error and keeps showing the old source when Connect fails', async () => {
+    let reject: (e: unknown) => void = () => {}
+    bridge.updateBootSource.mockImplementation(() => new Promise<BootSource>((_resolve, r) => (reject = r)))
+    const { wrapper } = await mountWith(ChangeSourceView, bridge)
+    await wrapper.get('[data-testid="choice-custom"]').setValue(true)
+    await wrapper.get('[data-testid="source-url-input"]').setValue('http://evil.example/stable/')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    // While main fetches and verifies: a spinner, and Connect can't be pressed twice.
+    expect(wrapper.find('[data-testid="connecting"]').exists()).toBe(true)
+    expect(wrapper.get('[data-testid="connect-button"]').attributes('disabled')).toBeDefined()
+    expect(wrapper.find('[data-testid="connect-button"] .p-icon--spinner').exists()).toBe(true)
+
+    reject(
+      new BridgeError(
+        'signature',
+        'signature check failed for http://evil.example/stable/streams/v1/index.sjson: no key in the keyring signed it'
+      )
+    )
+    await flushPromises()
+    expect(wrapper.get('[role="alert"]').text()).toContain('streams/v1/index.sjson')
+    expect(wrapper.get('[role="alert"]').text()).toContain('Connect failed')
+    expect(wrapper.get('[data-testid="change-source-url"]').text()).toBe(
+      'https://images.maas.io/ephemeral-v3/stable/'
+    )
+    // What was typed stays, so the admin can fix it and retry.
+    expect((wrapper.get('[data-testid="source-url-input"]').element as HTMLInputElement).value).toBe(
+      'http://evil.example/stable/'
+    )
+  })
+
+  it('validates the custom fields before calling main', async () => {
+    const { wrapper } = await mountWith(ChangeSourceView, bridge)
+    await wrapper.get('[data-testid="choice-custom"]').setValue(true)
+    await wrapper.get('[data-testid="source-url-input"]').setValue('mirror.internal/stable')
+    await wrapper.get('[data-testid="keyring-mode-data"]').setValue(true)
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(bridge.updateBootSource).not.toHaveBeenCalled()
+    expect(wrapper.text()).toContain('The URL must start with http://')
+    expect(wrapper.get('[data-testid="keyring-error"]').text()).toContain('Paste the keyring as base64')
+  })
+
+  it('warns that a .json URL is read unsigned', async () => {
+    const { wrapper } = await mountWith(ChangeSourceView, bridge)
+    await wrapper.get('[data-testid="choice-custom"]').setValue(true)
+    await wrapper.get('[data-testid="source-url-input"]').setValue('http://m/streams/v1/index.json')
+    expect(wrapper.get('[data-testid="unsigned-hint"]').text()).toContain('without signature checks')
+  })
+})

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest'
+import {
+  formatBytes,
+  formatEta,
+  formatRate,
+  isUnsignedUrl,
+  keyringLabel
+} from '../../src/renderer/src/components/format'
+import { maasIoStreamOf, validateSourceFields } from '../../src/renderer/src/stores/source-form'
+import { validateSelectionFields } from '../../src/renderer/src/stores/selection-form'
+import { fieldsFromSettings, validateSettings } from '../../src/renderer/src/stores/settings-form'
+import { defaultSettings } from './fake-bridge'
+
+describe('format', () => {
+  it('prints sizes, rates and ETAs the way admins read them', () => {
+    expect(formatBytes(0)).toBe('0 B')
+    expect(formatBytes(18_432)).toBe('18.4 KB')
+    expect(formatBytes(460_000_000)).toBe('460 MB')
+    expect(formatBytes(null)).toBe('—')
+    expect(formatRate(25_000_000)).toBe('25.0 MB/s')
+    expect(formatEta(null)).toBe('calculating…')
+    expect(formatEta(42)).toBe('42 s')
+    expect(formatEta(3725)).toBe('1 h 02 min')
+  })
+
+  it('recognises unsigned sources and inline keyrings', () => {
+    expect(isUnsignedUrl('http://m/streams/v1/index.json')).toBe(true)
+    expect(isUnsignedUrl('http://m/streams/v1/index.sjson')).toBe(false)
+    expect(keyringLabel({ keyring_filename: '', keyring_data: 'AAAA' })).toBe('Keyring data (3 B)')
+  })
+})
+
+describe('source form', () => {
+  it('knows the maas.io streams whatever the scheme or trailing slash', () => {
+    expect(maasIoStreamOf('http://images.maas.io/ephemeral-v3/candidate')).toBe('candidate')
+    expect(maasIoStreamOf('https://images.maas.io/ephemeral-v3/stable/')).toBe('stable')
+    expect(maasIoStreamOf('https://mirror/ephemeral-v3/stable/')).toBeNull()
+  })
+
+  it('sends exactly one keyring', () => {
+    const base = { url: '/media/usb/stable', keyringFile: '/k.gpg', keyringData: 'QUJD' }
+    expect(validateSourceFields({ ...base, keyringMode: 'file' }).request).toEqual({
+      url: '/media/usb/stable',
+      keyring_filename: '/k.gpg'
+    })
+    expect(validateSourceFields({ ...base, keyringMode: 'data' }).request).toEqual({
+      url: '/media/usb/stable',
+      keyring_data: 'QUJD'
+    })
+    expect(
+      validateSourceFields({ ...base, keyringMode: 'data', keyringData: 'not base64!' }).errors.keyring
+    ).toMatch(/base64/)
+  })
+})
+
+describe('selection form', () => {
+  it('splits comma lists and rejects what main would refuse', () => {
+    const ok = validateSelectionFields({
+      os: 'ubuntu',
+      release: 'noble',
+      arches: 'amd64, arm64,amd64',
+      subarches: '*',
+      labels: 'stable'
+    })
+    expect(ok.values?.arches).toEqual(['amd64', 'arm64'])
+    const bad = validateSelectionFields({
+      os: '',
+      release: 'no ble',
+      arches: '',
+      subarches: '*',
+      labels: '*'
+    })
+    expect(Object.keys(bad.errors).sort()).toEqual(['arches', 'os', 'release'])
+  })
+})
+
+describe('settings form', () => {
+  it('sends an empty patch when nothing changed', () => {
+    const s = defaultSettings()
+    expect(validateSettings(fieldsFromSettings(s), s).patch).toEqual({})
+  })
+
+  it('accepts the numbers a number input hands back', () => {
+    const s = defaultSettings()
+    const fields = { ...fieldsFromSettings(s), connections: 12 as unknown as string }
+    expect(validateSettings(fields, s).patch).toEqual({ connections: 12 })
+  })
+
+  it('normalises no_proxy', () => {
+    const s = defaultSettings()
+    const fields = { ...fieldsFromSettings(s), no_proxy: 'localhost, 127.0.0.1 ,.internal' }
+    expect(validateSettings(fields, s).patch).toEqual({
+      proxy: { no_proxy: 'localhost,127.0.0.1,.internal' }
+    })
+  })
+})

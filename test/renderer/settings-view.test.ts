@@ -1,0 +1,79 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { enableAutoUnmount, flushPromises } from '@vue/test-utils'
+import SettingsView from '../../src/renderer/src/views/SettingsView.vue'
+import { BridgeError } from '../../src/shared/bridge-client'
+import { createFakeBridge, defaultSettings, type FakeBridge } from './fake-bridge'
+import { mountWith } from './mount'
+
+enableAutoUnmount(afterEach)
+
+let bridge: FakeBridge
+beforeEach(() => {
+  bridge = createFakeBridge()
+})
+
+describe('Settings', () => {
+  it('shows the data directory and the saved settings', async () => {
+    const { wrapper } = await mountWith(SettingsView, bridge)
+    expect(wrapper.find('h1').text()).toBe('Settings')
+    expect(wrapper.get('[data-testid="data-dir"]').text()).toBe('/home/admin/.config/maas-images')
+    expect((wrapper.get('[data-testid="auto-sync-toggle"]').element as HTMLInputElement).checked).toBe(true)
+    expect((wrapper.get('[data-testid="sync-interval-input"]').element as HTMLInputElement).value).toBe('60')
+    expect((wrapper.get('[data-testid="connections-input"]').element as HTMLInputElement).value).toBe('8')
+  })
+
+  it('sends only what changed as the patch', async () => {
+    bridge.updateSettings.mockImplementation(async (patch) => ({
+      ...defaultSettings(),
+      sync_interval_minutes: 30,
+      connections: 16,
+      proxy: { ...defaultSettings().proxy, https_proxy: 'http://squid.internal:3128/' },
+      ...(patch.auto_sync === undefined ? {} : { auto_sync: patch.auto_sync })
+    }))
+    const { wrapper } = await mountWith(SettingsView, bridge)
+    await wrapper.get('[data-testid="sync-interval-input"]').setValue('30')
+    await wrapper.get('[data-testid="connections-input"]').setValue('16')
+    await wrapper.get('[data-testid="https-proxy-input"]').setValue(' http://squid.internal:3128/ ')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(bridge.updateSettings).toHaveBeenCalledWith({
+      sync_interval_minutes: 30,
+      connections: 16,
+      proxy: { https_proxy: 'http://squid.internal:3128/' }
+    })
+    expect(wrapper.get('[data-testid="settings-saved"]').text()).toContain('Settings saved')
+  })
+
+  it('turns automatic sync off', async () => {
+    bridge.updateSettings.mockResolvedValue({ ...defaultSettings(), auto_sync: false })
+    const { wrapper } = await mountWith(SettingsView, bridge)
+    await wrapper.get('[data-testid="auto-sync-toggle"]').setValue(false)
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(bridge.updateSettings).toHaveBeenCalledWith({ auto_sync: false })
+  })
+
+  it('explains invalid values and sends nothing', async () => {
+    const { wrapper } = await mountWith(SettingsView, bridge)
+    await wrapper.get('[data-testid="connections-input"]').setValue('40')
+    await wrapper.get('[data-testid="sync-interval-input"]').setValue('2')
+    await wrapper.get('[data-testid="http-proxy-input"]').setValue('squid:3128')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(bridge.updateSettings).not.toHaveBeenCalled()
+    const text = wrapper.text()
+    expect(text).toContain('Enter a whole number from 1 to 32.')
+    expect(text).toContain('Enter a whole number of minutes from 5 to 10080')
+    expect(text).toContain('Give the proxy as')
+  })
+
+  it("shows main's refusal", async () => {
+    bridge.updateSettings.mockRejectedValue(new BridgeError('io', 'settings.json: read-only file system'))
+    const { wrapper } = await mountWith(SettingsView, bridge)
+    await wrapper.get('[data-testid="connections-input"]').setValue('4')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(wrapper.get('[role="alert"]').text()).toContain('settings.json: read-only file system')
+  })
+})
