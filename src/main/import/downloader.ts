@@ -1,0 +1,627 @@
+/**
+ * Fetches a set of blobs into the cache over a fixed number of connections in total.
+ *
+ * - Several files at once; a free connection first starts the next queued file (largest first), and
+ *   once none is queued it splits the largest in-flight Range segment, so all connections stay busy
+ *   until the end. A server that ignores Range gets one stream per file.
+ * - Bytes go straight to disk with positional writes (about 1 MiB buffered per connection), and the
+ *   sha256 runs in a worker over the written prefix: memory is bounded whatever the file sizes.
+ * - Every file is verified (size and sha256) before it enters the cache.
+ * - Progress is kept in a sidecar, so a stop, crash or kill -9 resumes with Range requests.
+ * - Connection errors, 5xx and stalls are retried with exponential backoff; 403/404/410 fail the
+ *   file at once (after trying any other URL for the same bytes), naming the URL.
+ */
+import { open, rm, type FileHandle } from 'node:fs/promises'
+import type { ProxySettings } from '../../shared/types'
+import { AppError } from '../../shared/errors'
+import { httpError, type HttpResponse } from '../net/request'
+import type { BlobCache } from './cache'
+import { FileRanges, type Segment } from './file-ranges'
+import type { FileHasher, HashPool } from './hash-pool'
+import { loadSidecar, saveSidecar } from './sidecar'
+import { fetchRange, type RangeFetcher } from './source-fetch'
+
+export interface DownloadJob {
+  sha256: string
+  size: number
+  urls: string[]
+  /** "<product> <item>", for messages */
+  label: string
+}
+
+export interface DownloadEvents {
+  /** bytes already on disk from an earlier partial, reported once when the file opens */
+  resumed?(job: DownloadJob, bytes: number): void
+  /** newly written bytes; may go back (negative) when a file has to start over */
+  bytes?(job: DownloadJob, delta: number): void
+  done?(job: DownloadJob): void
+  failed?(job: DownloadJob, err: AppError): void
+}
+
+export interface DownloaderOptions {
+  cache: BlobCache
+  hashPool: HashPool
+  /** connections in total */
+  connections: number
+  proxy?: Partial<ProxySettings>
+  signal?: AbortSignal
+  /** a segment is split only when both halves get at least this much; default 4 MiB */
+  minSplitBytes?: number
+  stallTimeoutMs?: number
+  connectTimeoutMs?: number
+  /** attempts per segment without progress before the file fails; default 6 */
+  maxAttempts?: number
+  /** first backoff; doubles each attempt up to 15 s; default 250 ms */
+  backoffMs?: number
+  /** largest single Range request; a connection chains them over keep-alive; default 16 MiB */
+  requestBytes?: number
+  /** how often dirty sidecars are written; default 50 ms */
+  sidecarIntervalMs?: number
+  fetch?: RangeFetcher
+}
+
+export interface DownloadOutcome {
+  /** set when the whole run stopped early: disk full, or a stop request */
+  fatal?: AppError
+  stopped: boolean
+}
+
+const WRITE_BATCH = 1 << 20
+const HASH_STEP = 4 << 20
+/** Bytes a connection may hold or be writing past its recorded position: a split never cuts inside them. */
+const WRITE_GUARD = WRITE_BATCH + (512 << 10)
+const NO_RETRY = new Set([401, 403, 404, 410])
+
+interface OpenFile {
+  job: DownloadJob
+  ranges: FileRanges
+  fh: FileHandle
+  hasher: FileHasher
+  partPath: string
+  sidecarPath: string
+  /** learnt from the first answer: 206 yes, 200 no */
+  rangeOk: boolean | undefined
+  conns: Set<AbortController>
+  urlIndex: number
+  failed: boolean
+  finishing: boolean
+  dirty: boolean
+  saving: Promise<void> | undefined
+  /** bytes found on disk at open: a checksum mismatch then earns one fresh start */
+  resumedBytes: number
+  restarted: boolean
+  errors: number
+  failError?: AppError
+  closed: boolean
+}
+
+type Work = { kind: 'open'; job: DownloadJob } | { kind: 'segment'; file: OpenFile; seg: Segment }
+
+class HttpStatus extends Error {
+  constructor(
+    readonly status: number,
+    readonly appError: AppError
+  ) {
+    super(appError.message)
+  }
+}
+
+export class Downloader {
+  private readonly queue: DownloadJob[]
+  private readonly files = new Map<string, OpenFile>()
+  private readonly tasks = new Set<Promise<void>>()
+  private readonly fetch: RangeFetcher
+  private readonly abort = new AbortController()
+  /** files already started over once after a checksum mismatch of a resumed partial */
+  private readonly restarted = new Set<string>()
+  private active = 0
+  private stopping = false
+  private fatal: AppError | undefined
+  private retryTimer: NodeJS.Timeout | undefined
+  private sidecarTimer: NodeJS.Timeout | undefined
+  private finished!: () => void
+  private readonly done = new Promise<void>((r) => (this.finished = r))
+
+  constructor(
+    jobs: readonly DownloadJob[],
+    private readonly opts: DownloaderOptions,
+    private readonly events: DownloadEvents = {}
+  ) {
+    // Largest first: the big files start early and get split, and the small ones fill the gaps at the end.
+    this.queue = [...jobs].sort((a, b) => b.size - a.size)
+    this.fetch = opts.fetch ?? fetchRange
+  }
+
+  async run(): Promise<DownloadOutcome> {
+    const onAbort = (): void => this.stop()
+    if (this.opts.signal?.aborted) this.stop()
+    this.opts.signal?.addEventListener('abort', onAbort, { once: true })
+    this.sidecarTimer = setInterval(() => this.saveDirty(), this.opts.sidecarIntervalMs ?? 50)
+    try {
+      this.pump()
+      await this.done
+      // Let finishing files (hash, fsync, rename) complete even when stopping.
+      while (this.tasks.size) await Promise.allSettled([...this.tasks])
+      await this.closeAll()
+    } finally {
+      clearInterval(this.sidecarTimer)
+      if (this.retryTimer) clearTimeout(this.retryTimer)
+      this.opts.signal?.removeEventListener('abort', onAbort)
+    }
+    return { fatal: this.fatal, stopped: this.stopping }
+  }
+
+  /** Cancels every connection; partial files and sidecars stay for a later resume. */
+  stop(fatal?: AppError): void {
+    if (fatal && !this.fatal) this.fatal = fatal
+    if (this.stopping) return
+    this.stopping = true
+    this.queue.length = 0
+    this.abort.abort()
+    for (const f of this.files.values()) for (const c of f.conns) c.abort()
+    this.settle()
+  }
+
+  private track(p: Promise<void>): void {
+    const t = p
+      .catch((err) => {
+        // Work functions report their own failures; reaching here is a bug, so stop rather than hang.
+        this.stop(new AppError('internal', `downloader: ${(err as Error)?.message ?? String(err)}`))
+      })
+      .finally(() => {
+        this.tasks.delete(t)
+        this.settle()
+      })
+    this.tasks.add(t)
+  }
+
+  private pump(): void {
+    if (this.stopping) return
+    while (this.active < this.opts.connections) {
+      const work = this.nextWork()
+      if (!work) break
+      this.active++
+      this.track(
+        this.runWork(work).finally(() => {
+          this.active--
+          this.pump()
+        })
+      )
+    }
+    this.scheduleRetry()
+    this.settle()
+  }
+
+  private settle(): void {
+    if (
+      this.active === 0 &&
+      this.tasks.size === 0 &&
+      (this.stopping || (this.queue.length === 0 && this.files.size === 0))
+    ) {
+      this.finished()
+    } else if (this.active === 0 && this.tasks.size === 0 && !this.stopping) {
+      // Only backoffs are pending; the retry timer will pump.
+      this.scheduleRetry()
+    }
+  }
+
+  private nextWork(): Work | undefined {
+    const now = Date.now()
+    for (const f of this.files.values()) {
+      if (f.failed || f.finishing) continue
+      // Until the first answer says whether Range works, one connection per file.
+      if (f.rangeOk !== true && f.conns.size > 0) continue
+      const seg = f.ranges.takeIdle(now)
+      if (seg) return { kind: 'segment', file: f, seg }
+    }
+    const job = this.queue.shift()
+    if (job) return { kind: 'open', job }
+    const minSplit = this.opts.minSplitBytes ?? 4 << 20
+    let best: { file: OpenFile; seg: Segment; at: number } | undefined
+    for (const f of this.files.values()) {
+      if (f.failed || f.finishing || f.rangeOk !== true) continue
+      const cand = f.ranges.largestSplittable(minSplit, WRITE_GUARD)
+      if (cand && (!best || cand.seg.end - cand.at > best.seg.end - best.at)) best = { file: f, ...cand }
+    }
+    if (best) return { kind: 'segment', file: best.file, seg: best.file.ranges.split(best.seg, best.at) }
+    return undefined
+  }
+
+  private scheduleRetry(): void {
+    if (this.stopping || this.retryTimer) return
+    let t: number | undefined
+    for (const f of this.files.values()) {
+      if (f.failed || f.finishing) continue
+      const r = f.ranges.nextRetryAt()
+      if (r !== undefined && r > Date.now()) t = t === undefined ? r : Math.min(t, r)
+    }
+    if (t === undefined) return
+    this.retryTimer = setTimeout(
+      () => {
+        this.retryTimer = undefined
+        this.pump()
+      },
+      Math.max(1, t - Date.now())
+    )
+  }
+
+  private async runWork(work: Work): Promise<void> {
+    if (work.kind === 'open') {
+      let file: OpenFile
+      try {
+        file = await this.openFile(work.job)
+      } catch (err) {
+        this.failJob(work.job, asAppError(err, work.job))
+        return
+      }
+      if (this.stopping) return
+      const seg = file.ranges.takeIdle()
+      if (!seg) {
+        this.maybeFinish(file)
+        return
+      }
+      return this.connection(file, seg)
+    }
+    return this.connection(work.file, work.seg)
+  }
+
+  private async openFile(job: DownloadJob): Promise<OpenFile> {
+    const { cache, hashPool } = this.opts
+    const partPath = cache.partPath(job.sha256)
+    const sidecarPath = cache.sidecarPath(job.sha256)
+    let ranges = await loadSidecar(sidecarPath, partPath, job.sha256, job.size)
+    let fh: FileHandle | undefined
+    if (ranges) fh = await open(partPath, 'r+').catch(() => undefined)
+    if (!ranges || !fh) {
+      await rm(sidecarPath, { force: true })
+      fh = await open(partPath, 'w+')
+      ranges = new FileRanges(job.size)
+    }
+    const file: OpenFile = {
+      job,
+      ranges,
+      fh,
+      hasher: hashPool.open(partPath),
+      partPath,
+      sidecarPath,
+      rangeOk: undefined,
+      conns: new Set(),
+      urlIndex: 0,
+      failed: false,
+      finishing: false,
+      dirty: false,
+      saving: undefined,
+      resumedBytes: ranges.doneBytes,
+      restarted: this.restarted.has(job.sha256),
+      errors: 0,
+      closed: false
+    }
+    this.files.set(job.sha256, file)
+    if (file.resumedBytes > 0) this.events.resumed?.(job, file.resumedBytes)
+    this.advanceHash(file)
+    return file
+  }
+
+  /** One connection working on one segment, with retry bookkeeping. */
+  private async connection(file: OpenFile, seg: Segment): Promise<void> {
+    const ac = new AbortController()
+    const onAbort = (): void => ac.abort()
+    this.abort.signal.addEventListener('abort', onAbort, { once: true })
+    file.conns.add(ac)
+    const before = seg.pos
+    try {
+      await this.fetchSegment(file, seg, ac.signal)
+    } catch (err) {
+      this.onSegmentError(file, seg, err, seg.pos - before)
+    } finally {
+      seg.busy = false
+      file.conns.delete(ac)
+      this.abort.signal.removeEventListener('abort', onAbort)
+      this.maybeFinish(file)
+    }
+  }
+
+  private onSegmentError(file: OpenFile, seg: Segment, err: unknown, progressed: number): void {
+    if (this.stopping || file.failed) return
+    const code = (err as NodeJS.ErrnoException)?.code
+    if (code === 'ENOSPC' || code === 'EDQUOT') {
+      this.stop(
+        new AppError(
+          'no_space',
+          `disk full in ${this.opts.cache.root} while writing ${file.job.label}: the import stopped; ` +
+            'every verified file is kept and partial downloads will resume once space is freed'
+        )
+      )
+      return
+    }
+    if (err instanceof HttpStatus) {
+      if (
+        NO_RETRY.has(err.status) ||
+        (err.status >= 400 && err.status < 500 && err.status !== 408 && err.status !== 429)
+      ) {
+        // The bytes may be elsewhere (another source holding the same sha256): try that before failing.
+        if (file.urlIndex + 1 < file.job.urls.length) {
+          file.urlIndex++
+          seg.retryAt = 0
+          return
+        }
+        this.failFile(file, err.appError)
+        return
+      }
+    } else if (!isRetryable(err)) {
+      this.failFile(file, asAppError(err, file.job))
+      return
+    }
+    // Progress made means the link works: a cut half-way through is not a strike against the file.
+    seg.attempts = progressed >= 64 * 1024 ? 1 : seg.attempts + 1
+    file.errors++
+    const max = this.opts.maxAttempts ?? 6
+    if (seg.attempts >= max || file.errors > max * 20) {
+      const last = err instanceof HttpStatus ? err.appError : asAppError(err, file.job)
+      this.failFile(file, new AppError(last.code, `${last.message} (gave up after ${seg.attempts} attempts)`))
+      return
+    }
+    const base = this.opts.backoffMs ?? 250
+    const delay = Math.min(15_000, base * 2 ** (seg.attempts - 1)) * (0.75 + Math.random() / 2)
+    seg.retryAt = Date.now() + delay
+  }
+
+  /** Works through a segment with bounded Range requests on one (keep-alive) connection. */
+  private async fetchSegment(file: OpenFile, seg: Segment, signal: AbortSignal): Promise<void> {
+    const step = this.opts.requestBytes ?? 16 << 20
+    while (seg.pos < seg.end) {
+      if (signal.aborted) throw new AppError('cancelled', 'cancelled')
+      const url = file.job.urls[file.urlIndex]
+      // Bounded requests let another connection take the rest of a segment without wasting a byte.
+      const reqEnd = Math.min(seg.end, seg.pos + step)
+      seg.claimed = reqEnd
+      const res = await this.fetch(url, {
+        start: seg.pos,
+        end: reqEnd,
+        proxy: this.opts.proxy,
+        signal,
+        stallTimeoutMs: this.opts.stallTimeoutMs,
+        connectTimeoutMs: this.opts.connectTimeoutMs
+      })
+      let limit = reqEnd
+      if (res.status === 206) {
+        checkContentRange(res, seg.pos, file.job)
+        if (file.rangeOk === undefined) {
+          file.rangeOk = true
+          // Now other connections may join this file.
+          queueMicrotask(() => this.pump())
+        }
+      } else if (res.status === 200) {
+        const length = Number(res.headers['content-length'])
+        if (res.headers['content-length'] !== undefined && length !== file.job.size) {
+          res.body.destroy()
+          throw new AppError(
+            'checksum',
+            `size mismatch: ${file.job.label} is ${file.job.size} bytes in the stream but ${length} at ${res.url}`
+          )
+        }
+        file.rangeOk = false
+        if (
+          seg.start !== 0 ||
+          seg.pos !== 0 ||
+          seg.end !== file.job.size ||
+          file.ranges.segments.length > 1
+        ) {
+          // The server ignores Range: this connection takes the whole file from byte 0 (the same bytes).
+          for (const c of file.conns) if (c.signal !== signal) c.abort()
+          this.events.bytes?.(file.job, -file.ranges.doneBytes)
+          seg = file.ranges.collapse()
+        }
+        seg.claimed = file.job.size
+        limit = file.job.size
+      } else {
+        throw new HttpStatus(res.status, httpError(res))
+      }
+      await this.copyBody(file, seg, res, signal, limit)
+    }
+  }
+
+  /** Streams the body to disk at the segment's position, in ~1 MiB positional writes, up to `limit`. */
+  private async copyBody(
+    file: OpenFile,
+    seg: Segment,
+    res: HttpResponse,
+    signal: AbortSignal,
+    limit: number
+  ): Promise<void> {
+    let pending: Buffer[] = []
+    let pendingBytes = 0
+    const stopAt = (): number => Math.min(seg.end, limit)
+    const flush = async (): Promise<void> => {
+      // The segment may have been split meanwhile: write only what is still ours.
+      let n = Math.min(pendingBytes, stopAt() - seg.pos)
+      const bufs: Buffer[] = []
+      for (const b of pending) {
+        if (n <= 0) break
+        const part = b.length <= n ? b : b.subarray(0, n)
+        bufs.push(part)
+        n -= part.length
+      }
+      pending = []
+      pendingBytes = 0
+      const total = bufs.reduce((a, b) => a + b.length, 0)
+      if (total === 0) return
+      let written = (await file.fh.writev(bufs, seg.pos)).bytesWritten
+      while (written < total) {
+        const rest = Buffer.concat(bufs).subarray(written)
+        written += (await file.fh.write(rest, 0, rest.length, seg.pos + written)).bytesWritten
+      }
+      // A split never cuts closer than the write guard to `pos`, so this stays within the segment.
+      const delta = Math.min(total, seg.end - seg.pos)
+      seg.pos += delta
+      file.dirty = true
+      this.events.bytes?.(file.job, delta)
+      this.advanceHash(file)
+    }
+    try {
+      for await (const chunk of res.body as AsyncIterable<Buffer>) {
+        if (signal.aborted) break
+        pending.push(chunk)
+        pendingBytes += chunk.length
+        if (pendingBytes >= WRITE_BATCH || seg.pos + pendingBytes >= stopAt()) await flush()
+        if (seg.pos >= stopAt()) break
+      }
+      await flush()
+    } finally {
+      res.body.destroy()
+    }
+    if (signal.aborted) throw new AppError('cancelled', `cancelled fetching ${res.url}`)
+    if (seg.pos < stopAt()) throw new AppError('network', `connection closed early fetching ${res.url}`)
+  }
+
+  private advanceHash(file: OpenFile): void {
+    const prefix = file.ranges.contiguousPrefix()
+    if (prefix - file.hasher.announced >= HASH_STEP || prefix === file.job.size) file.hasher.advance(prefix)
+  }
+
+  private maybeFinish(file: OpenFile): void {
+    if (file.finishing || file.conns.size > 0) return
+    if (file.failed) {
+      this.track(this.closeFile(file, file.ranges.doneBytes === 0))
+      return
+    }
+    if (!file.ranges.complete) return
+    file.finishing = true
+    this.track(this.finishFile(file))
+  }
+
+  private async finishFile(file: OpenFile): Promise<void> {
+    const { job } = file
+    let hex: string
+    try {
+      await file.fh.sync()
+      hex = await file.hasher.finish(job.size)
+    } catch (err) {
+      await this.closeFile(file, false)
+      this.report(job, asAppError(err, job))
+      return
+    }
+    if (hex !== job.sha256) {
+      await this.closeFile(file, true)
+      if (file.resumedBytes > 0 && !file.restarted && !this.stopping) {
+        // The partial came from an earlier run (maybe cut short by a power loss): start it over once.
+        this.events.bytes?.(job, -job.size)
+        this.queue.unshift(job)
+        this.restarted.add(job.sha256)
+        this.pump()
+        return
+      }
+      this.report(
+        job,
+        new AppError('checksum', `checksum mismatch: ${job.label} expected ${job.sha256} got ${hex}`)
+      )
+      return
+    }
+    file.closed = true
+    this.files.delete(job.sha256)
+    try {
+      // A sidecar write still in flight must not resurrect the sidecar after the commit.
+      while (file.saving) await file.saving
+      await file.fh.close()
+      await this.opts.cache.commit(file.partPath, job.sha256)
+      await rm(file.sidecarPath, { force: true })
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException
+      if (e.code === 'ENOSPC')
+        this.stop(new AppError('no_space', `disk full in ${this.opts.cache.root}: ${e.message}`))
+      this.report(job, asAppError(err, job))
+      return
+    }
+    this.events.done?.(job)
+  }
+
+  private failFile(file: OpenFile, err: AppError): void {
+    if (file.failed) return
+    file.failed = true
+    for (const c of file.conns) c.abort()
+    file.failError = err
+    this.maybeFinish(file)
+  }
+
+  private failJob(job: DownloadJob, err: AppError): void {
+    if ((err as { cause?: NodeJS.ErrnoException }).cause?.code === 'ENOSPC') {
+      this.stop(new AppError('no_space', `disk full in ${this.opts.cache.root}: ${err.message}`))
+    }
+    this.report(job, err)
+  }
+
+  private report(job: DownloadJob, err: AppError): void {
+    this.events.failed?.(job, err)
+  }
+
+  /** Closes a file that will not finish now (failed or stopped), keeping its partial unless told not to. */
+  private async closeFile(file: OpenFile, discard: boolean): Promise<void> {
+    if (file.closed) return
+    file.closed = true
+    this.files.delete(file.job.sha256)
+    file.hasher.close()
+    if (!discard) await this.writeSidecar(file).catch(() => undefined)
+    while (file.saving) await file.saving
+    await file.fh.close().catch(() => undefined)
+    if (discard) await this.opts.cache.removePartial(file.job.sha256)
+    if (file.failed && file.failError) this.report(file.job, file.failError)
+  }
+
+  private async closeAll(): Promise<void> {
+    for (const f of [...this.files.values()]) await this.closeFile(f, false)
+  }
+
+  private saveDirty(): void {
+    for (const f of this.files.values()) {
+      if (f.dirty && !f.saving && !f.finishing) this.writeSidecar(f).catch(() => undefined)
+    }
+  }
+
+  private async writeSidecar(file: OpenFile): Promise<void> {
+    // Serialise writes per file so an older snapshot never lands after a newer one.
+    while (file.saving) await file.saving
+    file.dirty = false
+    const p = saveSidecar(file.sidecarPath, file.job.sha256, file.ranges)
+    const settled = p.then(
+      () => undefined,
+      () => undefined
+    )
+    file.saving = settled
+    void settled.then(() => {
+      if (file.saving === settled) file.saving = undefined
+    })
+    return p
+  }
+}
+
+function checkContentRange(res: HttpResponse, start: number, job: DownloadJob): void {
+  const cr = res.headers['content-range']
+  const m = typeof cr === 'string' ? /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(cr.trim()) : null
+  if (!m || Number(m[1]) !== start || (m[3] !== '*' && Number(m[3]) !== job.size)) {
+    res.body.destroy()
+    throw new HttpStatus(
+      502,
+      new AppError(
+        'http_status',
+        `unexpected Content-Range "${cr ?? ''}" for ${job.label} fetching ${res.url}`
+      )
+    )
+  }
+}
+
+function isRetryable(err: unknown): boolean {
+  if (err instanceof AppError) return err.code === 'network' || err.code === 'http_status'
+  const code = (err as NodeJS.ErrnoException)?.code
+  return (
+    typeof code === 'string' &&
+    /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH)$/.test(code)
+  )
+}
+
+function asAppError(err: unknown, job: DownloadJob): AppError {
+  if (err instanceof AppError) return err
+  const e = err as NodeJS.ErrnoException
+  if (e?.code === 'ENOSPC')
+    return new AppError('no_space', `disk full writing ${job.label}: ${e.message}`, { cause: e })
+  return new AppError('io', `${job.label}: ${e?.message ?? String(err)}`, { cause: err })
+}

@@ -1,0 +1,173 @@
+/**
+ * Which byte ranges of one file are done, in flight or still missing. Segments tile [0, size)
+ * exactly; each has a write position `pos` (bytes before it are on disk). Splitting the largest
+ * in-flight segment hands its second half to an idle connection, as aria2 does, so every
+ * connection stays busy until the last byte. The tiling is what the progress sidecar stores.
+ */
+
+export interface Segment {
+  start: number
+  /** exclusive; may shrink while a connection works on it (when it is split) */
+  end: number
+  /** next byte to write: [start, pos) is on disk */
+  pos: number
+  busy: boolean
+  /** end of the byte range the owning connection has asked the server for (bytes up to it are on the way) */
+  claimed: number
+  /** epoch ms before which a failed segment is not retried */
+  retryAt: number
+  attempts: number
+}
+
+export type SavedSegment = [start: number, end: number, pos: number]
+
+/** Splits land on 64 KiB boundaries: aligned writes, and no pointless tiny pieces. */
+const ALIGN = 64 * 1024
+
+export class FileRanges {
+  segments: Segment[]
+
+  constructor(
+    readonly size: number,
+    saved?: readonly SavedSegment[]
+  ) {
+    if (saved) {
+      this.segments = saved.map(([start, end, pos]) => seg(start, end, pos))
+    } else {
+      this.segments = size > 0 ? [seg(0, size, 0)] : []
+    }
+  }
+
+  /** Rebuilds from a sidecar, or null when it does not tile [0, size) consistently. */
+  static fromSaved(size: number, saved: unknown): FileRanges | null {
+    if (!Array.isArray(saved)) return null
+    let cursor = 0
+    for (const s of saved) {
+      if (!Array.isArray(s) || s.length !== 3 || !s.every((n) => Number.isSafeInteger(n))) return null
+      const [start, end, pos] = s as SavedSegment
+      if (start !== cursor || end <= start || pos < start || pos > end) return null
+      cursor = end
+    }
+    if (cursor !== size) return null
+    return new FileRanges(size, saved as SavedSegment[])
+  }
+
+  toSaved(): SavedSegment[] {
+    this.compact()
+    return this.segments.map((s) => [s.start, s.end, s.pos])
+  }
+
+  get doneBytes(): number {
+    let n = 0
+    for (const s of this.segments) n += s.pos - s.start
+    return n
+  }
+
+  get complete(): boolean {
+    return this.segments.every((s) => s.pos === s.end)
+  }
+
+  /** Highest written offset: a partial file shorter than this does not hold what the sidecar claims. */
+  get highestWritten(): number {
+    let n = 0
+    for (const s of this.segments) if (s.pos > s.start) n = Math.max(n, s.pos)
+    return n
+  }
+
+  /** Length of the written prefix [0, n): what may be hashed. */
+  contiguousPrefix(): number {
+    let n = 0
+    for (const s of this.segments) {
+      if (s.start !== n) break
+      n = s.pos
+      if (s.pos !== s.end) break
+    }
+    return n
+  }
+
+  /** The first unfinished segment no connection works on (and not waiting out a backoff); marks it busy. */
+  takeIdle(now = Date.now()): Segment | undefined {
+    for (const s of this.segments) {
+      if (!s.busy && s.pos < s.end && s.retryAt <= now) {
+        s.busy = true
+        return s
+      }
+    }
+    return undefined
+  }
+
+  /** Earliest retry time of an idle unfinished segment, if any waits. */
+  nextRetryAt(): number | undefined {
+    let t: number | undefined
+    for (const s of this.segments) {
+      if (!s.busy && s.pos < s.end) t = t === undefined ? s.retryAt : Math.min(t, s.retryAt)
+    }
+    return t
+  }
+
+  /** The busy segment whose split hands over the most bytes, if any split is worth it. */
+  largestSplittable(minSplit: number, guard: number): { seg: Segment; at: number } | undefined {
+    let best: { seg: Segment; at: number } | undefined
+    for (const s of this.segments) {
+      if (!s.busy) continue
+      const at = splitPoint(s, minSplit, guard)
+      if (at !== undefined && (!best || s.end - at > best.seg.end - best.at)) best = { seg: s, at }
+    }
+    return best
+  }
+
+  /** Gives [at, end) of `s` to a new busy segment; the owner of `s` stops at the new `s.end`. */
+  split(s: Segment, at: number): Segment {
+    const tail = seg(at, s.end, at)
+    tail.busy = true
+    s.end = at
+    this.segments.splice(this.segments.indexOf(s) + 1, 0, tail)
+    return tail
+  }
+
+  /** The server ignores Range: the whole file becomes one segment, rewritten from byte 0 (same bytes). */
+  collapse(): Segment {
+    const whole = seg(0, this.size, 0)
+    whole.busy = true
+    this.segments = [whole]
+    return whole
+  }
+
+  /** Merges neighbouring finished segments so the list (and the sidecar) stays short. */
+  compact(): void {
+    const out: Segment[] = []
+    for (const s of this.segments) {
+      const prev = out[out.length - 1]
+      if (prev && !prev.busy && !s.busy && prev.pos === prev.end && s.start === prev.end && s.pos === s.end) {
+        prev.end = s.end
+        prev.pos = s.end
+      } else {
+        out.push(s)
+      }
+    }
+    this.segments = out
+  }
+}
+
+/**
+ * Where to cut a busy segment so that both parts get at least `minSplit` bytes: in the middle when
+ * the owner's current request ends before it; else at the end of that request (no requested byte is
+ * wasted); else, wasting the rest of the request, no closer than `guard` to the write position, where
+ * buffered bytes are about to land.
+ */
+export function splitPoint(s: Segment, minSplit: number, guard: number): number | undefined {
+  const align = (n: number): number => n - (n % ALIGN)
+  const half = align(s.pos + Math.ceil((s.end - s.pos) / 2))
+  // 1. The middle, when the owner's current request ends before it: nothing is wasted.
+  if (half >= s.claimed && half - s.pos >= minSplit && s.end - half >= minSplit) return half
+  // 2. The end of the owner's current request: nothing is wasted, the tail is just smaller.
+  if (s.claimed > s.pos && s.end - s.claimed >= minSplit) return s.claimed
+  // 3. Inside the current request, past the guard; the rest of that request is thrown away.
+  const at = Math.max(half, align(s.pos + guard) + ALIGN)
+  if (s.end - at >= minSplit) return at
+  return undefined
+}
+
+function seg(start: number, end: number, pos: number): Segment {
+  return { start, end, pos, busy: false, claimed: pos, retryAt: 0, attempts: 0 }
+}

@@ -1,0 +1,192 @@
+import { readFile, readdir, rm } from 'node:fs/promises'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { AppError } from '../../src/shared/errors'
+import { BlobCache } from '../../src/main/import/cache'
+import { Downloader, type DownloadJob } from '../../src/main/import/downloader'
+import { HashPool } from '../../src/main/import/hash-pool'
+import { startTestServer, type TestServer } from '../support/test-server'
+import { payloads, sha256, tempDir, type Payload } from './helpers'
+
+const MiB = 1024 * 1024
+let root: string
+let files: Payload[]
+let server: TestServer
+let pool: HashPool
+const dirs: string[] = []
+
+beforeAll(async () => {
+  root = await tempDir('dl-root-')
+  files = await payloads(root, [9 * MiB, 3 * MiB + 123, 700_000, 1, 0])
+  server = await startTestServer({ root })
+  pool = new HashPool(2)
+})
+afterAll(async () => {
+  await server.close()
+  await pool.destroy()
+  await rm(root, { recursive: true, force: true })
+  for (const d of dirs) await rm(d, { recursive: true, force: true })
+})
+afterEach(() => {
+  // The server reads its own options object: reset it in place.
+  for (const k of Object.keys(server.options))
+    delete (server.options as unknown as Record<string, unknown>)[k]
+  server.options.root = root
+  server.resetStats()
+})
+
+async function cacheIn(): Promise<BlobCache> {
+  const d = await tempDir('dl-data-')
+  dirs.push(d)
+  const cache = new BlobCache(d)
+  await cache.init()
+  return cache
+}
+
+const jobs = (list: Payload[] = files): DownloadJob[] =>
+  list.map((p) => ({
+    sha256: p.sha256,
+    size: p.data.length,
+    urls: [server.url + p.path],
+    label: `prod ${p.path}`
+  }))
+
+async function run(
+  cache: BlobCache,
+  list?: Payload[],
+  extra: Partial<ConstructorParameters<typeof Downloader>[1]> = {}
+) {
+  const failed: Array<{ job: DownloadJob; err: AppError }> = []
+  const done: string[] = []
+  let bytes = 0
+  let resumed = 0
+  const d = new Downloader(
+    jobs(list),
+    { cache, hashPool: pool, connections: 4, minSplitBytes: 256 * 1024, backoffMs: 20, ...extra },
+    {
+      done: (j) => done.push(j.sha256),
+      failed: (job, err) => failed.push({ job, err }),
+      bytes: (_j, n) => (bytes += n),
+      resumed: (_j, n) => (resumed += n)
+    }
+  )
+  const outcome = await d.run()
+  return { outcome, failed, done, bytes, resumed }
+}
+
+async function expectCached(cache: BlobCache, list: Payload[]): Promise<void> {
+  for (const p of list) expect(sha256(await readFile(cache.blobPath(p.sha256)))).toBe(p.sha256)
+}
+
+describe('downloader', () => {
+  it('fetches every file, splitting large ones into Range segments, and verifies each', async () => {
+    const cache = await cacheIn()
+    const r = await run(cache, files, { requestBytes: 1024 * 1024 })
+    expect(r.failed).toEqual([])
+    expect(r.done.sort()).toEqual(files.map((f) => f.sha256).sort())
+    await expectCached(cache, files)
+    // More requests than files means segments ran in parallel; with bounded requests no byte is fetched twice.
+    const big = server.stats.byPath.get('/' + files[0].path)!
+    expect(big.requests).toBeGreaterThan(1)
+    expect(big.bytes).toBe(files[0].data.length)
+    expect(await readdir(cache.partialDir)).toEqual([])
+  })
+
+  it('falls back to one stream per file when the server ignores Range', async () => {
+    server.options.range = false
+    const cache = await cacheIn()
+    const r = await run(cache)
+    expect(r.failed).toEqual([])
+    await expectCached(cache, files)
+    expect(server.stats.byPath.get('/' + files[0].path)!.bytes).toBe(files[0].data.length)
+  })
+
+  it('survives a server that cuts every third payload connection half-way', async () => {
+    server.options.cutEveryNth = 3
+    const cache = await cacheIn()
+    const r = await run(cache)
+    expect(r.failed).toEqual([])
+    await expectCached(cache, files)
+  })
+
+  it('fails a corrupt file with "checksum mismatch" and keeps no byte of it', async () => {
+    server.options.faults = { ['/' + files[1].path]: { corruptAt: 1000 } }
+    const cache = await cacheIn()
+    const r = await run(cache)
+    expect(r.failed).toHaveLength(1)
+    expect(r.failed[0].err.code).toBe('checksum')
+    expect(r.failed[0].err.message).toMatch(
+      new RegExp(`^checksum mismatch: prod ${files[1].path} expected ${files[1].sha256} got [0-9a-f]{64}$`)
+    )
+    expect(await cache.has(files[1].sha256)).toBe(false)
+    expect(await readdir(cache.partialDir)).toEqual([])
+    await expectCached(cache, [files[0], files[2]])
+  })
+
+  it('fails a 404 at once, naming the URL, without retrying', async () => {
+    server.options.faults = { ['/' + files[2].path]: { status: 404 } }
+    const cache = await cacheIn()
+    const r = await run(cache)
+    expect(r.failed.map((f) => f.err.message)).toEqual([
+      `HTTP 404 Not Found fetching ${server.url}${files[2].path}`
+    ])
+    expect(server.stats.byPath.get('/' + files[2].path)!.requests).toBe(1)
+  })
+
+  it('retries 5xx with backoff and gives up naming the cause', async () => {
+    server.options.faults = { ['/' + files[3].path]: { status: 503 } }
+    const cache = await cacheIn()
+    const r = await run(cache, [files[3]], { maxAttempts: 3 })
+    expect(r.failed[0].err.message).toContain('HTTP 503 Service Unavailable')
+    expect(r.failed[0].err.message).toContain('gave up after 3 attempts')
+    expect(server.stats.byPath.get('/' + files[3].path)!.requests).toBe(3)
+  })
+
+  it('tries another URL for the same bytes before failing', async () => {
+    const cache = await cacheIn()
+    const p = files[2]
+    const d = new Downloader(
+      [
+        {
+          sha256: p.sha256,
+          size: p.data.length,
+          urls: [server.url + 'missing/x', server.url + p.path],
+          label: 'x'
+        }
+      ],
+      { cache, hashPool: pool, connections: 2 }
+    )
+    expect((await d.run()).fatal).toBeUndefined()
+    await expectCached(cache, [p])
+  })
+
+  it('stops on request, keeps partials with sidecars, and resumes without re-fetching much', async () => {
+    server.options.rateBytesPerSec = 4 * MiB
+    const cache = await cacheIn()
+    const ac = new AbortController()
+    const big = [files[0]]
+    let seen = 0
+    const first = new Downloader(
+      jobs(big),
+      { cache, hashPool: pool, connections: 4, minSplitBytes: 256 * 1024, signal: ac.signal },
+      { bytes: (_j, n) => (seen += n) >= 3 * MiB && ac.abort() }
+    )
+    const t0 = Date.now()
+    const out = await first.run()
+    expect(out.stopped).toBe(true)
+    expect(Date.now() - t0).toBeLessThan(5000)
+    expect((await readdir(cache.partialDir)).sort()).toEqual([
+      `${big[0].sha256}.part`,
+      `${big[0].sha256}.part.json`
+    ])
+    const servedFirst = server.stats.bytesServed
+    server.resetStats()
+    server.options.rateBytesPerSec = undefined
+    const r = await run(cache, big)
+    expect(r.failed).toEqual([])
+    expect(r.resumed).toBeGreaterThanOrEqual(2 * MiB)
+    await expectCached(cache, big)
+    // The second run fetched only what the first did not keep (plus what was in flight when it stopped).
+    expect(server.stats.bytesServed).toBeLessThan(big[0].data.length - r.resumed + 1)
+    expect(servedFirst + server.stats.bytesServed).toBeLessThan(big[0].data.length * 1.25)
+  })
+})
