@@ -11,7 +11,10 @@ export interface ResourceIdentity {
   os: string
   release: string
   arch: string
+  /** with the kernel flavour appended when not generic */
   subarch: string
+  /** the stream's own subarch field */
+  stream_subarch: string
   label: string
   title: string
   subarches: string
@@ -39,12 +42,14 @@ export function resourceIdentity(
       release: '',
       arch,
       subarch: 'generic',
+      stream_subarch: 'generic',
       label,
       title: '',
       subarches: ''
     }
   }
-  let subarch = f('subarch') || 'generic'
+  const streamSubarch = f('subarch') || 'generic'
+  let subarch = streamSubarch
   // A non-generic kernel flavour (lowlatency) is its own resource in MAAS: `amd64/ga-24.04-lowlatency`.
   const kflavor = f('kflavor')
   if (kflavor && kflavor !== 'generic' && !subarch.endsWith(`-${kflavor}`)) subarch = `${subarch}-${kflavor}`
@@ -57,6 +62,7 @@ export function resourceIdentity(
     release,
     arch,
     subarch,
+    stream_subarch: streamSubarch,
     label,
     title: f('release_title') || release,
     subarches: f('subarches') || subarch

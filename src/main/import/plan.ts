@@ -7,8 +7,9 @@ import { posix } from 'node:path'
 import type { BootSource, BootSourceSelection } from '../../shared/types'
 import { anySelectionMatches } from './match'
 import { isBootloader, resourceIdentity, resourceKey, type ResourceIdentity } from './naming'
-import { fieldOf, type StreamProductShape, type StreamShape, type StreamVersionShape } from './stream-shape'
+import { type StreamProductShape, type StreamShape, type StreamVersionShape } from './stream-shape'
 import { itemUrl } from './item-url'
+import { latestVersion } from '../streams/serials'
 
 /** Stream items that are not files to import. */
 const NOT_FILES = new Set(['notifications'])
@@ -61,9 +62,7 @@ export interface PlanSource {
 
 /** Serials sort in plain byte order (LANG=C); the greatest is the latest. */
 export function latestSerial(serials: readonly string[]): string | undefined {
-  let best: string | undefined
-  for (const s of serials) if (best === undefined || s > best) best = s
-  return best
+  return latestVersion([...serials]) || undefined
 }
 
 /** Whether a product is wanted: bootloaders always; everything else when a selection of its source matches. */
@@ -75,11 +74,16 @@ export function productWanted(
   if (isBootloader(product)) return true
   const id = resourceIdentity(product, version)
   const fields = { os: id.os, release: id.release, arch: id.arch, label: id.label }
-  // Match on the stream's own subarch, and on the flavoured one a selection may name (ga-24.04-lowlatency).
-  const raw = fieldOf(product, version, 'subarch') || 'generic'
+  return stillSelected(selections, { ...fields, subarch: id.subarch, stream_subarch: id.stream_subarch })
+}
+
+/** Matches on the stream's own subarch, and on the flavoured one a selection may name (ga-24.04-lowlatency). */
+export function stillSelected(
+  selections: readonly BootSourceSelection[],
+  f: { os: string; release: string; arch: string; label: string; subarch: string; stream_subarch: string }
+): boolean {
   return (
-    anySelectionMatches(selections, { ...fields, subarch: raw }) ||
-    anySelectionMatches(selections, { ...fields, subarch: id.subarch })
+    anySelectionMatches(selections, { ...f, subarch: f.stream_subarch }) || anySelectionMatches(selections, f)
   )
 }
 

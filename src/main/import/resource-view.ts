@@ -1,0 +1,37 @@
+/** The MAAS-shaped view of a stored resource, with the status line the UI and CLI show. */
+import type { BootResource } from '../../shared/types'
+import { compareSerials } from '../streams/serials'
+import { newestCompleteSet, type StoredResource } from './resource-store'
+
+/** What a running import says about one resource. */
+export interface LiveResourceState {
+  state: 'queued' | 'downloading'
+  percent: number
+}
+
+export function resourceStatus(r: StoredResource, live?: LiveResourceState): string {
+  if (live?.state === 'downloading') return `Downloading ${live.percent}%`
+  if (live?.state === 'queued') return 'Queued for download'
+  if (r.last_error) return `Failed: ${r.last_error}`
+  const complete = newestCompleteSet(r)
+  if (!complete) return 'Queued for download'
+  if (r.available_version && compareSerials(r.available_version, complete.version) > 0)
+    return 'Update available'
+  return 'Synced'
+}
+
+export function toBootResource(r: StoredResource, live?: LiveResourceState, withSets = false): BootResource {
+  const out: BootResource = {
+    id: r.id,
+    type: r.type,
+    name: r.name,
+    architecture: r.architecture,
+    subarches: r.subarches,
+    title: r.title,
+    last_deployed: r.last_deployed,
+    status: resourceStatus(r, live)
+  }
+  if (r.note) out.note = r.note
+  if (withSets) out.sets = structuredClone(r.sets)
+  return out
+}
