@@ -25,6 +25,8 @@ export interface CliInput {
   positional: Record<string, string | number>
   /** key=value parameters; every key maps to all its values, in order */
   params: Map<string, string[]>
+  /** `--flag` options the command declared */
+  flags: Set<string>
 }
 
 export interface CliCommand {
@@ -35,6 +37,8 @@ export interface CliCommand {
   /** shown in help, e.g. 'url=URL [keyring_filename=PATH | keyring_data=BASE64]' */
   params?: string
   summary: string
+  /** `--flag` options this command accepts, e.g. ['--deep'] */
+  flags?: readonly string[]
   /** params whose values are lists (may repeat); every other key may appear once */
   listParams?: readonly string[]
   /** the returned value is printed: undefined prints nothing, a string as a line, anything else as JSON */

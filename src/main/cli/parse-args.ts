@@ -35,8 +35,13 @@ export function parseGlobalOptions(argv: readonly string[]): GlobalOptions {
 export function parseCommandInput(command: CliCommand, rest: readonly string[]): CliInput {
   const positional: CliInput['positional'] = {}
   const params = new Map<string, string[]>()
+  const flags = new Set<string>()
   let index = 0
   for (const word of rest) {
+    if (command.flags?.includes(word)) {
+      flags.add(word)
+      continue
+    }
     const eq = word.indexOf('=')
     if (eq > 0 && index >= command.args.length) {
       const key = word.slice(0, eq)
@@ -54,7 +59,7 @@ export function parseCommandInput(command: CliCommand, rest: readonly string[]):
   if (index < command.args.length) {
     throw new UsageError(`missing ${command.args.slice(index).join(' ')}`)
   }
-  return { positional, params }
+  return { positional, params, flags }
 }
 
 function parseId(name: string, word: string): number {

@@ -59,12 +59,15 @@ export async function runCli(argv: readonly string[], io: CliIo, commands = allC
       return opts.help ? 0 : 2
     }
     const [group, verb, ...rest] = opts.words
-    const command = commands.find((c) => c.group === group && c.verb === verb)
+    // A command with an empty verb (e.g. `verify LOCATION`) takes the next word as an argument.
+    const command =
+      commands.find((c) => c.group === group && c.verb === verb) ??
+      commands.find((c) => c.group === group && c.verb === '')
     if (!command) {
       const known = commands.some((c) => c.group === group)
       throw new UsageError(known ? `unknown verb ${verb ?? ''} for ${group}` : `unknown command ${group}`)
     }
-    const input = parseCommandInput(command, rest)
+    const input = parseCommandInput(command, command.verb === '' ? opts.words.slice(1) : rest)
     const dataDir = resolveDataDir({ argv: opts.dataDir ? ['--data-dir', opts.dataDir] : [], env: io.env })
     const ctx: CliContext = {
       dataDir,

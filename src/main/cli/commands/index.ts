@@ -1,5 +1,6 @@
 /** Every CLI command, in the order help lists them. */
 import type { CliCommand } from '../command'
 import { bootSourceCommands } from './boot-sources'
+import { streamCommands } from './streams'
 
-export const commands: CliCommand[] = [...bootSourceCommands]
+export const commands: CliCommand[] = [...bootSourceCommands, ...streamCommands]
