@@ -1,6 +1,7 @@
 import * as openpgp from 'openpgp'
 import type { SignatureInfo } from '../../shared/types'
 import { AppError } from '../../shared/errors'
+import { CleartextFormatError, parseCleartext } from './cleartext'
 
 export interface VerifiedText {
   /** the signed cleartext: the only text JSON may be parsed from */
@@ -8,7 +9,23 @@ export interface VerifiedText {
   signature: SignatureInfo
 }
 
-const BEGIN = '-----BEGIN PGP SIGNED MESSAGE-----'
+/**
+ * The Hash: armor header must name the hash each signature used (as openpgp's own reader insists), so a
+ * header cannot advertise a different algorithm from the one actually signed with.
+ */
+function checkHashHeaders(signature: openpgp.Signature, hashes: string[]): void {
+  if (hashes.length === 0) return
+  const ids = hashes.map((h) => {
+    const id = (openpgp.enums.hash as unknown as Record<string, number>)[h]
+    if (id === undefined) throw new Error(`unknown hash algorithm in armor header: ${h}`)
+    return id
+  })
+  for (const packet of signature.packets) {
+    if (packet.hashAlgorithm === null || !ids.includes(packet.hashAlgorithm)) {
+      throw new Error('hash algorithm mismatch in armor header and signature')
+    }
+  }
+}
 
 function findSigner(keys: openpgp.PublicKey[], keyID: openpgp.KeyID): openpgp.PublicKey | undefined {
   return keys.find((k) => k.getKeys(keyID).length > 0)
@@ -17,6 +34,8 @@ function findSigner(keys: openpgp.PublicKey[], keyID: openpgp.KeyID): openpgp.Pu
 /**
  * Verifies a cleartext-signed (.sjson) document against the keyring.
  * `name` is how the file is named in messages (stream-relative path); `file` goes into SignatureInfo.
+ * The signature is checked as a detached text signature over the canonical cleartext, which is exactly what a
+ * cleartext signature covers, and the returned text is the one that was verified.
  */
 export async function verifyCleartext(
   raw: Buffer,
@@ -25,28 +44,28 @@ export async function verifyCleartext(
   keys: openpgp.PublicKey[],
   keyringLabel: string
 ): Promise<VerifiedText> {
-  const armored = raw.toString('utf8')
-  if (!armored.trimStart().startsWith(BEGIN) || !armored.includes('-----BEGIN PGP SIGNATURE-----')) {
-    throw new AppError('signature', `no OpenPGP signature in ${name}`)
-  }
-  let message: openpgp.CleartextMessage
+  let parsed
+  let signature: openpgp.Signature
   try {
-    message = await openpgp.readCleartextMessage({ cleartextMessage: armored })
+    parsed = parseCleartext(raw.toString('utf8'))
+    if (!parsed) throw new AppError('signature', `no OpenPGP signature in ${name}`)
+    signature = await openpgp.readSignature({ armoredSignature: parsed.armoredSignature })
+    checkHashHeaders(signature, parsed.hashes)
   } catch (err) {
-    throw new AppError('signature', `no valid OpenPGP signature in ${name}: ${(err as Error).message}`, {
-      cause: err
-    })
+    if (err instanceof AppError) throw err
+    const why = err instanceof CleartextFormatError ? err.message : (err as Error).message
+    throw new AppError('signature', `no valid OpenPGP signature in ${name}: ${why}`, { cause: err })
   }
-  const ids = message.getSigningKeyIDs()
+  const ids = signature.getSigningKeyIDs()
   if (ids.length === 0) throw new AppError('signature', `no OpenPGP signature in ${name}`)
-  const known = ids.find((id) => findSigner(keys, id))
-  if (!known) {
+  if (!ids.some((id) => findSigner(keys, id))) {
     const id = ids[0].toHex().toUpperCase()
     throw new AppError('signature', `${name} is signed by unknown key ${id} (not in keyring ${keyringLabel})`)
   }
   try {
-    const result = await openpgp.verify({ message, verificationKeys: keys, expectSigned: true })
-    // expectSigned already threw unless every signature verified; find the one made by a key we know.
+    const message = await openpgp.createMessage({ text: parsed.text })
+    const result = await openpgp.verify({ message, signature, verificationKeys: keys, expectSigned: true })
+    // expectSigned already threw unless every signature verified; report the one made by a key we know.
     const sig = result.signatures.find((s) => findSigner(keys, s.keyID)) ?? result.signatures[0]
     const signer = findSigner(keys, sig.keyID)!
     return {
@@ -59,7 +78,6 @@ export async function verifyCleartext(
       }
     }
   } catch (err) {
-    if (err instanceof AppError) throw err
     throw new AppError('signature', `signature verification failed for ${name}: ${(err as Error).message}`, {
       cause: err
     })

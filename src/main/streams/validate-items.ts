@@ -1,5 +1,5 @@
 import { AppError } from '../../shared/errors'
-import { assertSafeItemPath } from './safe-path'
+import { assertSafeItemPath, isSafeItemPath } from './safe-path'
 
 export interface StreamItem {
   name: string
@@ -40,43 +40,54 @@ export function strongestChecksum(item: {
 }
 
 /**
- * Checks one expanded item and returns it typed. `where` names file, product, version and item so an admin can
+ * Checks one expanded item and returns it typed. `fields` must be a fresh object owned by the caller (the
+ * expanded copy): it is completed in place and returned as the item. `whereOf` names file, product, version
+ * and item (built only when needed) so an admin can
  * find the bad entry upstream.
  */
-export function validateItem(name: string, fields: Record<string, unknown>, where: string): StreamItem {
+export function validateItem(
+  name: string,
+  fields: Record<string, unknown>,
+  whereOf: () => string
+): StreamItem {
   const { ftype, path } = fields
-  if (typeof path !== 'string') throw new AppError('stream_invalid', `${where}: item has no path`)
-  assertSafeItemPath(path, where)
-  if (typeof ftype !== 'string' || !ftype) throw new AppError('stream_invalid', `${where}: item has no ftype`)
+  if (typeof path !== 'string') throw new AppError('stream_invalid', `${whereOf()}: item has no path`)
+  if (!isSafeItemPath(path)) assertSafeItemPath(path, whereOf())
+  if (typeof ftype !== 'string' || !ftype)
+    throw new AppError('stream_invalid', `${whereOf()}: item has no ftype`)
   let size = fields.size
   // A few writers emit sizes as strings; accept clean integers in either form.
   if (typeof size === 'string' && /^\d+$/.test(size)) size = Number(size)
   if (size === undefined || size === null || size === '') {
-    throw new AppError('stream_invalid', `${where}: item has no size`)
+    throw new AppError('stream_invalid', `${whereOf()}: item has no size`)
   }
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
     throw new AppError(
       'stream_invalid',
-      `${where}: item size ${JSON.stringify(fields.size)} is not a byte count`
+      `${whereOf()}: item size ${JSON.stringify(fields.size)} is not a byte count`
     )
   }
-  const item: StreamItem = { ...fields, name, ftype, path, size }
+  // Built by assignment (no spread, no delete) so V8 keeps one fast object shape per item layout.
+  const item = fields as StreamItem
+  item.name = name
+  item.size = size
   let any = false
   for (const kind of CHECKSUMS) {
     const v = fields[kind]
-    if (v === undefined || v === null || v === '') {
-      delete item[kind]
+    if (v === undefined) continue
+    if (v === null || v === '') {
+      delete item[kind] // rare: an empty checksum field is the same as none
       continue
     }
     if (typeof v !== 'string' || !HEX[kind].test(v)) {
       throw new AppError(
         'stream_invalid',
-        `${where}: item ${kind} ${JSON.stringify(v)} is not a valid ${kind} digest`
+        `${whereOf()}: item ${kind} ${JSON.stringify(v)} is not a valid ${kind} digest`
       )
     }
     item[kind] = v.toLowerCase()
     any = true
   }
-  if (!any) throw new AppError('stream_invalid', `${where}: item has no checksum (sha256, sha512 or md5)`)
+  if (!any) throw new AppError('stream_invalid', `${whereOf()}: item has no checksum (sha256, sha512 or md5)`)
   return item
 }
