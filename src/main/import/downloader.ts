@@ -68,6 +68,7 @@ export interface DownloadOutcome {
 
 const WRITE_BATCH = 1 << 20
 const HASH_STEP = 4 << 20
+const FLUSH_MS = 100
 /** Bytes a connection may hold or be writing past its recorded position: a split never cuts inside them. */
 const WRITE_GUARD = WRITE_BATCH + (512 << 10)
 const NO_RETRY = new Set([401, 403, 404, 410])
@@ -458,18 +459,37 @@ export class Downloader {
       this.events.bytes?.(file.job, delta)
       this.advanceHash(file)
     }
+    let pendingSince = 0
+    let failure: unknown
     try {
       for await (const chunk of res.body as AsyncIterable<Buffer>) {
         if (signal.aborted) break
+        if (pendingBytes === 0) pendingSince = Date.now()
         pending.push(chunk)
         pendingBytes += chunk.length
-        if (pendingBytes >= WRITE_BATCH || seg.pos + pendingBytes >= stopAt()) await flush()
+        // Batches keep syscalls few on fast links; the time bound keeps a slow link's progress on disk
+        // (and in the sidecar) within a fraction of a second, so a kill -9 loses little.
+        if (
+          pendingBytes >= WRITE_BATCH ||
+          seg.pos + pendingBytes >= stopAt() ||
+          Date.now() - pendingSince >= FLUSH_MS
+        ) {
+          await flush()
+        }
         if (seg.pos >= stopAt()) break
       }
+    } catch (err) {
+      failure = err
+    }
+    try {
+      // Bytes that arrived before a cut or a stop are good bytes: keep them for the resume.
       await flush()
+    } catch (err) {
+      failure ??= err
     } finally {
       res.body.destroy()
     }
+    if (failure) throw failure
     if (signal.aborted) throw new AppError('cancelled', `cancelled fetching ${res.url}`)
     if (seg.pos < stopAt()) throw new AppError('network', `connection closed early fetching ${res.url}`)
   }
