@@ -23,8 +23,12 @@ describe('Change source', () => {
     expect(wrapper.get('[data-testid="change-source-url"]').text()).toBe(
       'https://images.maas.io/ephemeral-v3/stable/'
     )
-    expect((wrapper.get('[data-testid="choice-maas-io"]').element as HTMLInputElement).checked).toBe(true)
-    expect((wrapper.get('[data-testid="stream-stable"]').element as HTMLInputElement).checked).toBe(true)
+    expect((wrapper.get('[data-testid="choice-maas-io"] input').element as HTMLInputElement).checked).toBe(
+      true
+    )
+    expect((wrapper.get('[data-testid="stream-stable"] input').element as HTMLInputElement).checked).toBe(
+      true
+    )
   })
 
   it('switches to the candidate stream with updateBootSource, keeping the cloud-image keyring', async () => {
@@ -32,7 +36,7 @@ describe('Change source', () => {
       source({ url: arg.url, updated: '2025-08-06T00:00:00.000Z' })
     )
     const { wrapper } = await mountWith(ChangeSourceView, bridge)
-    await wrapper.get('[data-testid="stream-candidate"]').setValue(true)
+    await wrapper.get('[data-testid="stream-candidate"] input').setValue(true)
     bridge.listBootSources.mockResolvedValue([
       source({ url: CANDIDATE, updated: '2025-08-06T00:00:00.000Z' })
     ])
@@ -50,7 +54,7 @@ describe('Change source', () => {
     const { wrapper } = await mountWith(ChangeSourceView, bridge)
     expect(wrapper.get('[data-testid="change-source-url"]').text()).toBe('')
 
-    await wrapper.get('[data-testid="choice-custom"]').setValue(true)
+    await wrapper.get('[data-testid="choice-custom"] input').setValue(true)
     await wrapper
       .get('[data-testid="source-url-input"]')
       .setValue('http://mirror.internal/maas/images/ephemeral-v3/stable/')
@@ -67,9 +71,9 @@ describe('Change source', () => {
   it('sends pasted keyring data and never the file path with it', async () => {
     bridge.updateBootSource.mockImplementation(async (arg) => source({ ...arg, updated: 'x' }))
     const { wrapper } = await mountWith(ChangeSourceView, bridge)
-    await wrapper.get('[data-testid="choice-custom"]').setValue(true)
+    await wrapper.get('[data-testid="choice-custom"] input').setValue(true)
     await wrapper.get('[data-testid="source-url-input"]').setValue('file:///media/usb/maas/stable/')
-    await wrapper.get('[data-testid="keyring-mode-data"]').setValue(true)
+    await wrapper.get('[data-testid="keyring-mode-data"] input').setValue(true)
     await wrapper.get('[data-testid="keyring-data-input"]').setValue('mQINBFCMc9EBEADDKn9m\nOfaA29yUhsD==\n')
     await wrapper.get('form').trigger('submit')
     await flushPromises()
@@ -84,7 +88,7 @@ describe('Change source', () => {
     let reject: (e: unknown) => void = () => {}
     bridge.updateBootSource.mockImplementation(() => new Promise<BootSource>((_resolve, r) => (reject = r)))
     const { wrapper } = await mountWith(ChangeSourceView, bridge)
-    await wrapper.get('[data-testid="choice-custom"]').setValue(true)
+    await wrapper.get('[data-testid="choice-custom"] input').setValue(true)
     await wrapper.get('[data-testid="source-url-input"]').setValue('http://evil.example/stable/')
     await wrapper.get('form').trigger('submit')
     await flushPromises()
@@ -113,9 +117,9 @@ describe('Change source', () => {
 
   it('validates the custom fields before calling main', async () => {
     const { wrapper } = await mountWith(ChangeSourceView, bridge)
-    await wrapper.get('[data-testid="choice-custom"]').setValue(true)
+    await wrapper.get('[data-testid="choice-custom"] input').setValue(true)
     await wrapper.get('[data-testid="source-url-input"]').setValue('mirror.internal/stable')
-    await wrapper.get('[data-testid="keyring-mode-data"]').setValue(true)
+    await wrapper.get('[data-testid="keyring-mode-data"] input').setValue(true)
     await wrapper.get('form').trigger('submit')
     await flushPromises()
     expect(bridge.updateBootSource).not.toHaveBeenCalled()
@@ -125,7 +129,7 @@ describe('Change source', () => {
 
   it('warns that a .json URL is read unsigned', async () => {
     const { wrapper } = await mountWith(ChangeSourceView, bridge)
-    await wrapper.get('[data-testid="choice-custom"]').setValue(true)
+    await wrapper.get('[data-testid="choice-custom"] input').setValue(true)
     await wrapper.get('[data-testid="source-url-input"]').setValue('http://m/streams/v1/index.json')
     expect(wrapper.get('[data-testid="unsigned-hint"]').text()).toContain('without signature checks')
   })

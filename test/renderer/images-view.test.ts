@@ -80,7 +80,7 @@ describe('Images: selection', () => {
     const { wrapper } = await mountWith(ImagesView, bridge)
     expect(bridge.getCatalogue).toHaveBeenCalledWith({ boot_source_id: 1 })
     const box = (id: string) =>
-      wrapper.get(`[data-testid="image-checkbox-${id}"]`).element as HTMLInputElement
+      wrapper.get(`[data-testid="image-checkbox-${id}"] input`).element as HTMLInputElement
     expect(box('ubuntu-noble-amd64').checked).toBe(true)
     expect(box('ubuntu-noble-arm64').checked).toBe(false)
     expect(box('ubuntu-jammy-amd64').checked).toBe(false)
@@ -103,9 +103,9 @@ describe('Images: selection', () => {
     bridge.updateSelection.mockImplementation(async (arg) => selection({ ...arg }))
     const { wrapper } = await mountWith(ImagesView, bridge)
 
-    await wrapper.get('[data-testid="image-checkbox-ubuntu-noble-amd64"]').setValue(false)
-    await wrapper.get('[data-testid="image-checkbox-ubuntu-jammy-arm64"]').setValue(true)
-    await wrapper.get('[data-testid="image-checkbox-centos-centos70-amd64"]').setValue(true)
+    await wrapper.get('[data-testid="image-checkbox-ubuntu-noble-amd64"] input').setValue(false)
+    await wrapper.get('[data-testid="image-checkbox-ubuntu-jammy-arm64"] input').setValue(true)
+    await wrapper.get('[data-testid="image-checkbox-centos-centos70-amd64"] input').setValue(true)
     expect(wrapper.find('[data-testid="selection-dirty"]').exists()).toBe(true)
     await wrapper.get('[data-testid="save-selection"]').trigger('click')
     await flushPromises()
@@ -133,7 +133,7 @@ describe('Images: selection', () => {
       new BridgeError('conflict', 'selection ubuntu/jammy already exists')
     )
     const { wrapper } = await mountWith(ImagesView, bridge)
-    await wrapper.get('[data-testid="image-checkbox-ubuntu-jammy-amd64"]').setValue(true)
+    await wrapper.get('[data-testid="image-checkbox-ubuntu-jammy-amd64"] input').setValue(true)
     await wrapper.get('[data-testid="save-selection"]').trigger('click')
     await flushPromises()
     expect(wrapper.get('.p-notification--negative').text()).toContain('selection ubuntu/jammy already exists')

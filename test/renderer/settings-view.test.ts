@@ -18,7 +18,9 @@ describe('Settings', () => {
     const { wrapper } = await mountWith(SettingsView, bridge)
     expect(wrapper.find('h1').text()).toBe('Settings')
     expect(wrapper.get('[data-testid="data-dir"]').text()).toBe('/home/admin/.config/maas-images')
-    expect((wrapper.get('[data-testid="auto-sync-toggle"]').element as HTMLInputElement).checked).toBe(true)
+    expect((wrapper.get('[data-testid="auto-sync-toggle"] input').element as HTMLInputElement).checked).toBe(
+      true
+    )
     expect((wrapper.get('[data-testid="sync-interval-input"]').element as HTMLInputElement).value).toBe('60')
     expect((wrapper.get('[data-testid="connections-input"]').element as HTMLInputElement).value).toBe('8')
   })
@@ -48,7 +50,7 @@ describe('Settings', () => {
   it('turns automatic sync off', async () => {
     bridge.updateSettings.mockResolvedValue({ ...defaultSettings(), auto_sync: false })
     const { wrapper } = await mountWith(SettingsView, bridge)
-    await wrapper.get('[data-testid="auto-sync-toggle"]').setValue(false)
+    await wrapper.get('[data-testid="auto-sync-toggle"] input').setValue(false)
     await wrapper.get('form').trigger('submit')
     await flushPromises()
     expect(bridge.updateSettings).toHaveBeenCalledWith({ auto_sync: false })
