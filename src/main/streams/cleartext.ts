@@ -67,7 +67,8 @@ export function parseCleartext(armored: string): ParsedCleartext | null {
   let text = s.slice(bodyStart, Math.max(bodyStart, armorAt - 1))
   // Trailing whitespace is not covered by the signature (RFC 4880 7.1); searching first keeps the common case
   // (none) free of a 3 MB regex replace.
-  if (text.includes(' \n') || text.includes('\t\n') || text.includes('\r') || /[ \t]$/.test(text)) {
+  const last = text[text.length - 1]
+  if (text.includes(' \n') || text.includes('\t\n') || text.includes('\r') || last === ' ' || last === '\t') {
     text = text.replace(/[ \t\r]+$/gm, '')
   }
   if (text.startsWith('- ') || text.includes('\n- ')) text = text.replace(/^- /gm, '')

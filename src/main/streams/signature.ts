@@ -63,13 +63,22 @@ export async function verifyCleartext(
     throw new AppError('signature', `${name} is signed by unknown key ${id} (not in keyring ${keyringLabel})`)
   }
   try {
-    const message = await openpgp.createMessage({ text: parsed.text })
-    const result = await openpgp.verify({ message, signature, verificationKeys: keys, expectSigned: true })
+    // Canonical form (CRLF, UTF-8 bytes) handed over as binary: openpgp then only scans it for bare LFs instead
+    // of re-encoding and re-normalising 3 MB in JavaScript. The text returned below is these very bytes' text.
+    const canonical = Buffer.from(parsed.text.replace(/\n/g, '\r\n'), 'utf8')
+    const message = await openpgp.createMessage({ binary: canonical })
+    const result = await openpgp.verify({
+      message,
+      signature,
+      verificationKeys: keys,
+      expectSigned: true,
+      format: 'binary'
+    })
     // expectSigned already threw unless every signature verified; report the one made by a key we know.
     const sig = result.signatures.find((s) => findSigner(keys, s.keyID)) ?? result.signatures[0]
     const signer = findSigner(keys, sig.keyID)!
     return {
-      text: result.data,
+      text: parsed.text,
       signature: {
         file,
         signed: true,

@@ -1,0 +1,97 @@
+import * as openpgp from 'openpgp'
+import { describe, expect, it } from 'vitest'
+import { AppError } from '../../src/shared/errors'
+import { parseCleartext } from '../../src/main/streams/cleartext'
+import { verifyCleartext } from '../../src/main/streams/signature'
+import { createTestKey, signCleartext } from '../support/stream-generator'
+
+const TRICKY = [
+  '{',
+  ' "a": "line with trailing spaces"   ',
+  '- starts with a dash and space',
+  '-----BEGIN PGP SIGNATURE----- (inside the text)',
+  '--not armor',
+  '',
+  '\t"tabbed": true\t',
+  '}'
+].join('\n')
+
+async function keysOf(...names: string[]): Promise<openpgp.PublicKey[]> {
+  return Promise.all(names.map(async (n) => (await createTestKey(n)).privateKey.toPublic()))
+}
+
+async function verify(armored: string, keys: openpgp.PublicKey[]): Promise<string> {
+  return (await verifyCleartext(Buffer.from(armored), 'doc.sjson', '/x/doc.sjson', keys, 'ring.gpg')).text
+}
+
+describe('cleartext signatures', () => {
+  it('returns the same text as openpgp for dash-escaped lines and trailing whitespace', async () => {
+    const key = await createTestKey()
+    const signed = await signCleartext(TRICKY, key)
+    expect(signed).toContain('\n- - starts with a dash')
+    const reference = (await openpgp.readCleartextMessage({ cleartextMessage: signed })).getText()
+    const text = await verify(signed, await keysOf('MAAS Images Test Signer'))
+    expect(text).toBe(reference)
+    expect(parseCleartext(signed)!.hashes).toEqual(['sha512'])
+  })
+
+  it('verifies a file whose line endings were converted to CRLF', async () => {
+    const key = await createTestKey()
+    const signed = (await signCleartext(TRICKY, key)).replace(/\n/g, '\r\n')
+    const text = await verify(signed, await keysOf('MAAS Images Test Signer'))
+    expect(text).toContain('"tabbed": true')
+  })
+
+  it('refuses a text change that keeps the framing intact', async () => {
+    const key = await createTestKey()
+    const signed = (await signCleartext('{"size": 100}\n', key)).replace('"size": 100', '"size": 900')
+    const err = (await verify(signed, await keysOf('MAAS Images Test Signer')).catch((e) => e)) as AppError
+    expect(err.code).toBe('signature')
+    expect(err.message).toMatch(/^signature verification failed for doc\.sjson: .+/)
+  })
+
+  it('never returns text from outside the signed block', async () => {
+    const key = await createTestKey()
+    const signed = `${await signCleartext('{"a": 1}\n', key)}\n{"a": 2}\n`
+    expect(await verify(signed, await keysOf('MAAS Images Test Signer'))).toBe('{"a": 1}\n')
+    // text before the framing is not accepted as part of a signed message either
+    await expect(verify(`{"a": 2}\n${signed}`, await keysOf('MAAS Images Test Signer'))).rejects.toThrow(
+      'no OpenPGP signature in doc.sjson'
+    )
+  })
+
+  it('refuses a Hash header that does not match the signature', async () => {
+    const key = await createTestKey()
+    const signed = (await signCleartext('{"a": 1}\n', key)).replace('Hash: SHA512', 'Hash: SHA256')
+    await expect(verify(signed, await keysOf('MAAS Images Test Signer'))).rejects.toThrow(
+      /no valid OpenPGP signature in doc\.sjson: hash algorithm mismatch/
+    )
+  })
+
+  it('says when there is no signature block at all', async () => {
+    await expect(verify('{"format": "index:1.0"}\n', [])).rejects.toThrow('no OpenPGP signature in doc.sjson')
+    const key = await createTestKey()
+    const cut = (await signCleartext('{"a": 1}\n', key)).split('-----BEGIN PGP SIGNATURE-----')[0]
+    await expect(verify(cut, await keysOf('MAAS Images Test Signer'))).rejects.toThrow(
+      'no OpenPGP signature in doc.sjson'
+    )
+  })
+
+  it('reports signer key id and primary fingerprint', async () => {
+    const key = await createTestKey()
+    const signed = await signCleartext('{}\n', key)
+    const r = await verifyCleartext(
+      Buffer.from(signed),
+      'doc.sjson',
+      '/x/doc.sjson',
+      await keysOf('Other', 'MAAS Images Test Signer'),
+      'ring'
+    )
+    expect(r.signature).toEqual({
+      file: '/x/doc.sjson',
+      signed: true,
+      key_id: key.keyId,
+      fingerprint: key.fingerprint
+    })
+  })
+})
