@@ -274,3 +274,34 @@ describe('Images: resources and import', () => {
     expect(wrapper.get('[data-testid="next-sync"]').text()).toContain('No automatic sync is scheduled')
   })
 })
+
+describe('Images: following changes', () => {
+  it('reads the catalogue again when the source is changed elsewhere', async () => {
+    const { wrapper } = await mountWith(ImagesView, bridge)
+    expect(bridge.getCatalogue).toHaveBeenCalledTimes(1)
+    const candidate = 'https://images.maas.io/ephemeral-v3/candidate/'
+    bridge.listBootSources.mockResolvedValue([
+      source({ url: candidate, updated: '2025-08-06T00:00:00.000Z' })
+    ])
+    bridge.emit('sourcesChanged', null)
+    await flushPromises()
+    expect(wrapper.get('[data-testid="source-url"]').text()).toBe(candidate)
+    expect(bridge.getCatalogue).toHaveBeenCalledTimes(2)
+  })
+
+  it('reloads the resources when main says they changed', async () => {
+    const { wrapper } = await mountWith(ImagesView, bridge)
+    expect(wrapper.find('[data-testid="no-resources"]').exists()).toBe(true)
+    bridge.listBootResources.mockResolvedValue([resource()])
+    bridge.emit('resourcesChanged', null)
+    await flushPromises()
+    expect(wrapper.find('[data-testid="resource-row-7"]').exists()).toBe(true)
+  })
+
+  it('asks main for a fresh catalogue on "Check for new images"', async () => {
+    const { wrapper } = await mountWith(ImagesView, bridge)
+    await wrapper.get('[data-testid="refresh-catalogue"]').trigger('click')
+    await flushPromises()
+    expect(bridge.getCatalogue).toHaveBeenLastCalledWith({ boot_source_id: 1, refresh: true })
+  })
+})
