@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises'
 import https from 'node:https'
 import http from 'node:http'
+import net from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -193,5 +194,39 @@ describe('httpGet through a proxy', () => {
     expect(err.code).toBe('network')
     expect(err.message).toContain('http://stream.test/x via proxy http://127.0.0.1:1')
     expect(err.message).toContain('ECONNREFUSED')
+  })
+})
+
+describe('timeouts', () => {
+  it('gives up on a proxy that accepts but never answers CONNECT ("connect timeout")', async () => {
+    const held: net.Socket[] = []
+    const silent = net.createServer((sock) => void held.push(sock))
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r))
+    const port = (silent.address() as AddressInfo).port
+    const t0 = Date.now()
+    const err = (await httpGet('https://stream.test/x', {
+      proxy: { https_proxy: `http://127.0.0.1:${port}`, no_proxy: '' },
+      connectTimeoutMs: 300
+    }).catch((e) => e)) as AppError
+    expect(err.code).toBe('network')
+    expect(err.message).toBe(
+      `connect timeout after 0.3 s fetching https://stream.test/x via proxy http://127.0.0.1:${port}`
+    )
+    expect(Date.now() - t0).toBeLessThan(3000)
+    for (const sock of held) sock.destroy()
+    await new Promise<void>((r) => silent.close(() => r()))
+  })
+
+  it('aborts when response headers never come ("stalled")', async () => {
+    const s = http.createServer(() => undefined)
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
+    const url = `http://127.0.0.1:${(s.address() as AddressInfo).port}/hang`
+    const err = (await httpGet(url, { proxy: noProxy, stallTimeoutMs: 300, agent: 'none' }).catch(
+      (e) => e
+    )) as AppError
+    expect(err.code).toBe('network')
+    expect(err.message).toMatch(new RegExp(`^stalled for \\d+ s fetching ${url}$`))
+    s.closeAllConnections()
+    await new Promise<void>((r) => s.close(() => r()))
   })
 })

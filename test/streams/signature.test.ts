@@ -95,3 +95,13 @@ describe('cleartext signatures', () => {
     })
   })
 })
+
+describe('hash policy', () => {
+  // We rely on openpgp's defaults here; this test fails loudly if an upgrade or someone's global config changes
+  // them: SHA-1 stays acceptable on key self-signatures (the Ubuntu key needs it) and refused on messages.
+  it('accepts SHA-1 on key self-signatures but not on message signatures', () => {
+    expect(openpgp.config.rejectHashAlgorithms.has(openpgp.enums.hash.sha1)).toBe(false)
+    expect(openpgp.config.rejectMessageHashAlgorithms.has(openpgp.enums.hash.sha1)).toBe(true)
+    expect(openpgp.config.rejectMessageHashAlgorithms.has(openpgp.enums.hash.md5)).toBe(true)
+  })
+})

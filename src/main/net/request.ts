@@ -118,7 +118,11 @@ async function requestOnce(target: URL, opts: HttpRequestOptions): Promise<HttpR
       method,
       headers,
       createConnection: () =>
-        tls.connect({ socket, servername: target.hostname.replace(/^\[|\]$/g, ''), ...(opts.ca ? { ca: opts.ca } : {}) })
+        tls.connect({
+          socket,
+          servername: target.hostname.replace(/^\[|\]$/g, ''),
+          ...(opts.ca ? { ca: opts.ca } : {})
+        })
     })
   } else if (proxy) {
     // Plain http through a proxy: send the absolute URI to the proxy, as RFC 9112 section 3.2.2 requires.
@@ -152,16 +156,20 @@ function attach(
     const body = new PassThrough({ highWaterMark: 256 * 1024 })
     let settled = false
 
+    let failed = false
     const fail = (err: AppError): void => {
+      // Only the first failure counts: tearing down the request re-enters here with vaguer follow-up errors.
+      if (failed) return
+      failed = true
       watchdog.stop()
       if (!settled) {
         settled = true
         cleanup()
         req.destroy()
+        body.destroy()
         reject(err)
         return
       }
-      // Body first: destroying the response below re-enters here with a vaguer "closed early" error.
       if (body.destroyed) return
       body.destroy(err)
       res?.destroy()
