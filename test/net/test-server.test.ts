@@ -133,3 +133,32 @@ describe('test server', () => {
     expect(stats.bytesServed).toBe(data.length)
   })
 })
+
+describe('standalone test server', () => {
+  it('prints its URL, serves files and exposes served bytes on /__stats', async () => {
+    const { spawn } = await import('node:child_process')
+    const cli = join(__dirname, '../support/test-server-cli.ts')
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, '--root', root, '--latency', '1'], {
+      cwd: join(__dirname, '../..'),
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = ''
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString()
+          if (out.includes('\n')) resolve(out.split('\n')[0])
+        })
+        child.once('exit', (code) => reject(new Error(`test server exited with ${code}`)))
+      })
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/)
+      const body = await fetch(`${url}payload/blob`).then((r) => r.arrayBuffer())
+      expect(Buffer.from(body).equals(data)).toBe(true)
+      const stats = (await fetch(`${url}__stats`).then((r) => r.json())) as { bytesServed: number }
+      expect(stats.bytesServed).toBe(data.length)
+    } finally {
+      child.kill('SIGTERM')
+      await new Promise((r) => child.once('exit', r))
+    }
+  })
+})
