@@ -275,6 +275,20 @@ describe('Images: resources and import', () => {
   })
 })
 
+describe('Images: signatures', () => {
+  it('names the key that signed the stream', async () => {
+    bridge.getCatalogue.mockResolvedValue(
+      catalogue({
+        signatures: [{ file: 'streams/v1/index.sjson', signed: true, key_id: '7FF3F408476CF100' }]
+      })
+    )
+    const { wrapper } = await mountWith(ImagesView, bridge)
+    expect(wrapper.get('[data-testid="image-selection"]').text()).toContain(
+      'signatures verified (key 7FF3F408476CF100)'
+    )
+  })
+})
+
 describe('Images: following changes', () => {
   it('reads the catalogue again when the source is changed elsewhere', async () => {
     const { wrapper } = await mountWith(ImagesView, bridge)

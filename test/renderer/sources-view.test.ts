@@ -130,3 +130,42 @@ describe('Sources', () => {
     expect(wrapper.find('[data-testid="source-row-2"]').exists()).toBe(true)
   })
 })
+
+describe('Sources: verify', () => {
+  it("checks a source's signatures with its own keyring and shows the signer", async () => {
+    bridge.verifyMirror.mockResolvedValue({
+      location: 'http://mirror.internal/stable/',
+      ok: true,
+      problems: [],
+      files: [
+        {
+          file: 'http://mirror.internal/stable/streams/v1/index.sjson',
+          signed: true,
+          ok: true,
+          key_id: '7FF3F408476CF100',
+          fingerprint: '4A3CE3CD565D7EB5C810E2B97FF3F408476CF100'
+        }
+      ]
+    })
+    const { wrapper } = await mountWith(SourcesView, bridge)
+    await wrapper.get('[data-testid="source-verify-2"]').trigger('click')
+    await flushPromises()
+    expect(bridge.verifyMirror).toHaveBeenCalledWith({
+      location: 'http://mirror.internal/stable/',
+      keyring_data: 'mQINBFCMc9EBEADDKn9m'
+    })
+    const report = wrapper.get('[data-testid="verify-report"]')
+    expect(report.text()).toContain('Signatures verified')
+    expect(report.text()).toContain('4A3C E3CD 565D 7EB5 C810 E2B9 7FF3 F408 476C F100')
+  })
+
+  it('shows why verification could not run', async () => {
+    bridge.verifyMirror.mockRejectedValue(
+      new BridgeError('keyring', '/usr/share/keyrings/ubuntu-cloudimage-keyring.gpg: no such file')
+    )
+    const { wrapper } = await mountWith(SourcesView, bridge)
+    await wrapper.get('[data-testid="source-verify-1"]').trigger('click')
+    await flushPromises()
+    expect(wrapper.get('[role="alert"]').text()).toContain('ubuntu-cloudimage-keyring.gpg: no such file')
+  })
+})
