@@ -384,6 +384,9 @@ export class Downloader {
         stallTimeoutMs: this.opts.stallTimeoutMs,
         connectTimeoutMs: this.opts.connectTimeoutMs
       })
+      // Errors reach us through the iterator below; a late one (the socket dying after we let go of the
+      // body) must not become an unhandled 'error' event that takes the process down.
+      res.body.on('error', () => undefined)
       let limit = reqEnd
       if (res.status === 206) {
         checkContentRange(res, seg.pos, file.job)

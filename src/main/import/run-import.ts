@@ -17,6 +17,7 @@ import type { ProgressTracker } from './progress'
 import { keepOneVersion, referencedBlobs, type ResourceStore } from './resource-store'
 import { partialBytes } from './sidecar'
 import { saveImportedMetadata } from './imported-metadata'
+import { SpaceReserve } from './space-reserve'
 
 export interface RunContext {
   dataDir: string
@@ -97,12 +98,19 @@ export async function runImport(ctx: RunContext): Promise<ImportResult> {
   if (blobs.length === 0) {
     if (failures.length === 0) notes.push('nothing new: only the metadata was fetched')
   } else {
-    fatal = await checkFreeSpace(ctx, blobs)
-    if (!fatal) {
-      ctx.tracker.setPhase('downloading')
-      const outcome = await download(ctx, blobs, done, failed)
-      fatal = outcome.fatal
-      stopped = outcome.stopped && !fatal
+    const reserve = new SpaceReserve(ctx.dataDir)
+    await reserve.hold(ctx.store.path)
+    try {
+      fatal = await checkFreeSpace(ctx, blobs)
+      if (!fatal) {
+        ctx.tracker.setPhase('downloading')
+        const outcome = await download(ctx, blobs, done, failed)
+        fatal = outcome.fatal
+        stopped = outcome.stopped && !fatal
+      }
+    } finally {
+      // Whatever happened, the reserve now makes room to record it.
+      await reserve.release()
     }
   }
 
@@ -123,6 +131,9 @@ export async function runImport(ctx: RunContext): Promise<ImportResult> {
     }
   }
   if (fatal) failures.push({ code: fatal.code, message: fatal.message })
+  if (fatal?.code === 'no_space' && done.size)
+    notes.push(`${done.size} file(s) verified and kept before the disk filled`)
+  if (stopped) notes.push('stopped: partial downloads are kept and the next import resumes them')
   const keyOf = new Map([...applied.ids].map(([k, id]) => [id, k]))
   let referenced = new Set<string>()
   try {
@@ -154,8 +165,6 @@ export async function runImport(ctx: RunContext): Promise<ImportResult> {
   // Partials of blobs still referenced stay for the next import to resume; everything else goes.
   const removed = await ctx.cache.gc(referenced)
   if (removed.length) notes.push(`removed ${removed.length} file(s) no boot resource uses any more`)
-  if (stopped) notes.push('stopped: partial downloads are kept and the next import resumes them')
-  if (fatal?.code === 'no_space') notes.push(`${done.size} file(s) verified and kept before the disk filled`)
   if (!stopped && !fatal) {
     const skip = new Set(
       plan.resources
