@@ -20,8 +20,10 @@ async function keysOf(...names: string[]): Promise<openpgp.PublicKey[]> {
   return Promise.all(names.map(async (n) => (await createTestKey(n)).privateKey.toPublic()))
 }
 
+/** The verified text, line endings normalised (it keeps the file's own, which may be CRLF). */
 async function verify(armored: string, keys: openpgp.PublicKey[]): Promise<string> {
-  return (await verifyCleartext(Buffer.from(armored), 'doc.sjson', '/x/doc.sjson', keys, 'ring.gpg')).text
+  const { text } = await verifyCleartext(Buffer.from(armored), 'doc.sjson', '/x/doc.sjson', keys, 'ring.gpg')
+  return text.replace(/\r\n/g, '\n')
 }
 
 describe('cleartext signatures', () => {
@@ -30,14 +32,21 @@ describe('cleartext signatures', () => {
     const signed = await signCleartext(TRICKY, key)
     expect(signed).toContain('\n- - starts with a dash')
     const reference = (await openpgp.readCleartextMessage({ cleartextMessage: signed })).getText()
-    const text = await verify(signed, await keysOf('MAAS Images Test Signer'))
-    expect(text).toBe(reference)
+    const keys = await keysOf('MAAS Images Test Signer')
+    expect(await verify(signed, keys)).toBe(reference)
+    // the same with LF line endings, as gpg --clearsign writes them
+    expect(await verify(signed.replace(/\r\n/g, '\n'), keys)).toBe(reference)
+    // trailing whitespace is not covered by the signature, in either line ending style
+    const padded = signed.replace('"tabbed": true', '"tabbed": true \t ')
+    expect(padded).not.toBe(signed)
+    expect(await verify(padded, keys)).toBe(reference)
+    expect(await verify(padded.replace(/\r\n/g, '\n'), keys)).toBe(reference)
     expect(parseCleartext(signed)!.hashes).toEqual(['sha512'])
   })
 
   it('verifies a file whose line endings were converted to CRLF', async () => {
     const key = await createTestKey()
-    const signed = (await signCleartext(TRICKY, key)).replace(/\n/g, '\r\n')
+    const signed = (await signCleartext(TRICKY, key)).replace(/\r?\n/g, '\r\n')
     const text = await verify(signed, await keysOf('MAAS Images Test Signer'))
     expect(text).toContain('"tabbed": true')
   })

@@ -46,8 +46,13 @@ async function makeKey(name: string): Promise<TestKey> {
   }
 }
 
-/** Cleartext-signs `text` as `gpg --clearsign` would (Hash: SHA512), the .sjson form. */
+/**
+ * Cleartext-signs `text` as `gpg --clearsign` would (Hash: SHA512), the .sjson form. openpgp writes the text
+ * with CRLF line endings; gpg (and so images.maas.io) writes LF, so the output is converted. The signature is
+ * over canonical CRLF text either way, so it stays valid.
+ */
 export async function signCleartext(text: string, key: Pick<TestKey, 'privateKey'>): Promise<string> {
   const message = await openpgp.createCleartextMessage({ text })
-  return openpgp.sign({ message, signingKeys: key.privateKey, format: 'armored' })
+  const armored = await openpgp.sign({ message, signingKeys: key.privateKey, format: 'armored' })
+  return armored.replace(/\r\n/g, '\n')
 }

@@ -5,7 +5,7 @@
  * framing with whole-string searches; the signature is still parsed and checked by openpgp.
  */
 export interface ParsedCleartext {
-  /** dash-unescaped, trailing whitespace removed, \n line endings: the text the signature covers */
+  /** dash-unescaped, trailing whitespace removed, line endings as in the file: the text the signature covers */
   text: string
   /** lower-case hash names from the Hash: armor headers */
   hashes: string[]
@@ -38,9 +38,9 @@ export class CleartextFormatError extends Error {}
  * CleartextFormatError when the framing is there but broken.
  */
 export function parseCleartext(armored: string): ParsedCleartext | null {
-  const s = armored.includes('\r\n') ? armored.replace(/\r\n/g, '\n') : armored
+  const s = armored
   let pos = 0
-  while (pos < s.length && (s[pos] === '\n' || s[pos] === ' ' || s[pos] === '\t')) pos++
+  while (pos < s.length && (s[pos] === '\n' || s[pos] === '\r' || s[pos] === ' ' || s[pos] === '\t')) pos++
   let cur = lineAt(s, pos)
   if (!cur || cur.line !== BEGIN_MESSAGE) return null
 
@@ -58,23 +58,40 @@ export function parseCleartext(armored: string): ParsedCleartext | null {
   // signed text itself does.
   const bodyStart = cur.next
   const armorAt = s.startsWith('-----', bodyStart) ? bodyStart : s.indexOf('\n-----', bodyStart - 1) + 1
-  if (armorAt <= 0 && !s.startsWith('-----', bodyStart)) return null
+  if (armorAt <= 0) return null
   const armor = lineAt(s, armorAt)
   if (!armor || armor.line !== BEGIN_SIGNATURE) return null
   const endAt = s.indexOf(END_SIGNATURE, armorAt)
   if (endAt < 0) return null
 
-  let text = s.slice(bodyStart, Math.max(bodyStart, armorAt - 1))
-  // Trailing whitespace is not covered by the signature (RFC 4880 7.1); searching first keeps the common case
-  // (none) free of a 3 MB regex replace.
-  const last = text[text.length - 1]
-  if (text.includes(' \n') || text.includes('\t\n') || text.includes('\r') || last === ' ' || last === '\t') {
-    text = text.replace(/[ \t\r]+$/gm, '')
-  }
-  if (text.startsWith('- ') || text.includes('\n- ')) text = text.replace(/^- /gm, '')
+  // The line break before the signature armor belongs to the armor, not to the text.
+  let end = Math.max(bodyStart, armorAt - 1)
+  if (end > bodyStart && s[end - 1] === '\r') end--
   return {
-    text,
+    text: canonicalText(s.slice(bodyStart, end)),
     hashes,
     armoredSignature: s.slice(armorAt, endAt + END_SIGNATURE.length)
   }
+}
+
+/**
+ * Trailing whitespace is not covered by the signature (RFC 4880 7.1) and dash-escapes are removed. Each check
+ * searches before it rewrites, so the common cases (LF or CRLF files without trailing blanks) cost a few scans
+ * of the 3 MB text instead of several regex replaces. Line endings are left as they are (CRLF or LF): openpgp
+ * canonicalises bare LFs itself, and JSON treats both as whitespace.
+ */
+function canonicalText(body: string): string {
+  let text = body
+  const last = text[text.length - 1]
+  const hasCr = text.includes('\r')
+  const blanks = last === ' ' || last === '\t'
+  if (hasCr) {
+    if (blanks || text.includes(' \r\n') || text.includes('\t\r\n') || /\r(?!\n)/.test(text)) {
+      text = text.replace(/\r\n/g, '\n').replace(/[ \t\r]+$/gm, '')
+    }
+  } else if (blanks || text.includes(' \n') || text.includes('\t\n')) {
+    text = text.replace(/[ \t]+$/gm, '')
+  }
+  if (text.startsWith('- ') || text.includes('\n- ')) text = text.replace(/^- /gm, '')
+  return text
 }

@@ -63,10 +63,10 @@ export async function verifyCleartext(
     throw new AppError('signature', `${name} is signed by unknown key ${id} (not in keyring ${keyringLabel})`)
   }
   try {
-    // Canonical form (CRLF, UTF-8 bytes) handed over as binary: openpgp then only scans it for bare LFs instead
-    // of re-encoding and re-normalising 3 MB in JavaScript. The text returned below is these very bytes' text.
-    const canonical = Buffer.from(parsed.text.replace(/\n/g, '\r\n'), 'utf8')
-    const message = await openpgp.createMessage({ binary: canonical })
+    // UTF-8 bytes handed over as binary: for a text signature openpgp turns bare LFs into CRLF (a plain scan when
+    // they already are CRLF) instead of re-encoding and re-normalising 3 MB as a string. The text returned below
+    // is these very bytes' text.
+    const message = await openpgp.createMessage({ binary: Buffer.from(parsed.text, 'utf8') })
     const result = await openpgp.verify({
       message,
       signature,
