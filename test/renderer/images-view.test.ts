@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { enableAutoUnmount, flushPromises } from '@vue/test-utils'
 import ImagesView from '../../src/renderer/src/views/ImagesView.vue'
 import { BridgeError } from '../../src/shared/bridge-client'
@@ -317,5 +317,27 @@ describe('Images: following changes', () => {
     await wrapper.get('[data-testid="refresh-catalogue"]').trigger('click')
     await flushPromises()
     expect(bridge.getCatalogue).toHaveBeenLastCalledWith({ boot_source_id: 1, refresh: true })
+  })
+})
+
+describe('Images: imports started elsewhere', () => {
+  it('notices a CLI import by polling the status while no events arrive', async () => {
+    vi.useFakeTimers()
+    try {
+      const { wrapper } = await mountWith(ImagesView, bridge)
+      expect(wrapper.find('[data-testid="sync-button"]').exists()).toBe(true)
+      bridge.getImportStatus.mockResolvedValue({
+        importing: true,
+        progress: null,
+        last_result: null,
+        next_sync_at: null
+      })
+      await vi.advanceTimersByTimeAsync(15_000)
+      await flushPromises()
+      expect(wrapper.find('[data-testid="stop-import-button"]').exists()).toBe(true)
+      expect(wrapper.find('[data-testid="import-starting"]').exists()).toBe(true)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })

@@ -85,6 +85,18 @@ export const useImportsStore = defineStore('imports', () => {
     loaded.value = true
   }
 
+  let lastEventAt = 0
+  /**
+   * Catch up with imports this window hears nothing about (the CLI runs its own, in its own
+   * process): ask for the status unless progress events are flowing.
+   */
+  async function refreshIfQuiet(): Promise<void> {
+    if (Date.now() - lastEventAt < 5_000) return
+    const wasImporting = importing.value
+    await loadStatus()
+    if (wasImporting && !importing.value) await loadResources()
+  }
+
   const unsubscribers: Array<() => void> = []
   /** Subscribe to main's import events once. Progress arrives at most 10 times a second. */
   function listen(): void {
@@ -93,6 +105,7 @@ export const useImportsStore = defineStore('imports', () => {
       const bridge = getBridge()
       unsubscribers.push(
         bridge.on('importProgress', (p) => {
+          lastEventAt = Date.now()
           progress.value = p
           importing.value = p.importing
         }),
@@ -142,6 +155,7 @@ export const useImportsStore = defineStore('imports', () => {
     load,
     loadResources,
     loadStatus,
+    refreshIfQuiet,
     listen,
     start,
     stop,
