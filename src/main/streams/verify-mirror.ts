@@ -1,7 +1,7 @@
-import * as openpgp from 'openpgp'
 import type { ProxySettings, SignatureInfo, VerifyReport } from '../../shared/types'
 import { fetchBytes } from '../net/fetch-bytes'
 import { checkItem, type ItemCheck } from './check-item'
+import { parseCleartext } from './cleartext'
 import { expandProducts } from './expand-products'
 import { keyringName, loadKeyring, type KeyringRef } from './keyring'
 import { openDocument, type Trust } from './open-document'
@@ -22,12 +22,15 @@ export interface VerifyMirrorOptions {
 type FileResult = VerifyReport['files'][number]
 
 /** Best-effort cleartext of a document whose signature failed, only to find the paths it names. */
-async function unverifiedText(raw: Buffer): Promise<string | null> {
+function unverifiedText(raw: Buffer): string | null {
+  const text = raw.toString('utf8')
   try {
-    return (await openpgp.readCleartextMessage({ cleartextMessage: raw.toString('utf8') })).getText()
+    const parsed = parseCleartext(text)
+    if (parsed) return parsed.text
   } catch {
-    return raw.toString('utf8').trimStart().startsWith('{') ? raw.toString('utf8') : null
+    // fall through: maybe it is plain JSON
   }
+  return text.trimStart().startsWith('{') ? text : null
 }
 
 async function runLimited(tasks: Array<() => Promise<void>>, limit: number): Promise<void> {
@@ -93,7 +96,7 @@ export async function verifyMirror(
     } catch (err) {
       result.problem = (err as Error).message
       problem(result.problem)
-      const text = await unverifiedText(raw)
+      const text = unverifiedText(raw)
       if (text === null) return null
       try {
         return { json: JSON.parse(text), verified: false }
