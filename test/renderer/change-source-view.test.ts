@@ -48,6 +48,25 @@ describe('Change source', () => {
     expect(wrapper.get('[data-testid="change-source-url"]').text()).toBe(CANDIDATE)
   })
 
+  it('goes back to maas.io with the cloud-image keyring when the mirror used pasted key data', async () => {
+    bridge.listBootSources.mockResolvedValue([
+      source({ url: 'http://mirror.internal/stable/', keyring_filename: '', keyring_data: 'QUJD' })
+    ])
+    bridge.updateBootSource.mockImplementation(async (arg) => source({ ...arg, updated: 'now' }))
+    const { wrapper } = await mountWith(ChangeSourceView, bridge)
+    expect((wrapper.get('[data-testid="choice-custom"] input').element as HTMLInputElement).checked).toBe(
+      true
+    )
+    await wrapper.get('[data-testid="choice-maas-io"] input').setValue(true)
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(bridge.updateBootSource).toHaveBeenCalledWith({
+      id: 1,
+      url: 'https://images.maas.io/ephemeral-v3/stable/',
+      keyring_filename: '/usr/share/keyrings/ubuntu-cloudimage-keyring.gpg'
+    })
+  })
+
   it('creates the source with the custom URL and keyring file when there is none', async () => {
     bridge.listBootSources.mockResolvedValue([])
     bridge.createBootSource.mockImplementation(async (arg) => source({ id: 2, ...arg }))
