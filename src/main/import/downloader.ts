@@ -353,8 +353,9 @@ export class Downloader {
       this.failFile(file, asAppError(err, file.job))
       return
     }
-    // Progress made means the link works: a cut half-way through is not a strike against the file.
-    seg.attempts = progressed >= 64 * 1024 ? 1 : seg.attempts + 1
+    // Progress made means the link works: a cut half-way through is not a strike against the file (a server
+    // that never gets far is still bounded by the per-file error cap below).
+    seg.attempts = progressed > 0 ? 1 : seg.attempts + 1
     file.errors++
     const max = this.opts.maxAttempts ?? 6
     if (seg.attempts >= max || file.errors > max * 20) {

@@ -1,0 +1,113 @@
+/**
+ * boot-resources / boot-resource: MAAS's verbs and JSON shapes. `import` runs in the foreground
+ * (MAAS starts it in the background): a progress bar on a terminal, plain lines otherwise, and a
+ * non-zero exit when any resource failed. `stop-import` and `is-importing` work on an import run
+ * by another process (the app, another shell) through the data directory.
+ */
+import type { ImportResult } from '../../../shared/types'
+import { ImportEngine } from '../../import'
+import { formatBytes } from '../../import/cache'
+import { CliProgress, formatDuration } from '../../import/cli-progress'
+import type { CliCommand, CliContext } from '../command'
+import { rejectUnknownParams } from '../command'
+
+async function engineFor(ctx: CliContext): Promise<ImportEngine> {
+  const main = await ctx.main()
+  return new ImportEngine({
+    dataDir: ctx.dataDir,
+    listSources: () => main.sources.sourcesWithSelections(),
+    getSettings: () => main.settings.read()
+  })
+}
+
+function report(ctx: CliContext, result: ImportResult): string {
+  for (const f of result.failures) {
+    const where = [f.resource, f.file].filter(Boolean).join(' ')
+    ctx.stderr.write(`maas-images: ${where ? `${where}: ` : ''}${f.message}\n`)
+  }
+  for (const n of result.notes) ctx.stderr.write(`maas-images: note: ${n}\n`)
+  const secs = (Date.parse(result.finished_at) - Date.parse(result.started_at)) / 1000
+  const fetched = `${formatBytes(result.downloaded_bytes)} downloaded in ${formatDuration(secs)}`
+  if (result.stopped) return `Import of boot resources stopped (${fetched}); run it again to resume`
+  if (!result.ok)
+    return `Import of boot resources finished with ${result.failures.length} failure(s) (${fetched})`
+  return `Import of boot resources finished (${fetched})`
+}
+
+const id = (input: { positional: Record<string, string | number> }): number => Number(input.positional.ID)
+
+export const bootResourceCommands: CliCommand[] = [
+  {
+    group: 'boot-resources',
+    verb: 'read',
+    args: [],
+    summary: 'List boot resources, with their status.',
+    run: async (ctx, input) => {
+      rejectUnknownParams(input, [])
+      return (await engineFor(ctx)).listResources()
+    }
+  },
+  {
+    group: 'boot-resources',
+    verb: 'import',
+    args: [],
+    summary: 'Import the selected images now, in the foreground; Ctrl-C stops and a later import resumes.',
+    run: async (ctx, input) => {
+      rejectUnknownParams(input, [])
+      const engine = await engineFor(ctx)
+      const bar = new CliProgress(ctx.stderr, ctx.isTTY)
+      engine.on('progress', (p) => bar.update(p))
+      try {
+        const result = await engine.runImport({ signal: ctx.signal })
+        bar.done()
+        if (!result.ok) ctx.exitCode = 1
+        return report(ctx, result)
+      } finally {
+        bar.done()
+        await engine.dispose()
+      }
+    }
+  },
+  {
+    group: 'boot-resources',
+    verb: 'is-importing',
+    args: [],
+    summary: 'Print true while an import runs (in any process on this data directory).',
+    run: async (ctx, input) => {
+      rejectUnknownParams(input, [])
+      return String(await (await engineFor(ctx)).isImporting())
+    }
+  },
+  {
+    group: 'boot-resources',
+    verb: 'stop-import',
+    args: [],
+    summary: 'Stop the running import (it stops within 2 s; a later import resumes it).',
+    run: async (ctx, input) => {
+      rejectUnknownParams(input, [])
+      const stopping = await (await engineFor(ctx)).requestStop()
+      return stopping ? 'Import of boot resources is being stopped' : 'No import of boot resources is running'
+    }
+  },
+  {
+    group: 'boot-resource',
+    verb: 'read',
+    args: ['ID'],
+    summary: 'Read one boot resource with its sets and files.',
+    run: async (ctx, input) => {
+      rejectUnknownParams(input, [])
+      return (await engineFor(ctx)).getResource(id(input))
+    }
+  },
+  {
+    group: 'boot-resource',
+    verb: 'delete',
+    args: ['ID'],
+    summary:
+      'Delete a boot resource and the files no other resource shares. The next sync brings it back while a selection matches it: unselect it to keep it away.',
+    run: async (ctx, input) => {
+      rejectUnknownParams(input, [])
+      await (await engineFor(ctx)).deleteResource(id(input))
+    }
+  }
+]

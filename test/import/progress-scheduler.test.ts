@@ -1,0 +1,161 @@
+import { rm } from 'node:fs/promises'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import type { ImportProgress, ImportResult, Settings } from '../../src/shared/types'
+import { ProgressTracker } from '../../src/main/import/progress'
+import { SyncScheduler } from '../../src/main/import/scheduler'
+import type { ImportEngine } from '../../src/main/import'
+import { FileRanges, splitPoint } from '../../src/main/import/file-ranges'
+import { tempDir } from './helpers'
+
+afterEach(() => vi.useRealTimers())
+
+describe('progress tracker', () => {
+  it('emits at most every 100 ms however many updates arrive, with per-resource percent and totals', async () => {
+    const events: Array<{ t: number; p: ImportProgress }> = []
+    const t = new ProgressTracker((p) => events.push({ t: Date.now(), p }))
+    t.setPhase('downloading')
+    t.plan(
+      [
+        { sha256: 'a', size: 1000 },
+        { sha256: 'b', size: 3000 }
+      ],
+      [
+        {
+          id: 7,
+          name: 'ubuntu/noble',
+          architecture: 'amd64/ga-24.04',
+          files: [
+            { sha256: 'a', size: 1000 },
+            { sha256: 'b', size: 3000 }
+          ],
+          size: 4000
+        }
+      ],
+      new Set()
+    )
+    const end = Date.now() + 450
+    while (Date.now() < end) {
+      t.bytes('b', 1)
+      await new Promise((r) => setImmediate(r))
+    }
+    t.fileDone('a', 1000)
+    await new Promise((r) => setTimeout(r, 150))
+    for (let i = 1; i < events.length; i++) expect(events[i].t - events[i - 1].t).toBeGreaterThanOrEqual(99)
+    expect(events.length).toBeLessThanOrEqual(7)
+    const last = events[events.length - 1].p
+    expect(last.files_done).toBe(1)
+    expect(last.bytes_done).toBe(1000 + Math.min(3000, last.bytes_done - 1000))
+    expect(last.resources[0].status).toMatch(/^Downloading \d+%$/)
+    // Not every file is verified yet, so never 100%.
+    expect(last.resources[0].percent).toBe(Math.min(99, Math.floor((last.bytes_done / 4000) * 100)))
+  })
+})
+
+describe('range splitting', () => {
+  it('splits where no requested byte is wasted when it can', () => {
+    const r = new FileRanges(100 << 20)
+    const s = r.takeIdle()!
+    s.claimed = 16 << 20
+    // The middle is past the current request: cut there.
+    expect(splitPoint(s, 4 << 20, 2 << 20)).toBe(50 << 20)
+    s.pos = 40 << 20
+    s.claimed = 56 << 20
+    // The middle (70 MiB) is past the request end too.
+    expect(splitPoint(s, 4 << 20, 2 << 20)).toBe(70 << 20)
+    s.claimed = 90 << 20
+    // Inside the request now: cut at its end, since what follows is still big enough.
+    expect(splitPoint(s, 4 << 20, 2 << 20)).toBe(90 << 20)
+    const tail = r.split(s, 90 << 20)
+    expect([s.end, tail.start, tail.end, tail.pos]).toEqual([90 << 20, 90 << 20, 100 << 20, 90 << 20])
+    expect(r.contiguousPrefix()).toBe(40 << 20)
+    expect(FileRanges.fromSaved(100 << 20, r.toSaved())!.doneBytes).toBe(40 << 20)
+    expect(FileRanges.fromSaved(100 << 20, [[0, 10, 5]])).toBeNull()
+  })
+})
+
+describe('sync scheduler', () => {
+  const settings = (over: Partial<Settings> = {}): Settings => ({
+    auto_sync: true,
+    sync_interval_minutes: 60,
+    connections: 8,
+    proxy: { http_proxy: '', https_proxy: '', no_proxy: '' },
+    ...over
+  })
+
+  function fakeEngine(last: ImportResult | null) {
+    const state = { last, runs: 0, next: null as Date | null }
+    const engine = {
+      lastResult: async () => state.last,
+      isImporting: async () => false,
+      runImport: async () => {
+        state.runs++
+        const now = new Date().toISOString()
+        state.last = {
+          ok: true,
+          started_at: now,
+          finished_at: now,
+          downloaded_bytes: 0,
+          failures: [],
+          notes: [],
+          stopped: false
+        }
+        return state.last
+      },
+      setNextSync: (d: Date | null) => (state.next = d)
+    }
+    return { engine: engine as unknown as ImportEngine, state }
+  }
+
+  it('is on by default with a 60-minute interval counted from the last import, and runs when due', async () => {
+    vi.useFakeTimers({ now: new Date('2025-01-01T12:00:00Z') })
+    const finished = new Date('2025-01-01T11:30:00Z').toISOString()
+    const { engine, state } = fakeEngine({
+      ok: true,
+      started_at: finished,
+      finished_at: finished,
+      downloaded_bytes: 0,
+      failures: [],
+      notes: [],
+      stopped: false
+    })
+    const cfg = settings()
+    const s = new SyncScheduler(engine, async () => cfg)
+    const changes: Array<Date | null> = []
+    s.on('changed', (d) => changes.push(d))
+    s.start()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(s.nextRunAt()?.toISOString()).toBe('2025-01-01T12:30:00.000Z')
+    expect(state.next?.toISOString()).toBe('2025-01-01T12:30:00.000Z')
+    await vi.advanceTimersByTimeAsync(29 * 60_000)
+    expect(state.runs).toBe(0)
+    await vi.advanceTimersByTimeAsync(2 * 60_000)
+    expect(state.runs).toBe(1)
+    expect(s.nextRunAt()!.getTime() - Date.parse(state.last!.finished_at)).toBe(60 * 60_000)
+
+    // Settings are re-read: a new interval takes effect within a minute, and switching off clears the time.
+    cfg.sync_interval_minutes = 5
+    await vi.advanceTimersByTimeAsync(61_000)
+    expect(s.nextRunAt()!.getTime() - Date.parse(state.last!.finished_at)).toBe(5 * 60_000)
+    cfg.auto_sync = false
+    await vi.advanceTimersByTimeAsync(61_000)
+    expect(s.nextRunAt()).toBeNull()
+    expect(changes.at(-1)).toBeNull()
+    const runs = state.runs
+    await vi.advanceTimersByTimeAsync(3 * 3600_000)
+    expect(state.runs).toBe(runs)
+    s.stop()
+  })
+
+  it('waits at least the start-up delay on a data directory that never imported', async () => {
+    vi.useFakeTimers({ now: new Date('2025-01-01T12:00:00Z') })
+    const { engine } = fakeEngine(null)
+    const s = new SyncScheduler(engine, async () => settings({ sync_interval_minutes: 1 }))
+    s.start()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(s.nextRunAt()?.toISOString()).toBe('2025-01-01T12:01:00.000Z')
+    s.stop()
+    expect(s.nextRunAt()).toBeNull()
+    const d = await tempDir('unused-')
+    await rm(d, { recursive: true })
+  })
+})
