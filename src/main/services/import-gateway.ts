@@ -1,4 +1,7 @@
-/** The import engine as the services see it: start/stop/status, boot resources, the sync scheduler. */
+/**
+ * The import engine as the services see it: start/stop/status, boot resources, and (in the app) the
+ * "Automatically sync images" scheduler. Engine events become contract events for the renderer.
+ */
 import type {
   BootResource,
   BootSource,
@@ -7,6 +10,7 @@ import type {
   Settings
 } from '../../shared/types'
 import { AppError } from '../../shared/errors'
+import { ImportEngine, SyncScheduler } from '../import'
 import type { AppEvents } from './events'
 
 export interface ImportGatewayDeps {
@@ -14,30 +18,72 @@ export interface ImportGatewayDeps {
   events: AppEvents
   listSources(): Promise<Array<{ source: BootSource; selections: BootSourceSelection[] }>>
   getSettings(): Promise<Settings>
+  /** the desktop app (and its browser-mode stand-in) syncs on a timer; the CLI never does */
+  autoSync: boolean
 }
 
-export class ImportGateway {
-  constructor(private readonly deps: ImportGatewayDeps) {}
+export const IMPORT_STARTED = 'Import of boot resources started'
+export const IMPORT_STOPPING = 'Import of boot resources is being stopped'
 
-  async listResources(): Promise<BootResource[]> {
-    void this.deps
-    return []
+export class ImportGateway {
+  readonly engine: ImportEngine
+  private readonly scheduler: SyncScheduler | undefined
+
+  constructor(deps: ImportGatewayDeps) {
+    this.engine = new ImportEngine({
+      dataDir: deps.dataDir,
+      listSources: deps.listSources,
+      getSettings: deps.getSettings
+    })
+    this.engine.on('progress', (p) => deps.events.emit('importProgress', p))
+    this.engine.on('finished', (r) => deps.events.emit('importFinished', r))
+    this.engine.on('resources-changed', () => deps.events.emit('resourcesChanged', null))
+    if (deps.autoSync) {
+      this.scheduler = new SyncScheduler(this.engine, deps.getSettings)
+      this.scheduler.on('changed', (at: Date | null) =>
+        deps.events.emit('syncScheduleChanged', { next_sync_at: at ? at.toISOString() : null })
+      )
+      this.scheduler.start()
+    }
   }
-  async getResource(id: number): Promise<BootResource> {
-    throw new AppError('not_found', `boot resource ${id} does not exist`)
+
+  listResources(): Promise<BootResource[]> {
+    return this.engine.listResources()
   }
-  async deleteResource(id: number): Promise<void> {
-    throw new AppError('not_found', `boot resource ${id} does not exist`)
+  getResource(id: number): Promise<BootResource> {
+    return this.engine.getResource(id)
   }
+  deleteResource(id: number): Promise<void> {
+    return this.engine.deleteResource(id)
+  }
+
+  /** Starts an import in the background, as MAAS's "Sync" does; progress arrives as events. */
   async start(): Promise<{ started: boolean; message: string }> {
-    throw new AppError('internal', 'the import engine is not wired yet')
+    if (await this.engine.isImporting()) {
+      throw new AppError('busy', 'an import of boot resources is already running')
+    }
+    // runImport never rejects for import failures (they are in its result); a lost race for the
+    // lock is the only rejection, and the status then shows the other import.
+    void this.engine.runImport().catch(() => undefined)
+    return { started: true, message: IMPORT_STARTED }
   }
+
   async stop(): Promise<{ stopping: boolean; message: string }> {
-    return { stopping: false, message: 'No import is running' }
+    const stopping = await this.engine.requestStop()
+    return { stopping, message: stopping ? IMPORT_STOPPING : 'No import of boot resources is running' }
   }
-  async status(): Promise<ImportStatus> {
-    return { importing: false, progress: null, last_result: null, next_sync_at: null }
+
+  status(): Promise<ImportStatus> {
+    return this.engine.status()
   }
-  settingsChanged(): void {}
-  async dispose(): Promise<void> {}
+
+  /** Settings changed: the scheduler re-reads the interval and switch now. */
+  settingsChanged(): void {
+    void this.scheduler?.refresh()
+  }
+
+  async dispose(): Promise<void> {
+    this.scheduler?.stop()
+    await this.engine.requestStop().catch(() => false)
+  }
 }

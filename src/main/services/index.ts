@@ -52,7 +52,8 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
     dataDir: ctx.dataDir,
     events,
     listSources: () => sources.sourcesWithSelections(),
-    getSettings: () => settings.read()
+    getSettings: () => settings.read(),
+    autoSync: ctx.role !== 'cli'
   })
 
   const changedSources = <T>(value: T): T => {

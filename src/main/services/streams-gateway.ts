@@ -3,6 +3,7 @@
  * are kept under <dataDir>/metadata, so the catalogue shows offline and an unchanged stream only
  * costs conditional requests.
  */
+import { join } from 'node:path'
 import type { BootSource, Catalogue, VerifyReport } from '../../shared/types'
 import { AppError } from '../../shared/errors'
 import type { SettingsStore } from '../core/settings-store'
@@ -20,14 +21,18 @@ export interface StreamsGatewayDeps {
 export class StreamsGateway {
   constructor(private readonly deps: StreamsGatewayDeps) {}
 
-  /** Fetches and verifies the whole stream; throws naming the cause when it can't ("Connect"). */
-  async connect(url: string, keyring: KeyringRef): Promise<void> {
-    await this.read(url, keyring)
+  /** One metadata cache per source, shared with the import engine. */
+  private cacheDir(sourceId: number): string {
+    return join(this.deps.metadataDir, String(sourceId))
   }
 
-  async read(url: string, keyring: KeyringRef, signal?: AbortSignal): Promise<VerifiedStream> {
+  /**
+   * Fetches and verifies the whole stream; throws naming the cause when it can't ("Connect").
+   * Nothing is cached: the source may never be saved.
+   */
+  async connect(url: string, keyring: KeyringRef): Promise<void> {
     const { proxy } = await this.deps.settings.read()
-    return readStream({ url, keyring, proxy, metadataCacheDir: this.deps.metadataDir, signal })
+    await readStream({ url, keyring, proxy })
   }
 
   /**
@@ -39,13 +44,21 @@ export class StreamsGateway {
     let fetchedAt = new Date().toISOString()
     if (!refresh) {
       try {
-        stream = await loadCachedStream(this.deps.metadataDir, source.url, source)
-        fetchedAt = (await readCacheManifest(this.deps.metadataDir, source.url))?.saved_at ?? fetchedAt
+        stream = await loadCachedStream(this.cacheDir(source.id), source.url, source)
+        fetchedAt = (await readCacheManifest(this.cacheDir(source.id), source.url))?.saved_at ?? fetchedAt
       } catch (err) {
         if (!(err instanceof AppError && err.code === 'not_found')) throw err
       }
     }
-    stream ??= await this.read(source.url, source)
+    if (!stream) {
+      const { proxy } = await this.deps.settings.read()
+      stream = await readStream({
+        url: source.url,
+        keyring: source,
+        proxy,
+        metadataCacheDir: this.cacheDir(source.id)
+      })
+    }
     return {
       source_id: source.id,
       url: source.url,
