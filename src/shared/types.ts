@@ -169,6 +169,8 @@ export interface AppInfo {
   name: string
   version: string
   data_dir: string
+  /** the keyring a maas.io source uses: the system's cloud-image keyring, else the bundled copy */
+  default_keyring: string
   /** which transport the renderer is using */
   transport: 'electron' | 'websocket'
 }

@@ -117,6 +117,7 @@ export function createFakeBridge(): FakeBridge {
       name: 'MAAS Images',
       version: '0.1.0',
       data_dir: '/home/admin/.config/maas-images',
+      default_keyring: '/usr/share/keyrings/ubuntu-cloudimage-keyring.gpg',
       transport: 'electron' as const
     })),
     listBootSources: vi.fn(async () => [source()]),

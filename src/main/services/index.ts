@@ -2,6 +2,7 @@
  * Assembles the services behind every request of the IPC contract. The Electron shell, the
  * WebSocket bridge (browser-mode tests) and the CLI all call these same objects, in plain Node.
  */
+import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { AppError } from '../../shared/errors'
 import type { Services } from '../../shared/ipc-contract'
@@ -66,6 +67,7 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
       name: 'MAAS Images',
       version: ctx.version,
       data_dir: ctx.dataDir,
+      default_keyring: defaultKeyring(),
       transport: ctx.transport
     }),
 
@@ -73,7 +75,12 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
     getBootSource: ({ id }) => sources.get(id),
     createBootSource: async (arg) => changedSources(await sources.create(arg)),
     updateBootSource: async (arg) => changedSources(await sources.update(arg)),
-    deleteBootSource: async ({ id }) => changedSources(await sources.delete(id)),
+    deleteBootSource: async ({ id }) => {
+      await sources.delete(id)
+      // Its cached metadata goes too: a later source may get another URL under a new id.
+      await rm(streams.cacheDir(id), { recursive: true, force: true })
+      changedSources(undefined)
+    },
 
     listSelections: ({ boot_source_id }) => sources.listSelections(boot_source_id),
     createSelection: async (arg) => changedSources(await sources.createSelection(arg)),

@@ -22,7 +22,7 @@ export class StreamsGateway {
   constructor(private readonly deps: StreamsGatewayDeps) {}
 
   /** One metadata cache per source, shared with the import engine. */
-  private cacheDir(sourceId: number): string {
+  cacheDir(sourceId: number): string {
     return join(this.deps.metadataDir, String(sourceId))
   }
 
