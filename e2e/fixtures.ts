@@ -26,7 +26,21 @@ export const CHROMIUM_ARGS = [
   '--disable-quic'
 ]
 
-interface Fixtures {
+/**
+ * Tests use no network beyond loopback: anything the app tries to fetch from the internet (the
+ * first-run source is images.maas.io) goes to a dead loopback "proxy" and fails at once, while
+ * loopback test streams are reached directly.
+ */
+export const OFFLINE_ENV = {
+  http_proxy: 'http://127.0.0.1:9',
+  https_proxy: 'http://127.0.0.1:9',
+  HTTP_PROXY: 'http://127.0.0.1:9',
+  HTTPS_PROXY: 'http://127.0.0.1:9',
+  no_proxy: '127.0.0.1,localhost',
+  NO_PROXY: '127.0.0.1,localhost'
+}
+
+export interface Fixtures {
   dataDir: string
   page: Page
   mode: 'electron' | 'browser'
@@ -35,7 +49,8 @@ interface Fixtures {
 /** Starts out/main/browser-host.js and waits for the URL it prints. */
 async function startHost(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, [join(root, 'out/main/browser-host.js'), '--data-dir', dataDir], {
-    stdio: ['pipe', 'pipe', 'inherit']
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, ...OFFLINE_ENV }
   })
   const lines = createInterface({ input: child.stdout! })
   const url = await new Promise<string>((resolveUrl, reject) => {
@@ -57,7 +72,7 @@ export const test = base.extend<Fixtures>({
     if (mode === 'electron') {
       const app = await _electron.launch({
         args: [join(root, 'out/main/index.js'), '--data-dir', dataDir],
-        env: { ...process.env, MAAS_IMAGES_DATA_DIR: dataDir }
+        env: { ...process.env, ...OFFLINE_ENV, MAAS_IMAGES_DATA_DIR: dataDir }
       })
       const page = await app.firstWindow()
       await page.setViewportSize({ width: 1280, height: 860 })
