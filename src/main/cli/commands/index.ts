@@ -1,6 +1,7 @@
 /** Every CLI command, in the order help lists them. */
 import type { CliCommand } from '../command'
 import { bootSourceCommands } from './boot-sources'
+import { bootResourceCommands } from './boot-resources'
 import { streamCommands } from './streams'
 
-export const commands: CliCommand[] = [...bootSourceCommands, ...streamCommands]
+export const commands: CliCommand[] = [...bootSourceCommands, ...bootResourceCommands, ...streamCommands]
