@@ -159,7 +159,7 @@ describe('downloader', () => {
     await expectCached(cache, [p])
   })
 
-  it('stops on request, keeps partials with sidecars, and resumes without re-fetching much', async () => {
+  it('stops on request, keeps partials with progress journals, and resumes without re-fetching much', async () => {
     server.options.rateBytesPerSec = 4 * MiB
     const cache = await cacheIn()
     const ac = new AbortController()
@@ -176,7 +176,7 @@ describe('downloader', () => {
     expect(Date.now() - t0).toBeLessThan(5000)
     expect((await readdir(cache.partialDir)).sort()).toEqual([
       `${big[0].sha256}.part`,
-      `${big[0].sha256}.part.json`
+      `${big[0].sha256}.part.progress`
     ])
     const servedFirst = server.stats.bytesServed
     server.resetStats()

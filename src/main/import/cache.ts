@@ -1,7 +1,7 @@
 /**
  * Content-addressed blob cache: `<dataDir>/cache/sha256/ab/abcdef…`. A blob enters only after its
  * sha256 matched, by fsync + atomic rename, so anything under sha256/ is always whole and verified.
- * Partial downloads live under partial/ with a JSON progress sidecar so they survive a kill -9.
+ * Partial downloads live under partial/ with a progress journal so they survive a kill -9.
  */
 import { mkdir, open, readdir, rename, rm, stat, statfs } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -39,8 +39,9 @@ export class BlobCache {
     return join(this.partialDir, `${checkSha(sha256)}.part`)
   }
 
+  /** The progress journal of a partial download (see sidecar.ts). */
   sidecarPath(sha256: string): string {
-    return `${this.partPath(sha256)}.json`
+    return `${this.partPath(sha256)}.progress`
   }
 
   /** True when the verified blob is present with the expected size. */
@@ -71,6 +72,7 @@ export class BlobCache {
   async removePartial(sha256: string): Promise<void> {
     await rm(this.partPath(sha256), { force: true })
     await rm(this.sidecarPath(sha256), { force: true })
+    await rm(`${this.sidecarPath(sha256)}.tmp`, { force: true })
   }
 
   /** Every sha256 held in the cache. */
@@ -102,11 +104,12 @@ export class BlobCache {
     for (const sha of await this.listPartials()) {
       if (!keepPartials.has(sha)) await this.removePartial(sha)
     }
-    // Stray temp files and sidecars without a partial are leftovers of a crash.
+    // Journals without a partial, and temp files, are leftovers of a crash.
     for (const n of await readdir(this.partialDir).catch(() => [] as string[])) {
-      if (n.endsWith('.part.json') && !(await exists(join(this.partialDir, n.slice(0, -5))))) {
-        await rm(join(this.partialDir, n), { force: true })
-      }
+      const orphan =
+        n.endsWith('.part.progress') &&
+        !(await exists(join(this.partialDir, n.slice(0, -'.progress'.length))))
+      if (orphan || n.endsWith('.tmp')) await rm(join(this.partialDir, n), { force: true })
     }
     return removed
   }

@@ -15,8 +15,17 @@ export function formatDuration(s: number | null): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`
 }
 
+const PHASES: Record<ImportProgress['phase'], string> = {
+  metadata: 'reading stream metadata…',
+  planning: 'planning…',
+  downloading: '',
+  finishing: 'finishing…',
+  idle: ''
+}
+
 export function progressLine(p: ImportProgress): string {
-  if (p.phase !== 'downloading') return `${p.phase}…`
+  // `idle` is the final event: show the totals in the same shape as the download lines.
+  if (p.phase !== 'downloading' && p.phase !== 'idle') return PHASES[p.phase]
   const pct = p.bytes_total > 0 ? Math.floor((p.bytes_done / p.bytes_total) * 100) : 100
   return (
     `${pct}% ${formatBytes(p.bytes_done)} of ${formatBytes(p.bytes_total)}, ` +
@@ -43,7 +52,7 @@ export class CliProgress {
       return
     }
     const now = Date.now()
-    if (now - this.lastLine < LINE_MS && p.files_done === this.lastFiles) return
+    if (now - this.lastLine < LINE_MS && p.files_done === this.lastFiles && p.phase !== 'idle') return
     this.lastLine = now
     this.lastFiles = p.files_done
     this.out.write(`${progressLine(p)}\n`)

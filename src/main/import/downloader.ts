@@ -7,18 +7,18 @@
  * - Bytes go straight to disk with positional writes (about 1 MiB buffered per connection), and the
  *   sha256 runs in a worker over the written prefix: memory is bounded whatever the file sizes.
  * - Every file is verified (size and sha256) before it enters the cache.
- * - Progress is kept in a sidecar, so a stop, crash or kill -9 resumes with Range requests.
+ * - Every completed write is journalled, so a stop, crash or kill -9 resumes with Range requests.
  * - Connection errors, 5xx and stalls are retried with exponential backoff; 403/404/410 fail the
  *   file at once (after trying any other URL for the same bytes), naming the URL.
  */
-import { open, rm, type FileHandle } from 'node:fs/promises'
+import { open, type FileHandle } from 'node:fs/promises'
 import type { ProxySettings } from '../../shared/types'
 import { AppError } from '../../shared/errors'
 import { httpError, type HttpResponse } from '../net/request'
 import type { BlobCache } from './cache'
 import { FileRanges, type Segment } from './file-ranges'
 import type { FileHasher, HashPool } from './hash-pool'
-import { loadSidecar, saveSidecar } from './sidecar'
+import { loadProgress, ProgressJournal, removeProgress } from './progress-journal'
 import { fetchRange, type RangeFetcher } from './source-fetch'
 
 export interface DownloadJob {
@@ -55,8 +55,6 @@ export interface DownloaderOptions {
   backoffMs?: number
   /** largest single Range request; a connection chains them over keep-alive; default 16 MiB */
   requestBytes?: number
-  /** how often dirty sidecars are written; default 50 ms */
-  sidecarIntervalMs?: number
   fetch?: RangeFetcher
 }
 
@@ -86,8 +84,7 @@ interface OpenFile {
   urlIndex: number
   failed: boolean
   finishing: boolean
-  dirty: boolean
-  saving: Promise<void> | undefined
+  journal: ProgressJournal
   /** bytes found on disk at open: a checksum mismatch then earns one fresh start */
   resumedBytes: number
   restarted: boolean
@@ -119,7 +116,6 @@ export class Downloader {
   private stopping = false
   private fatal: AppError | undefined
   private retryTimer: NodeJS.Timeout | undefined
-  private sidecarTimer: NodeJS.Timeout | undefined
   private finished!: () => void
   private readonly done = new Promise<void>((r) => (this.finished = r))
 
@@ -137,7 +133,6 @@ export class Downloader {
     const onAbort = (): void => this.stop()
     if (this.opts.signal?.aborted) this.stop()
     this.opts.signal?.addEventListener('abort', onAbort, { once: true })
-    this.sidecarTimer = setInterval(() => this.saveDirty(), this.opts.sidecarIntervalMs ?? 50)
     try {
       this.pump()
       await this.done
@@ -145,7 +140,6 @@ export class Downloader {
       while (this.tasks.size) await Promise.allSettled([...this.tasks])
       await this.closeAll()
     } finally {
-      clearInterval(this.sidecarTimer)
       if (this.retryTimer) clearTimeout(this.retryTimer)
       this.opts.signal?.removeEventListener('abort', onAbort)
     }
@@ -270,13 +264,20 @@ export class Downloader {
     const { cache, hashPool } = this.opts
     const partPath = cache.partPath(job.sha256)
     const sidecarPath = cache.sidecarPath(job.sha256)
-    let ranges = await loadSidecar(sidecarPath, partPath, job.sha256, job.size)
+    let ranges = await loadProgress(sidecarPath, partPath, job.sha256, job.size)
     let fh: FileHandle | undefined
     if (ranges) fh = await open(partPath, 'r+').catch(() => undefined)
     if (!ranges || !fh) {
-      await rm(sidecarPath, { force: true })
+      await removeProgress(sidecarPath)
       fh = await open(partPath, 'w+')
       ranges = new FileRanges(job.size)
+    }
+    let journal: ProgressJournal
+    try {
+      journal = await ProgressJournal.create(sidecarPath, job.sha256, ranges)
+    } catch (err) {
+      await fh.close()
+      throw err
     }
     const file: OpenFile = {
       job,
@@ -290,8 +291,7 @@ export class Downloader {
       urlIndex: 0,
       failed: false,
       finishing: false,
-      dirty: false,
-      saving: undefined,
+      journal,
       resumedBytes: ranges.doneBytes,
       restarted: this.restarted.has(job.sha256),
       errors: 0,
@@ -458,8 +458,8 @@ export class Downloader {
       }
       // A split never cuts closer than the write guard to `pos`, so this stays within the segment.
       const delta = Math.min(total, seg.end - seg.pos)
+      file.journal.record(seg.pos, seg.pos + delta)
       seg.pos += delta
-      file.dirty = true
       this.events.bytes?.(file.job, delta)
       this.advanceHash(file)
     }
@@ -472,7 +472,7 @@ export class Downloader {
         pending.push(chunk)
         pendingBytes += chunk.length
         // Batches keep syscalls few on fast links; the time bound keeps a slow link's progress on disk
-        // (and in the sidecar) within a fraction of a second, so a kill -9 loses little.
+        // (and in the journal) within a fraction of a second, so a kill -9 loses little.
         if (
           pendingBytes >= WRITE_BATCH ||
           seg.pos + pendingBytes >= stopAt() ||
@@ -544,11 +544,10 @@ export class Downloader {
     file.closed = true
     this.files.delete(job.sha256)
     try {
-      // A sidecar write still in flight must not resurrect the sidecar after the commit.
-      while (file.saving) await file.saving
+      await file.journal.close()
       await file.fh.close()
       await this.opts.cache.commit(file.partPath, job.sha256)
-      await rm(file.sidecarPath, { force: true })
+      await removeProgress(file.sidecarPath)
     } catch (err) {
       const e = err as NodeJS.ErrnoException
       if (e.code === 'ENOSPC')
@@ -584,8 +583,7 @@ export class Downloader {
     file.closed = true
     this.files.delete(file.job.sha256)
     file.hasher.close()
-    if (!discard) await this.writeSidecar(file).catch(() => undefined)
-    while (file.saving) await file.saving
+    await file.journal.close()
     await file.fh.close().catch(() => undefined)
     if (discard) await this.opts.cache.removePartial(file.job.sha256)
     if (file.failed && file.failError) this.report(file.job, file.failError)
@@ -593,28 +591,6 @@ export class Downloader {
 
   private async closeAll(): Promise<void> {
     for (const f of [...this.files.values()]) await this.closeFile(f, false)
-  }
-
-  private saveDirty(): void {
-    for (const f of this.files.values()) {
-      if (f.dirty && !f.saving && !f.finishing) this.writeSidecar(f).catch(() => undefined)
-    }
-  }
-
-  private async writeSidecar(file: OpenFile): Promise<void> {
-    // Serialise writes per file so an older snapshot never lands after a newer one.
-    while (file.saving) await file.saving
-    file.dirty = false
-    const p = saveSidecar(file.sidecarPath, file.job.sha256, file.ranges)
-    const settled = p.then(
-      () => undefined,
-      () => undefined
-    )
-    file.saving = settled
-    void settled.then(() => {
-      if (file.saving === settled) file.saving = undefined
-    })
-    return p
   }
 }
 

@@ -52,6 +52,41 @@ export class FileRanges {
     return new FileRanges(size, saved as SavedSegment[])
   }
 
+  /** Tiles [0, size) from the ranges known to be written: done segments for them, empty ones for the gaps. */
+  static fromCovered(size: number, covered: ReadonlyArray<readonly [number, number]>): FileRanges {
+    const sorted = [...covered].sort((x, y) => x[0] - y[0])
+    const out: SavedSegment[] = []
+    let cursor = 0
+    for (const [a, b] of sorted) {
+      if (b <= cursor) continue
+      const start = Math.max(a, cursor)
+      if (start > cursor) out.push([cursor, start, cursor])
+      const last = out[out.length - 1]
+      // Merge with a touching done segment.
+      if (last && last[2] === last[1] && last[1] === start) {
+        last[1] = b
+        last[2] = b
+      } else {
+        out.push([start, b, b])
+      }
+      cursor = b
+    }
+    if (cursor < size) out.push([cursor, size, cursor])
+    return new FileRanges(size, out)
+  }
+
+  /** The byte ranges written so far, merged. */
+  writtenRanges(): Array<[number, number]> {
+    const out: Array<[number, number]> = []
+    for (const s of this.segments) {
+      if (s.pos === s.start) continue
+      const last = out[out.length - 1]
+      if (last && last[1] === s.start) last[1] = s.pos
+      else out.push([s.start, s.pos])
+    }
+    return out
+  }
+
   toSaved(): SavedSegment[] {
     this.compact()
     return this.segments.map((s) => [s.start, s.end, s.pos])

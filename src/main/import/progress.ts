@@ -173,6 +173,7 @@ export class ProgressTracker {
       if (this.stopped) return
       this.lastEmit = Date.now()
       this.emit(this.snapshot())
-    }, wait)
+      // Timers may fire a millisecond early by the wall clock; the margin keeps the 100 ms promise.
+    }, wait + 2)
   }
 }

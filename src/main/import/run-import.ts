@@ -15,7 +15,7 @@ import type { HashPool } from './hash-pool'
 import { buildPlan, type Plan, type PlanSource } from './plan'
 import type { ProgressTracker } from './progress'
 import { keepOneVersion, referencedBlobs, type ResourceStore } from './resource-store'
-import { partialBytes } from './sidecar'
+import { partialBytes } from './progress-journal'
 import { saveImportedMetadata } from './imported-metadata'
 import { SpaceReserve } from './space-reserve'
 

@@ -1,0 +1,44 @@
+/**
+ * Which CLI the benchmark measures: the built one (out/main/cli.js) when it has the boot-resources
+ * verbs, otherwise an esbuild bundle of bench/import/cli-entry.ts (the same code, plain node).
+ */
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+
+const REPO = resolve(__dirname, '..', '..')
+
+export async function cliCommand(): Promise<{ argv: string[]; label: string }> {
+  const built = join(REPO, 'out', 'main', 'cli.js')
+  if (existsSync(built)) {
+    const help = spawnSync(process.execPath, [built, '--help'], { encoding: 'utf8' })
+    if (help.stdout.includes('boot-resources import')) {
+      return { argv: [process.execPath, built], label: `built CLI: node out/main/cli.js` }
+    }
+  }
+  // Inside the repo (node_modules/.tmp, ignored by git) so the app finds its resources folder upwards.
+  const out = join(REPO, 'node_modules', '.tmp', 'bench-cli.mjs')
+  const r = spawnSync(
+    join(REPO, 'node_modules', '.bin', 'esbuild'),
+    [
+      join(REPO, 'bench/import/cli-entry.ts'),
+      '--bundle',
+      '--platform=node',
+      '--format=esm',
+      '--target=node20',
+      `--outfile=${out}`,
+      '--log-level=warning',
+      // ESM (openpgp needs import.meta.url) with the CommonJS globals the app code expects.
+      "--banner:js=import { createRequire as __cr } from 'node:module'; import { fileURLToPath as __fu } from 'node:url'; " +
+        "import { dirname as __dn } from 'node:path'; const require = __cr(import.meta.url); " +
+        'const __filename = __fu(import.meta.url); const __dirname = __dn(__filename);'
+    ],
+    { encoding: 'utf8' }
+  )
+  if (r.status !== 0) throw new Error(`esbuild failed: ${r.stderr}`)
+  return {
+    argv: [process.execPath, out],
+    label:
+      'esbuild bundle of bench/import/cli-entry.ts (the CLI with boot-resources verbs; out/main/cli.js lacks them), plain node'
+  }
+}
