@@ -1,0 +1,129 @@
+/**
+ * Change source: an admin points MAAS Images at their own signed mirror, and a mirror whose
+ * metadata was altered is refused without losing the working source.
+ */
+import { join } from 'node:path'
+import { tamperSignedFile } from '../test/support/stream-generator'
+import { startTestServer } from '../test/support/test-server'
+import {
+  connectCustomSource,
+  expect,
+  openImages,
+  openScreen,
+  screenshot,
+  test,
+  useMirror
+} from './support/stream-fixtures'
+
+const MAAS_IO = 'https://images.maas.io/ephemeral-v3/stable/'
+
+test('a custom signed mirror becomes the source and its catalogue is shown', async ({
+  page,
+  mirror,
+  stream
+}) => {
+  await openScreen(page, 'Change source')
+  await expect(page.getByTestId('change-source-url')).toHaveText(MAAS_IO)
+  await connectCustomSource(page, mirror.url, stream.keyringPath)
+  await screenshot(page, 'change-source-custom-connected')
+  await expect(page.getByTestId('connect-success')).toContainText(`Connected to ${mirror.url}`)
+  await expect(page.getByTestId('change-source-url')).toHaveText(mirror.url)
+
+  await openImages(page)
+  await expect(page.getByTestId('source-url')).toHaveText(mirror.url)
+  await expect(page.getByTestId('source-keyring')).toHaveText(stream.keyringPath)
+  await expect(page.getByTestId('unverified-notice')).toHaveCount(0)
+  await expect(page.getByTestId('error-notice')).toHaveCount(0)
+
+  const selection = page.getByTestId('image-selection')
+  await expect(selection).toContainText(`Read`)
+  await expect(selection).toContainText(`from ${mirror.url}`)
+  await expect(selection).toContainText('signatures verified')
+  await expect(selection).toContainText(stream.key.keyId)
+
+  // Ubuntu releases: both generated releases, each offered for both arches, with GA and HWE kernels.
+  const ubuntu = page.getByTestId('ubuntu-releases')
+  for (const release of ['jammy', 'noble']) {
+    const row = ubuntu.getByTestId(`release-row-ubuntu-${release}`)
+    await expect(row).toBeVisible()
+    for (const arch of ['amd64', 'arm64'])
+      await expect(row.getByTestId(`image-checkbox-ubuntu-${release}-${arch}`)).toBeVisible()
+  }
+  await expect(ubuntu.getByTestId('release-row-ubuntu-jammy')).toContainText('22.04 LTS')
+  await expect(ubuntu.getByTestId('release-row-ubuntu-noble')).toContainText('24.04 LTS')
+  await expect(ubuntu.getByTestId('release-row-ubuntu-noble')).toContainText('hwe-24.04')
+  await expect(ubuntu.locator('tbody tr')).toHaveCount(2)
+
+  // MAAS's first-run selection (noble amd64) carried over to the new source.
+  await expect(ubuntu.getByRole('checkbox', { name: '24.04 LTS amd64' })).toBeChecked()
+  await expect(ubuntu.getByRole('checkbox', { name: '22.04 LTS amd64' })).not.toBeChecked()
+
+  // Other images: CentOS, amd64 only.
+  const other = page.getByTestId('other-images')
+  const centos = other.getByTestId('release-row-centos-centos70')
+  await expect(centos).toContainText('CentOS 7')
+  await expect(centos.getByTestId('image-checkbox-centos-centos70-amd64')).toBeVisible()
+  await expect(other.locator('tbody tr')).toHaveCount(1)
+
+  // Bootloaders are not selectable: always included, and named.
+  const note = page.getByTestId('bootloaders-note')
+  await expect(note).toContainText('Bootloaders are always downloaded')
+  for (const loader of ['grub-efi-signed (uefi): amd64', 'grub-efi (uefi): arm64', 'pxelinux (pxe): amd64'])
+    await expect(note).toContainText(loader)
+  await screenshot(page, 'images-custom-mirror-catalogue')
+})
+
+test('a tampered products file is refused with a signature error and the old source stays', async ({
+  page,
+  mirror,
+  stream,
+  makeStream
+}) => {
+  await useMirror(page, mirror.url, stream.keyringPath)
+
+  const bad = await makeStream()
+  await tamperSignedFile(join(bad.dir, `streams/v1/${bad.contentIds.ubuntu}.sjson`))
+  const badServer = await startTestServer({ root: bad.dir })
+  try {
+    await connectCustomSource(page, badServer.url, bad.keyringPath)
+    const error = page.getByTestId('error-notice').filter({ hasText: 'Connect failed' })
+    await expect(error).toBeVisible()
+    await expect(error).toContainText(/signature/i)
+    await expect(error).toContainText(bad.contentIds.ubuntu)
+    await expect(page.getByTestId('connect-success')).toHaveCount(0)
+    // The signature check is what failed: the server did serve the tampered file.
+    expect(
+      badServer.stats.byPath.get(`/streams/v1/${bad.contentIds.ubuntu}.sjson`)?.requests
+    ).toBeGreaterThan(0)
+    await screenshot(page, 'change-source-tampered-refused')
+
+    // The current source is still the good mirror, here and on Images, and its catalogue still loads.
+    await expect(page.getByTestId('change-source-url')).toHaveText(mirror.url)
+    await openImages(page)
+    await expect(page.getByTestId('source-url')).toHaveText(mirror.url)
+    await expect(page.getByTestId('source-keyring')).toHaveText(stream.keyringPath)
+    await expect(page.getByTestId('release-row-ubuntu-noble')).toBeVisible()
+    await expect(page.getByTestId('error-notice')).toHaveCount(0)
+  } finally {
+    await badServer.close()
+  }
+})
+
+// Known bug, see openImages() in support/stream-fixtures.ts: ImageSelection.vue asks for the
+// catalogue twice when Images opens with the sources loaded, and main's metadata-cache writes race
+// ("cannot write metadata cache … ENOENT"). It is timing-dependent (about two runs in three here),
+// so it can be neither a green nor a test.fail spec: fixme until fixed, then this must pass.
+test.fixme('opening Images right after Connect reads the new stream once, without a cache error', async ({
+  page,
+  mirror,
+  stream
+}) => {
+  await useMirror(page, mirror.url, stream.keyringPath)
+  mirror.resetStats()
+  await openScreen(page, 'Images')
+  await expect(page.getByTestId('refresh-catalogue')).toBeEnabled()
+  await page.waitForTimeout(500)
+  await expect(page.getByTestId('error-notice')).toHaveCount(0)
+  await expect(page.getByTestId('release-row-ubuntu-noble')).toBeVisible()
+  expect(mirror.stats.byPath.get('/streams/v1/index.sjson')?.requests).toBe(1)
+})
