@@ -70,7 +70,7 @@ test('a custom signed mirror becomes the source and its catalogue is shown', asy
   await expect(note).toContainText('Bootloaders are always downloaded')
   for (const loader of ['grub-efi-signed (uefi): amd64', 'grub-efi (uefi): arm64', 'pxelinux (pxe): amd64'])
     await expect(note).toContainText(loader)
-  await screenshot(page, 'images-custom-mirror-catalogue')
+  await screenshot(page, 'images-custom-mirror-catalogue', note)
 })
 
 test('a tampered products file is refused with a signature error and the old source stays', async ({

@@ -87,7 +87,7 @@ test('Sync downloads the selection with live progress and the images reach Synce
   await expect(page.getByTestId('import-eta')).toHaveText(/^\d+ s$/)
   await expect(page.getByTestId('import-files')).toHaveText(/^\d+ of \d+$/)
   await expect(progress.getByRole('progressbar', { name: 'Overall import progress' })).toBeVisible()
-  await screenshot(page, 'images-sync-progress')
+  await screenshot(page, 'images-sync-progress', page.getByTestId('imports-section'))
 
   const result = page.getByTestId('last-import-result')
   await expect(result).toContainText('Last import succeeded', { timeout: 30_000 })
@@ -96,7 +96,7 @@ test('Sync downloads the selection with live progress and the images reach Synce
   await expectAllSynced(page, dataDir)
   // Every needed file came down once: shared squashfs deduplicated, nothing fetched twice.
   expect(payloadServed(mirror)).toBe(total)
-  await screenshot(page, 'images-synced')
+  await screenshot(page, 'images-synced', page.getByTestId('imports-section'))
 })
 
 test('Stop import stops a slow sync within 2 s and a later Sync completes', async ({
@@ -123,7 +123,7 @@ test('Stop import stops a slow sync within 2 s and a later Sync completes', asyn
   const servedAtStop = payloadServed(mirror)
   expect(servedAtStop).toBeGreaterThan(0)
   expect(servedAtStop).toBeLessThan(total)
-  await screenshot(page, 'images-sync-stopped')
+  await screenshot(page, 'images-sync-stopped', page.getByTestId('imports-section'))
 
   // Nothing more is fetched once stopped.
   await page.waitForTimeout(1_000)
@@ -138,5 +138,5 @@ test('Stop import stops a slow sync within 2 s and a later Sync completes', asyn
   // It resumed: what the first run had downloaded was not fetched again (a little slack for
   // bytes in flight when it stopped).
   expect(payloadServed(mirror)).toBeLessThan(total * 1.1)
-  await screenshot(page, 'images-synced-after-resume')
+  await screenshot(page, 'images-synced-after-resume', page.getByTestId('imports-section'))
 })

@@ -57,7 +57,7 @@ test('a saved selection persists across a reload and is what the CLI reads', asy
   await expect(box('centos', 'centos70', 'amd64')).toBeChecked()
   await expect(ubuntu.getByRole('checkbox', { checked: true })).toHaveCount(4)
   await expect(other.getByRole('checkbox', { checked: true })).toHaveCount(1)
-  await screenshot(page, 'images-selection-saved')
+  await screenshot(page, 'images-selection-saved', page.getByTestId('save-selection'))
 
   // The CLI sees the same selections, in MAAS's shape.
   const selections = await cliJson<Selection[]>(dataDir, 'boot-source-selections', 'read', '1')

@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import type { Page } from '@playwright/test'
+import type { Locator, Page } from '@playwright/test'
 import {
   generateStream,
   type GenerateOptions,
@@ -86,9 +86,13 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   }
 })
 
-/** Full-page screenshot into test-results/screenshots/<name>.png. */
-export async function screenshot(page: Page, name: string): Promise<void> {
+/**
+ * Screenshot into test-results/screenshots/<name>.png. The app scrolls inside its own main pane, so
+ * `fullPage` shows only the window: pass `focus` to scroll the part that matters into view first.
+ */
+export async function screenshot(page: Page, name: string, focus?: Locator): Promise<void> {
   mkdirSync('test-results/screenshots', { recursive: true })
+  if (focus) await focus.scrollIntoViewIfNeeded()
   await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true })
 }
 
