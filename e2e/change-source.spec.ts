@@ -109,11 +109,9 @@ test('a tampered products file is refused with a signature error and the old sou
   }
 })
 
-// Known bug, see openImages() in support/stream-fixtures.ts: ImageSelection.vue asks for the
-// catalogue twice when Images opens with the sources loaded, and main's metadata-cache writes race
-// ("cannot write metadata cache … ENOENT"). It is timing-dependent (about two runs in three here),
-// so it can be neither a green nor a test.fail spec: fixme until fixed, then this must pass.
-test.fixme('opening Images right after Connect reads the new stream once, without a cache error', async ({
+// Regression: Images used to ask for the catalogue twice when it opened with the sources loaded,
+// and the two metadata-cache writes raced ("cannot write metadata cache … ENOENT").
+test('opening Images right after Connect reads the new stream once, without a cache error', async ({
   page,
   mirror,
   stream

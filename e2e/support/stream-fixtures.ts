@@ -147,21 +147,11 @@ export async function connectCustomSource(page: Page, url: string, keyringPath: 
 }
 
 /**
- * Opens Images after a source change and makes sure the catalogue on screen comes from one read.
- * Clicking Images while the sources are already loaded currently reads the catalogue twice at once
- * (ImageSelection.vue's watch on a fresh `[id, updated]` array fires again when ImagesView reloads
- * the sources), and the two concurrent metadata-cache writes race (streams/metadata-cache.ts
- * writeCache: shared `<sha>.tmp` names and the sweep of unknown files) into "cannot write metadata
- * cache … ENOENT" about two times in three. change-source.spec.ts pins that bug with test.fail;
- * here we let both reads finish, then reload the window so the screen shows one clean read.
- * Drop the reload once the bug is fixed.
+ * Opens Images and waits until the catalogue has been read.
  */
 export async function openImages(page: Page): Promise<void> {
   await openScreen(page, 'Images')
   await expect(page.getByTestId('refresh-catalogue')).toBeEnabled()
-  await page.waitForTimeout(500)
-  await page.reload()
-  await expect(page.getByRole('heading', { level: 1, name: 'Images' })).toBeVisible()
 }
 
 /** connectCustomSource, then waits until the source is saved. */

@@ -129,6 +129,10 @@ export interface BootResource {
   status: string
   /** beyond MAAS: why a resource was kept although it left the stream, and similar */
   note?: string
+  /** beyond MAAS: the complete version in use, its size in bytes, and when an import last checked it */
+  version?: string
+  size?: number
+  last_synced?: string | null
   sets?: Record<string, BootResourceSet>
 }
 

@@ -78,4 +78,15 @@ describe('metadata cache', () => {
       message: 'no cached metadata for http://mirror.example/stable/'
     })
   })
+
+  it('concurrent readers of one source do not break each other’s cache writes', async () => {
+    fx = await streamFixture()
+    cacheDir = await mkdtemp(join(tmpdir(), 'meta-cache-'))
+    const opts = { url: fx.server.url, keyring: fx.keyring, proxy: fx.direct, metadataCacheDir: cacheDir }
+    // The app's catalogue and an import read the same source at once.
+    const results = await Promise.all(Array.from({ length: 6 }, () => readStream(opts)))
+    for (const r of results) expect(r.documents).toHaveLength(4)
+    const cached = await loadCachedStream(cacheDir, fx.server.url, fx.keyring)
+    expect(buildCatalogue(cached)).toEqual(buildCatalogue(results[0]))
+  })
 })

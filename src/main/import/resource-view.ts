@@ -32,6 +32,13 @@ export function toBootResource(r: StoredResource, live?: LiveResourceState, with
     status: resourceStatus(r, live)
   }
   if (r.note) out.note = r.note
+  // The list view carries no sets (as MAAS), so the UI gets the figures it shows per row here.
+  const inUse = newestCompleteSet(r)
+  if (inUse) {
+    out.version = inUse.version
+    out.size = inUse.size
+    out.last_synced = r.updated
+  }
   if (withSets) out.sets = structuredClone(r.sets)
   return out
 }

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto'
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { AppError } from '../../shared/errors'
+import { writeFileAtomic } from '../core/atomic-file'
+import { withFileLock } from '../core/file-lock'
 
 /**
  * On-disk copy of the last verified metadata of one source: the exact bytes as served (so staging can
@@ -61,7 +63,11 @@ export async function readCachedBlob(
   }
 }
 
-/** Replaces the cache entry of a source; called only after every document verified. */
+/**
+ * Replaces the cache entry of a source; called only after every document verified. Writers of one
+ * source (the app's catalogue and an import, possibly in two processes) take turns under a lock:
+ * each one's clean-up sweep would otherwise delete the other's files.
+ */
 export async function writeCache(
   cacheDir: string,
   manifest: Omit<CacheManifest, 'version' | 'saved_at' | 'documents'>,
@@ -70,26 +76,25 @@ export async function writeCache(
   const dir = entryDir(cacheDir, manifest.source)
   try {
     await mkdir(dir, { recursive: true })
-    const documents: CachedDocument[] = []
-    for (const d of docs) {
-      const sha256 = sha256Hex(d.raw)
-      const tmp = join(dir, `${sha256}.tmp`)
-      await writeFile(tmp, d.raw)
-      await rename(tmp, join(dir, sha256))
-      documents.push({
-        path: d.path,
-        url: d.url,
-        sha256,
-        size: d.raw.length,
-        etag: d.etag,
-        lastModified: d.lastModified
-      })
-    }
-    const full: CacheManifest = { version: 1, saved_at: new Date().toISOString(), ...manifest, documents }
-    await writeFile(join(dir, 'manifest.json.tmp'), `${JSON.stringify(full, null, 1)}\n`)
-    await rename(join(dir, 'manifest.json.tmp'), join(dir, 'manifest.json'))
-    const keep = new Set(['manifest.json', ...documents.map((d) => d.sha256)])
-    for (const name of await readdir(dir)) if (!keep.has(name)) await rm(join(dir, name), { force: true })
+    await withFileLock(`${dir}.lock`, async () => {
+      const documents: CachedDocument[] = []
+      for (const d of docs) {
+        const sha256 = sha256Hex(d.raw)
+        await writeFileAtomic(join(dir, sha256), d.raw)
+        documents.push({
+          path: d.path,
+          url: d.url,
+          sha256,
+          size: d.raw.length,
+          etag: d.etag,
+          lastModified: d.lastModified
+        })
+      }
+      const full: CacheManifest = { version: 1, saved_at: new Date().toISOString(), ...manifest, documents }
+      await writeFileAtomic(join(dir, 'manifest.json'), `${JSON.stringify(full, null, 1)}\n`)
+      const keep = new Set(['manifest.json', ...documents.map((d) => d.sha256)])
+      for (const name of await readdir(dir)) if (!keep.has(name)) await rm(join(dir, name), { force: true })
+    })
   } catch (err) {
     throw new AppError('io', `cannot write metadata cache in ${dir}: ${(err as Error).message}`, {
       cause: err

@@ -8,7 +8,7 @@ import type { BootResource, ImportProgress, ImportResult } from '../../../shared
 import { getBridge } from '../bridge'
 import { errorMessage } from '../components/format'
 
-export interface ResourceRow extends BootResource {
+export interface ResourceRow extends Omit<BootResource, 'version' | 'size'> {
   /** live status: the progress event's word for this resource wins over the listed one */
   liveStatus: string
   percent: number | null
@@ -22,12 +22,6 @@ function latestSet(r: BootResource) {
   const keys = Object.keys(r.sets ?? {}).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
   const key = keys[keys.length - 1]
   return key ? r.sets![key] : null
-}
-
-/** `last_synced` is not in the shared BootResource type yet; read it when main sends it. */
-function lastSyncedOf(r: BootResource): string | null {
-  const value = (r as BootResource & { last_synced?: unknown }).last_synced
-  return typeof value === 'string' ? value : null
 }
 
 export const useImportsStore = defineStore('imports', () => {
@@ -48,9 +42,9 @@ export const useImportsStore = defineStore('imports', () => {
         ...r,
         liveStatus: p?.status || r.status,
         percent: p ? p.percent : null,
-        size: set ? set.size : null,
-        version: set ? set.version : null,
-        lastSynced: lastSyncedOf(r)
+        size: r.size ?? set?.size ?? null,
+        version: r.version ?? set?.version ?? null,
+        lastSynced: r.last_synced ?? null
       }
     })
   })
