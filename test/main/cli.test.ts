@@ -118,3 +118,34 @@ describe('maas-images CLI', () => {
     expect((await cli(dir, '--version')).stdout).toBe('9.9.9\n')
   })
 })
+
+describe('settings from the CLI', () => {
+  it('settings read/update and MAAS get-config/set-config share one settings file', async () => {
+    expect((await cli(dir, 'settings', 'read')).json()).toEqual({
+      auto_sync: true,
+      sync_interval_minutes: 60,
+      connections: 8,
+      proxy: { http_proxy: '', https_proxy: '', no_proxy: '' }
+    })
+    const updated = await cli(dir, 'settings', 'update', 'connections=4', 'https_proxy=http://proxy:3128')
+    expect(updated.json()).toMatchObject({ connections: 4, proxy: { https_proxy: 'http://proxy:3128' } })
+
+    const set = await cli(dir, 'maas', 'set-config', 'name=boot_images_auto_import', 'value=false')
+    expect(set).toMatchObject({ code: 0, stdout: '' })
+    expect((await cli(dir, 'maas', 'get-config', 'name=boot_images_auto_import')).stdout).toBe('false\n')
+    await cli(dir, 'maas', 'set-config', 'name=http_proxy', 'value=http://squid:3128')
+    expect((await cli(dir, 'settings', 'read')).json()).toMatchObject({
+      auto_sync: false,
+      connections: 4,
+      proxy: { http_proxy: 'http://squid:3128', https_proxy: 'http://squid:3128' }
+    })
+  })
+
+  it('refuses bad values with a usage error', async () => {
+    expect((await cli(dir, 'settings', 'update', 'connections=99')).code).toBe(2)
+    expect((await cli(dir, 'settings', 'update', 'auto_sync=maybe')).code).toBe(2)
+    expect((await cli(dir, 'maas', 'set-config', 'name=frobnicate', 'value=1')).stderr).toMatch(
+      /unknown config name/
+    )
+  })
+})

@@ -2,6 +2,12 @@
 import type { CliCommand } from '../command'
 import { bootSourceCommands } from './boot-sources'
 import { bootResourceCommands } from './boot-resources'
+import { settingsCommands } from './settings'
 import { streamCommands } from './streams'
 
-export const commands: CliCommand[] = [...bootSourceCommands, ...bootResourceCommands, ...streamCommands]
+export const commands: CliCommand[] = [
+  ...bootSourceCommands,
+  ...bootResourceCommands,
+  ...streamCommands,
+  ...settingsCommands
+]

@@ -19,7 +19,9 @@ export const streamCommands: CliCommand[] = [
         await ctx.main()
       ).services.getCatalogue({ boot_source_id: input.positional.SOURCE_ID as number, refresh: true })
       if (!catalogue.verified) {
-        ctx.stderr.write(`maas-images: warning: ${catalogue.url} is unsigned (.json): its data is unverified\n`)
+        ctx.stderr.write(
+          `maas-images: warning: ${catalogue.url} is unsigned (.json): its data is unverified\n`
+        )
       }
       return catalogue.entries
     }
