@@ -3,18 +3,19 @@
  * verbs, otherwise an esbuild bundle of bench/import/cli-entry.ts (the same code, plain node).
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 
 const REPO = resolve(__dirname, '..', '..')
 
 export async function cliCommand(): Promise<{ argv: string[]; label: string }> {
   const built = join(REPO, 'out', 'main', 'cli.js')
+  let why = 'out/main/cli.js does not exist'
   if (existsSync(built)) {
     const help = spawnSync(process.execPath, [built, '--help'], { encoding: 'utf8' })
-    if (help.stdout.includes('boot-resources import')) {
-      return { argv: [process.execPath, built], label: `built CLI: node out/main/cli.js` }
-    }
+    if (!help.stdout.includes('boot-resources import')) why = 'out/main/cli.js lacks the boot-resources verbs'
+    else if (newestSource() > statSync(built).mtimeMs) why = 'out/main/cli.js is older than src/main/import'
+    else return { argv: [process.execPath, built], label: 'built CLI: node out/main/cli.js' }
   }
   // Inside the repo (node_modules/.tmp, ignored by git) so the app finds its resources folder upwards.
   const out = join(REPO, 'node_modules', '.tmp', 'bench-cli.mjs')
@@ -38,7 +39,14 @@ export async function cliCommand(): Promise<{ argv: string[]; label: string }> {
   if (r.status !== 0) throw new Error(`esbuild failed: ${r.stderr}`)
   return {
     argv: [process.execPath, out],
-    label:
-      'esbuild bundle of bench/import/cli-entry.ts (the CLI with boot-resources verbs; out/main/cli.js lacks them), plain node'
+    label: `esbuild bundle of bench/import/cli-entry.ts (the same CLI code; ${why}), plain node`
   }
+}
+
+/** mtime of the newest file of the import engine and its CLI verbs. */
+function newestSource(): number {
+  let newest = statSync(join(REPO, 'src/main/cli/commands/boot-resources.ts')).mtimeMs
+  const dir = join(REPO, 'src/main/import')
+  for (const f of readdirSync(dir)) newest = Math.max(newest, statSync(join(dir, f)).mtimeMs)
+  return newest
 }

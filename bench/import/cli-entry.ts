@@ -9,6 +9,7 @@ import { bootResourceCommands } from '../../src/main/cli/commands/boot-resources
 const ac = new AbortController()
 process.on('SIGINT', () => ac.abort())
 process.on('SIGTERM', () => ac.abort())
+// The command table may already carry the verbs (it does once registered); never list them twice.
 const all = [...commands.filter((c) => !c.group.startsWith('boot-resource')), ...bootResourceCommands]
 runCli(
   process.argv.slice(2),
