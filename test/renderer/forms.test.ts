@@ -18,6 +18,8 @@ describe('format', () => {
     expect(formatBytes(460_000_000)).toBe('460 MB')
     expect(formatBytes(null)).toBe('—')
     expect(formatRate(25_000_000)).toBe('25.0 MB/s')
+    expect(formatRate(200_000)).toBe('200 kB/s')
+    expect(formatRate(0)).toBe('0.0 MB/s')
     expect(formatEta(null)).toBe('calculating…')
     expect(formatEta(42)).toBe('42 s')
     expect(formatEta(3725)).toBe('1 h 02 min')

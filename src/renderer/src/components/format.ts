@@ -17,10 +17,15 @@ export function formatBytes(bytes: number | null | undefined): string {
   return `${value.toFixed(digits)} ${UNITS[unit]}`
 }
 
-/** bytes per second → "12.3 MB/s"; always MB/s so the figure doesn't jump between units mid-import. */
+/**
+ * bytes per second → "12.3 MB/s"; MB/s from 1 MB/s up so the figure doesn't jump between units on a
+ * normal link, kB/s below that so a slow mirror or proxy doesn't read "0.0 MB/s".
+ */
 export function formatRate(bytesPerSecond: number | null | undefined): string {
   if (bytesPerSecond === null || bytesPerSecond === undefined || !Number.isFinite(bytesPerSecond)) return '—'
-  const mb = Math.max(0, bytesPerSecond) / 1_000_000
+  const rate = Math.max(0, bytesPerSecond)
+  if (rate > 0 && rate < 1_000_000) return `${Math.round(rate / 1000)} kB/s`
+  const mb = rate / 1_000_000
   return `${mb.toFixed(mb >= 100 ? 0 : 1)} MB/s`
 }
 
