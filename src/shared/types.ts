@@ -148,6 +148,8 @@ export interface ImportProgress {
   files_done: number
   files_total: number
   resources: Array<{ id: number; name: string; architecture: string; percent: number; status: string }>
+  /** files being downloaded right now ("<product> <item>"), at most 16; absent when none */
+  active_files?: Array<{ label: string; sha256: string; bytes_done: number; size: number }>
 }
 
 export interface ImportResult {

@@ -16,8 +16,8 @@ describe('progress tracker', () => {
     t.setPhase('downloading')
     t.plan(
       [
-        { sha256: 'a', size: 1000 },
-        { sha256: 'b', size: 3000 }
+        { sha256: 'a', size: 1000, label: 'p boot-kernel' },
+        { sha256: 'b', size: 3000, label: 'p squashfs' }
       ],
       [
         {
@@ -46,6 +46,10 @@ describe('progress tracker', () => {
     expect(last.files_done).toBe(1)
     expect(last.bytes_done).toBe(1000 + Math.min(3000, last.bytes_done - 1000))
     expect(last.resources[0].status).toMatch(/^Downloading \d+%$/)
+    // Per file: the one still downloading, with its bytes.
+    expect(last.active_files).toEqual([
+      { label: 'p squashfs', sha256: 'b', bytes_done: last.bytes_done - 1000, size: 3000 }
+    ])
     // Not every file is verified yet, so never 100%.
     expect(last.resources[0].percent).toBe(Math.min(99, Math.floor((last.bytes_done / 4000) * 100)))
   })

@@ -26,6 +26,8 @@ export class ProgressTracker {
   /** blobs already verified (in the cache before, or done now) */
   private readonly complete = new Set<string>()
   private readonly resources = new Map<number, TrackedResource>()
+  /** blobs of this run: label and size, for the per-file part of the events */
+  private readonly blobs = new Map<string, { label: string; size: number }>()
   private downloaded = 0
   private readonly samples: Array<[number, number]> = []
   private lastEmit = 0
@@ -44,10 +46,11 @@ export class ProgressTracker {
 
   /** The work of this run: blobs to fetch and the resources that wait on them. */
   plan(
-    blobs: Array<{ sha256: string; size: number }>,
+    blobs: Array<{ sha256: string; size: number; label?: string }>,
     resources: TrackedResource[],
     cached: ReadonlySet<string>
   ): void {
+    for (const b of blobs) this.blobs.set(b.sha256, { label: b.label ?? b.sha256, size: b.size })
     this.bytesTotal = blobs.reduce((n, b) => n + b.size, 0)
     this.filesTotal = blobs.length
     for (const sha of cached) this.complete.add(sha)
@@ -130,7 +133,14 @@ export class ProgressTracker {
         status
       })
     }
+    const active: NonNullable<ImportProgress['active_files']> = []
+    for (const [sha, bytes] of this.blobBytes) {
+      const b = this.blobs.get(sha)
+      if (!b || this.complete.has(sha) || active.length >= 16) continue
+      active.push({ label: b.label, sha256: sha, bytes_done: Math.min(bytes, b.size), size: b.size })
+    }
     return {
+      ...(active.length ? { active_files: active } : {}),
       importing: this.phase !== 'idle',
       phase: this.phase,
       bytes_done: bytesDone,

@@ -88,7 +88,11 @@ export async function runImport(ctx: RunContext): Promise<ImportResult> {
   ctx.resourcesChanged()
 
   const blobs = plan.blobs.filter((b) => !cached.has(b.sha256))
-  ctx.tracker.plan(blobs, trackedResources(plan, applied.ids), cached)
+  ctx.tracker.plan(
+    blobs.map((b) => ({ ...b, label: `${b.refs[0].product} ${b.refs[0].item}` })),
+    trackedResources(plan, applied.ids),
+    cached
+  )
 
   // 3. Downloads, after making sure they fit.
   const done = new Set<string>()
