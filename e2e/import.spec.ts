@@ -83,7 +83,7 @@ test('Sync downloads the selection with live progress and the images reach Synce
   const progress = page.getByTestId('import-progress')
   await expect(page.getByTestId('import-phase')).toHaveText('Downloading')
   await expect(page.getByTestId('import-bytes')).toContainText(`of ${(total / 1e6).toFixed(1)} MB`)
-  await expect(page.getByTestId('import-rate')).toHaveText(/^(?!0\.0 )\d+(\.\d)? MB\/s$/)
+  await expect(page.getByTestId('import-rate')).toHaveText(/^(?!0\.0 )\d+(\.\d)? [kM]B\/s$/)
   await expect(page.getByTestId('import-eta')).toHaveText(/^\d+ s$/)
   await expect(page.getByTestId('import-files')).toHaveText(/^\d+ of \d+$/)
   await expect(progress.getByRole('progressbar', { name: 'Overall import progress' })).toBeVisible()
@@ -94,6 +94,9 @@ test('Sync downloads the selection with live progress and the images reach Synce
   await expect(page.getByTestId('sync-button')).toBeVisible()
   await expect(page.getByTestId('import-progress')).toHaveCount(0)
   await expectAllSynced(page, dataDir)
+  // Each row shows the version in use and its size, not placeholders.
+  await expect(page.getByTestId('resource-row-1')).toContainText(/Synced\d{8}/)
+  await expect(page.getByTestId('resource-row-1')).toContainText(/\d+(\.\d)? [kMG]B/)
   // Every needed file came down once: shared squashfs deduplicated, nothing fetched twice.
   expect(payloadServed(mirror)).toBe(total)
   await screenshot(page, 'images-synced', page.getByTestId('imports-section'))
