@@ -191,3 +191,46 @@ describe('downloader', () => {
     expect(servedFirst + server.stats.bytesServed).toBeLessThan(big[0].data.length * 1.25)
   })
 })
+
+describe('downloader stalls', () => {
+  it('retries a connection that stops sending (no byte for the stall timeout) and completes', async () => {
+    const { createServer } = await import('node:http')
+    const data = files[1].data
+    let hung = 0
+    // A mirror whose first answer sends half the bytes and then goes silent without closing.
+    const srv = createServer((req, res) => {
+      const m = /bytes=(\d+)-(\d+)/.exec(req.headers.range ?? '')
+      const start = m ? Number(m[1]) : 0
+      const end = m ? Number(m[2]) : data.length - 1
+      res.writeHead(m ? 206 : 200, {
+        'Content-Length': end - start + 1,
+        ...(m ? { 'Content-Range': `bytes ${start}-${end}/${data.length}` } : {})
+      })
+      if (hung++ === 0) {
+        res.write(data.subarray(start, start + Math.floor((end - start) / 2)))
+        return
+      }
+      res.end(data.subarray(start, end + 1))
+    })
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r))
+    const port = (srv.address() as { port: number }).port
+    try {
+      const cache = await cacheIn()
+      const t0 = Date.now()
+      const d = new Downloader(
+        [
+          { sha256: files[1].sha256, size: data.length, urls: [`http://127.0.0.1:${port}/f`], label: 'stall' }
+        ],
+        { cache, hashPool: pool, connections: 1, stallTimeoutMs: 300, backoffMs: 10 }
+      )
+      const out = await d.run()
+      expect(out.fatal).toBeUndefined()
+      expect(hung).toBeGreaterThanOrEqual(2)
+      expect(Date.now() - t0).toBeLessThan(5000)
+      await expectCached(cache, [files[1]])
+    } finally {
+      srv.closeAllConnections()
+      srv.close()
+    }
+  })
+})
