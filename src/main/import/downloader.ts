@@ -472,7 +472,9 @@ export class Downloader {
       let leftover: Buffer | undefined
       const finish = (err?: unknown): void => {
         if (err !== undefined && failure === undefined) failure = err
-        if (settled) return
+        // Never settle while a write is in flight: the caller would free the segment and another connection
+        // could start writing at a position this write is about to move.
+        if (settled || busy) return
         settled = true
         body.off('data', onData)
         body.off('end', onEnd)
@@ -480,9 +482,7 @@ export class Downloader {
         signal.removeEventListener('abort', onAbort)
         resolve()
       }
-      const onAbort = (): void => {
-        if (!busy) finish()
-      }
+      const onAbort = (): void => finish()
       /** Copies what fits; returns the rest when the batch filled up (a write is then due). */
       const take = (chunk: Buffer): Buffer | undefined => {
         if (fill === 0) since = Date.now()
@@ -508,7 +508,7 @@ export class Downloader {
           return
         }
         busy = false
-        if (seg.pos >= stopAt() || signal.aborted || ended) finish()
+        if (seg.pos >= stopAt() || signal.aborted || ended || failure !== undefined) finish()
         else body.resume()
       }
       const onData = (chunk: Buffer): void => {
@@ -522,7 +522,7 @@ export class Downloader {
       }
       const onEnd = (): void => {
         ended = true
-        if (!busy) finish()
+        finish()
       }
       body.on('data', onData)
       body.once('end', onEnd)
