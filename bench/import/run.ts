@@ -114,6 +114,8 @@ async function main(): Promise<void> {
       )
     }
 
+    // BENCH_PARTS=compare,resume,lag (default all) runs a subset; BENCH_REPS sets the repetitions.
+    const parts = new Set((process.env.BENCH_PARTS ?? 'compare,resume,lag').split(','))
     const reps = Math.max(1, Number(process.env.BENCH_REPS ?? 2))
     console.log(
       `repetitions: ${reps} per tool, interleaved; the best wall time is compared (this host is shared)`
@@ -122,7 +124,7 @@ async function main(): Promise<void> {
     for (const sc of [
       { name: '(a) 25 MB/s per connection + 20 ms latency', key: 'a', rate: RATE, latency: 20 },
       { name: '(b) unshaped loopback', key: 'b', rate: undefined, latency: undefined }
-    ]) {
+    ].filter(() => parts.has('compare'))) {
       const server = await startServer(streamDir, sc.rate, sc.latency)
       const rows: Record<string, Timed & { bytes: number }> = {}
       const all: Record<string, Array<Timed & { bytes: number }>> = {}
@@ -194,12 +196,13 @@ async function main(): Promise<void> {
     }
     const ratio = (k: string, other: string): string =>
       (figures[k]['maas-images import'].wallS / figures[k][other].wallS).toFixed(2)
-    console.log(
-      `\nratios: (a) import / aria2c = ${ratio('a', 'aria2c -j8 -x8 -s8')}x, (b) import / curl+sha256sum = ${ratio('b', '8 x curl + sha256sum')}x`
-    )
+    if (parts.has('compare'))
+      console.log(
+        `\nratios: (a) import / aria2c = ${ratio('a', 'aria2c -j8 -x8 -s8')}x, (b) import / curl+sha256sum = ${ratio('b', '8 x curl + sha256sum')}x`
+      )
 
-    await resumeAfterKill(root, streamDir, total, cli.argv, setup)
-    await loopLag(root, streamDir, cli.argv, setup)
+    if (parts.has('resume')) await resumeAfterKill(root, streamDir, total, cli.argv, setup)
+    if (parts.has('lag')) await loopLag(root, streamDir, cli.argv, setup)
   } finally {
     await rm(root, { recursive: true, force: true })
   }

@@ -67,9 +67,9 @@ export interface DownloadOutcome {
   stopped: boolean
 }
 
-const WRITE_BATCH = 1 << 20
+const WRITE_BATCH = 512 << 10
 const HASH_STEP = 4 << 20
-const FLUSH_MS = 100
+const FLUSH_MS = 50
 /** Bytes a connection may hold or be writing past its recorded position: a split never cuts inside them. */
 const WRITE_GUARD = WRITE_BATCH + (512 << 10)
 const NO_RETRY = new Set([401, 403, 404, 410])
