@@ -54,8 +54,8 @@ export interface DownloaderOptions {
   /** first backoff; doubles each attempt up to 15 s; default 250 ms */
   backoffMs?: number
   /**
-   * largest single Range request; a connection chains them over keep-alive; default 8 MiB. It also bounds
-   * what can be in flight (socket buffers) when a process is killed, hence lost on resume.
+   * fixed size of each Range request (a connection chains them over keep-alive); by default it adapts
+   * (see RequestSizer). It also bounds what can be in flight when a process is killed, hence lost on resume.
    */
   requestBytes?: number
   fetch?: RangeFetcher
@@ -113,6 +113,7 @@ export class Downloader {
   private readonly tasks = new Set<Promise<void>>()
   private readonly fetch: RangeFetcher
   private readonly abort = new AbortController()
+  private readonly requestSize = new RequestSizer()
   /** files already started over once after a checksum mismatch of a resumed partial */
   private readonly restarted = new Set<string>()
   private active = 0
@@ -373,13 +374,14 @@ export class Downloader {
 
   /** Works through a segment with bounded Range requests on one (keep-alive) connection. */
   private async fetchSegment(file: OpenFile, seg: Segment, signal: AbortSignal): Promise<void> {
-    const step = this.opts.requestBytes ?? 8 << 20
     while (seg.pos < seg.end) {
+      const step = this.opts.requestBytes ?? this.requestSize.next()
       if (signal.aborted) throw new AppError('cancelled', 'cancelled')
       const url = file.job.urls[file.urlIndex]
       // Bounded requests let another connection take the rest of a segment without wasting a byte.
       const reqEnd = Math.min(seg.end, seg.pos + step)
       seg.claimed = reqEnd
+      const asked = performance.now()
       const res = await this.fetch(url, {
         start: seg.pos,
         end: reqEnd,
@@ -425,7 +427,10 @@ export class Downloader {
       } else {
         throw new HttpStatus(res.status, httpError(res))
       }
+      const started = performance.now()
+      const from = seg.pos
       await this.copyBody(file, seg, res, signal, limit)
+      this.requestSize.observe(started - asked, seg.pos - from, performance.now() - started)
     }
   }
 
@@ -636,6 +641,35 @@ export class Downloader {
 
   private async closeAll(): Promise<void> {
     for (const f of [...this.files.values()]) await this.closeFile(f, false)
+  }
+}
+
+/**
+ * Range request size that adapts to the link: long enough that the wait for the first byte (latency)
+ * costs about 1/13 of each request, short enough that little is in flight in socket buffers when the
+ * process dies (those bytes are fetched again on resume). From per-request samples of the time to the
+ * first byte and the per-connection rate, clamped to 2..12 MiB; 4 MiB until measured.
+ */
+export class RequestSizer {
+  private ttfbMs = 0
+  private rate = 0
+  private samples = 0
+
+  observe(ttfbMs: number, bytes: number, bodyMs: number): void {
+    // Tiny or cut-short answers say little about the link.
+    if (bytes < 256 * 1024 || bodyMs <= 0) return
+    const rate = (bytes * 1000) / bodyMs
+    const a = this.samples < 4 ? 1 / (this.samples + 1) : 0.2
+    this.ttfbMs += a * (ttfbMs - this.ttfbMs)
+    this.rate += a * (rate - this.rate)
+    this.samples++
+  }
+
+  next(): number {
+    if (this.samples === 0) return 4 << 20
+    const ideal = (this.rate * Math.max(1, this.ttfbMs) * 12) / 1000
+    const clamped = Math.min(12 << 20, Math.max(2 << 20, ideal))
+    return clamped - (clamped % (64 * 1024))
   }
 }
 

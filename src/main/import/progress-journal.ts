@@ -8,6 +8,7 @@
  * Nothing is fsynced: after a power loss it might claim bytes that never reached the disk, which the
  * checksum catches (the downloader then starts that file once more from byte 0).
  */
+import { writeSync } from 'node:fs'
 import { open, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises'
 import { FileRanges } from './file-ranges'
 
@@ -68,7 +69,6 @@ export async function partialBytes(
 
 export class ProgressJournal {
   private closed = false
-  private pending: Promise<unknown> = Promise.resolve()
 
   private constructor(private readonly fh: FileHandle) {}
 
@@ -82,16 +82,23 @@ export class ProgressJournal {
     return new ProgressJournal(await open(path, 'a'))
   }
 
-  /** Records that [start, end) is on disk. Failures (a full disk) only make the journal under-claim. */
+  /**
+   * Records that [start, end) is on disk. Synchronous on purpose: a ~20-byte append into the page cache
+   * takes microseconds, and an async one could wait in the thread pool behind large writes and fsyncs,
+   * which is exactly what a kill -9 then loses. Failures (a full disk) only make the journal under-claim.
+   */
   record(start: number, end: number): void {
     if (this.closed || end <= start) return
-    this.pending = this.fh.write(`${start} ${end}\n`).catch(() => undefined)
+    try {
+      writeSync(this.fh.fd, `${start} ${end}\n`)
+    } catch {
+      // Under-claiming is safe.
+    }
   }
 
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
-    await this.pending
     await this.fh.close().catch(() => undefined)
   }
 }
