@@ -105,7 +105,7 @@ describe('Electron shell start-up (mocked electron)', () => {
     const preventDefault = vi.fn()
     listeners.get('will-navigate')!({ preventDefault })
     expect(preventDefault).toHaveBeenCalled()
-    const openHandler = listeners.get('window-open') as (d: { url: string }) => { action: string }
+    const openHandler = listeners.get('window-open') as unknown as (d: { url: string }) => { action: string }
     expect(openHandler({ url: 'https://maas.io/' })).toEqual({ action: 'deny' })
 
     // A request from a frame that is not our window's main frame is refused...
