@@ -165,23 +165,23 @@ describe('sync scheduler', () => {
 })
 
 describe('request sizing', () => {
-  it('adapts Range requests to latency x rate within 2..12 MiB', async () => {
+  it('adapts Range requests to latency x rate within 2..4 MiB', async () => {
     const { RequestSizer } = await import('../../src/main/import/downloader')
     const MiB = 1024 * 1024
     const fresh = new RequestSizer()
     expect(fresh.next()).toBe(4 * MiB)
-    // 20 ms to the first byte at 25 MB/s per connection: about 6 MB per request.
+    // 10 ms to the first byte at 25 MB/s per connection: about 3 MB per request.
     const shaped = new RequestSizer()
-    for (let i = 0; i < 5; i++) shaped.observe(20, 5_000_000, 200)
-    expect(shaped.next()).toBeGreaterThan(5.5 * MiB)
-    expect(shaped.next()).toBeLessThan(6 * MiB)
-    // Loopback: 1 ms and fast: the 2 MiB floor. A far mirror: the 12 MiB cap.
+    for (let i = 0; i < 5; i++) shaped.observe(10, 5_000_000, 200)
+    expect(shaped.next()).toBeGreaterThan(2.75 * MiB)
+    expect(shaped.next()).toBeLessThan(3 * MiB)
+    // Loopback: 1 ms and fast: the 2 MiB floor. A far mirror: the 4 MiB cap.
     const near = new RequestSizer()
     near.observe(1, 4_000_000, 40)
     expect(near.next()).toBe(2 * MiB)
     const far = new RequestSizer()
     far.observe(150, 8_000_000, 800)
-    expect(far.next()).toBe(12 * MiB)
+    expect(far.next()).toBe(4 * MiB)
     // Cut-short answers do not count.
     near.observe(500, 1000, 1)
     expect(near.next()).toBe(2 * MiB)
