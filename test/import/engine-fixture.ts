@@ -34,6 +34,8 @@ export async function streamEnv(scale = 0.01, releases = ['jammy', 'noble']): Pr
     async close() {
       await server.close()
       await rm(dir, { recursive: true, force: true })
+      // The generator puts the keyring beside the served tree.
+      await rm(gen.keyringPath, { force: true })
     }
   }
 }
