@@ -289,3 +289,25 @@ describe('import engine', () => {
     await engine.dispose()
   })
 })
+
+describe('engine shutdown', () => {
+  it('dispose() stops a running import and waits until its files are closed', async () => {
+    env.reset()
+    env.server.options.rateBytesPerSec = 1024 * 1024
+    const dd = await dataDir()
+    const engine = engineFor(env, dd, () => [selection('noble')])
+    let started = false
+    engine.on('progress', (p: ImportProgress) => (started ||= p.bytes_done > 1024 * 1024))
+    const running = engine.runImport()
+    while (!started) await new Promise((r) => setTimeout(r, 20))
+    const t0 = Date.now()
+    await engine.dispose()
+    expect(Date.now() - t0).toBeLessThan(2000)
+    const result = await running
+    expect(result.stopped).toBe(true)
+    expect(await engine.isImporting()).toBe(false)
+    // Everything was closed: partials and their journals are on disk for the next import.
+    const names = await readdir(join(dd, 'cache', 'partial'))
+    expect(names.some((n) => n.endsWith('.part.progress'))).toBe(true)
+  })
+})

@@ -43,6 +43,7 @@ export class ImportEngine extends EventEmitter {
   readonly store: ResourceStore
   readonly cache: BlobCache
   private running: { abort: AbortController; tracker: ProgressTracker } | undefined
+  private runningPromise: Promise<ImportResult> | undefined
   private nextSync: Date | null = null
   private hashPool: HashPool | undefined
 
@@ -61,7 +62,18 @@ export class ImportEngine extends EventEmitter {
   }
 
   /** Runs an import in the foreground; AppError('busy') when another one (any process) holds the lock. */
-  async runImport(opts: { signal?: AbortSignal } = {}): Promise<ImportResult> {
+  runImport(opts: { signal?: AbortSignal } = {}): Promise<ImportResult> {
+    const p = this.importOnce(opts)
+    this.runningPromise = p
+    void p
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.runningPromise === p) this.runningPromise = undefined
+      })
+    return p
+  }
+
+  private async importOnce(opts: { signal?: AbortSignal }): Promise<ImportResult> {
     if (this.running) {
       throw new AppError(
         'busy',
@@ -202,8 +214,13 @@ export class ImportEngine extends EventEmitter {
     this.emit('resources-changed')
   }
 
-  /** Releases the hash workers (the engine stays usable: they are recreated on the next import). */
+  /**
+   * For shutdown: stops an import running in this process, waits until it has closed its files (so the
+   * partials resume cleanly), and releases the hash workers. The engine stays usable afterwards.
+   */
   async dispose(): Promise<void> {
+    if (this.running) this.running.abort.abort()
+    await this.runningPromise?.catch(() => undefined)
     await this.hashPool?.destroy()
     this.hashPool = undefined
   }
