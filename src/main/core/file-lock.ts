@@ -13,6 +13,7 @@ export function isProcessAlive(pid: number): boolean {
     process.kill(pid, 0)
     return true
   } catch (err) {
+    // EPERM: it exists but belongs to someone else; that still holds the lock.
     return (err as NodeJS.ErrnoException).code === 'EPERM'
   }
 }

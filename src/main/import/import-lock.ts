@@ -9,23 +9,13 @@ import { mkdir, open, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { AppError } from '../../shared/errors'
+import { isProcessAlive } from '../core/file-lock'
 
 export interface LockInfo {
   pid: number
   token: string
   host: string
   started_at: string
-}
-
-export function isProcessAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else; that still holds the lock.
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
 }
 
 export const lockPath = (dataDir: string): string => join(dataDir, 'import.lock')

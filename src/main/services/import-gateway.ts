@@ -82,8 +82,9 @@ export class ImportGateway {
     void this.scheduler?.refresh()
   }
 
+  /** Stops the scheduler and any import of this process, and waits until its files are closed. */
   async dispose(): Promise<void> {
     this.scheduler?.stop()
-    await this.engine.requestStop().catch(() => false)
+    await this.engine.dispose()
   }
 }

@@ -5,19 +5,15 @@
  * by another process (the app, another shell) through the data directory.
  */
 import type { ImportResult } from '../../../shared/types'
-import { ImportEngine } from '../../import'
+import type { ImportEngine } from '../../import'
 import { formatBytes } from '../../import/cache'
 import { CliProgress, formatDuration } from '../../import/cli-progress'
 import type { CliCommand, CliContext } from '../command'
 import { rejectUnknownParams } from '../command'
 
+/** The same engine the services use (the CLI's services never run the sync scheduler). */
 async function engineFor(ctx: CliContext): Promise<ImportEngine> {
-  const main = await ctx.main()
-  return new ImportEngine({
-    dataDir: ctx.dataDir,
-    listSources: () => main.sources.sourcesWithSelections(),
-    getSettings: () => main.settings.read()
-  })
+  return (await ctx.main()).imports.engine
 }
 
 function report(ctx: CliContext, result: ImportResult): string {
