@@ -1,8 +1,10 @@
 import { readFile, readdir, rm } from 'node:fs/promises'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { AppError } from '../../src/shared/errors'
+import { Readable } from 'node:stream'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { AppError } from '../../src/shared/errors'
 import { BlobCache } from '../../src/main/import/cache'
 import { Downloader, type DownloadJob } from '../../src/main/import/downloader'
+import { FileRanges } from '../../src/main/import/file-ranges'
 import { HashPool } from '../../src/main/import/hash-pool'
 import { startTestServer, type TestServer } from '../support/test-server'
 import { payloads, sha256, tempDir, type Payload } from './helpers'
@@ -27,6 +29,7 @@ afterAll(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true })
 })
 afterEach(() => {
+  vi.restoreAllMocks()
   // The server reads its own options object: reset it in place.
   for (const k of Object.keys(server.options))
     delete (server.options as unknown as Record<string, unknown>)[k]
@@ -232,5 +235,45 @@ describe('downloader stalls', () => {
       srv.closeAllConnections()
       srv.close()
     }
+  })
+
+  it('retries a cut segment even when the clock passes its backoff in the middle of scheduling', async () => {
+    // A loaded machine: every "nothing is due yet" look at the segments is followed by a jump of the clock, so
+    // by the time the retry timer is armed the backoff is already over. The retry must still happen.
+    let clock = Date.now()
+    vi.spyOn(Date, 'now').mockImplementation(() => clock)
+    const takeIdle = FileRanges.prototype.takeIdle
+    vi.spyOn(FileRanges.prototype, 'takeIdle').mockImplementation(function (this: FileRanges, now?: number) {
+      const seg = takeIdle.call(this, now)
+      if (!seg) clock += 1000
+      return seg
+    })
+    const data = files[2].data
+    let calls = 0
+    const cache = await cacheIn()
+    const d = new Downloader(
+      [{ sha256: files[2].sha256, size: data.length, urls: ['http://mirror.invalid/f'], label: 'clock' }],
+      {
+        cache,
+        hashPool: pool,
+        connections: 1,
+        backoffMs: 50,
+        fetch: async (url, req) => {
+          if (calls++ === 0) throw new AppError('network', `connection closed early fetching ${url}`)
+          return {
+            status: 206,
+            headers: { 'content-range': `bytes ${req.start}-${req.end - 1}/${data.length}` },
+            url,
+            body: Readable.from([data.subarray(req.start, req.end)])
+          }
+        }
+      }
+    )
+    // Before the fix no timer was armed and nothing ran: the run never ended. Bound it in real time.
+    const hung = setTimeout(() => d.stop(), 3000)
+    const out = await d.run().finally(() => clearTimeout(hung))
+    expect(out).toEqual({ fatal: undefined, stopped: false })
+    expect(calls).toBe(2)
+    await expectCached(cache, [files[2]])
   })
 })

@@ -120,6 +120,7 @@ export class Downloader {
   private stopping = false
   private fatal: AppError | undefined
   private retryTimer: NodeJS.Timeout | undefined
+  private retryTimerAt = 0
   private finished!: () => void
   private readonly done = new Promise<void>((r) => (this.finished = r))
 
@@ -176,8 +177,12 @@ export class Downloader {
 
   private pump(): void {
     if (this.stopping) return
+    // One clock reading for the whole pass: the backoffs nextWork() finds "not due yet" must be the ones the
+    // retry timer is armed for. With two readings, a clock tick in between (a busy machine) left a segment due
+    // by the second reading but not taken by the first: no timer, nothing running, and the import hung.
+    const now = Date.now()
     while (this.active < this.opts.connections) {
-      const work = this.nextWork()
+      const work = this.nextWork(now)
       if (!work) break
       this.active++
       this.track(
@@ -187,7 +192,7 @@ export class Downloader {
         })
       )
     }
-    this.scheduleRetry()
+    this.scheduleRetry(now)
     this.settle()
   }
 
@@ -199,13 +204,12 @@ export class Downloader {
     ) {
       this.finished()
     } else if (this.active === 0 && this.tasks.size === 0 && !this.stopping) {
-      // Only backoffs are pending; the retry timer will pump.
-      this.scheduleRetry()
+      // Only backoffs are pending (some maybe already due): the retry timer will pump.
+      this.scheduleRetry(Date.now())
     }
   }
 
-  private nextWork(): Work | undefined {
-    const now = Date.now()
+  private nextWork(now: number): Work | undefined {
     for (const f of this.files.values()) {
       if (f.failed || f.finishing) continue
       // Until the first answer says whether Range works, one connection per file.
@@ -226,21 +230,35 @@ export class Downloader {
     return undefined
   }
 
-  private scheduleRetry(): void {
-    if (this.stopping || this.retryTimer) return
+  /**
+   * Arms the timer that pumps when the earliest backoff ends, `now` being the clock reading the caller judged
+   * due segments by. A segment already due counts too when a connection is free (as when nothing runs): then
+   * nothing else would pump for it. One waiting on a busy connection (all taken, or the file's first answer
+   * still out) is left to that connection's end, which pumps.
+   */
+  private scheduleRetry(now: number): void {
+    if (this.stopping) return
     let t: number | undefined
     for (const f of this.files.values()) {
       if (f.failed || f.finishing) continue
+      if (f.rangeOk !== true && f.conns.size > 0) continue
       const r = f.ranges.nextRetryAt()
-      if (r !== undefined && r > Date.now()) t = t === undefined ? r : Math.min(t, r)
+      if (r === undefined || (r <= now && this.active >= this.opts.connections)) continue
+      t = t === undefined ? r : Math.min(t, r)
     }
     if (t === undefined) return
+    // An armed timer that fires no later is enough; a later one is replaced, or a short backoff would wait it out.
+    if (this.retryTimer) {
+      if (this.retryTimerAt <= t) return
+      clearTimeout(this.retryTimer)
+    }
+    this.retryTimerAt = t
     this.retryTimer = setTimeout(
       () => {
         this.retryTimer = undefined
         this.pump()
       },
-      Math.max(1, t - Date.now())
+      Math.max(1, t - now)
     )
   }
 
