@@ -3,6 +3,7 @@
  * untrusted), CLI key=value input and the settings file. One schema per shape, shared by all three.
  */
 import { z } from 'zod'
+import { proxyUrlError } from './proxy-url'
 
 export const idSchema = z.number().int().positive()
 
@@ -77,10 +78,32 @@ export const settingsSchema = z
   })
   .strict()
 
-export const settingsPatchSchema = settingsSchema
+/** What settings.json may hold: read leniently, so one bad proxy value does not lose the rest. */
+export const storedSettingsPatchSchema = settingsSchema
   .omit({ proxy: true })
   .partial()
   .extend({ proxy: proxySchema.partial().optional() })
+  .strict()
+
+const proxyUrlField = z
+  .string()
+  .max(2048)
+  .superRefine((value, ctx) => {
+    const error = proxyUrlError(value)
+    if (error) ctx.addIssue({ code: 'custom', message: error })
+  })
+
+/** A change of settings from the renderer or the CLI: proxies must pass the one proxy rule. */
+export const settingsPatchSchema = settingsSchema
+  .omit({ proxy: true })
+  .partial()
+  .extend({
+    proxy: z
+      .object({ http_proxy: proxyUrlField, https_proxy: proxyUrlField, no_proxy: z.string().max(4096) })
+      .strict()
+      .partial()
+      .optional()
+  })
   .strict()
 
 export const verifySchema = z
