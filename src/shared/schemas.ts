@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { proxyUrlError } from './proxy-url'
+import { UNC_REFUSED, isUncPath } from './unc-path'
 
 export const idSchema = z.number().int().positive()
 
@@ -14,9 +15,14 @@ export const sourceUrlSchema = z
   .min(1, 'url is required')
   .max(4096)
   .refine((v) => !v.includes('\0'), 'url must not contain NUL')
+  .refine((v) => !isUncPath(v), UNC_REFUSED)
 
 export const keyringFields = {
-  keyring_filename: z.string().max(4096).optional(),
+  keyring_filename: z
+    .string()
+    .max(4096)
+    .refine((v) => !isUncPath(v), UNC_REFUSED)
+    .optional(),
   keyring_data: z
     .string()
     .max(16 * 1024 * 1024)
