@@ -4,7 +4,6 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { cli } from './cli-helpers'
 import { isUncPath } from '../../src/shared/unc-path'
-import { validateSourceFields } from '../../src/renderer/src/stores/source-form'
 
 const UNC = [
   '\\\\fileserver\\maas',
@@ -48,19 +47,5 @@ describe('UNC paths', () => {
       expect(r.code, args.join(' ')).toBe(2)
       expect(r.stderr).toMatch(/network \(UNC\) paths .* are not supported/)
     }
-  })
-
-  it('are refused by the source form with the same rule', () => {
-    const base = {
-      url: '/media/usb/maas',
-      keyringMode: 'file' as const,
-      keyringFile: '/ring.gpg',
-      keyringData: ''
-    }
-    expect(validateSourceFields({ ...base, url: '//fileserver/maas' }).errors.url).toMatch(/UNC/)
-    expect(validateSourceFields({ ...base, keyringFile: '//fileserver/ring.gpg' }).errors.keyring).toMatch(
-      /UNC/
-    )
-    expect(validateSourceFields(base).request).toBeDefined()
   })
 })

@@ -115,3 +115,19 @@ describe('settings form', () => {
     })
   })
 })
+
+describe('source form and UNC paths', () => {
+  it('are refused by the source form with the same rule', () => {
+    const base = {
+      url: '/media/usb/maas',
+      keyringMode: 'file' as const,
+      keyringFile: '/ring.gpg',
+      keyringData: ''
+    }
+    expect(validateSourceFields({ ...base, url: '//fileserver/maas' }).errors.url).toMatch(/UNC/)
+    expect(validateSourceFields({ ...base, keyringFile: '//fileserver/ring.gpg' }).errors.keyring).toMatch(
+      /UNC/
+    )
+    expect(validateSourceFields(base).request).toBeDefined()
+  })
+})
