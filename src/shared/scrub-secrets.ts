@@ -18,8 +18,11 @@ const BARE_USERINFO = /(^|[\s"'(<=,])([^\s/?#@:"'<>=,]+):([^\s/?#"'<>]*)@(?=[a-z
 
 const known = new Set<string>()
 
-/** Too short to replace safely everywhere: '1' would mangle every number in a message. */
-const MIN_SECRET = 4
+/**
+ * Shorter literals are not replaced everywhere: a password 'maas' would turn images.maas.io into
+ * images.***.io in every message. URL passwords of any length are still caught by the patterns.
+ */
+const MIN_SECRET = 6
 
 /** Remembers a secret so that it is scrubbed wherever it shows up, also percent-encoded. */
 export function rememberSecret(secret: string): void {

@@ -13,6 +13,7 @@ import { AppError, toErrorShape } from '../../src/shared/errors'
 import { scrubSecrets } from '../../src/shared/scrub-secrets'
 import { PASSWORD_MASK } from '../../src/shared/proxy-url'
 import { handleRequest } from '../../src/main/shell/ipc-handlers'
+import { proxyFor } from '../../src/main/net/proxy'
 
 const SECRET = 's3cret-Pw'
 let dir: string
@@ -62,6 +63,31 @@ describe('scrubbing', () => {
 })
 
 describe('a proxy password stored in settings', () => {
+  it('is scrubbed from a last-import.json an older version wrote', async () => {
+    const failure = { code: 'network', message: `network error via http://admin:${SECRET}@proxy.lan:3128/` }
+    writeFileSync(
+      join(dir, 'last-import.json'),
+      JSON.stringify({
+        ok: false,
+        started_at: '',
+        finished_at: '',
+        downloaded_bytes: 0,
+        failures: [failure],
+        notes: [],
+        stopped: false
+      })
+    )
+    const status = await (await services()).getImportStatus(undefined)
+    expect(status.last_result?.failures[0].message).toMatch(/network error via http:\/\/admin:\*\*\*@proxy/)
+    expect(JSON.stringify(status)).not.toContain(SECRET)
+  })
+
+  it('is scrubbed in its Proxy-Authorization form once used', () => {
+    proxyFor(new URL('http://images.maas.io/'), { http_proxy: `http://admin:${SECRET}@proxy.lan:3128/` })
+    const header = Buffer.from(`admin:${SECRET}`).toString('base64')
+    expect(toErrorShape(new Error(`407: Basic ${header} refused`)).message).not.toContain(header)
+  })
+
   it('is masked in what the renderer and the CLI receive', async () => {
     storeSettings({ http_proxy: `http://admin:${SECRET}@proxy.lan:3128/`, https_proxy: '' })
     const s = await services()
@@ -87,13 +113,18 @@ describe('a proxy password stored in settings', () => {
     const moved = await handleRequest(s, 'updateSettings', {
       proxy: { http_proxy: `http://admin:${PASSWORD_MASK}@evil.example:3128/` }
     })
-    expect(moved).toMatchObject({ ok: false, error: { message: expect.stringMatching(/type the password again/) } })
+    expect(moved).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/type the password again/) }
+    })
     expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')).proxy.http_proxy).toContain(SECRET)
   })
 
   it('an https:// proxy is refused when set, by the same rule the renderer uses', async () => {
     const s = await services()
-    const r = await handleRequest(s, 'updateSettings', { proxy: { https_proxy: `https://a:${SECRET}@p:3128` } })
+    const r = await handleRequest(s, 'updateSettings', {
+      proxy: { https_proxy: `https://a:${SECRET}@p:3128` }
+    })
     expect(r).toMatchObject({ ok: false, error: { code: 'invalid_argument' } })
     expect(JSON.stringify(r)).not.toContain(SECRET)
     const c = await cli(dir, 'settings', 'update', `https_proxy=https://a:${SECRET}@p:3128`)

@@ -164,7 +164,7 @@ export class ImportEngine extends EventEmitter {
     return {
       importing,
       progress: this.running ? this.running.tracker.snapshot() : importing ? await this.readSnapshot() : null,
-      last_result: (await readJsonFile<ImportResult>(this.resultPath).catch(() => undefined)) ?? null,
+      last_result: await this.lastResult(),
       next_sync_at: this.nextSync ? this.nextSync.toISOString() : null
     }
   }
@@ -174,8 +174,10 @@ export class ImportEngine extends EventEmitter {
     this.nextSync = at
   }
 
+  /** Scrubbed on read as well: a file written by an older version may hold a proxy password. */
   async lastResult(): Promise<ImportResult | null> {
-    return (await readJsonFile<ImportResult>(this.resultPath).catch(() => undefined)) ?? null
+    const result = await readJsonFile<ImportResult>(this.resultPath).catch(() => undefined)
+    return result ? scrubImportResult(result) : null
   }
 
   async listResources(): Promise<BootResource[]> {

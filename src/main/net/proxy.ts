@@ -34,7 +34,12 @@ export function proxyFor(target: URL, override?: Partial<ProxySettings>): URL | 
   const check = parseProxyUrl(raw)
   // The setting is named by where it came from, never quoted: it may hold a password.
   if (!check.ok) throw new AppError('invalid_argument', `invalid ${settingName(target)}: ${check.error}`)
-  if (check.url.password) rememberSecret(check.url.password)
+  if (check.url.password) {
+    rememberSecret(check.url.password)
+    // The Proxy-Authorization header's form too, should a library ever echo the header.
+    const creds = `${decodeURIComponent(check.url.username)}:${decodeURIComponent(check.url.password)}`
+    rememberSecret(Buffer.from(creds).toString('base64'))
+  }
   return check.url
 }
 
