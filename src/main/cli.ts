@@ -3,6 +3,7 @@
  */
 import { runCli } from './cli/run-cli'
 import { APP_VERSION } from './core/version'
+import { terminalLine } from './cli/terminal-text'
 
 const controller = new AbortController()
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
@@ -21,7 +22,7 @@ runCli(process.argv.slice(2), {
     process.exitCode = code
   },
   (err) => {
-    process.stderr.write(`maas-images: ${err instanceof Error ? err.message : String(err)}\n`)
+    process.stderr.write(`maas-images: ${terminalLine(err instanceof Error ? err.message : String(err))}\n`)
     process.exitCode = 1
   }
 )

@@ -1,7 +1,10 @@
 /**
  * Errors that cross the IPC bridge, the WebSocket bridge and the CLI.
- * Only `{code, message}` ever leaves the main process: never a stack trace.
+ * Only `{code, message}` ever leaves the main process: never a stack trace, never a password
+ * (messages are scrubbed when an AppError is built and again in toErrorShape).
  */
+import { scrubSecrets } from './scrub-secrets'
+
 export type ErrorCode =
   | 'invalid_argument'
   | 'not_found'
@@ -28,7 +31,7 @@ export interface AppErrorShape {
 export class AppError extends Error {
   readonly code: ErrorCode
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options)
+    super(scrubSecrets(message), options)
     this.name = 'AppError'
     this.code = code
   }
@@ -36,6 +39,11 @@ export class AppError extends Error {
 
 /** Turns anything thrown into the one shape that may cross a process boundary. */
 export function toErrorShape(err: unknown): AppErrorShape {
+  const shape = unscrubbedShape(err)
+  return { code: shape.code, message: scrubSecrets(shape.message) }
+}
+
+function unscrubbedShape(err: unknown): AppErrorShape {
   if (err instanceof AppError) return { code: err.code, message: err.message }
   if (err && typeof err === 'object' && 'code' in err && 'message' in err) {
     const e = err as { code: unknown; message: unknown }

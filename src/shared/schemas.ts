@@ -3,6 +3,8 @@
  * untrusted), CLI key=value input and the settings file. One schema per shape, shared by all three.
  */
 import { z } from 'zod'
+import { proxyUrlError } from './proxy-url'
+import { UNC_REFUSED, isUncPath } from './unc-path'
 
 export const idSchema = z.number().int().positive()
 
@@ -13,9 +15,14 @@ export const sourceUrlSchema = z
   .min(1, 'url is required')
   .max(4096)
   .refine((v) => !v.includes('\0'), 'url must not contain NUL')
+  .refine((v) => !isUncPath(v), UNC_REFUSED)
 
 export const keyringFields = {
-  keyring_filename: z.string().max(4096).optional(),
+  keyring_filename: z
+    .string()
+    .max(4096)
+    .refine((v) => !isUncPath(v), UNC_REFUSED)
+    .optional(),
   keyring_data: z
     .string()
     .max(16 * 1024 * 1024)
@@ -77,10 +84,32 @@ export const settingsSchema = z
   })
   .strict()
 
-export const settingsPatchSchema = settingsSchema
+/** What settings.json may hold: read leniently, so one bad proxy value does not lose the rest. */
+export const storedSettingsPatchSchema = settingsSchema
   .omit({ proxy: true })
   .partial()
   .extend({ proxy: proxySchema.partial().optional() })
+  .strict()
+
+const proxyUrlField = z
+  .string()
+  .max(2048)
+  .superRefine((value, ctx) => {
+    const error = proxyUrlError(value)
+    if (error) ctx.addIssue({ code: 'custom', message: error })
+  })
+
+/** A change of settings from the renderer or the CLI: proxies must pass the one proxy rule. */
+export const settingsPatchSchema = settingsSchema
+  .omit({ proxy: true })
+  .partial()
+  .extend({
+    proxy: z
+      .object({ http_proxy: proxyUrlField, https_proxy: proxyUrlField, no_proxy: z.string().max(4096) })
+      .strict()
+      .partial()
+      .optional()
+  })
   .strict()
 
 export const verifySchema = z

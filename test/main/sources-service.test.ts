@@ -70,6 +70,20 @@ describe('boot sources', () => {
     expect(await service.list()).toHaveLength(1)
   })
 
+  it('update with a new url and no keyring saves the new url and keeps the keyring', async () => {
+    const connect = vi.fn(async () => {})
+    const service = make(connect)
+    const before = await service.get(1)
+    const after = await service.update({ id: 1, url: 'http://mirror.example/maas/' })
+    expect(after.url).toBe('http://mirror.example/maas/')
+    expect(after.keyring_filename).toBe(before.keyring_filename)
+    expect((await service.get(1)).url).toBe('http://mirror.example/maas/')
+    expect(connect).toHaveBeenCalledWith('http://mirror.example/maas/', {
+      keyring_filename: before.keyring_filename,
+      keyring_data: before.keyring_data
+    })
+  })
+
   it('deleting a source deletes its selections only', async () => {
     const service = make()
     const other = await service.create({ url: 'http://mirror/' })

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -48,6 +49,29 @@ function call(ws: WebSocket, name: string, arg?: unknown): Promise<unknown> {
   })
 }
 
+/** A GET with exactly this path and Host (fetch normalises both). */
+function rawGet(
+  origin: string,
+  path: string,
+  host?: string,
+  headers: Record<string, string> = {}
+): Promise<{ status: number }> {
+  const { hostname, port } = new URL(origin)
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ hostname, port, path, headers: { ...headers, host: host ?? `${hostname}:${port}` } })
+    req.on('response', (res) => {
+      res.resume()
+      resolve({ status: res.statusCode ?? 0 })
+    })
+    req.on('upgrade', (res, socket) => {
+      socket.destroy()
+      resolve({ status: res.statusCode ?? 0 })
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
+
 describe('loopback WebSocket bridge', () => {
   it('listens on 127.0.0.1 only', () => {
     expect(server.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
@@ -76,5 +100,25 @@ describe('loopback WebSocket bridge', () => {
     expect((await fetch(`${server.origin}/`)).status).toBe(200)
     expect((await fetch(`${server.origin}/../data/state.json`)).status).toBe(404)
     expect((await fetch(`${server.origin}/%2e%2e/data/state.json`)).status).toBe(404)
+  })
+
+  it('answers a malformed escape with 400 and keeps serving', async () => {
+    expect((await rawGet(server.origin, '/%E0%A4%A')).status).toBe(400)
+    expect((await fetch(`${server.origin}/`)).status).toBe(200)
+  })
+
+  it('refuses a Host header other than loopback with its port (DNS rebinding)', async () => {
+    const port = new URL(server.origin).port
+    expect((await rawGet(server.origin, '/', 'evil.example:' + port)).status).toBe(421)
+    expect((await rawGet(server.origin, '/', '127.0.0.1:1')).status).toBe(421)
+    expect((await rawGet(server.origin, '/', 'localhost:' + port)).status).toBe(200)
+    const upgrade = await rawGet(server.origin, `/bridge?token=${server.token}`, 'evil.example:' + port, {
+      connection: 'Upgrade',
+      upgrade: 'websocket',
+      origin: server.origin,
+      'sec-websocket-version': '13',
+      'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ=='
+    })
+    expect(upgrade.status).toBe(403)
   })
 })

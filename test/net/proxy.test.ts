@@ -63,7 +63,20 @@ describe('proxy selection', () => {
 
   it('refuses proxy schemes it cannot speak', () => {
     expect(() => proxyFor(u('http://x.org/'), { http_proxy: 'socks5://p:1080' })).toThrow(
-      /unsupported proxy scheme/
+      /Only http:\/\/ proxies are supported/
     )
+  })
+
+  it('never puts the proxy password into its errors', () => {
+    for (const bad of ['https://admin:s3cret-pw@proxy.lan:3128', 'http://admin:s3cret-pw@[bad:3128']) {
+      let message = ''
+      try {
+        proxyFor(u('https://images.maas.io/'), { https_proxy: bad })
+      } catch (err) {
+        message = (err as Error).message
+      }
+      expect(message).toMatch(/https_proxy setting/)
+      expect(message).not.toContain('s3cret')
+    }
   })
 })

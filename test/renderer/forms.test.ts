@@ -10,6 +10,7 @@ import { maasIoStreamOf, validateSourceFields } from '../../src/renderer/src/sto
 import { validateSelectionFields } from '../../src/renderer/src/stores/selection-form'
 import { fieldsFromSettings, validateSettings } from '../../src/renderer/src/stores/settings-form'
 import { defaultSettings } from './fake-bridge'
+import { settingsPatchSchema } from '../../src/shared/schemas'
 
 describe('format', () => {
   it('prints sizes, rates and ETAs the way admins read them', () => {
@@ -88,11 +89,45 @@ describe('settings form', () => {
     expect(validateSettings(fields, s).patch).toEqual({ connections: 12 })
   })
 
+  it("checks proxies by main's own rule", () => {
+    const s = defaultSettings()
+    const check = (http_proxy: string) =>
+      validateSettings({ ...fieldsFromSettings(s), http_proxy }, s).errors.http_proxy
+    for (const bad of ['https://squid:3128', 'socks5://squid:1080', 'http://[bad'])
+      expect(check(bad), bad).toBeDefined()
+    for (const good of ['http://squid:3128/', 'squid:3128', '']) expect(check(good), good).toBeUndefined()
+    // The same settings pass main's schema.
+    expect(settingsPatchSchema.safeParse({ proxy: { http_proxy: 'squid:3128' } }).success).toBe(true)
+    expect(settingsPatchSchema.safeParse({ proxy: { http_proxy: 'https://squid:3128' } }).success).toBe(false)
+  })
+
+  it('asks for a user name with a proxy password', () => {
+    const s = defaultSettings()
+    const fields = { ...fieldsFromSettings(s), http_proxy: 'http://squid:3128/', http_proxy_password: 'pw' }
+    expect(validateSettings(fields, s).errors.http_proxy).toMatch(/user name/)
+  })
+
   it('normalises no_proxy', () => {
     const s = defaultSettings()
     const fields = { ...fieldsFromSettings(s), no_proxy: 'localhost, 127.0.0.1 ,.internal' }
     expect(validateSettings(fields, s).patch).toEqual({
       proxy: { no_proxy: 'localhost,127.0.0.1,.internal' }
     })
+  })
+})
+
+describe('source form and UNC paths', () => {
+  it('are refused by the source form with the same rule', () => {
+    const base = {
+      url: '/media/usb/maas',
+      keyringMode: 'file' as const,
+      keyringFile: '/ring.gpg',
+      keyringData: ''
+    }
+    expect(validateSourceFields({ ...base, url: '//fileserver/maas' }).errors.url).toMatch(/UNC/)
+    expect(validateSourceFields({ ...base, keyringFile: '//fileserver/ring.gpg' }).errors.keyring).toMatch(
+      /UNC/
+    )
+    expect(validateSourceFields(base).request).toBeDefined()
   })
 })

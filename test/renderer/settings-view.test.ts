@@ -60,14 +60,38 @@ describe('Settings', () => {
     const { wrapper } = await mountWith(SettingsView, bridge)
     await wrapper.get('[data-testid="connections-input"]').setValue('40')
     await wrapper.get('[data-testid="sync-interval-input"]').setValue('2')
-    await wrapper.get('[data-testid="http-proxy-input"]').setValue('squid:3128')
+    await wrapper.get('[data-testid="http-proxy-input"]').setValue('https://squid:3128')
     await wrapper.get('form').trigger('submit')
     await flushPromises()
     expect(bridge.updateSettings).not.toHaveBeenCalled()
     const text = wrapper.text()
     expect(text).toContain('Enter a whole number from 1 to 32.')
     expect(text).toContain('Enter a whole number of minutes from 5 to 10080')
-    expect(text).toContain('Give the proxy as')
+    expect(text).toContain('Only http:// proxies are supported')
+  })
+
+  it('shows a stored proxy password only as the mask, in a password field, and sends the mask back', async () => {
+    const masked = { ...defaultSettings(), proxy: { ...defaultSettings().proxy, https_proxy: 'http://admin:********@squid:3128/' } }
+    bridge.getSettings.mockResolvedValue(masked)
+    bridge.updateSettings.mockResolvedValue({ ...masked, connections: 4 })
+    const { wrapper } = await mountWith(SettingsView, bridge)
+    const url = wrapper.get('[data-testid="https-proxy-input"]').element as HTMLInputElement
+    const password = wrapper.get('[data-testid="https-proxy-password-input"]').element as HTMLInputElement
+    expect(url.value).toBe('http://admin@squid:3128/')
+    expect(password.type).toBe('password')
+    expect(password.value).toBe('********')
+    // Untouched, the proxy is not sent at all.
+    await wrapper.get('[data-testid="connections-input"]').setValue('4')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(bridge.updateSettings).toHaveBeenLastCalledWith({ connections: 4 })
+    // A new password goes into the URL main stores.
+    await wrapper.get('[data-testid="https-proxy-password-input"]').setValue('n3w p@ss')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(bridge.updateSettings).toHaveBeenLastCalledWith({
+      proxy: { https_proxy: 'http://admin:n3w%20p%40ss@squid:3128/' }
+    })
   })
 
   it("shows main's refusal", async () => {

@@ -114,3 +114,30 @@ describe('hash policy', () => {
     expect(openpgp.config.rejectMessageHashAlgorithms.has(openpgp.enums.hash.md5)).toBe(true)
   })
 })
+
+describe('the signer reported', () => {
+  it('is a key whose signature verified, never one whose signature failed', async () => {
+    const good = await createTestKey('Signer Good')
+    const bad = await createTestKey('Signer Bad')
+    const text = '{"content_id": "com.ubuntu.maas:stable:v3:download"}'
+    const byGood = await signCleartext(text, good)
+    // The bad key signed other bytes; its signature packet is put first next to the good one.
+    const byBad = await signCleartext('{"something": "else"}', bad)
+    const sigOf = async (armored: string) =>
+      openpgp.readSignature({ armoredSignature: parseCleartext(armored)!.armoredSignature })
+    const combined = new openpgp.Signature(new openpgp.PacketList())
+    combined.packets.push(...(await sigOf(byBad)).packets, ...(await sigOf(byGood)).packets)
+    const start = byGood.indexOf('-----BEGIN PGP SIGNATURE-----')
+    const armored = byGood.slice(0, start) + combined.armor().replace(/\r\n/g, '\n')
+    const keys = await keysOf('Signer Bad', 'Signer Good')
+    const { signature } = await verifyCleartext(
+      Buffer.from(armored),
+      'doc.sjson',
+      '/x/doc.sjson',
+      keys,
+      'ring.gpg'
+    )
+    expect(signature.fingerprint).toBe(good.fingerprint)
+    expect(signature.key_id).toBe(good.keyId)
+  })
+})

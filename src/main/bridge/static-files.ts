@@ -17,7 +17,14 @@ const TYPES: Record<string, string> = {
 }
 
 export async function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
+  let pathname: string
+  try {
+    // A malformed escape (`/%E0%A4%A`) throws URIError: that is the client's error, not a crash of the host.
+    pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
+  } catch {
+    res.writeHead(400, { 'content-type': 'text/plain' }).end('bad request: malformed URL')
+    return
+  }
   const rel = normalize(pathname === '/' ? '/index.html' : pathname)
   const file = join(root, rel)
   if (!file.startsWith(root.endsWith(sep) ? root : root + sep) || rel.includes('\0')) {

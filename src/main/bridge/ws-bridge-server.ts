@@ -2,7 +2,8 @@
  * Browser-mode transport: the built renderer in a plain browser talks to the real main-process
  * services over a WebSocket. Same contract, same services, same validation as IPC; only the
  * transport differs. Loopback only, and every connection must present the per-run random token
- * and come from the page this server served (Origin check).
+ * and come from the page this server served (Origin check); every request must name a loopback Host
+ * with this port (DNS rebinding).
  */
 import { createServer, type Server } from 'node:http'
 import { randomBytes, timingSafeEqual } from 'node:crypto'
@@ -40,7 +41,18 @@ function sameToken(given: string | null, token: string): boolean {
 
 export async function startBridgeServer(opts: BridgeServerOptions): Promise<BridgeServer> {
   const token = opts.token ?? randomBytes(24).toString('hex')
-  const http: Server = createServer((req, res) => void serveStatic(opts.rendererDir, req, res))
+  // Filled in once listening: the port is only known then.
+  let allowedHosts = new Set<string>()
+  const http: Server = createServer((req, res) => {
+    if (!allowedHosts.has(req.headers.host ?? '')) {
+      res.writeHead(421, { 'content-type': 'text/plain' }).end('wrong Host header: this server is loopback only')
+      return
+    }
+    serveStatic(opts.rendererDir, req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500).end()
+      else res.destroy()
+    })
+  })
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE })
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject)
@@ -48,10 +60,13 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<Brid
   })
   const { port } = http.address() as AddressInfo
   const origin = `http://127.0.0.1:${port}`
+  // A DNS-rebinding page reaches this port under its own name: only loopback names with our port pass.
+  allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`])
 
   http.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', origin)
     if (
+      !allowedHosts.has(req.headers.host ?? '') ||
       url.pathname !== '/bridge' ||
       !sameToken(url.searchParams.get('token'), token) ||
       req.headers.origin !== origin

@@ -3,6 +3,7 @@
  * stderr. Exit codes: 0 success, 1 failure, 2 usage error.
  */
 import { AppError, toErrorShape } from '../../shared/errors'
+import { terminalLine } from './terminal-text'
 import { resolveDataDir } from '../core/data-dir'
 import { createMainServices, type MainServices } from '../services'
 import type { CliCommand, CliContext } from './command'
@@ -42,12 +43,16 @@ export function helpText(commands: readonly CliCommand[] = allCommands): string 
 
 function print(out: NodeJS.WritableStream, value: unknown): void {
   if (value === undefined) return
-  out.write(typeof value === 'string' ? `${value}\n` : `${JSON.stringify(value, null, 4)}\n`)
+  // A plain string may carry names from a stream; JSON escapes control characters by itself.
+  out.write(typeof value === 'string' ? `${terminalText(value)}\n` : `${JSON.stringify(value, null, 4)}\n`)
 }
 
-function oneLine(message: string): string {
-  return message.replace(/\s*\n\s*/g, ' ').trim()
+/** Multi-line plain output (help, lists) keeps its newlines; each line is made terminal-safe. */
+function terminalText(text: string): string {
+  return text.split('\n').map(terminalLine).join('\n')
 }
+
+const oneLine = terminalLine
 
 export async function runCli(argv: readonly string[], io: CliIo, commands = allCommands): Promise<number> {
   let main: Promise<MainServices> | undefined

@@ -4,8 +4,11 @@
  */
 import { join } from 'node:path'
 import { z } from 'zod'
-import type { Settings } from '../../shared/types'
-import { settingsPatchSchema, settingsSchema } from '../../shared/schemas'
+import type { ProxySettings, Settings } from '../../shared/types'
+import { storedSettingsPatchSchema, settingsSchema } from '../../shared/schemas'
+import { AppError } from '../../shared/errors'
+import { maskProxyPassword, parseProxyUrl, restoreProxyPassword } from '../../shared/proxy-url'
+import { rememberSecret } from '../../shared/scrub-secrets'
 import { readJsonFile, writeFileAtomic } from './atomic-file'
 import { withFileLock } from './file-lock'
 
@@ -16,8 +19,27 @@ export const defaultSettings = (): Settings => ({
   proxy: { http_proxy: '', https_proxy: '', no_proxy: '' }
 })
 
-function merge(base: Settings, patch: z.infer<typeof settingsPatchSchema>): Settings {
+type Patch = z.infer<typeof storedSettingsPatchSchema>
+
+function merge(base: Settings, patch: Patch): Settings {
   return { ...base, ...patch, proxy: { ...base.proxy, ...(patch.proxy ?? {}) } }
+}
+
+const PROXY_URL_FIELDS = ['http_proxy', 'https_proxy'] as const
+
+/** The settings as the renderer and the CLI's output see them: proxy passwords masked. */
+export function maskSettings(s: Settings): Settings {
+  const proxy: ProxySettings = { ...s.proxy }
+  for (const key of PROXY_URL_FIELDS) proxy[key] = maskProxyPassword(proxy[key])
+  return { ...s, proxy }
+}
+
+/** A proxy password is scrubbed from every message main sends once it has been read. */
+function rememberProxyPasswords(s: Settings): void {
+  for (const key of PROXY_URL_FIELDS) {
+    const check = s.proxy[key].trim() ? parseProxyUrl(s.proxy[key]) : undefined
+    if (check?.ok && check.url.password) rememberSecret(check.url.password)
+  }
 }
 
 export class SettingsStore {
@@ -28,13 +50,31 @@ export class SettingsStore {
 
   async read(): Promise<Settings> {
     const raw = await readJsonFile<unknown>(this.file).catch(() => undefined)
-    const patch = settingsPatchSchema.safeParse(raw ?? {})
-    return patch.success ? settingsSchema.parse(merge(defaultSettings(), patch.data)) : defaultSettings()
+    const patch = storedSettingsPatchSchema.safeParse(raw ?? {})
+    const settings = patch.success
+      ? settingsSchema.parse(merge(defaultSettings(), patch.data))
+      : defaultSettings()
+    rememberProxyPasswords(settings)
+    return settings
   }
 
-  async update(patch: z.infer<typeof settingsPatchSchema>): Promise<Settings> {
+  /**
+   * Applies a change. A proxy sent back with the masked password (what maskSettings showed) keeps the
+   * stored password; see restoreProxyPassword for when it does not.
+   */
+  async update(patch: Patch): Promise<Settings> {
     return withFileLock(join(this.dataDir, 'settings.lock'), async () => {
-      const next = settingsSchema.parse(merge(await this.read(), patch))
+      const current = await this.read()
+      const proxyPatch = { ...(patch.proxy ?? {}) }
+      for (const key of PROXY_URL_FIELDS) {
+        const sent = proxyPatch[key]
+        if (sent === undefined) continue
+        const restored = restoreProxyPassword(sent, current.proxy[key])
+        if ('error' in restored) throw new AppError('invalid_argument', `${key}: ${restored.error}`)
+        proxyPatch[key] = restored.value
+      }
+      const next = settingsSchema.parse(merge(current, { ...patch, proxy: proxyPatch }))
+      rememberProxyPasswords(next)
       await writeFileAtomic(this.file, JSON.stringify(next, null, 2) + '\n')
       return next
     })

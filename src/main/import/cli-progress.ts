@@ -4,6 +4,7 @@
  */
 import type { ImportProgress } from '../../shared/types'
 import { formatBytes } from './cache'
+import { terminalLine } from '../cli/terminal-text'
 
 const LINE_MS = 2000
 const BAR = 30
@@ -23,7 +24,12 @@ const PHASES: Record<ImportProgress['phase'], string> = {
   idle: ''
 }
 
+/** The progress text, terminal-safe: the bar's own escape codes are added around it, never from it. */
 export function progressLine(p: ImportProgress): string {
+  return terminalLine(rawProgressLine(p))
+}
+
+function rawProgressLine(p: ImportProgress): string {
   // `idle` is the final event: show the totals in the same shape as the download lines.
   if (p.phase !== 'downloading' && p.phase !== 'idle') return PHASES[p.phase]
   const pct = p.bytes_total > 0 ? Math.floor((p.bytes_done / p.bytes_total) * 100) : 100

@@ -16,6 +16,7 @@ import type {
   Settings
 } from '../../shared/types'
 import { AppError, toErrorShape } from '../../shared/errors'
+import { scrubSecrets } from '../../shared/scrub-secrets'
 import { readJsonFile, writeFileAtomic } from '../core/atomic-file'
 import { BlobCache } from './cache'
 import type { DownloaderOptions } from './downloader'
@@ -136,7 +137,9 @@ export class ImportEngine extends EventEmitter {
       tracker.flush()
       this.running = undefined
       await rm(this.progressPath, { force: true })
-      await writeFileAtomic(this.resultPath, JSON.stringify(result!, null, 1)).catch(() => undefined)
+      // Last line of defence: the result goes to the renderer (importFinished) and to disk.
+      result = scrubImportResult(result!)
+      await writeFileAtomic(this.resultPath, JSON.stringify(result, null, 1)).catch(() => undefined)
       await lock.release()
     }
     this.emit('finished', result)
@@ -161,7 +164,7 @@ export class ImportEngine extends EventEmitter {
     return {
       importing,
       progress: this.running ? this.running.tracker.snapshot() : importing ? await this.readSnapshot() : null,
-      last_result: (await readJsonFile<ImportResult>(this.resultPath).catch(() => undefined)) ?? null,
+      last_result: await this.lastResult(),
       next_sync_at: this.nextSync ? this.nextSync.toISOString() : null
     }
   }
@@ -171,8 +174,10 @@ export class ImportEngine extends EventEmitter {
     this.nextSync = at
   }
 
+  /** Scrubbed on read as well: a file written by an older version may hold a proxy password. */
   async lastResult(): Promise<ImportResult | null> {
-    return (await readJsonFile<ImportResult>(this.resultPath).catch(() => undefined)) ?? null
+    const result = await readJsonFile<ImportResult>(this.resultPath).catch(() => undefined)
+    return result ? scrubImportResult(result) : null
   }
 
   async listResources(): Promise<BootResource[]> {
@@ -257,5 +262,19 @@ async function writeSnapshot(path: string, p: ImportProgress): Promise<void> {
     await rename(tmp, path)
   } catch {
     await rm(tmp, { force: true }).catch(() => undefined)
+  }
+}
+
+/** Every text of an import result, without credentials (see scrubSecrets). */
+export function scrubImportResult(result: ImportResult): ImportResult {
+  return {
+    ...result,
+    failures: result.failures.map((f) => ({
+      ...f,
+      ...(f.resource === undefined ? {} : { resource: scrubSecrets(f.resource) }),
+      ...(f.file === undefined ? {} : { file: scrubSecrets(f.file) }),
+      message: scrubSecrets(f.message)
+    })),
+    notes: result.notes.map(scrubSecrets)
   }
 }

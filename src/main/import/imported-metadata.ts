@@ -4,7 +4,7 @@
  * with a manifest mapping stream paths to them. Staging reproduces the mirror from this, so it is only
  * replaced after an import in which every resource of that source synced.
  */
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { BootSource } from '../../shared/types'
 import { writeFileAtomic } from '../core/atomic-file'
@@ -34,11 +34,13 @@ export async function saveImportedMetadata(
   for (const { source, stream } of read) {
     if (skip.has(source.id)) continue
     const dir = importedMetadataDir(dataDir, source.id)
-    await mkdir(dir, { recursive: true })
+    await mkdir(dir, { recursive: true, mode: 0o700 })
     const documents: ImportedMetadataManifest['documents'] = []
     for (const d of stream.documents) {
       const sha256 = sha256Hex(d.raw)
-      await writeFile(join(dir, sha256), d.raw)
+      // Atomic like the manifest: a crash mid-write must not leave a truncated blob under a name that
+      // says it holds these bytes, and a rename replaces whatever was there instead of writing through it.
+      await writeFileAtomic(join(dir, sha256), d.raw)
       documents.push({ path: d.path, url: d.url, sha256, size: d.raw.length })
     }
     const manifest: ImportedMetadataManifest = {

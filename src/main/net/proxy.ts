@@ -1,6 +1,8 @@
 import { isIP } from 'node:net'
 import type { ProxySettings } from '../../shared/types'
 import { AppError } from '../../shared/errors'
+import { parseProxyUrl } from '../../shared/proxy-url'
+import { rememberSecret } from '../../shared/scrub-secrets'
 
 /**
  * Picks the proxy for a URL the way curl/wget/MAAS do: http_proxy/https_proxy/no_proxy (either case) from the
@@ -29,21 +31,20 @@ export function proxyFor(target: URL, override?: Partial<ProxySettings>): URL | 
   const raw = target.protocol === 'https:' ? settings.https_proxy : settings.http_proxy
   if (!raw) return null
   if (bypassesProxy(target, settings.no_proxy)) return null
-  // "proxy:3128" without a scheme is common in environment variables; curl assumes http.
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`
-  let proxy: URL
-  try {
-    proxy = new URL(withScheme)
-  } catch {
-    throw new AppError('invalid_argument', `invalid proxy URL "${raw}"`)
+  const check = parseProxyUrl(raw)
+  // The setting is named by where it came from, never quoted: it may hold a password.
+  if (!check.ok) throw new AppError('invalid_argument', `invalid ${settingName(target)}: ${check.error}`)
+  if (check.url.password) {
+    rememberSecret(check.url.password)
+    // The Proxy-Authorization header's form too, should a library ever echo the header.
+    const creds = `${decodeURIComponent(check.url.username)}:${decodeURIComponent(check.url.password)}`
+    rememberSecret(Buffer.from(creds).toString('base64'))
   }
-  if (proxy.protocol !== 'http:') {
-    throw new AppError(
-      'invalid_argument',
-      `unsupported proxy scheme in "${raw}": only http:// proxies are supported`
-    )
-  }
-  return proxy
+  return check.url
+}
+
+function settingName(target: URL): string {
+  return target.protocol === 'https:' ? 'https_proxy setting' : 'http_proxy setting'
 }
 
 function unbracket(host: string): string {

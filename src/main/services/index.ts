@@ -8,7 +8,8 @@ import { AppError } from '../../shared/errors'
 import type { Services } from '../../shared/ipc-contract'
 import type { AppInfo } from '../../shared/types'
 import { StateStore } from '../core/state-store'
-import { SettingsStore } from '../core/settings-store'
+import { SettingsStore, maskSettings } from '../core/settings-store'
+import { secureDataDir } from '../core/data-dir-permissions'
 import { defaultKeyringPath, ensureFirstRun } from '../core/first-run'
 import { bundledKeyringPath } from '../core/resources-path'
 import { AppEvents } from './events'
@@ -37,6 +38,8 @@ export interface MainServices {
 }
 
 export async function createMainServices(ctx: MainContext): Promise<MainServices> {
+  // Before anything is written: settings.json may hold a proxy password.
+  await secureDataDir(ctx.dataDir)
   const store = new StateStore(ctx.dataDir)
   const settings = new SettingsStore(ctx.dataDir)
   const events = new AppEvents()
@@ -99,11 +102,12 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
     stopImport: () => imports.stop(),
     getImportStatus: () => imports.status(),
 
-    getSettings: () => settings.read(),
+    // Proxy passwords never leave main: the renderer and the CLI's output get them masked.
+    getSettings: async () => maskSettings(await settings.read()),
     updateSettings: async (patch) => {
       const next = await settings.update(patch)
       imports.settingsChanged()
-      return next
+      return maskSettings(next)
     },
 
     openExternal: async ({ url }) => {

@@ -32,6 +32,7 @@ export interface SourcesServiceDeps {
   now?: () => Date
 }
 
+/** The keyring an input names, else the fallback's; only the two keyring fields, never more of it. */
 function pickKeyring(
   input: { keyring_filename?: string; keyring_data?: string },
   fallback: KeyringRef
@@ -45,7 +46,9 @@ function pickKeyring(
       throw new AppError('invalid_argument', 'keyring_data must be base64')
     return { keyring_filename: '', keyring_data: data.replace(/\s+/g, '') }
   }
-  return fallback
+  // A copy of exactly the keyring fields: callers spread this over a source, and a whole source here
+  // once carried its old url over the new one.
+  return { keyring_filename: fallback.keyring_filename, keyring_data: fallback.keyring_data }
 }
 
 function matchesUnique(a: { os: string; release: string }, b: { os: string; release: string }): boolean {

@@ -31,6 +31,24 @@ function findSigner(keys: openpgp.PublicKey[], keyID: openpgp.KeyID): openpgp.Pu
   return keys.find((k) => k.getKeys(keyID).length > 0)
 }
 
+type VerificationResult = Awaited<ReturnType<typeof openpgp.verify>>['signatures'][number]
+
+async function firstVerified(
+  signatures: VerificationResult[],
+  keys: openpgp.PublicKey[]
+): Promise<{ sig: VerificationResult; signer: openpgp.PublicKey } | undefined> {
+  for (const sig of signatures) {
+    // `verified` rejects for a signature that does not verify (and for one by a key not in the keyring).
+    const ok = await sig.verified.then(
+      (v) => v === true,
+      () => false
+    )
+    const signer = ok ? findSigner(keys, sig.keyID) : undefined
+    if (signer) return { sig, signer }
+  }
+  return undefined
+}
+
 /**
  * Verifies a cleartext-signed (.sjson) document against the keyring.
  * `name` is how the file is named in messages (stream-relative path); `file` goes into SignatureInfo.
@@ -74,9 +92,11 @@ export async function verifyCleartext(
       expectSigned: true,
       format: 'binary'
     })
-    // expectSigned already threw unless every signature verified; report the one made by a key we know.
-    const sig = result.signatures.find((s) => findSigner(keys, s.keyID)) ?? result.signatures[0]
-    const signer = findSigner(keys, sig.keyID)!
+    // expectSigned only makes openpgp throw when NO signature verifies: with two signatures, one may have
+    // failed. The signer reported is the first whose own verification succeeded.
+    const verified = await firstVerified(result.signatures, keys)
+    if (!verified) throw new Error('no signature verified with a key of the keyring')
+    const { sig, signer } = verified
     return {
       text: parsed.text,
       signature: {

@@ -10,18 +10,20 @@ import { formatBytes } from '../../import/cache'
 import { CliProgress, formatDuration } from '../../import/cli-progress'
 import type { CliCommand, CliContext } from '../command'
 import { rejectUnknownParams } from '../command'
+import { terminalLine } from '../terminal-text'
 
 /** The same engine the services use (the CLI's services never run the sync scheduler). */
 async function engineFor(ctx: CliContext): Promise<ImportEngine> {
   return (await ctx.main()).imports.engine
 }
 
-function report(ctx: CliContext, result: ImportResult): string {
+/** Writes each failure and note as one terminal-safe line (names come from the stream); returns the summary. */
+export function reportImportResult(ctx: Pick<CliContext, 'stderr'>, result: ImportResult): string {
   for (const f of result.failures) {
     const where = [f.resource, f.file].filter(Boolean).join(' ')
-    ctx.stderr.write(`maas-images: ${where ? `${where}: ` : ''}${f.message}\n`)
+    ctx.stderr.write(`maas-images: ${terminalLine(`${where ? `${where}: ` : ''}${f.message}`)}\n`)
   }
-  for (const n of result.notes) ctx.stderr.write(`maas-images: note: ${n}\n`)
+  for (const n of result.notes) ctx.stderr.write(`maas-images: note: ${terminalLine(n)}\n`)
   const secs = (Date.parse(result.finished_at) - Date.parse(result.started_at)) / 1000
   const fetched = `${formatBytes(result.downloaded_bytes)} downloaded in ${formatDuration(secs)}`
   if (result.stopped) return `Import of boot resources stopped (${fetched}); run it again to resume`
@@ -57,7 +59,7 @@ export const bootResourceCommands: CliCommand[] = [
         const result = await engine.runImport({ signal: ctx.signal })
         bar.done()
         if (!result.ok) ctx.exitCode = 1
-        return report(ctx, result)
+        return reportImportResult(ctx, result)
       } finally {
         bar.done()
         await engine.dispose()

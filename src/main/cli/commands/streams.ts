@@ -5,6 +5,7 @@
 import { verifySchema } from '../../../shared/schemas'
 import { validate } from '../../../shared/validate'
 import type { CliCommand } from '../command'
+import { terminalLine } from '../terminal-text'
 import { param, rejectUnknownParams } from '../command'
 
 export const streamCommands: CliCommand[] = [
@@ -20,7 +21,7 @@ export const streamCommands: CliCommand[] = [
       ).services.getCatalogue({ boot_source_id: input.positional.SOURCE_ID as number, refresh: true })
       if (!catalogue.verified) {
         ctx.stderr.write(
-          `maas-images: warning: ${catalogue.url} is unsigned (.json): its data is unverified\n`
+          `maas-images: warning: ${terminalLine(catalogue.url)} is unsigned (.json): its data is unverified\n`
         )
       }
       return catalogue.entries

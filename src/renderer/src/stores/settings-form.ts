@@ -1,13 +1,17 @@
 /** The Settings form: its text fields, their checks, and the patch of what changed. */
 import type { Settings } from '../../../shared/types'
 import type { RequestInput } from '../../../shared/ipc-contract'
+import { joinProxyPassword, proxyUrlError, splitProxyPassword } from '../../../shared/proxy-url'
 
 export interface SettingsFields {
   auto_sync: boolean
   sync_interval_minutes: string
   connections: string
+  /** the proxy URLs without their passwords, which have fields of their own */
   http_proxy: string
+  http_proxy_password: string
   https_proxy: string
+  https_proxy_password: string
   no_proxy: string
 }
 
@@ -19,13 +23,21 @@ export const INTERVAL_MAX = 7 * 24 * 60
 export const CONNECTIONS_MIN = 1
 export const CONNECTIONS_MAX = 32
 
+/**
+ * Main sends proxy passwords masked (PASSWORD_MASK); the password field shows the mask, and sending
+ * it back unchanged keeps the stored password.
+ */
 export function fieldsFromSettings(s: Settings): SettingsFields {
+  const http = splitProxyPassword(s.proxy.http_proxy)
+  const https = splitProxyPassword(s.proxy.https_proxy)
   return {
     auto_sync: s.auto_sync,
     sync_interval_minutes: String(s.sync_interval_minutes),
     connections: String(s.connections),
-    http_proxy: s.proxy.http_proxy,
-    https_proxy: s.proxy.https_proxy,
+    http_proxy: http.url,
+    http_proxy_password: http.password,
+    https_proxy: https.url,
+    https_proxy_password: https.password,
     no_proxy: s.proxy.no_proxy
   }
 }
@@ -36,17 +48,13 @@ function wholeNumber(text: string | number): number | null {
   return /^\d+$/.test(t) ? Number(t) : null
 }
 
-function checkProxy(text: string): string | undefined {
-  const t = text.trim()
-  if (!t) return undefined
-  try {
-    const u = new URL(t)
-    if (u.protocol !== 'http:' && u.protocol !== 'https:')
-      return 'Give the proxy as an http:// or https:// URL, e.g. http://squid.internal:3128/'
-    return undefined
-  } catch {
-    return 'Give the proxy as a URL, e.g. http://squid.internal:3128/'
-  }
+type ProxyKey = 'http_proxy' | 'https_proxy'
+
+/** The proxy setting to send for one field pair, or the error main's own rule gives. */
+function proxyValue(f: SettingsFields, key: ProxyKey): { value: string } | { error: string } {
+  const error = proxyUrlError(f[key])
+  if (error) return { error }
+  return joinProxyPassword(f[key], f[`${key}_password`])
 }
 
 const normaliseNoProxy = (text: string): string => text.trim().replace(/\s*,\s*/g, ',')
@@ -62,10 +70,11 @@ export function validateSettings(
   const connections = wholeNumber(f.connections)
   if (connections === null || connections < CONNECTIONS_MIN || connections > CONNECTIONS_MAX)
     errors.connections = `Enter a whole number from ${CONNECTIONS_MIN} to ${CONNECTIONS_MAX}.`
-  const httpError = checkProxy(f.http_proxy)
-  if (httpError) errors.http_proxy = httpError
-  const httpsError = checkProxy(f.https_proxy)
-  if (httpsError) errors.https_proxy = httpsError
+  const proxies = { http_proxy: proxyValue(f, 'http_proxy'), https_proxy: proxyValue(f, 'https_proxy') }
+  for (const key of ['http_proxy', 'https_proxy'] as const) {
+    const p = proxies[key]
+    if ('error' in p) errors[key] = p.error
+  }
   if (/\s/.test(normaliseNoProxy(f.no_proxy)))
     errors.no_proxy = 'Separate hosts with commas, e.g. localhost,127.0.0.1,.internal'
   if (Object.keys(errors).length) return { errors }
@@ -75,14 +84,16 @@ export function validateSettings(
   if (f.auto_sync !== saved.auto_sync) patch.auto_sync = f.auto_sync
   if (interval !== saved.sync_interval_minutes) patch.sync_interval_minutes = interval!
   if (connections !== saved.connections) patch.connections = connections!
-  const proxy = {
-    http_proxy: f.http_proxy.trim(),
-    https_proxy: f.https_proxy.trim(),
-    no_proxy: normaliseNoProxy(f.no_proxy)
+  const before = fieldsFromSettings(saved)
+  const proxyPatch: NonNullable<RequestInput<'updateSettings'>['proxy']> = {}
+  for (const key of ['http_proxy', 'https_proxy'] as const) {
+    const p = proxies[key]
+    const changed =
+      f[key].trim() !== before[key].trim() || f[`${key}_password`] !== before[`${key}_password`]
+    if (changed && 'value' in p) proxyPatch[key] = p.value
   }
-  const proxyPatch: Partial<typeof proxy> = {}
-  for (const key of Object.keys(proxy) as Array<keyof typeof proxy>)
-    if (proxy[key] !== saved.proxy[key]) proxyPatch[key] = proxy[key]
+  const noProxy = normaliseNoProxy(f.no_proxy)
+  if (noProxy !== saved.proxy.no_proxy) proxyPatch.no_proxy = noProxy
   if (Object.keys(proxyPatch).length) patch.proxy = proxyPatch
   return { errors, patch }
 }

@@ -3,6 +3,7 @@
  * and the check that turns the fields into a create/update request with exactly one keyring.
  */
 import type { BootSource } from '../../../shared/types'
+import { UNC_REFUSED, isUncPath } from '../../../shared/unc-path'
 
 export const MAAS_IO_STREAMS = {
   stable: 'https://images.maas.io/ephemeral-v3/stable/',
@@ -62,9 +63,12 @@ export function isCloudImageKeyring(path: string): boolean {
 export function checkUrl(url: string): string | undefined {
   const u = url.trim()
   if (!u) return 'Enter the URL of the stream (http://, https://, file:// or a directory path).'
+  if (isUncPath(u)) return capitalise(UNC_REFUSED)
   if (/^https?:\/\/[^/\s]+/i.test(u) || /^file:\/\/\//i.test(u) || u.startsWith('/')) return undefined
   return 'The URL must start with http://, https://, file:/// or be an absolute directory path.'
 }
+
+const capitalise = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1)
 
 export function validateSourceFields(f: SourceFields): {
   errors: SourceFieldErrors
@@ -77,6 +81,7 @@ export function validateSourceFields(f: SourceFields): {
   if (f.keyringMode === 'file') {
     const path = f.keyringFile.trim()
     if (!path) errors.keyring = 'Enter the path of a GPG keyring file, or paste keyring data instead.'
+    else if (isUncPath(path)) errors.keyring = capitalise(UNC_REFUSED)
     else if (!path.startsWith('/')) errors.keyring = 'Give the keyring file as an absolute path.'
     else keyring = { keyring_filename: path }
   } else {
