@@ -1,0 +1,161 @@
+/**
+ * Hostile mirrors against the download path: each test serves a signed stream whose payload answers are
+ * scripted to lie, and asserts the error's words and that no byte the signature does not vouch for is in
+ * the cache (every blob hashes to its name, the target's blob is either absent or right).
+ */
+import { createHash } from 'node:crypto'
+import { readFile, readdir, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { ImportEngine } from '../../src/main/import'
+import { BlobCache } from '../../src/main/import/cache'
+import { assertCacheConsistent, selection, settings } from '../import/engine-fixture'
+import { tempDir } from '../import/helpers'
+import { generateStream, type GeneratedItem, type GeneratedStream } from '../support/stream-generator'
+import { altered, startScriptedMirror, whole, type ScriptedMirror } from '../support/scripted-mirror'
+
+const MiB = 1024 * 1024
+const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex')
+
+let dir: string
+let gen: GeneratedStream
+let mirror: ScriptedMirror
+const dirs: string[] = []
+
+beforeAll(async () => {
+  dir = await tempDir('hostile-dl-')
+  // Noble amd64 only, one version; at this scale the squashfs is 9-13 MiB, several hash steps long.
+  gen = await generateStream({
+    dir: join(dir, 'mirror'),
+    scale: 0.03,
+    releases: ['noble'],
+    arches: ['amd64'],
+    versionsPerProduct: 1,
+    centos: false,
+    bootloaders: false
+  })
+  mirror = await startScriptedMirror(gen.dir)
+})
+afterAll(async () => {
+  await mirror.close()
+  await rm(dir, { recursive: true, force: true })
+  for (const d of dirs) await rm(d, { recursive: true, force: true })
+})
+beforeEach(() => {
+  mirror.script = undefined
+  mirror.requests.clear()
+})
+
+async function dataDir(): Promise<string> {
+  const d = await tempDir('hostile-data-')
+  dirs.push(d)
+  return d
+}
+
+function engine(dd: string, connections = 8): ImportEngine {
+  return new ImportEngine({
+    dataDir: dd,
+    listSources: async () => [
+      {
+        source: {
+          id: 1,
+          url: mirror.url,
+          keyring_filename: gen.keyringPath,
+          keyring_data: '',
+          created: '',
+          updated: ''
+        },
+        selections: [selection('noble', ['amd64'])]
+      }
+    ],
+    getSettings: async () => settings({ connections }),
+    tuning: { minSplitBytes: 256 * 1024, requestBytes: 1 * MiB, backoffMs: 20 }
+  })
+}
+
+const item = (name: string): GeneratedItem => gen.items.find((i) => i.item === name)!
+const onDisk = (it: GeneratedItem): Promise<Buffer> => readFile(join(gen.dir, it.path))
+
+/** Every file under the cache (blobs and partials) with its sha256. */
+async function cacheFiles(dd: string): Promise<Array<{ name: string; sha256: string }>> {
+  const root = join(dd, 'cache')
+  const out: Array<{ name: string; sha256: string }> = []
+  for (const e of await readdir(root, { recursive: true, withFileTypes: true })) {
+    if (!e.isFile()) continue
+    const p = join(e.parentPath, e.name)
+    out.push({ name: p.slice(root.length + 1), sha256: sha256(await readFile(p)) })
+  }
+  return out
+}
+
+describe('a mirror that answers Range with 206, then the same file with a whole-file 200', () => {
+  it.each([1, 8])(
+    'with its first MiB altered (%i connection(s)): the import fails with a checksum error naming the file, nothing altered is cached, and an honest mirror then completes',
+    async (connections) => {
+      const target = item('squashfs')
+      const data = await onDisk(target)
+      expect(data.length).toBeGreaterThan(8 * MiB)
+      const bad = altered(data, 0, MiB)
+      let switched = false
+      // Honest 206s until a Range request past 5 MiB (by then the first 4 MiB are written and hashed),
+      // then the whole file with its first MiB altered, for every later request of that file.
+      mirror.script = ({ path, range }) => {
+        if (path !== `/${target.path}`) return undefined
+        switched ||= range !== null && range.start >= 5 * MiB
+        return switched ? whole(bad) : undefined
+      }
+      const dd = await dataDir()
+      const e = engine(dd, connections)
+      const result = await e.runImport()
+      expect(switched).toBe(true)
+      expect(result.ok).toBe(false)
+      // Both kernels share the squashfs: both fail, each naming the file and the checksum problem.
+      expect(result.failures.map((f) => f.resource).sort()).toEqual([
+        'ubuntu/noble amd64/ga-24.04',
+        'ubuntu/noble amd64/hwe-24.04'
+      ])
+      for (const f of result.failures) {
+        expect(f).toMatchObject({ code: 'checksum', file: 'squashfs' })
+        expect(f.message).toMatch(
+          new RegExp(`^checksum mismatch: \\S+ squashfs expected ${target.sha256} got ${sha256(bad)}$`)
+        )
+      }
+      const cache = new BlobCache(dd)
+      expect(await cache.has(target.sha256)).toBe(false)
+      const files = await cacheFiles(dd)
+      expect(files.filter((f) => f.sha256 === sha256(bad))).toEqual([])
+      expect(files.filter((f) => f.name.includes(target.sha256))).toEqual([])
+      // Every other blob is whole and right.
+      expect(await assertCacheConsistent(dd)).toBe(files.length)
+
+      mirror.script = undefined
+      const again = await e.runImport()
+      expect(again.failures).toEqual([])
+      expect(sha256(await readFile(cache.blobPath(target.sha256)))).toBe(target.sha256)
+      await assertCacheConsistent(dd)
+      await e.dispose()
+    }
+  )
+
+  it('with the right bytes (a mirror that stops honouring Range): the import completes and the blob is right', async () => {
+    const target = item('squashfs')
+    const data = await onDisk(target)
+    let switched = false
+    mirror.script = ({ path, range }) => {
+      if (path !== `/${target.path}`) return undefined
+      switched ||= range !== null && range.start >= 5 * MiB
+      return switched ? whole(data) : undefined
+    }
+    const dd = await dataDir()
+    const e = engine(dd)
+    const result = await e.runImport()
+    expect(switched).toBe(true)
+    expect(result.failures).toEqual([])
+    expect(result.ok).toBe(true)
+    const cache = new BlobCache(dd)
+    expect(sha256(await readFile(cache.blobPath(target.sha256)))).toBe(target.sha256)
+    expect(await cache.listPartials()).toEqual([])
+    expect((await e.listResources()).every((r) => r.status === 'Synced')).toBe(true)
+    await e.dispose()
+  })
+})
