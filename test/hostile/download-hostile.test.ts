@@ -159,3 +159,186 @@ describe('a mirror that answers Range with 206, then the same file with a whole-
     await e.dispose()
   })
 })
+
+const labelOf = (it: GeneratedItem): string => `${it.product} ${it.item}`
+
+describe('a mirror whose file has another size than the signed one', () => {
+  it.each([
+    ['shorter', -100, true],
+    ['longer', 100, true],
+    ['shorter', -100, false]
+  ])(
+    'a %s file (%i bytes, Range answered: %s) fails at once, without retries, saying both sizes',
+    async (_kind, delta, range) => {
+      const target = item('boot-kernel')
+      const data = await onDisk(target)
+      const served =
+        delta < 0 ? data.subarray(0, data.length + delta) : Buffer.concat([data, Buffer.alloc(delta)])
+      mirror.script = ({ path }) => {
+        if (path !== `/${target.path}`) return undefined
+        return range ? { honest: true, data: served } : whole(served)
+      }
+      const dd = await dataDir()
+      const e = engine(dd)
+      const t0 = Date.now()
+      const result = await e.runImport()
+      const mine = result.failures.filter((f) => f.file === 'boot-kernel')
+      expect(mine).toEqual([
+        {
+          resource: expect.stringMatching(/^ubuntu\/noble amd64\//),
+          file: 'boot-kernel',
+          code: 'checksum',
+          message:
+            `size mismatch: ${labelOf(target)} at ${mirror.url}${target.path}: ` +
+            `the server's file is ${served.length} bytes, the signed size is ${data.length}`
+        }
+      ])
+      expect(mirror.requests.get(`/${target.path}`)).toBe(1)
+      expect(Date.now() - t0).toBeLessThan(5000)
+      expect(await new BlobCache(dd).has(target.sha256)).toBe(false)
+      await assertCacheConsistent(dd)
+      await e.dispose()
+    }
+  )
+})
+
+/** The honest Range answer's head and body for a request, to build lying variants from. */
+function honestParts(data: Buffer, range: { start: number; end: number } | null) {
+  const start = range?.start ?? 0
+  const end = Math.min(range?.end ?? data.length - 1, data.length - 1)
+  return { start, end, body: data.subarray(start, end + 1) }
+}
+
+function rawReply(status: string, headers: Record<string, string | number>, body: Buffer): { raw: Buffer } {
+  const head = [
+    `HTTP/1.1 ${status}`,
+    ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+    'Connection: close'
+  ]
+  return { raw: Buffer.concat([Buffer.from(head.join('\r\n') + '\r\n\r\n'), body]) }
+}
+
+describe('a mirror that truncates, pads or alters what it sends', () => {
+  it('a Content-Length that promises bytes never sent, on every answer: fails naming the cut, nothing cached', async () => {
+    const target = item('boot-initrd')
+    mirror.script = ({ path, range, data }) => {
+      if (path !== `/${target.path}`) return undefined
+      const p = honestParts(data, range)
+      return rawReply(
+        '206 Partial Content',
+        { 'Content-Length': p.body.length, 'Content-Range': `bytes ${p.start}-${p.end}/${data.length}` },
+        Buffer.alloc(0)
+      )
+    }
+    const dd = await dataDir()
+    const e = engine(dd)
+    const result = await e.runImport()
+    const mine = result.failures.filter((f) => f.file === 'boot-initrd')
+    expect(mine.length).toBeGreaterThan(0)
+    for (const f of mine) {
+      expect(f.code).toBe('network')
+      expect(f.message).toBe(
+        `connection closed early fetching ${mirror.url}${target.path} (gave up after 6 attempts)`
+      )
+    }
+    expect(await new BlobCache(dd).has(target.sha256)).toBe(false)
+    await assertCacheConsistent(dd)
+    await e.dispose()
+  })
+
+  it('a connection cut half-way through the body, once: the next answer completes it and the blob is right', async () => {
+    const target = item('squashfs')
+    let cut = false
+    mirror.script = ({ path, range, data }) => {
+      if (path !== `/${target.path}` || cut || !range || range.start < 2 * MiB) return undefined
+      cut = true
+      const p = honestParts(data, range)
+      return rawReply(
+        '206 Partial Content',
+        { 'Content-Length': p.body.length, 'Content-Range': `bytes ${p.start}-${p.end}/${data.length}` },
+        p.body.subarray(0, p.body.length >> 1)
+      )
+    }
+    const dd = await dataDir()
+    const e = engine(dd)
+    const result = await e.runImport()
+    expect(cut).toBe(true)
+    expect(result.failures).toEqual([])
+    const blob = await readFile(new BlobCache(dd).blobPath(target.sha256))
+    expect(sha256(blob)).toBe(target.sha256)
+    await e.dispose()
+  })
+
+  it('bodies longer than asked (a 206 padded at the end, a 200 past its Content-Length): only the signed bytes are kept', async () => {
+    const kernel = item('boot-kernel')
+    const initrd = item('boot-initrd')
+    const junk = Buffer.alloc(4096, 0x41)
+    mirror.script = ({ path, range, data }) => {
+      const p = honestParts(data, range)
+      if (path === `/${kernel.path}`) {
+        return rawReply(
+          '206 Partial Content',
+          {
+            'Content-Length': p.body.length + junk.length,
+            'Content-Range': `bytes ${p.start}-${p.end}/${data.length}`
+          },
+          Buffer.concat([p.body, junk])
+        )
+      }
+      if (path === `/${initrd.path}`) {
+        return rawReply('200 OK', { 'Content-Length': data.length }, Buffer.concat([data, junk]))
+      }
+      return undefined
+    }
+    const dd = await dataDir()
+    const e = engine(dd)
+    const result = await e.runImport()
+    expect(result.failures).toEqual([])
+    const cache = new BlobCache(dd)
+    for (const it of [kernel, initrd]) {
+      const blob = await readFile(cache.blobPath(it.sha256))
+      expect(blob.length).toBe(it.size)
+      expect(sha256(blob)).toBe(it.sha256)
+    }
+    await e.dispose()
+  })
+
+  it.each([
+    ['bytes altered in the middle', (b: Buffer) => altered(b, b.length >> 1, (b.length >> 1) + 16)],
+    [
+      'junk in front, the right length',
+      (b: Buffer) => Buffer.concat([Buffer.alloc(16, 0x41), b.subarray(16)])
+    ]
+  ])('a 206 with %s: fails with a checksum error naming the file, no byte kept', async (_kind, spoil) => {
+    const target = item('squashfs')
+    let spoiled = false
+    mirror.script = ({ path, range, data }) => {
+      if (path !== `/${target.path}` || spoiled || !range || range.start < 2 * MiB) return undefined
+      spoiled = true
+      const p = honestParts(data, range)
+      return {
+        status: 206,
+        headers: { 'Content-Range': `bytes ${p.start}-${p.end}/${data.length}` },
+        body: spoil(p.body)
+      }
+    }
+    const dd = await dataDir()
+    const e = engine(dd)
+    const result = await e.runImport()
+    const mine = result.failures.filter((f) => f.file === 'squashfs')
+    expect(mine).toHaveLength(2)
+    for (const f of mine) {
+      expect(f.code).toBe('checksum')
+      expect(f.message).toMatch(
+        new RegExp(
+          `^checksum mismatch: ${labelOf(target).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} expected ${target.sha256} got [0-9a-f]{64}$`
+        )
+      )
+    }
+    const cache = new BlobCache(dd)
+    expect(await cache.has(target.sha256)).toBe(false)
+    expect(await cache.listPartials()).toEqual([])
+    await assertCacheConsistent(dd)
+    await e.dispose()
+  })
+})
