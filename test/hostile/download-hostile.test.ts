@@ -160,6 +160,56 @@ describe('a mirror that answers Range with 206, then the same file with a whole-
   })
 })
 
+describe('a mirror that ignores Range and cuts the first answer after 5 MiB', () => {
+  /** First answer: the whole file announced, 5 MiB sent (the first 4 MiB get hashed), connection closed. */
+  function cutThen(target: GeneratedItem, second: (data: Buffer) => Buffer) {
+    return ({ path, nth, data }: { path: string; nth: number; data: Buffer }) => {
+      if (path !== `/${target.path}`) return undefined
+      if (nth === 1) {
+        const head = `HTTP/1.1 200 OK\r\nContent-Length: ${data.length}\r\nConnection: close\r\n\r\n`
+        return { raw: Buffer.concat([Buffer.from(head), data.subarray(0, 5 * MiB)]) }
+      }
+      return whole(second(data))
+    }
+  }
+
+  it('then sends the whole file with its first MiB altered: a checksum error, nothing altered cached', async () => {
+    const target = item('squashfs')
+    const bad = altered(await onDisk(target), 0, MiB)
+    mirror.script = cutThen(target, (d) => altered(d, 0, MiB))
+    const dd = await dataDir()
+    const e = engine(dd)
+    const result = await e.runImport()
+    expect(mirror.requests.get(`/${target.path}`)).toBe(2)
+    const mine = result.failures.filter((f) => f.file === 'squashfs')
+    expect(mine).toHaveLength(2)
+    for (const f of mine) {
+      expect(f.code).toBe('checksum')
+      expect(f.message).toMatch(
+        new RegExp(`checksum mismatch: \\S+ squashfs expected ${target.sha256} got ${sha256(bad)}$`)
+      )
+    }
+    expect(await new BlobCache(dd).has(target.sha256)).toBe(false)
+    expect(
+      (await cacheFiles(dd)).filter((f) => f.sha256 === sha256(bad) || f.name.includes(target.sha256))
+    ).toEqual([])
+    await assertCacheConsistent(dd)
+    await e.dispose()
+  })
+
+  it('then sends the whole file right: the import completes and the blob is right', async () => {
+    const target = item('squashfs')
+    mirror.script = cutThen(target, (d) => d)
+    const dd = await dataDir()
+    const e = engine(dd)
+    const result = await e.runImport()
+    expect(mirror.requests.get(`/${target.path}`)).toBe(2)
+    expect(result.failures).toEqual([])
+    expect(sha256(await readFile(new BlobCache(dd).blobPath(target.sha256)))).toBe(target.sha256)
+    await e.dispose()
+  })
+})
+
 const labelOf = (it: GeneratedItem): string => `${it.product} ${it.item}`
 
 describe('a mirror whose file has another size than the signed one', () => {
@@ -293,6 +343,8 @@ describe('a mirror that truncates, pads or alters what it sends', () => {
     const dd = await dataDir()
     const e = engine(dd)
     const result = await e.runImport()
+    // Bytes after a whole response (its Content-Length reached) are no error: one request did it.
+    expect(mirror.requests.get(`/${initrd.path}`)).toBe(1)
     expect(result.failures).toEqual([])
     const cache = new BlobCache(dd)
     for (const it of [kernel, initrd]) {

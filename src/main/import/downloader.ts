@@ -666,6 +666,9 @@ export class Downloader {
     let hex: string
     try {
       await file.fh.sync()
+      // No connection of the file is left, so every write has completed: the digest is that of the file as it
+      // will be renamed into the cache, every byte read in order from byte 0 (why: hash-pool.ts, and every write
+      // reports itself to the hasher in copyBody's flush).
       hex = await file.hasher.finish(job.size)
     } catch (err) {
       await this.closeFile(file, false)
