@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -111,6 +111,40 @@ describe('hash pool', () => {
       code: 'io',
       message: expect.stringContaining('shorter')
     })
+    await pool.destroy()
+  })
+
+  it('refuses a file longer than the size it is asked to hash: no unhashed byte may follow the digest', async () => {
+    const pool = new HashPool(1)
+    const path = join(dir, 'long')
+    const data = randomBytes(4096)
+    await writeFile(path, data)
+    const h = pool.open(path)
+    h.advance(4000)
+    await expect(h.finish(4000)).rejects.toMatchObject({
+      code: 'io',
+      message: expect.stringContaining('the file is 4096 bytes, longer than the 4000 expected')
+    })
+    await pool.destroy()
+  })
+
+  it('hashes the file again from byte 0 when bytes it may already have hashed are rewritten', async () => {
+    const pool = new HashPool(1)
+    const path = join(dir, 'rewritten')
+    const first = randomBytes(2 * 1024 * 1024)
+    const second = Buffer.from(first)
+    second.fill(7, 0, 1024 * 1024)
+    await writeFile(path, first)
+    const h = pool.open(path)
+    h.advance(first.length)
+    // Let the worker hash the first version of the bytes before they change.
+    const probe = pool.open(path)
+    await probe.finish(first.length)
+    h.wrote(0)
+    const fh = await open(path, 'r+')
+    await fh.write(second, 0, 1024 * 1024, 0)
+    await fh.close()
+    expect(await h.finish(second.length)).toBe(sha(second))
     await pool.destroy()
   })
 })

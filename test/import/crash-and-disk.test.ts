@@ -111,7 +111,9 @@ describe('crash and disk-full', () => {
     expect(result.ok).toBe(false)
     const f = result.failures.find((x) => x.code === 'no_space')!
     expect(f.message).toMatch(
-      new RegExp(`^not enough free space in ${join(dd, 'cache')}: need [\\d.]+ MiB, have [\\d.]+ (MiB|KiB)`)
+      new RegExp(
+        `^not enough free space in ${join(dd, 'cache')} for boot source ${env.server.url}: need [\\d.]+ MiB, have [\\d.]+ (MiB|KiB)`
+      )
     )
     const [, need, have] = /\((\d+) and (\d+) bytes/.exec(f.message)!.map(Number)
     expect(need).toBe(total() + 1024 * 1024)

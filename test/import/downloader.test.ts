@@ -195,6 +195,31 @@ describe('downloader', () => {
   })
 })
 
+describe('downloader and a server that stops honouring Range between runs', () => {
+  it('discards the partial of an earlier run (scattered segments) and fetches the file again as one stream', async () => {
+    server.options.rateBytesPerSec = 4 * MiB
+    const cache = await cacheIn()
+    const ac = new AbortController()
+    const big = [files[0]]
+    let seen = 0
+    const first = new Downloader(
+      jobs(big),
+      { cache, hashPool: pool, connections: 4, minSplitBytes: 256 * 1024, signal: ac.signal },
+      { bytes: (_j, n) => (seen += n) >= 3 * MiB && ac.abort() }
+    )
+    expect((await first.run()).stopped).toBe(true)
+    expect(await cache.listPartials()).toEqual([big[0].sha256])
+    server.options.rateBytesPerSec = undefined
+    server.options.range = false
+    const r = await run(cache, big)
+    expect(r.failed).toEqual([])
+    await expectCached(cache, big)
+    expect(await readdir(cache.partialDir)).toEqual([])
+    // Whatever was on disk was given back before the whole file came again: net bytes equal the file.
+    expect(r.resumed + r.bytes).toBe(big[0].data.length)
+  })
+})
+
 describe('downloader stalls', () => {
   it('retries a connection that stops sending (no byte for the stall timeout) and completes', async () => {
     const { createServer } = await import('node:http')

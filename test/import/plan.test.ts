@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { buildPlan, latestSerial } from '../../src/main/import/plan'
+import { buildPlan, latestSerial, MAX_ITEM_BYTES } from '../../src/main/import/plan'
 import { selectionMatches } from '../../src/main/import/match'
 import { resourceIdentity } from '../../src/main/import/naming'
 import { bootloader, selection, source, stream, ubuntu } from './fixtures'
@@ -118,5 +118,26 @@ describe('plan', () => {
     expect(plan.problems[0].message).toContain('no sha256')
     expect(plan.resources[0].files.map((f) => f.item)).not.toContain('squashfs')
     expect(plan.resources[0].files[0].url.startsWith('file:///srv/m/noble/')).toBe(true)
+  })
+
+  it('refuses an item over the size limit: listed (so its set never completes) but no blob; the limit itself passes', () => {
+    const p = ubuntu('noble', 'amd64', 'ga-24.04', ['1'])
+    p.versions['1'].items.squashfs.size = MAX_ITEM_BYTES + 1
+    p.versions['1'].items['boot-kernel'].size = MAX_ITEM_BYTES
+    const plan = buildPlan([
+      { source: source(1), selections: [selection(1, '*', '*')], stream: stream('/srv/m', [p]) }
+    ])
+    expect(plan.problems).toEqual([
+      {
+        resource: 'ubuntu/noble amd64/ga-24.04',
+        file: 'squashfs',
+        code: 'stream_invalid',
+        message: `${p.product_name} squashfs: its size of ${MAX_ITEM_BYTES + 1} bytes is over the 64 GiB limit for one item; refused`
+      }
+    ])
+    expect(plan.resources[0].files.find((f) => f.item === 'squashfs')?.refused).toBe(true)
+    const sizes = plan.blobs.map((b) => b.size)
+    expect(sizes).toContain(MAX_ITEM_BYTES)
+    expect(sizes).not.toContain(MAX_ITEM_BYTES + 1)
   })
 })

@@ -6,7 +6,11 @@
  *   until the end. A server that ignores Range gets one stream per file.
  * - Bytes go straight to disk with positional writes (about 1 MiB buffered per connection), and the
  *   sha256 runs in a worker over the written prefix: memory is bounded whatever the file sizes.
- * - Every file is verified (size and sha256) before it enters the cache.
+ * - Every file is verified (size and sha256) before it enters the cache. A server whose file has another size
+ *   than the signed one fails that file at once, saying both sizes.
+ * - A server that answers a whole-file 200 after Range answers (206) for the same file, or that ignores Range
+ *   while bytes of the file are already on disk, gets the file fetched again from scratch as one stream: the
+ *   partial and its journal are discarded, and a fresh hasher starts at byte 0 (see restartFile and rewind).
  * - Every completed write is journalled, so a stop, crash or kill -9 resumes with Range requests.
  * - Connection errors, 5xx and stalls are retried with exponential backoff; 403/404/410 fail the
  *   file at once (after trying any other URL for the same bytes), naming the URL.
@@ -81,12 +85,14 @@ interface OpenFile {
   hasher: FileHasher
   partPath: string
   sidecarPath: string
-  /** learnt from the first answer: 206 yes, 200 no */
+  /** learnt from the first answer: 206 yes, 200 no; false from the start for a file fetched as one stream */
   rangeOk: boolean | undefined
   conns: Set<AbortController>
   urlIndex: number
   failed: boolean
   finishing: boolean
+  /** a whole-file 200 came after Range answers: once its connections end, the file starts over */
+  restarting: boolean
   journal: ProgressJournal
   /** bytes found on disk at open: a checksum mismatch then earns one fresh start */
   resumedBytes: number
@@ -107,6 +113,25 @@ class HttpStatus extends Error {
   }
 }
 
+/** The URL serves a file of another size than the signed one: no retry can help; another URL might. */
+class WrongSize extends Error {
+  constructor(readonly appError: AppError) {
+    super(appError.message)
+  }
+}
+
+/** Thrown by the connection that saw a 200 after Range answers: the file starts over, this is no failure. */
+class StartOver extends Error {}
+
+function wrongSize(job: DownloadJob, url: string, serverSize: number): WrongSize {
+  return new WrongSize(
+    new AppError(
+      'checksum',
+      `size mismatch: ${job.label} at ${url}: the server's file is ${serverSize} bytes, the signed size is ${job.size}`
+    )
+  )
+}
+
 export class Downloader {
   private readonly queue: DownloadJob[]
   private readonly files = new Map<string, OpenFile>()
@@ -116,6 +141,8 @@ export class Downloader {
   private readonly requestSize = new RequestSizer()
   /** files already started over once after a checksum mismatch of a resumed partial */
   private readonly restarted = new Set<string>()
+  /** files started over after a whole-file 200 followed Range answers: fetched as one stream from now on */
+  private readonly oneStream = new Set<string>()
   private active = 0
   private stopping = false
   private fatal: AppError | undefined
@@ -211,7 +238,7 @@ export class Downloader {
 
   private nextWork(now: number): Work | undefined {
     for (const f of this.files.values()) {
-      if (f.failed || f.finishing) continue
+      if (f.failed || f.finishing || f.restarting) continue
       // Until the first answer says whether Range works, one connection per file.
       if (f.rangeOk !== true && f.conns.size > 0) continue
       const seg = f.ranges.takeIdle(now)
@@ -222,7 +249,7 @@ export class Downloader {
     const minSplit = this.opts.minSplitBytes ?? 4 << 20
     let best: { file: OpenFile; seg: Segment; at: number } | undefined
     for (const f of this.files.values()) {
-      if (f.failed || f.finishing || f.rangeOk !== true) continue
+      if (f.failed || f.finishing || f.restarting || f.rangeOk !== true) continue
       const cand = f.ranges.largestSplittable(minSplit, WRITE_GUARD)
       if (cand && (!best || cand.seg.end - cand.at > best.seg.end - best.at)) best = { file: f, ...cand }
     }
@@ -240,7 +267,7 @@ export class Downloader {
     if (this.stopping) return
     let t: number | undefined
     for (const f of this.files.values()) {
-      if (f.failed || f.finishing) continue
+      if (f.failed || f.finishing || f.restarting) continue
       if (f.rangeOk !== true && f.conns.size > 0) continue
       const r = f.ranges.nextRetryAt()
       if (r === undefined || (r <= now && this.active >= this.opts.connections)) continue
@@ -308,11 +335,12 @@ export class Downloader {
       hasher: hashPool.open(partPath),
       partPath,
       sidecarPath,
-      rangeOk: undefined,
+      rangeOk: this.oneStream.has(job.sha256) ? false : undefined,
       conns: new Set(),
       urlIndex: 0,
       failed: false,
       finishing: false,
+      restarting: false,
       journal,
       resumedBytes: ranges.doneBytes,
       restarted: this.restarted.has(job.sha256),
@@ -345,7 +373,8 @@ export class Downloader {
   }
 
   private onSegmentError(file: OpenFile, seg: Segment, err: unknown, progressed: number): void {
-    if (this.stopping || file.failed) return
+    // A file starting over ends its connections on purpose: their 'cancelled' is no failure.
+    if (this.stopping || file.failed || file.restarting) return
     const code = (err as NodeJS.ErrnoException)?.code
     if (code === 'ENOSPC' || code === 'EDQUOT') {
       this.stop(
@@ -357,8 +386,9 @@ export class Downloader {
       )
       return
     }
-    if (err instanceof HttpStatus) {
+    if (err instanceof HttpStatus || err instanceof WrongSize) {
       if (
+        err instanceof WrongSize ||
         NO_RETRY.has(err.status) ||
         (err.status >= 400 && err.status < 500 && err.status !== 408 && err.status !== 429)
       ) {
@@ -390,14 +420,17 @@ export class Downloader {
     seg.retryAt = Date.now() + delay
   }
 
-  /** Works through a segment with bounded Range requests on one (keep-alive) connection. */
+  /**
+   * Works through a segment with bounded Range requests on one (keep-alive) connection; a file fetched as one
+   * stream asks for all the rest of it at once.
+   */
   private async fetchSegment(file: OpenFile, seg: Segment, signal: AbortSignal): Promise<void> {
     while (seg.pos < seg.end) {
       const step = this.opts.requestBytes ?? this.requestSize.next()
       if (signal.aborted) throw new AppError('cancelled', 'cancelled')
       const url = file.job.urls[file.urlIndex]
       // Bounded requests let another connection take the rest of a segment without wasting a byte.
-      const reqEnd = Math.min(seg.end, seg.pos + step)
+      const reqEnd = file.rangeOk === false ? seg.end : Math.min(seg.end, seg.pos + step)
       seg.claimed = reqEnd
       const asked = performance.now()
       const res = await this.fetch(url, {
@@ -423,25 +456,27 @@ export class Downloader {
         const length = Number(res.headers['content-length'])
         if (res.headers['content-length'] !== undefined && length !== file.job.size) {
           res.body.destroy()
-          throw new AppError(
-            'checksum',
-            `size mismatch: ${file.job.label} is ${file.job.size} bytes in the stream but ${length} at ${res.url}`
-          )
+          throw wrongSize(file.job, res.url, length)
         }
+        // A whole file from byte 0 rewrites bytes other answers wrote, and maybe hashed already. Only when
+        // this connection alone ever wrote to the file can it simply rewrite it (rewind); otherwise the
+        // file starts over as one stream once every connection of it has ended (no write still in flight).
+        const alone = file.rangeOk !== true && file.conns.size === 1 && file.ranges.segments.length === 1
+        if (!alone) {
+          res.body.destroy()
+          this.restartFile(file)
+          throw new StartOver()
+        }
+        if (seg.pos > 0 || file.hasher.announced > 0) await this.rewind(file, seg)
         file.rangeOk = false
-        if (
-          seg.start !== 0 ||
-          seg.pos !== 0 ||
-          seg.end !== file.job.size ||
-          file.ranges.segments.length > 1
-        ) {
-          // The server ignores Range: this connection takes the whole file from byte 0 (the same bytes).
-          for (const c of file.conns) if (c.signal !== signal) c.abort()
-          this.events.bytes?.(file.job, -file.ranges.doneBytes)
-          seg = file.ranges.collapse()
-        }
         seg.claimed = file.job.size
         limit = file.job.size
+      } else if (res.status === 416) {
+        // "bytes */N": the server's file ends before the byte we asked for.
+        const total = /^bytes \*\/(\d+)$/.exec(String(res.headers['content-range'] ?? '').trim())
+        res.body.destroy()
+        if (total && Number(total[1]) !== file.job.size) throw wrongSize(file.job, res.url, Number(total[1]))
+        throw new HttpStatus(res.status, httpError(res))
       } else {
         throw new HttpStatus(res.status, httpError(res))
       }
@@ -450,6 +485,42 @@ export class Downloader {
       await this.copyBody(file, seg, res, signal, limit)
       this.requestSize.observe(started - asked, seg.pos - from, performance.now() - started)
     }
+  }
+
+  /**
+   * A whole-file 200 arrived after Range answers for the same file (or with other connections on it). Ends
+   * its connections; when the last has ended, startOver() discards the partial and its journal and queues the
+   * file again, to be fetched from scratch as one stream with a fresh hasher.
+   */
+  private restartFile(file: OpenFile): void {
+    if (file.restarting || file.failed) return
+    file.restarting = true
+    this.oneStream.add(file.job.sha256)
+    for (const c of file.conns) c.abort()
+  }
+
+  private async startOver(file: OpenFile): Promise<void> {
+    this.events.bytes?.(file.job, -file.ranges.doneBytes)
+    await this.closeFile(file, true)
+    if (this.stopping) return
+    this.queue.unshift(file.job)
+    this.pump()
+  }
+
+  /**
+   * The file's only connection gets a whole-file 200 over bytes it wrote before (a cut one-stream download, or
+   * a contiguous partial of an earlier run): rewrite from byte 0, with a fresh hasher (the old one may have
+   * hashed bytes about to change) and an empty journal.
+   */
+  private async rewind(file: OpenFile, seg: Segment): Promise<void> {
+    this.events.bytes?.(file.job, -file.ranges.doneBytes)
+    file.hasher.close()
+    file.hasher = this.opts.hashPool.open(file.partPath)
+    seg.pos = seg.start
+    seg.claimed = seg.start
+    file.resumedBytes = 0
+    await file.journal.close()
+    file.journal = await ProgressJournal.create(file.sidecarPath, file.job.sha256, file.ranges)
   }
 
   /**
@@ -473,6 +544,8 @@ export class Downloader {
       const n = Math.min(fill, stopAt() - seg.pos)
       fill = 0
       if (n <= 0) return
+      // Every write to a partial goes through here, and tells the hasher first: see FileHasher.wrote().
+      file.hasher.wrote(seg.pos)
       let written = 0
       while (written < n) {
         written += (await file.fh.write(batch, written, n - written, seg.pos + written)).bytesWritten
@@ -573,6 +646,12 @@ export class Downloader {
 
   private maybeFinish(file: OpenFile): void {
     if (file.finishing || file.conns.size > 0) return
+    if (file.restarting) {
+      // No connection of the file is left, so no write is in flight: safe to discard and start over.
+      file.finishing = true
+      this.track(this.startOver(file))
+      return
+    }
     if (file.failed) {
       this.track(this.closeFile(file, file.ranges.doneBytes === 0))
       return
@@ -587,6 +666,9 @@ export class Downloader {
     let hex: string
     try {
       await file.fh.sync()
+      // No connection of the file is left, so every write has completed: the digest is that of the file as it
+      // will be renamed into the cache, every byte read in order from byte 0 (why: hash-pool.ts, and every write
+      // reports itself to the hasher in copyBody's flush).
       hex = await file.hasher.finish(job.size)
     } catch (err) {
       await this.closeFile(file, false)
@@ -699,7 +781,11 @@ export class RequestSizer {
 function checkContentRange(res: HttpResponse, start: number, job: DownloadJob): void {
   const cr = res.headers['content-range']
   const m = typeof cr === 'string' ? /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(cr.trim()) : null
-  if (!m || Number(m[1]) !== start || (m[3] !== '*' && Number(m[3]) !== job.size)) {
+  if (m && m[3] !== '*' && Number(m[3]) !== job.size) {
+    res.body.destroy()
+    throw wrongSize(job, res.url, Number(m[3]))
+  }
+  if (!m || Number(m[1]) !== start) {
     res.body.destroy()
     throw new HttpStatus(
       502,

@@ -160,14 +160,6 @@ export class FileRanges {
     return tail
   }
 
-  /** The server ignores Range: the whole file becomes one segment, rewritten from byte 0 (same bytes). */
-  collapse(): Segment {
-    const whole = seg(0, this.size, 0)
-    whole.busy = true
-    this.segments = [whole]
-    return whole
-  }
-
   /** Merges neighbouring finished segments so the list (and the sidecar) stays short. */
   compact(): void {
     const out: Segment[] = []

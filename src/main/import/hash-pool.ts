@@ -4,6 +4,13 @@
  * it incrementally, so hashing overlaps the download, never blocks the event loop, and a resumed
  * partial is simply re-read from byte 0.
  *
+ * Why a digest from finish() is the digest of the final file, every byte in order: the worker reads
+ * [0, size) from the file itself, sequentially, one hash object, and only up to what it was told is
+ * written (advance). Bytes it has read can change only by a write below that point; the writer reports
+ * every write (wrote) before making it, and such a write marks the state stale, so finish() then starts a
+ * fresh hash at byte 0 and reads the whole file back. finish() runs after the last write completed and
+ * refuses a file whose size is not exactly `size`, so no byte is left out or added after the digest.
+ *
  * The worker's code is an inline CommonJS string (`eval: true`) so it runs unchanged under tsx,
  * vitest and the bundled Electron main process, with no worker file for a bundler to find.
  */
@@ -36,6 +43,12 @@ parentPort.on('message', (m) => {
     else if (m.op === 'finish') {
       const f = files.get(m.id)
       if (!f) throw new Error('no such hasher')
+      const size = fs.fstatSync(f.fd).size
+      if (size !== m.size) {
+        throw new Error('the file is ' + size + ' bytes, ' + (size < m.size ? 'shorter' : 'longer') + ' than the ' + m.size + ' expected')
+      }
+      // Bytes already hashed were rewritten since: hash the whole file again, from byte 0.
+      if (m.fromZero) { f.hash = createHash('sha256'); f.pos = 0 }
       advance(f, m.size)
       const hex = f.hash.digest('hex')
       close(m.id)
@@ -141,6 +154,8 @@ export class HashPool {
 export class FileHasher {
   private sent = 0
   private closed = false
+  /** a write landed below `sent`: what the worker hashed may no longer be what the file holds */
+  private stale = false
 
   constructor(
     private readonly pool: HashPool,
@@ -155,16 +170,27 @@ export class FileHasher {
     this.pool.post(this.slot, { op: 'advance', id: this.id, upTo })
   }
 
+  /**
+   * Tells the hasher a write starts at `offset` (call it before every write to the file). A write below what
+   * the worker may already have hashed makes finish() hash the file again from byte 0.
+   */
+  wrote(offset: number): void {
+    if (offset < this.sent) this.stale = true
+  }
+
   /** How far the worker has been told it may hash. */
   get announced(): number {
     return this.sent
   }
 
-  /** Hashes the rest of the file up to `size` and returns the hex sha256. */
+  /**
+   * Hashes the rest of the file up to `size` and returns the hex sha256 of [0, size) as the file holds it
+   * now; fails when the file is not exactly `size` bytes. Call it only once every write has completed.
+   */
   async finish(size: number): Promise<string> {
     if (this.closed) throw new AppError('internal', 'hasher already closed')
     this.closed = true
-    this.pool.post(this.slot, { op: 'finish', id: this.id, size })
+    this.pool.post(this.slot, { op: 'finish', id: this.id, size, fromZero: this.stale })
     try {
       return await this.pool.wait(this.id)
     } finally {

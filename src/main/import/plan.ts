@@ -14,9 +14,19 @@ import { latestVersion } from '../streams/serials'
 /** Stream items that are not files to import. */
 const NOT_FILES = new Set(['notifications'])
 
+/**
+ * The largest item the importer accepts: 64 GiB. The largest real MAAS items (squashfs, root-tgz) are under
+ * 1 GB and custom images (Windows, RHEL) a few tens of GB at most, so this leaves room; a claim beyond it is a
+ * broken or hostile stream, which would otherwise make the free-space check (that adds every missing byte)
+ * refuse the whole import, and the progress figures meaningless. Such an item fails its own resource only.
+ */
+export const MAX_ITEM_BYTES = 64 * 1024 ** 3
+
 export interface PlannedFile {
   sha256: string
   size: number
+  /** over MAX_ITEM_BYTES: listed (so its set never looks complete) but never fetched */
+  refused?: boolean
   filename: string
   filetype: string
   item: string
@@ -126,7 +136,19 @@ export function buildPlan(sources: readonly PlanSource[]): Plan {
         let filename = posix.basename(item.path)
         if (names.has(filename)) filename = item.name
         names.add(filename)
+        const refused = item.size > MAX_ITEM_BYTES
+        if (refused) {
+          problems.push({
+            resource: label,
+            file: filename,
+            code: 'stream_invalid',
+            message:
+              `${product.product_name} ${item.name}: its size of ${item.size} bytes is over the ` +
+              `${MAX_ITEM_BYTES / 1024 ** 3} GiB limit for one item; refused`
+          })
+        }
         planned.files.push({
+          ...(refused ? { refused } : {}),
           sha256: item.sha256,
           size: item.size,
           filename,
@@ -147,6 +169,7 @@ function dedupe(resources: readonly PlannedResource[], problems: PlanProblem[]):
   const blobs = new Map<string, PlannedBlob>()
   for (const r of resources) {
     for (const f of r.files) {
+      if (f.refused) continue
       let blob = blobs.get(f.sha256)
       if (!blob) {
         blob = { sha256: f.sha256, size: f.size, urls: [], refs: [] }

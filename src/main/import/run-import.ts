@@ -1,8 +1,8 @@
 /**
  * One import, start to finish, while the caller holds the import lock:
- * metadata (conditional requests) -> plan -> resources.json -> free-space check -> downloads ->
- * mark complete, keep one version, garbage-collect -> result. One resource failing never stops the
- * others; the result lists every failure.
+ * metadata (conditional requests) -> plan -> resources.json -> free-space check (per source) -> downloads ->
+ * mark complete, keep one version, garbage-collect -> result. One resource (or source) failing never stops
+ * the others; the result lists every failure.
  */
 import { join } from 'node:path'
 import type { BootSource, BootSourceSelection, ImportResult, Settings } from '../../shared/types'
@@ -88,39 +88,44 @@ export async function runImport(ctx: RunContext): Promise<ImportResult> {
   ctx.resourcesChanged()
 
   const blobs = plan.blobs.filter((b) => !cached.has(b.sha256))
-  ctx.tracker.plan(
-    blobs.map((b) => ({ ...b, label: `${b.refs[0].product} ${b.refs[0].item}` })),
-    trackedResources(plan, applied.ids),
-    cached
-  )
 
-  // 3. Downloads, after making sure they fit.
+  // 3. Downloads, of the sources whose missing bytes fit.
   const done = new Set<string>()
   const failed = new Map<string, AppError>()
+  /** source id -> why its downloads were refused (not enough space for them) */
+  const refusedSources = new Map<number, string>()
   let fatal: AppError | undefined
   let stopped = false
-  if (blobs.length === 0) {
-    if (failures.length === 0) notes.push('nothing new: only the metadata was fetched')
-  } else {
-    const reserve = new SpaceReserve(ctx.dataDir)
-    await reserve.hold(ctx.store.path)
-    try {
-      fatal = await checkFreeSpace(ctx, blobs)
-      if (!fatal) {
-        ctx.tracker.setPhase('downloading')
-        const outcome = await download(ctx, blobs, done, failed)
-        fatal = outcome.fatal
-        stopped = outcome.stopped && !fatal
-      }
-    } finally {
-      // Whatever happened, the reserve now makes room to record it.
-      await reserve.release()
+  const reserve = new SpaceReserve(ctx.dataDir)
+  if (blobs.length) await reserve.hold(ctx.store.path)
+  try {
+    const space = blobs.length ? await checkFreeSpace(ctx, plan, blobs) : { fit: [], refused: [] }
+    for (const { source, error } of space.refused) {
+      failures.push({ resource: source.url, code: error.code, message: error.message })
+      refusedSources.set(source.id, error.message)
     }
+    ctx.tracker.plan(
+      space.fit.map((b) => ({ ...b, label: `${b.refs[0].product} ${b.refs[0].item}` })),
+      trackedResources(plan, applied.ids),
+      cached
+    )
+    if (blobs.length === 0) {
+      if (failures.length === 0) notes.push('nothing new: only the metadata was fetched')
+    } else if (space.fit.length) {
+      ctx.tracker.setPhase('downloading')
+      const outcome = await download(ctx, space.fit, done, failed)
+      fatal = outcome.fatal
+      stopped = outcome.stopped && !fatal
+    }
+  } finally {
+    // Whatever happened, the reserve now makes room to record it.
+    await reserve.release()
   }
 
   // 4. Record what arrived, keep one version per resource, drop blobs nothing refers to any more.
   ctx.tracker.setPhase('finishing')
   const labels = new Map(plan.resources.map((r) => [r.key, `${r.name} ${r.architecture}`]))
+  const sourceOf = new Map(plan.resources.map((r) => [r.key, r.source_id]))
   const fileOf = (key: string, sha: string): string =>
     plan.resources.find((r) => r.key === key)?.files.find((f) => f.sha256 === sha)?.filename ?? sha
   for (const [sha, err] of failed) {
@@ -147,13 +152,11 @@ export async function runImport(ctx: RunContext): Promise<ImportResult> {
         const key = keyOf.get(r.id)
         if (!key) continue
         const mine = failures.filter((f) => f.resource === labels.get(key))
+        const incomplete = !Object.values(r.sets).some((s) => s.complete && s.version === r.available_version)
+        const noRoom = refusedSources.get(sourceOf.get(key) as number)
         if (mine.length) r.last_error = mine.map((f) => f.message).join('; ')
-        else if (
-          fatal &&
-          !Object.values(r.sets).some((s) => s.complete && s.version === r.available_version)
-        ) {
-          r.last_error = fatal.message
-        }
+        else if (noRoom && incomplete) r.last_error = noRoom
+        else if (fatal && incomplete) r.last_error = fatal.message
       }
       keepOneVersion(doc)
       return referencedBlobs(doc)
@@ -175,6 +178,7 @@ export async function runImport(ctx: RunContext): Promise<ImportResult> {
         .filter((r) => failures.some((f) => f.resource === labels.get(r.key)))
         .map((r) => r.source_id)
     )
+    for (const id of refusedSources.keys()) skip.add(id)
     await saveImportedMetadata(ctx.dataDir, read, skip).catch(() => undefined)
   }
   return finish(stopped, ctx.tracker.downloadedBytes)
@@ -206,22 +210,55 @@ function trackedResources(plan: Plan, ids: ReadonlyMap<string, number>) {
   }))
 }
 
-/** Refuses to start when the bytes still missing plus a margin do not fit, naming both figures. */
-async function checkFreeSpace(ctx: RunContext, blobs: Plan['blobs']): Promise<AppError | undefined> {
-  let need = 0
+/**
+ * Which sources' downloads fit, source by source in priority order: a source is admitted when its missing
+ * bytes (blobs it is the first to need, less what partials already hold) plus the margin fit in what the
+ * sources admitted before it left free. A source that does not fit is refused alone, naming it and both
+ * figures; the sources after it may still fit.
+ */
+async function checkFreeSpace(
+  ctx: RunContext,
+  plan: Plan,
+  blobs: Plan['blobs']
+): Promise<{ fit: Plan['blobs']; refused: Array<{ source: BootSource; error: AppError }> }> {
+  const sourceOf = new Map(plan.resources.map((r) => [r.key, r.source_id]))
+  const bySource = new Map<number, Plan['blobs']>()
   for (const b of blobs) {
-    need +=
-      b.size -
-      (await partialBytes(ctx.cache.sidecarPath(b.sha256), ctx.cache.partPath(b.sha256), b.sha256, b.size))
+    const id = sourceOf.get(b.refs[0].resourceKey) as number
+    const list = bySource.get(id)
+    if (list) list.push(b)
+    else bySource.set(id, [b])
   }
-  need += ctx.freeSpaceMarginBytes
-  const have = await ctx.cache.freeBytes()
-  if (have >= need) return undefined
-  return new AppError(
-    'no_space',
-    `not enough free space in ${ctx.cache.root}: need ${formatBytes(need)}, have ${formatBytes(have)} ` +
-      `(${need} and ${have} bytes, including a ${formatBytes(ctx.freeSpaceMarginBytes)} margin)`
-  )
+  const margin = ctx.freeSpaceMarginBytes
+  let left = await ctx.cache.freeBytes()
+  const fit: Plan['blobs'] = []
+  const refused: Array<{ source: BootSource; error: AppError }> = []
+  for (const { source } of ctx.sources) {
+    const mine = bySource.get(source.id)
+    if (!mine) continue
+    let need = margin
+    for (const b of mine) {
+      need +=
+        b.size -
+        (await partialBytes(ctx.cache.sidecarPath(b.sha256), ctx.cache.partPath(b.sha256), b.sha256, b.size))
+    }
+    if (need <= left) {
+      fit.push(...mine)
+      left -= need - margin
+      continue
+    }
+    const have = Math.max(0, left)
+    refused.push({
+      source,
+      error: new AppError(
+        'no_space',
+        `not enough free space in ${ctx.cache.root} for boot source ${source.url}: ` +
+          `need ${formatBytes(need)}, have ${formatBytes(have)} ` +
+          `(${need} and ${have} bytes, including a ${formatBytes(margin)} margin)`
+      )
+    })
+  }
+  return { fit, refused }
 }
 
 async function download(

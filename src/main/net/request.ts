@@ -207,7 +207,12 @@ function attach(
       }
     })
 
-    req.on('error', (err) => fail(networkError(err, url, o.via)))
+    req.on('error', (err) => {
+      // A response already received whole (its Content-Length) stays good: what a server sends after it, such
+      // as bytes past the length on a 'Connection: close' socket (a parse error), is not part of it.
+      if (res?.complete) return
+      fail(networkError(err, url, o.via))
+    })
 
     req.on('response', (incoming) => {
       res = incoming
