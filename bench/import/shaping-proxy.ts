@@ -24,7 +24,10 @@ export interface ShapingOptions {
   oneWayMs: number
   /** server-to-client cap per connection, bytes per second; none when absent */
   rateBytesPerSec?: number
-  /** per direction per connection; default 2 MiB */
+  /**
+   * per direction per connection; default 1 MiB: four times what 25 MB/s keeps in a 10 ms delay line, so the
+   * line never starves, and not much more than a WAN path holds in flight
+   */
   highWaterBytes?: number
   /** default 0 (a free port) */
   port?: number
@@ -119,7 +122,7 @@ class DelayLine {
 }
 
 export async function startShapingProxy(o: ShapingOptions): Promise<ShapingProxy> {
-  const highWater = o.highWaterBytes ?? 2 * 1024 * 1024
+  const highWater = o.highWaterBytes ?? 1024 * 1024
   const sockets = new Set<Socket>()
   let maxQueued = 0
   const noteQueued = (n: number): void => {
