@@ -1,5 +1,5 @@
-/** Child processes for the benchmark: plain runs, and runs measured by /usr/bin/time -v. */
-import { spawn } from 'node:child_process'
+/** Child processes for the benchmark: plain runs, and runs measured by /usr/bin/time -v, each with a time limit. */
+import { killGroup, spawnGroup } from './children'
 
 export interface Timed {
   code: number
@@ -7,33 +7,69 @@ export interface Timed {
   rssMb: number
 }
 
+export interface RunOptions {
+  cwd?: string
+  env?: Record<string, string>
+  /** the process group is killed after this long and the run fails naming the command */
+  timeoutS?: number
+  /** resolve with the exit code instead of rejecting on a non-zero one */
+  allowFailure?: boolean
+}
+
+/**
+ * The proxy settings every measured client gets: none, so an http_proxy in the caller's environment cannot
+ * route loopback traffic elsewhere or favour one client.
+ */
+export const DIRECT_ENV: Record<string, string> = {
+  http_proxy: '',
+  https_proxy: '',
+  HTTP_PROXY: '',
+  HTTPS_PROXY: '',
+  all_proxy: '',
+  ALL_PROXY: '',
+  no_proxy: '127.0.0.1,localhost',
+  NO_PROXY: '127.0.0.1,localhost'
+}
+
+const DEFAULT_TIMEOUT_S = 300
+
 export function run(
   argv: string[],
-  cwd?: string,
-  env?: Record<string, string>
+  opts: RunOptions = {}
 ): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve, reject) => {
-    const p = spawn(argv[0], argv.slice(1), {
-      cwd,
-      env: { ...process.env, ...env },
+    const p = spawnGroup(argv[0], argv.slice(1), {
+      cwd: opts.cwd,
+      env: { ...process.env, ...DIRECT_ENV, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe']
     })
     let out = ''
     let err = ''
-    p.stdout.on('data', (d) => (out += d))
-    p.stderr.on('data', (d) => (err += d))
-    p.on('error', reject)
-    p.on('exit', (code) => {
-      if (code !== 0 && !argv.includes('-v'))
-        reject(new Error(`${argv.join(' ')} exited ${code}: ${err || out}`))
+    let timedOut = false
+    const limit = opts.timeoutS ?? DEFAULT_TIMEOUT_S
+    const timer = setTimeout(() => {
+      timedOut = true
+      killGroup(p)
+    }, limit * 1000)
+    p.stdout!.on('data', (d) => (out += d))
+    p.stderr!.on('data', (d) => (err += d))
+    p.on('error', (e) => {
+      clearTimeout(timer)
+      reject(new Error(`cannot start ${argv[0]}: ${e.message}`))
+    })
+    p.on('close', (code) => {
+      clearTimeout(timer)
+      if (timedOut) reject(new Error(`${argv.join(' ')} did not finish within ${limit} s and was killed`))
+      else if (code !== 0 && !opts.allowFailure)
+        reject(new Error(`${argv.join(' ')} exited ${code}: ${(err || out).slice(-2000)}`))
       else resolve({ code: code ?? -1, out, err })
     })
   })
 }
 
-/** Wall time and peak RSS as GNU time reports them (RSS of the largest process in the tree's wait). */
-export async function timed(argv: string[], cwd?: string, env?: Record<string, string>): Promise<Timed> {
-  const r = await run(['/usr/bin/time', '-v', ...argv], cwd, env)
+/** Wall time and peak RSS as GNU time reports them (the largest RSS of the processes it waited for). */
+export async function timed(argv: string[], opts: RunOptions = {}): Promise<Timed> {
+  const r = await run(['/usr/bin/time', '-v', ...argv], { ...opts, allowFailure: true })
   const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)/.exec(r.err)
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.err)
   if (!wall || !rss) throw new Error(`no /usr/bin/time figures for ${argv.join(' ')}: ${r.err.slice(-500)}`)
