@@ -52,7 +52,11 @@ export const builderConfig = {
   },
   win: { target: ['nsis'], icon: 'resources/icons/icon.ico' },
   nsis: { oneClick: false, perMachine: false, allowToChangeInstallationDirectory: true },
-  mac: { target: ['dmg'], category: 'public.app-category.developer-tools', icon: 'resources/icons/icon.icns' },
+  mac: {
+    target: ['dmg'],
+    category: 'public.app-category.developer-tools',
+    icon: 'resources/icons/icon.icns'
+  },
   dmg: { title: productName }
 }
 

@@ -130,7 +130,11 @@ if (!app.requestSingleInstanceLock({ dataDir })) {
       pickPath: nativePathPicker(() => mainWindow)
     })
     registerIpcHandlers(ipcMain, main.services, (event) =>
-      isTrustedSender(event, (c) => ourWindows.has(c), (url) => isSameOrigin(url, entry.origin))
+      isTrustedSender(
+        event,
+        (c) => ourWindows.has(c),
+        (url) => isSameOrigin(url, entry.origin)
+      )
     )
     main.events.on('importFinished', (result) =>
       notifyInBackground(

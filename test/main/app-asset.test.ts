@@ -15,7 +15,10 @@ describe('resolveAppAsset', () => {
       file: join(dir, 'index.html'),
       mime: 'text/html; charset=utf-8'
     })
-    expect(resolveAppAsset('app://maas-images/', dir)).toMatchObject({ ok: true, file: join(dir, 'index.html') })
+    expect(resolveAppAsset('app://maas-images/', dir)).toMatchObject({
+      ok: true,
+      file: join(dir, 'index.html')
+    })
     expect(resolveAppAsset('app://maas-images/assets/index-NKaxBuvS.js?v=1#x', dir)).toEqual({
       ok: true,
       file: join(dir, 'assets', 'index-NKaxBuvS.js'),
@@ -26,7 +29,9 @@ describe('resolveAppAsset', () => {
       file: join(dir, 'assets', 'ubuntu font.woff2'),
       mime: 'font/woff2'
     })
-    expect(resolveAppAsset('app://maas-images/assets/a.css', dir)).toMatchObject({ mime: 'text/css; charset=utf-8' })
+    expect(resolveAppAsset('app://maas-images/assets/a.css', dir)).toMatchObject({
+      mime: 'text/css; charset=utf-8'
+    })
     expect(resolveAppAsset('app://maas-images/logo.svg', dir)).toMatchObject({ mime: 'image/svg+xml' })
   })
 
@@ -49,14 +54,21 @@ describe('resolveAppAsset', () => {
   })
 
   it('judges literal dot segments as written, before the URL parser folds them away', () => {
-    for (const url of ['app://maas-images/../../etc/passwd.txt', 'app://maas-images/a/../../../x.js', 'app://maas-images/./index.html']) {
+    for (const url of [
+      'app://maas-images/../../etc/passwd.txt',
+      'app://maas-images/a/../../../x.js',
+      'app://maas-images/./index.html'
+    ]) {
       expect(resolveAppAsset(url, dir), url).toMatchObject({ ok: false, status: 400 })
     }
   })
 
   it('refuses other hosts and schemes, and file types it does not serve', () => {
     expect(resolveAppAsset('app://evil/index.html', dir)).toMatchObject({ ok: false, status: 403 })
-    expect(resolveAppAsset('app://maas-images.evil/index.html', dir)).toMatchObject({ ok: false, status: 403 })
+    expect(resolveAppAsset('app://maas-images.evil/index.html', dir)).toMatchObject({
+      ok: false,
+      status: 403
+    })
     expect(resolveAppAsset('file:///opt/maas-images/out/renderer/index.html', dir)).toMatchObject({
       ok: false,
       status: 403

@@ -46,7 +46,10 @@ describe('notifyInBackground', () => {
   })
 
   it('words a finished, failed or stopped import', () => {
-    expect(importFinishedNote(result())).toEqual({ title: 'Import finished', body: 'The boot resources are synced.' })
+    expect(importFinishedNote(result())).toEqual({
+      title: 'Import finished',
+      body: 'The boot resources are synced.'
+    })
     expect(importFinishedNote(result({ stopped: true, ok: false })).title).toBe('Import stopped')
     const failed = result({
       ok: false,

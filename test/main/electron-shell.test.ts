@@ -28,7 +28,11 @@ vi.mock('electron', async () => (await import('../support/electron-mock')).elect
 
 let win: MockWindow
 const call = (name: string, event: unknown, arg?: unknown) =>
-  h.handlers.get(requestChannel(name))!(event, arg) as Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }>
+  h.handlers.get(requestChannel(name))!(event, arg) as Promise<{
+    ok: boolean
+    value?: unknown
+    error?: { code: string; message: string }
+  }>
 const fromOurPage = () => ({ sender: win.contents, senderFrame: win.contents.mainFrame })
 
 beforeAll(async () => {
@@ -45,7 +49,12 @@ beforeAll(async () => {
 describe('Electron shell start-up (mocked electron, production build)', () => {
   it('creates one sandboxed window without DevTools and loads app://, ignoring ELECTRON_RENDERER_URL', () => {
     const prefs = win.options.webPreferences as Record<string, unknown>
-    expect(prefs).toMatchObject({ contextIsolation: true, nodeIntegration: false, sandbox: true, devTools: false })
+    expect(prefs).toMatchObject({
+      contextIsolation: true,
+      nodeIntegration: false,
+      sandbox: true,
+      devTools: false
+    })
     expect(String(prefs.preload)).toMatch(/preload[\\/]index\.js$/)
     expect(win.loaded).toEqual(['app://maas-images/index.html'])
     expect(win.options.title).toBe('MAAS Images')
@@ -92,8 +101,14 @@ describe('Electron shell start-up (mocked electron, production build)', () => {
     listeners.get('will-navigate')!({ preventDefault })
     expect(preventDefault).toHaveBeenCalled()
 
-    const stranger = { sender: { mainFrame: { url: 'https://evil/' } }, senderFrame: { url: 'https://evil/' } }
-    expect(await call('listBootSources', stranger)).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } })
+    const stranger = {
+      sender: { mainFrame: { url: 'https://evil/' } },
+      senderFrame: { url: 'https://evil/' }
+    }
+    expect(await call('listBootSources', stranger)).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden_sender' }
+    })
     for (const url of [
       'app://maas-images.evil/index.html',
       'app://maas-imagesx/index.html',
@@ -118,17 +133,24 @@ describe('Electron shell start-up (mocked electron, production build)', () => {
       ok: false,
       error: { message: 'not an allowed link: https://evil.example/' }
     })
-    const openHandler = win.contents.listeners.get('window-open') as (d: { url: string }) => { action: string }
+    const openHandler = win.contents.listeners.get('window-open') as (d: { url: string }) => {
+      action: string
+    }
     expect(openHandler({ url: 'https://maas.io.evil.example/' })).toEqual({ action: 'deny' })
     expect(h.openExternal).not.toHaveBeenCalled()
-    expect(await call('openExternal', fromOurPage(), { url: 'https://maas.io/docs' })).toMatchObject({ ok: true })
+    expect(await call('openExternal', fromOurPage(), { url: 'https://maas.io/docs' })).toMatchObject({
+      ok: true
+    })
     expect(h.openExternal).toHaveBeenCalledWith('https://maas.io/docs')
   })
 
   it('shows the native pickers over the window and remembers the pick as the next default', async () => {
     win.contents.mainFrame.url = 'app://maas-images/index.html'
     h.dialogResult = { canceled: false, filePaths: ['/home/admin/ring.gpg'] }
-    expect(await call('pickKeyringFile', fromOurPage())).toEqual({ ok: true, value: { path: '/home/admin/ring.gpg' } })
+    expect(await call('pickKeyringFile', fromOurPage())).toEqual({
+      ok: true,
+      value: { path: '/home/admin/ring.gpg' }
+    })
     expect(await call('pickKeyringFile', fromOurPage())).toMatchObject({ ok: true })
     const [first, second] = h.dialogCalls.map((c) => c[1] as { defaultPath?: string; properties: string[] })
     expect(first.defaultPath).toBe('/usr/share/keyrings')

@@ -43,7 +43,11 @@ describe('navigation guard', () => {
   })
 
   it('allows only https on the listed hosts and their subdomains, without credentials or ports', () => {
-    for (const ok of ['https://maas.io/docs', 'https://docs.ubuntu.com/x', 'https://github.com/canonical/maas'])
+    for (const ok of [
+      'https://maas.io/docs',
+      'https://docs.ubuntu.com/x',
+      'https://github.com/canonical/maas'
+    ])
       expect(isAllowedExternalUrl(ok), ok).toBe(true)
     for (const bad of [
       'not a url',

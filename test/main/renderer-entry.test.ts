@@ -10,7 +10,10 @@ describe('rendererEntry', () => {
       origin: 'app://maas-images',
       devTools: false
     })
-    expect(rendererEntry({ devBuild: false })).toMatchObject({ url: 'app://maas-images/index.html', devTools: false })
+    expect(rendererEntry({ devBuild: false })).toMatchObject({
+      url: 'app://maas-images/index.html',
+      devTools: false
+    })
   })
 
   it('loads the dev server in a development build, trusting exactly its origin', () => {
@@ -20,9 +23,14 @@ describe('rendererEntry', () => {
       devTools: true
     })
     // A dev build without a dev server (electron-vite preview of a dev build) still uses app://.
-    expect(rendererEntry({ devBuild: true })).toMatchObject({ url: 'app://maas-images/index.html', devTools: true })
+    expect(rendererEntry({ devBuild: true })).toMatchObject({
+      url: 'app://maas-images/index.html',
+      devTools: true
+    })
     // Only http(s) dev servers.
-    expect(rendererEntry({ devBuild: true, devServerUrl: 'file:///tmp/x.html' }).url).toBe('app://maas-images/index.html')
+    expect(rendererEntry({ devBuild: true, devServerUrl: 'file:///tmp/x.html' }).url).toBe(
+      'app://maas-images/index.html'
+    )
   })
 })
 

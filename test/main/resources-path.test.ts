@@ -38,7 +38,8 @@ describe('findResourcesDir', () => {
   })
 
   it('uses Contents/Resources of a packaged macOS app, ahead of any resources/ folder above it', () => {
-    const decoy = withKeyring(join(root, 'Applications', 'resources'))
+    // a stray resources/ folder inside the bundle, within reach of the upward walk
+    const decoy = withKeyring(join(root, 'Applications', 'MAAS Images.app', 'resources'))
     const resources = withKeyring(join(root, 'Applications', 'MAAS Images.app', 'Contents', 'Resources'))
     const start = join(resources, 'app.asar', 'out', 'main')
     const found = findResourcesDir({ start, resourcesPath: resources })

@@ -2,13 +2,15 @@
  * The packaging configuration: electron-builder targets, what goes into the packages, the fuses
  * flipped by the afterPack hook, and the CLI wrapper the deb/rpm put on the PATH.
  */
-import { readFileSync, statSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FuseV1Options, FuseVersion } from '@electron/fuses'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { builderConfig } from '../../electron-builder.config.mjs'
 import { electronBinaryPath, fuseConfig } from '../../packaging/fuses.mjs'
 import { cliBuildOptions } from '../../packaging/build-cli.mjs'
+import afterPack from '../../packaging/after-pack.mjs'
 
 const root = join(__dirname, '../..')
 
@@ -23,7 +25,12 @@ describe('electron-builder targets', () => {
   it('packs only the built app into app.asar, without the test host or the source', () => {
     expect(builderConfig.asar).toBe(true)
     expect(builderConfig.files).toEqual(
-      expect.arrayContaining(['out/main/**', 'out/preload/**', 'out/renderer/**', '!out/main/browser-host.js'])
+      expect.arrayContaining([
+        'out/main/**',
+        'out/preload/**',
+        'out/renderer/**',
+        '!out/main/browser-host.js'
+      ])
     )
     expect((builderConfig.files as string[]).some((f) => f.startsWith('src'))).toBe(false)
   })
@@ -41,7 +48,9 @@ describe('electron-builder targets', () => {
     const ico = readFileSync(join(root, 'resources/icons/icon.ico'))
     expect(ico.readUInt16BE(0)).toBe(0)
     expect(ico.readUInt16LE(4)).toBeGreaterThanOrEqual(6) // images inside, up to 256 px
-    expect(readFileSync(join(root, 'resources/icons/icon.icns')).subarray(0, 4).toString('latin1')).toBe('icns')
+    expect(readFileSync(join(root, 'resources/icons/icon.icns')).subarray(0, 4).toString('latin1')).toBe(
+      'icns'
+    )
   })
 
   it('installs the CLI as maas-images on the PATH from the deb and rpm, and names the app differently', () => {
@@ -53,10 +62,12 @@ describe('electron-builder targets', () => {
     expect(statSync(wrapper).mode & 0o111).toBe(0o111)
     // The wrapper runs the bundled CLI where the packages install it: /opt/<productName>/resources/cli/.
     const script = readFileSync(wrapper, 'utf8')
-    const cliTo = (builderConfig.extraResources as Array<{ from: string; to: string; filter: string[] }>).find(
-      (r) => r.from === 'out/cli'
-    )!
-    expect(script).toContain(`CLI='/opt/${builderConfig.productName}/resources/${cliTo.to}/${cliTo.filter[0]}'`)
+    const cliTo = (
+      builderConfig.extraResources as Array<{ from: string; to: string; filter: string[] }>
+    ).find((r) => r.from === 'out/cli')!
+    expect(script).toContain(
+      `CLI='/opt/${builderConfig.productName}/resources/${cliTo.to}/${cliTo.filter[0]}'`
+    )
     expect(cliBuildOptions.outfile).toBe(join(root, 'out/cli', cliTo.filter[0]))
     expect(script).toContain('exec node "$CLI" "$@"')
   })
@@ -86,7 +97,8 @@ describe('fuses', () => {
     expect(config.version).toBe(FuseVersion.V1)
     expect(config.strictlyRequireAllFuses).toBe(true)
     const known = Object.values(FuseV1Options).filter((v) => typeof v === 'number')
-    for (const fuse of known) expect(typeof config[fuse], `fuse ${FuseV1Options[fuse as number]}`).toBe('boolean')
+    for (const fuse of known)
+      expect(typeof config[fuse], `fuse ${FuseV1Options[fuse as number]}`).toBe('boolean')
   })
 
   it('re-signs ad hoc only for arm64/universal macOS builds', () => {
@@ -100,5 +112,36 @@ describe('fuses', () => {
     expect(electronBinaryPath({ ...p, platform: 'linux' })).toBe('/d/maas-images-desktop')
     expect(electronBinaryPath({ ...p, platform: 'win32' })).toBe('/d/MAAS Images.exe')
     expect(electronBinaryPath({ ...p, platform: 'darwin' })).toBe('/d/MAAS Images.app')
+  })
+})
+
+describe('afterPack hook', () => {
+  it('flips the fuses in the packaged Linux binary', async () => {
+    // A stand-in for the Electron binary: the fuse sentinel, wire version 1, nine fuses all '1'.
+    const sentinel = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX'
+    const dir = mkdtempSync(join(tmpdir(), 'maas-images-afterpack-'))
+    try {
+      const binary = join(dir, 'maas-images-desktop')
+      const prefix = Buffer.alloc(5000, 0x90)
+      writeFileSync(
+        binary,
+        Buffer.concat([prefix, Buffer.from(sentinel), Buffer.from([1, 9]), Buffer.from('111111111')])
+      )
+      const log = vi.spyOn(console, 'log').mockImplementation(() => {})
+      await afterPack({
+        electronPlatformName: 'linux',
+        arch: 1,
+        appOutDir: dir,
+        packager: { appInfo: { productFilename: 'MAAS Images' }, executableName: 'maas-images-desktop' }
+      } as never)
+      log.mockRestore()
+      const wire = readFileSync(binary)
+        .subarray(prefix.length + sentinel.length + 2)
+        .toString('latin1')
+      // RunAsNode, CookieEncryption, NodeOptions, CliInspect, AsarIntegrity, OnlyAsar, V8Snapshot, FileProtocol, WasmTrap
+      expect(wire).toBe('010011001')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

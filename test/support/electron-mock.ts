@@ -43,7 +43,7 @@ export function electronModule() {
   class BrowserWindow {
     static getAllWindows = () => s.windows
     webContents: MockWindow['contents']
-    private readonly record: MockWindow
+    readonly record: MockWindow
     constructor(options: Record<string, unknown>) {
       const listeners = new Map<string, Fn>()
       this.webContents = {
@@ -99,7 +99,7 @@ export function electronModule() {
   }
   class Notification {
     static isSupported = () => true
-    constructor(private readonly note: { title: string; body: string }) {}
+    constructor(readonly note: { title: string; body: string }) {}
     show() {
       s.notifications.push({ title: this.note.title, body: this.note.body })
     }

@@ -30,8 +30,7 @@ export const MIME_TYPES: Readonly<Record<string, string>> = Object.freeze({
 })
 
 export type AssetResolution =
-  | { ok: true; file: string; mime: string }
-  | { ok: false; status: 400 | 403 | 404; reason: string }
+  { ok: true; file: string; mime: string } | { ok: false; status: 400 | 403 | 404; reason: string }
 
 const refuse = (status: 400 | 403 | 404, reason: string): AssetResolution => ({ ok: false, status, reason })
 

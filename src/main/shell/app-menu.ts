@@ -45,10 +45,7 @@ export function appMenuTemplate(deps: MenuDeps): MenuItemConstructorOptions[] {
     { role: 'windowMenu' },
     {
       role: 'help',
-      submenu: [
-        ...(mac ? [] : [about]),
-        { label: 'Licences', click: () => deps.openLicences() }
-      ]
+      submenu: [...(mac ? [] : [about]), { label: 'Licences', click: () => deps.openLicences() }]
     }
   ]
 }
