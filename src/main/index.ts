@@ -31,7 +31,7 @@ import { rendererEntry } from './shell/renderer-entry'
 import { denyAllPermissions } from './shell/permissions'
 import { isAllowedExternalUrl } from './shell/external-links'
 import { nativePathPicker } from './shell/native-pickers'
-import { importFinishedNote, notifyInBackground } from './shell/notify'
+import { notifyImportsInBackground } from './shell/notify'
 import { aboutDetail, appMenuTemplate } from './shell/app-menu'
 
 const dataDir = resolveDataDir({ argv: process.argv, fallback: app.getPath('userData') })
@@ -136,16 +136,11 @@ if (!app.requestSingleInstanceLock({ dataDir })) {
         (url) => isSameOrigin(url, entry.origin)
       )
     )
-    main.events.on('importFinished', (result) =>
-      notifyInBackground(
-        {
-          isForeground: () => mainWindow?.isFocused() ?? false,
-          isSupported: () => Notification.isSupported(),
-          show: (note) => new Notification({ ...note, silent: false }).show()
-        },
-        importFinishedNote(result)
-      )
-    )
+    notifyImportsInBackground(main.events, {
+      isForeground: () => mainWindow?.isFocused() ?? false,
+      isSupported: () => Notification.isSupported(),
+      show: (note) => new Notification(note).show()
+    })
     createWindow(main)
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) createWindow(main)

@@ -4,7 +4,12 @@
  * and the window options' DevTools switch.
  */
 import { describe, expect, it, vi } from 'vitest'
-import { importFinishedNote, notifyInBackground } from '../../src/main/shell/notify'
+import {
+  importFinishedNote,
+  notifyImportsInBackground,
+  notifyInBackground
+} from '../../src/main/shell/notify'
+import { AppEvents } from '../../src/main/services/events'
 import { aboutDetail, appMenuTemplate } from '../../src/main/shell/app-menu'
 import { PickedPaths } from '../../src/main/services/picked-paths'
 import { dialogOptions } from '../../src/main/shell/native-pickers'
@@ -43,6 +48,26 @@ describe('notifyInBackground', () => {
     const unsupported = deps(false, false)
     expect(notifyInBackground(unsupported, note)).toBe(false)
     expect(unsupported.show).not.toHaveBeenCalled()
+  })
+
+  it('notifies each import that finishes while the window is in the background, until unsubscribed', () => {
+    const events = new AppEvents()
+    let foreground = false
+    const show = vi.fn()
+    const off = notifyImportsInBackground(events, {
+      isForeground: () => foreground,
+      isSupported: () => true,
+      show
+    })
+    events.emit('importFinished', result())
+    expect(show).toHaveBeenCalledWith({ title: 'Import finished', body: 'The boot resources are synced.' })
+    foreground = true
+    events.emit('importFinished', result())
+    expect(show).toHaveBeenCalledTimes(1)
+    foreground = false
+    off()
+    events.emit('importFinished', result())
+    expect(show).toHaveBeenCalledTimes(1)
   })
 
   it('words a finished, failed or stopped import', () => {

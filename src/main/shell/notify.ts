@@ -3,6 +3,7 @@
  * it today; staging reuses `notifyInBackground` for its own "finished" message.
  */
 import type { ImportResult } from '../../shared/types'
+import type { AppEvents } from '../services/events'
 
 export interface NotifyDeps {
   /** is the app's window focused? (no window counts as background) */
@@ -28,4 +29,9 @@ export function importFinishedNote(result: ImportResult): { title: string; body:
     title: 'Import failed',
     body: n > 1 ? `${n} problems; the first: ${first}` : first
   }
+}
+
+/** Notifies each finished import that ends while the window is in the background; returns an unsubscribe. */
+export function notifyImportsInBackground(events: AppEvents, deps: NotifyDeps): () => void {
+  return events.on('importFinished', (result) => notifyInBackground(deps, importFinishedNote(result)))
 }
