@@ -62,6 +62,7 @@ describe('Electron shell start-up (mocked electron, production build)', () => {
   })
 
   it('registers app:// as a privileged standard scheme before ready and serves the renderer from it', async () => {
+    expect(h.schemesRegisteredWhenReady).toEqual([false])
     expect(h.privilegedSchemes).toEqual([
       expect.objectContaining({
         scheme: 'app',

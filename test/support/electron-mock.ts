@@ -23,6 +23,9 @@ export const mockState = {
   windows: [] as MockWindow[],
   appListeners: new Map<string, Fn>(),
   privilegedSchemes: [] as unknown[],
+  /** whether app was ready when registerSchemesAsPrivileged ran (Electron requires: not yet) */
+  schemesRegisteredWhenReady: [] as boolean[],
+  isReady: false,
   protocolHandlers: new Map<string, (req: Request) => Promise<Response>>(),
   permission: {} as { request?: Fn; check?: Fn; device?: Fn },
   menuTemplate: null as unknown,
@@ -36,7 +39,13 @@ export const mockState = {
   ready: () => {},
   whenReady: Promise.resolve()
 }
-mockState.whenReady = new Promise<void>((r) => (mockState.ready = r))
+mockState.whenReady = new Promise<void>(
+  (r) =>
+    (mockState.ready = () => {
+      mockState.isReady = true
+      r()
+    })
+)
 
 export function electronModule() {
   const s = mockState
@@ -137,7 +146,10 @@ export function electronModule() {
       showMessageBox: async () => ({ response: 0 })
     },
     protocol: {
-      registerSchemesAsPrivileged: (schemes: unknown[]) => s.privilegedSchemes.push(...schemes)
+      registerSchemesAsPrivileged: (schemes: unknown[]) => {
+        s.schemesRegisteredWhenReady.push(s.isReady)
+        s.privilegedSchemes.push(...schemes)
+      }
     },
     session: { defaultSession },
     ipcMain: {
