@@ -14,6 +14,16 @@ test('opens on Images and shows the default boot source', async ({ page }) => {
   await expect(page.getByTestId('source-keyring')).toContainText('ubuntu-cloudimage-keyring.gpg')
 })
 
+test('the renderer is served from app:// in Electron mode, from loopback http in browser mode', async ({
+  page,
+  mode
+}) => {
+  await expect(page.getByRole('heading', { level: 1, name: 'Images' })).toBeVisible()
+  const url = page.url()
+  if (mode === 'electron') expect(url).toMatch(/^app:\/\/maas-images\/index\.html(#.*)?$/)
+  else expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//)
+})
+
 test('navigation reaches every screen, with a screenshot of each', async ({ page }) => {
   mkdirSync('test-results/screenshots', { recursive: true })
   for (const screen of screens) {

@@ -2,64 +2,146 @@
  * The Electron shell: app lifecycle, the window, IPC binding. The real work lives in services that
  * do not import electron (shared with the CLI and the tests).
  */
-import { app, BrowserWindow, ipcMain, shell, type WebContents } from 'electron'
-import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  nativeImage,
+  Notification,
+  session,
+  shell,
+  type WebContents
+} from 'electron'
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { AppError } from '../shared/errors'
 import { resolveDataDir } from './core/data-dir'
+import { findResourcesDir } from './core/resources-path'
 import { APP_VERSION } from './core/version'
 import { createMainServices, type MainServices } from './services'
 import { mainWindowOptions } from './shell/window-options'
-import { guardNavigation, isSafeExternalUrl } from './shell/navigation-guard'
+import { guardNavigation } from './shell/navigation-guard'
 import { forwardEvents, isTrustedSender, registerIpcHandlers } from './shell/ipc-handlers'
 import { trackWindowState } from './shell/window-state'
+import { handleAppScheme, registerAppScheme } from './shell/app-protocol'
+import { isSameOrigin } from './shell/app-origin'
+import { rendererEntry } from './shell/renderer-entry'
+import { denyAllPermissions } from './shell/permissions'
+import { isAllowedExternalUrl } from './shell/external-links'
+import { nativePathPicker } from './shell/native-pickers'
+import { notifyImportsInBackground } from './shell/notify'
+import { aboutDetail, appMenuTemplate } from './shell/app-menu'
 
 const dataDir = resolveDataDir({ argv: process.argv, fallback: app.getPath('userData') })
 app.setPath('userData', dataDir)
 
-const rendererIndex = join(__dirname, '../renderer/index.html')
-const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined
+const rendererDir = join(__dirname, '../renderer')
+// import.meta.env.DEV is replaced at build time: true only in `electron-vite dev`. A production
+// build compiles the variable's read away: no environment can point a package at another page.
+const devBuild = import.meta.env.DEV === true
+const entry = rendererEntry({
+  devBuild,
+  devServerUrl: devBuild ? process.env.ELECTRON_RENDERER_URL : undefined
+})
+const iconPath = join(findResourcesDir(), 'icons', '512x512.png')
 const ourWindows = new Set<WebContents>()
+let mainWindow: BrowserWindow | undefined
 
-function isAppUrl(url: string): boolean {
-  if (devServerUrl) return url.startsWith(devServerUrl)
-  return url.split('#')[0] === pathToFileURL(rendererIndex).href
-}
+registerAppScheme()
 
 async function openExternal(url: string): Promise<void> {
-  if (isSafeExternalUrl(url)) await shell.openExternal(url)
+  if (!isAllowedExternalUrl(url)) throw new AppError('invalid_argument', `not an allowed link: ${url}`)
+  await shell.openExternal(url)
 }
 
 function createWindow(main: MainServices): BrowserWindow {
-  const win = new BrowserWindow(mainWindowOptions(join(__dirname, '../preload/index.js')))
+  const icon = existsSync(iconPath) ? nativeImage.createFromPath(iconPath) : undefined
+  const win = new BrowserWindow(
+    mainWindowOptions(join(__dirname, '../preload/index.js'), { devTools: entry.devTools, icon })
+  )
+  mainWindow = win
   const contents = win.webContents
   ourWindows.add(contents)
   contents.once('destroyed', () => ourWindows.delete(contents))
-  guardNavigation(contents, openExternal)
+  guardNavigation(contents, (url) => openExternal(url).catch(() => undefined))
   forwardEvents(main.events, contents)
   trackWindowState(win, dataDir)
   win.once('ready-to-show', () => win.show())
-  if (devServerUrl) void win.loadURL(devServerUrl)
-  else void win.loadFile(rendererIndex)
+  win.on('closed', () => {
+    if (mainWindow === win) mainWindow = undefined
+  })
+  void win.loadURL(entry.url)
   return win
+}
+
+function focusMainWindow(): void {
+  const win = mainWindow
+  if (!win || win.isDestroyed()) return
+  if (win.isMinimized()) win.restore()
+  win.show()
+  win.focus()
+}
+
+function licencesDir(): string {
+  // electron-builder puts LICENSE.electron.txt and LICENSES.chromium.html next to the executable.
+  return app.isPackaged ? dirname(process.execPath) : join(__dirname, '../..')
+}
+
+function showAbout(): void {
+  const detail = aboutDetail({
+    version: APP_VERSION,
+    electron: process.versions.electron ?? '?',
+    chrome: process.versions.chrome ?? '?',
+    node: process.versions.node,
+    licencesPath: licencesDir()
+  })
+  const options = { type: 'info' as const, title: 'About MAAS Images', message: 'MAAS Images', detail }
+  void (mainWindow ? dialog.showMessageBox(mainWindow, options) : dialog.showMessageBox(options))
 }
 
 if (!app.requestSingleInstanceLock({ dataDir })) {
   app.quit()
 } else {
-  app.on('web-contents-created', (_e, contents) => guardNavigation(contents, openExternal))
+  app.on('web-contents-created', (_e, contents) =>
+    guardNavigation(contents, (url) => openExternal(url).catch(() => undefined))
+  )
+  app.on('second-instance', () => focusMainWindow())
   void app.whenReady().then(async () => {
+    denyAllPermissions(session.defaultSession)
+    handleAppScheme(session.defaultSession, rendererDir)
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(
+        appMenuTemplate({
+          platform: process.platform,
+          devTools: entry.devTools,
+          showAbout,
+          openLicences: () => void shell.openPath(licencesDir())
+        })
+      )
+    )
     const main = await createMainServices({
       dataDir,
       version: APP_VERSION,
       transport: 'electron',
       role: 'app',
-      openExternal
+      openExternal,
+      pickPath: nativePathPicker(() => mainWindow)
     })
     registerIpcHandlers(ipcMain, main.services, (event) =>
-      isTrustedSender(event, (c) => ourWindows.has(c), isAppUrl)
+      isTrustedSender(
+        event,
+        (c) => ourWindows.has(c),
+        (url) => isSameOrigin(url, entry.origin)
+      )
     )
+    notifyImportsInBackground(main.events, {
+      isForeground: () => mainWindow?.isFocused() ?? false,
+      isSupported: () => Notification.isSupported(),
+      show: (note) => new Notification(note).show()
+    })
     createWindow(main)
-    app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus())
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) createWindow(main)
     })

@@ -63,8 +63,22 @@ export const requests = {
   getSettings: request<Settings>()(none),
   updateSettings: request<Settings>()(s.settingsPatchSchema),
 
-  openExternal: request<void>()(z.object({ url: s.externalUrlSchema }).strict())
+  /** opens only allow-listed https links (src/main/shell/external-links.ts) */
+  openExternal: request<void>()(z.object({ url: s.externalUrlSchema }).strict()),
+
+  /**
+   * Native pickers owned by main (desktop app only). The result is the path the user chose, or
+   * null when they cancelled; main remembers it. Typed paths stay possible and are validated where
+   * they are used, as before.
+   */
+  pickKeyringFile: request<PickedPath>()(none),
+  pickDirectory: request<PickedPath>()(none)
 } as const
+
+/** What a native picker answers: the chosen path, or null when the dialog was cancelled. */
+export interface PickedPath {
+  path: string | null
+}
 
 export type RequestName = keyof typeof requests
 export type RequestInput<K extends RequestName> = z.input<(typeof requests)[K]['input']>

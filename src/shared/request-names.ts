@@ -23,7 +23,9 @@ export const requestNames = [
   'getImportStatus',
   'getSettings',
   'updateSettings',
-  'openExternal'
+  'openExternal',
+  'pickKeyringFile',
+  'pickDirectory'
 ] as const
 
 export const eventNames = [

@@ -1,29 +1,20 @@
 /**
- * The Electron shell (src/main/index.ts) started against a mocked `electron`: it must create one
- * sandboxed window with the preload, guard navigation, bind one validated handler per request
- * and load the bundled renderer. Electron mode's e2e covers the real thing where the binary exists.
+ * The Electron shell (src/main/index.ts) started against a mocked `electron` as a production build
+ * (import.meta.env.DEV false): it must create one sandboxed window without DevTools, serve and load
+ * the renderer from app://, deny every web permission, bind one validated handler per request that
+ * trusts only the app:// origin exactly, open only allow-listed links, own the native pickers,
+ * notify in the background and focus the existing window on a second launch. Electron mode's e2e
+ * covers the real thing where the binary exists.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { requestChannel, requestNames } from '../../src/shared/request-names'
+import { mockState as h, type MockWindow } from '../support/electron-mock'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'maas-images-shell-'))
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
-
-const h = vi.hoisted(() => {
-  const handlers = new Map<string, (...a: unknown[]) => unknown>()
-  const windows: Array<{
-    options: Record<string, unknown>
-    contents: Record<string, unknown>
-    loaded: string[]
-  }> = []
-  const appListeners = new Map<string, (...a: unknown[]) => unknown>()
-  let ready: () => void = () => {}
-  const whenReady = new Promise<void>((r) => (ready = r))
-  return { handlers, windows, appListeners, whenReady, ready: () => ready() }
-})
 
 vi.mock('electron-store', () => ({
   default: class {
@@ -33,99 +24,162 @@ vi.mock('electron-store', () => ({
     set() {}
   }
 }))
+vi.mock('electron', async () => (await import('../support/electron-mock')).electronModule())
 
-vi.mock('electron', () => {
-  class BrowserWindow {
-    static getAllWindows = () => []
-    webContents: Record<string, unknown>
-    constructor(options: Record<string, unknown>) {
-      const contentListeners = new Map<string, unknown>()
-      const mainFrame = { url: '' }
-      this.webContents = {
-        mainFrame,
-        listeners: contentListeners,
-        on: (e: string, fn: unknown) => contentListeners.set(e, fn),
-        once: (e: string, fn: unknown) => contentListeners.set(`once:${e}`, fn),
-        setWindowOpenHandler: (fn: unknown) => contentListeners.set('window-open', fn),
-        send: vi.fn(),
-        isDestroyed: () => false
-      }
-      h.windows.push({ options, contents: this.webContents, loaded: [] })
-    }
-    once() {}
-    on() {}
-    show() {}
-    setBounds() {}
-    maximize() {}
-    loadFile(path: string) {
-      h.windows.at(-1)!.loaded.push(path)
-      return Promise.resolve()
-    }
-    loadURL(url: string) {
-      h.windows.at(-1)!.loaded.push(url)
-      return Promise.resolve()
-    }
-  }
-  return {
-    app: {
-      isPackaged: false,
-      getPath: () => join(tmpdir(), 'unused-userData'),
-      setPath: vi.fn(),
-      requestSingleInstanceLock: () => true,
-      whenReady: () => h.whenReady,
-      on: (e: string, fn: (...a: unknown[]) => unknown) => h.appListeners.set(e, fn),
-      quit: vi.fn()
-    },
-    BrowserWindow,
-    ipcMain: {
-      handle: (channel: string, fn: (...a: unknown[]) => unknown) => h.handlers.set(channel, fn),
-      removeHandler: vi.fn()
-    },
-    shell: { openExternal: vi.fn(async () => {}) }
-  }
+let win: MockWindow
+const call = (name: string, event: unknown, arg?: unknown) =>
+  h.handlers.get(requestChannel(name))!(event, arg) as Promise<{
+    ok: boolean
+    value?: unknown
+    error?: { code: string; message: string }
+  }>
+const fromOurPage = () => ({ sender: win.contents, senderFrame: win.contents.mainFrame })
+
+beforeAll(async () => {
+  process.argv.push('--data-dir', dataDir)
+  // A production build, started with a dev-server URL in the environment: it must be ignored.
+  vi.stubEnv('DEV', false)
+  vi.stubEnv('ELECTRON_RENDERER_URL', 'http://localhost:5173/')
+  await import('../../src/main/index')
+  h.ready()
+  await vi.waitFor(() => expect(h.windows).toHaveLength(1), { timeout: 5000 })
+  win = h.windows[0]
 })
 
-describe('Electron shell start-up (mocked electron)', () => {
-  it('creates one sandboxed window, binds every request and loads the renderer', async () => {
-    process.argv.push('--data-dir', dataDir)
-    delete process.env.ELECTRON_RENDERER_URL
-    await import('../../src/main/index')
-    h.ready()
-    await vi.waitFor(() => expect(h.windows).toHaveLength(1), { timeout: 5000 })
-
-    const win = h.windows[0]
+describe('Electron shell start-up (mocked electron, production build)', () => {
+  it('creates one sandboxed window without DevTools and loads app://, ignoring ELECTRON_RENDERER_URL', () => {
     const prefs = win.options.webPreferences as Record<string, unknown>
-    expect(prefs).toMatchObject({ contextIsolation: true, nodeIntegration: false, sandbox: true })
+    expect(prefs).toMatchObject({
+      contextIsolation: true,
+      nodeIntegration: false,
+      sandbox: true,
+      devTools: false
+    })
     expect(String(prefs.preload)).toMatch(/preload[\\/]index\.js$/)
-    expect(win.loaded).toHaveLength(1)
-    expect(win.loaded[0]).toMatch(/renderer[\\/]index\.html$/)
+    expect(win.loaded).toEqual(['app://maas-images/index.html'])
+    expect(win.options.title).toBe('MAAS Images')
+    expect(win.options.icon).toMatchObject({ path: expect.stringMatching(/icons[\\/]512x512\.png$/) })
+  })
 
+  it('registers app:// as a privileged standard scheme before ready and serves the renderer from it', async () => {
+    expect(h.schemesRegisteredWhenReady).toEqual([false])
+    expect(h.privilegedSchemes).toEqual([
+      expect.objectContaining({
+        scheme: 'app',
+        privileges: expect.objectContaining({ standard: true, secure: true })
+      })
+    ])
+    const handle = h.protocolHandlers.get('app')!
+    const page = await handle(new Request('app://maas-images/index.html'))
+    expect(page.status).toBe(200)
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8')
+    expect(await page.text()).toContain('Content-Security-Policy')
+    // The test runs from src/main, so the "renderer folder" is src/renderer: its sibling is off limits.
+    for (const url of [
+      'app://maas-images/%2e%2e/main/index.ts',
+      'app://maas-images/..%2fmain%2findex.ts',
+      'app://other-host/index.html'
+    ]) {
+      expect((await handle(new Request(url))).status, url).toBeGreaterThanOrEqual(400)
+    }
+    expect((await handle(new Request('app://maas-images/no-such.js'))).status).toBe(404)
+  })
+
+  it('denies every permission request, permission check and device permission', () => {
+    const callback = vi.fn()
+    for (const permission of ['media', 'notifications', 'geolocation', 'clipboard-read', 'openExternal']) {
+      h.permission.request!(win.contents, permission, callback, {})
+    }
+    expect(callback.mock.calls).toEqual(Array(5).fill([false]))
+    expect(h.permission.check!(win.contents, 'notifications', 'app://maas-images', {})).toBe(false)
+    expect(h.permission.device!({ deviceType: 'usb', origin: 'app://maas-images' })).toBe(false)
+  })
+
+  it('binds every request and trusts only the exact app:// origin in our main frame', async () => {
     expect([...h.handlers.keys()].sort()).toEqual(requestNames.map(requestChannel).sort())
     const listeners = win.contents.listeners as Map<string, (e: { preventDefault(): void }) => void>
     const preventDefault = vi.fn()
     listeners.get('will-navigate')!({ preventDefault })
     expect(preventDefault).toHaveBeenCalled()
-    const openHandler = listeners.get('window-open') as unknown as (d: { url: string }) => { action: string }
-    expect(openHandler({ url: 'https://maas.io/' })).toEqual({ action: 'deny' })
 
-    // A request from a frame that is not our window's main frame is refused...
-    const handler = h.handlers.get(requestChannel('listBootSources'))!
     const stranger = {
       sender: { mainFrame: { url: 'https://evil/' } },
       senderFrame: { url: 'https://evil/' }
     }
-    expect(await handler(stranger, undefined)).toMatchObject({
+    expect(await call('listBootSources', stranger)).toMatchObject({
       ok: false,
       error: { code: 'forbidden_sender' }
     })
-    // ...and our own main frame, showing the bundled page, is served from the data directory.
-    const frame = win.contents.mainFrame as { url: string }
-    frame.url = `file://${win.loaded[0]}#/images`
-    const ours = { sender: win.contents, senderFrame: frame }
-    expect(await handler(ours, undefined)).toMatchObject({ ok: true, value: [{ id: 1 }] })
-    const info = (await h.handlers.get(requestChannel('getAppInfo'))!(ours, undefined)) as {
-      value: { data_dir: string }
+    for (const url of [
+      'app://maas-images.evil/index.html',
+      'app://maas-imagesx/index.html',
+      'http://localhost:5173/',
+      'file:///work/out/renderer/index.html'
+    ]) {
+      win.contents.mainFrame.url = url
+      expect(await call('listBootSources', fromOurPage()), url).toMatchObject({
+        ok: false,
+        error: { code: 'forbidden_sender' }
+      })
     }
+    win.contents.mainFrame.url = 'app://maas-images/index.html#/images'
+    expect(await call('listBootSources', fromOurPage())).toMatchObject({ ok: true, value: [{ id: 1 }] })
+    const info = (await call('getAppInfo', fromOurPage())) as { value: { data_dir: string } }
     expect(info.value.data_dir).toBe(dataDir)
+  })
+
+  it('opens only allow-listed https links in the browser, from a request or a clicked link', async () => {
+    win.contents.mainFrame.url = 'app://maas-images/index.html'
+    expect(await call('openExternal', fromOurPage(), { url: 'https://evil.example/' })).toMatchObject({
+      ok: false,
+      error: { message: 'not an allowed link: https://evil.example/' }
+    })
+    const openHandler = win.contents.listeners.get('window-open') as (d: { url: string }) => {
+      action: string
+    }
+    expect(openHandler({ url: 'https://maas.io.evil.example/' })).toEqual({ action: 'deny' })
+    expect(h.openExternal).not.toHaveBeenCalled()
+    expect(await call('openExternal', fromOurPage(), { url: 'https://maas.io/docs' })).toMatchObject({
+      ok: true
+    })
+    expect(h.openExternal).toHaveBeenCalledWith('https://maas.io/docs')
+  })
+
+  it('shows the native pickers over the window and remembers the pick as the next default', async () => {
+    win.contents.mainFrame.url = 'app://maas-images/index.html'
+    h.dialogResult = { canceled: false, filePaths: ['/home/admin/ring.gpg'] }
+    expect(await call('pickKeyringFile', fromOurPage())).toEqual({
+      ok: true,
+      value: { path: '/home/admin/ring.gpg' }
+    })
+    expect(await call('pickKeyringFile', fromOurPage())).toMatchObject({ ok: true })
+    const [first, second] = h.dialogCalls.map((c) => c[1] as { defaultPath?: string; properties: string[] })
+    expect(first.defaultPath).toBe('/usr/share/keyrings')
+    expect(first.properties).toContain('openFile')
+    expect(second.defaultPath).toBe('/home/admin/ring.gpg')
+
+    h.dialogResult = { canceled: true, filePaths: [] }
+    expect(await call('pickDirectory', fromOurPage())).toEqual({ ok: true, value: { path: null } })
+    expect((h.dialogCalls[2][1] as { properties: string[] }).properties).toContain('openDirectory')
+    // The pickers take no argument: a path from the page is refused, never trusted.
+    expect(await call('pickDirectory', fromOurPage(), { defaultPath: '/etc' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_argument' }
+    })
+  })
+
+  it('has an application menu with Edit, View zoom and Help → About, and no DevTools in production', () => {
+    const menu = JSON.stringify(h.menuTemplate)
+    expect(menu).toContain('"role":"editMenu"')
+    expect(menu).toContain('"role":"zoomIn"')
+    expect(menu).toContain('About MAAS Images')
+    expect(menu).not.toContain('toggleDevTools')
+  })
+
+  it('focuses (and restores) the existing window when a second instance starts', () => {
+    win.minimized = true
+    win.calls.length = 0
+    h.appListeners.get('second-instance')!()
+    expect(win.calls).toEqual(['restore', 'show', 'focus'])
   })
 })

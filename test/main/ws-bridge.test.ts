@@ -93,6 +93,13 @@ describe('loopback WebSocket bridge', () => {
       ok: false,
       error: { message: expect.stringMatching(/desktop app/) }
     })
+    // No native dialogs without the Electron shell: the pickers say so instead of hanging.
+    for (const picker of ['pickKeyringFile', 'pickDirectory']) {
+      expect(await call(ws, picker)).toMatchObject({
+        ok: false,
+        error: { message: 'file and folder pickers exist only in the desktop app' }
+      })
+    }
     ws.close()
   })
 

@@ -145,6 +145,8 @@ export function createFakeBridge(): FakeBridge {
     getSettings: vi.fn(async () => defaultSettings()),
     updateSettings: vi.fn(notWired('updateSettings')),
     openExternal: vi.fn(async () => undefined),
+    pickKeyringFile: vi.fn(async () => ({ path: null })),
+    pickDirectory: vi.fn(async () => ({ path: null })),
     listeners,
     on(event: EventName, listener: (payload: unknown) => void) {
       let set = listeners.get(event)

@@ -16,6 +16,7 @@ import { AppEvents } from './events'
 import { SourcesService } from './sources-service'
 import { StreamsGateway } from './streams-gateway'
 import { ImportGateway } from './import-gateway'
+import { PickedPaths, type PathPicker, type PickKind } from './picked-paths'
 
 export interface MainContext {
   dataDir: string
@@ -25,6 +26,8 @@ export interface MainContext {
   role: 'app' | 'cli' | 'bridge'
   /** only the Electron shell can open a browser; elsewhere the request is refused */
   openExternal?: (url: string) => Promise<void>
+  /** only the Electron shell has native dialogs; elsewhere the pickers are refused */
+  pickPath?: PathPicker
 }
 
 export interface MainServices {
@@ -34,6 +37,8 @@ export interface MainServices {
   streams: StreamsGateway
   imports: ImportGateway
   settings: SettingsStore
+  /** the paths the user chose in native pickers (see picked-paths.ts) */
+  picked: PickedPaths
   dispose(): Promise<void>
 }
 
@@ -59,6 +64,15 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
     getSettings: () => settings.read(),
     autoSync: ctx.role !== 'cli'
   })
+
+  const picked = new PickedPaths()
+  const pick = async (kind: PickKind) => {
+    if (!ctx.pickPath)
+      throw new AppError('invalid_argument', 'file and folder pickers exist only in the desktop app')
+    const path = await ctx.pickPath(kind, picked.last(kind))
+    if (path) picked.remember(kind, path)
+    return { path }
+  }
 
   const changedSources = <T>(value: T): T => {
     events.emit('sourcesChanged', null)
@@ -114,8 +128,11 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
       if (!ctx.openExternal)
         throw new AppError('invalid_argument', 'links can only be opened from the desktop app')
       await ctx.openExternal(url)
-    }
+    },
+
+    pickKeyringFile: () => pick('keyring'),
+    pickDirectory: () => pick('directory')
   }
 
-  return { services, events, sources, streams, imports, settings, dispose: () => imports.dispose() }
+  return { services, events, sources, streams, imports, settings, picked, dispose: () => imports.dispose() }
 }

@@ -1,9 +1,18 @@
 /**
  * The BrowserWindow options. Kept as a pure function so a unit test guards every security flag.
  */
-import type { BrowserWindowConstructorOptions } from 'electron'
+import type { BrowserWindowConstructorOptions, NativeImage } from 'electron'
 
-export function mainWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
+export interface WindowExtras {
+  /** DevTools exist in development builds only (renderer-entry.ts decides) */
+  devTools?: boolean
+  icon?: NativeImage
+}
+
+export function mainWindowOptions(
+  preloadPath: string,
+  extras: WindowExtras = {}
+): BrowserWindowConstructorOptions {
   return {
     width: 1280,
     height: 860,
@@ -13,7 +22,9 @@ export function mainWindowOptions(preloadPath: string): BrowserWindowConstructor
     title: 'MAAS Images',
     autoHideMenuBar: true,
     backgroundColor: '#f7f7f7',
+    ...(extras.icon ? { icon: extras.icon } : {}),
     webPreferences: {
+      devTools: extras.devTools ?? false,
       preload: preloadPath,
       // The renderer is untrusted: no Node, isolated world, OS-level sandbox.
       contextIsolation: true,

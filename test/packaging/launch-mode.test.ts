@@ -1,0 +1,34 @@
+/**
+ * e2e/launch-mode.mjs and .ci/run find the Electron binary without require('electron'), which in
+ * Electron 45 starts a download when the binary is missing.
+ */
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { electronBinary } from '../../e2e/launch-mode.mjs'
+
+afterEach(() => vi.unstubAllEnvs())
+
+describe('electronBinary', () => {
+  it('answers null at once, without downloading, when the binary is not installed', () => {
+    const log = vi.spyOn(console, 'log')
+    vi.stubEnv('ELECTRON_OVERRIDE_DIST_PATH', join(tmpdir(), 'maas-images-no-electron-here'))
+    const started = Date.now()
+    expect(electronBinary()).toBeNull()
+    expect(Date.now() - started).toBeLessThan(1000)
+    expect(log).not.toHaveBeenCalledWith('Downloading Electron binary...')
+  })
+
+  it('finds an installed binary', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'maas-images-electron-dist-'))
+    try {
+      writeFileSync(join(dir, 'electron'), '#!/bin/sh\n')
+      chmodSync(join(dir, 'electron'), 0o755)
+      vi.stubEnv('ELECTRON_OVERRIDE_DIST_PATH', dir)
+      expect(electronBinary()).toBe(join(dir, 'electron'))
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
