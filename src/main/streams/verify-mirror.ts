@@ -1,5 +1,6 @@
 import type { ProxySettings, SignatureInfo, VerifyReport } from '../../shared/types'
 import { fetchBytes } from '../net/fetch-bytes'
+import { MAX_INDEX_ENTRIES, MAX_METADATA_BYTES } from '../net/limits'
 import { checkItem, type ItemCheck } from './check-item'
 import { parseCleartext } from './cleartext'
 import { expandProducts } from './expand-products'
@@ -17,7 +18,12 @@ export interface VerifyMirrorOptions {
   signal?: AbortSignal
   /** parallel item checks for deep; default 4 */
   concurrency?: number
+  /** default 64 MiB; injectable so tests need not build a 64 MiB file */
+  maxMetadataBytes?: number
 }
+
+/** Products files are fetched two at a time: each may hold up to the per-document cap in memory. */
+const DOCUMENT_CONCURRENCY = 2
 
 type FileResult = VerifyReport['files'][number]
 
@@ -81,7 +87,14 @@ export async function verifyMirror(
     report.files.push(result)
     let raw: Buffer
     try {
-      raw = (await fetchBytes(where, { proxy: opts.proxy, signal: opts.signal })).data
+      raw = (
+        await fetchBytes(where, {
+          proxy: opts.proxy,
+          signal: opts.signal,
+          maxBytes: opts.maxMetadataBytes ?? MAX_METADATA_BYTES,
+          localRoot: source.root
+        })
+      ).data
     } catch (err) {
       result.problem = (err as Error).message
       problem(result.problem)
@@ -129,18 +142,32 @@ export async function verifyMirror(
     try {
       const index = parseDocument(indexSchema, first.json, 'index:1.0', source.indexPath)
       const entries = Object.entries(index.index).filter(([, e]) => !e.format || e.format === 'products:1.0')
-      await Promise.all(
-        entries.map(async ([contentId, entry]) => {
-          try {
-            assertSafeItemPath(entry.path, `${source.indexPath}: content ${contentId}`)
-          } catch (err) {
-            problem((err as Error).message)
-            return
-          }
-          const doc = await check(entry.path)
-          if (doc) takeProducts(doc.json, entry.path, doc.verified && first.verified)
-        })
-      )
+      if (trust.signed && !first.verified) {
+        // Paths named only by an unverified index are an attacker's choice: following them would let a forged
+        // index make us fetch (and hold) any number of documents. Report the index and stop here.
+        problem(
+          `${source.indexPath} did not verify: the ${entries.length} products file(s) it names were not checked`
+        )
+      } else if (entries.length > MAX_INDEX_ENTRIES) {
+        problem(
+          `${source.indexPath} names ${entries.length} products files, more than the ${MAX_INDEX_ENTRIES} allowed: not checked`
+        )
+      } else {
+        await runLimited(
+          entries.map(([contentId, entry]) => async () => {
+            try {
+              assertSafeItemPath(entry.path, `${source.indexPath}: content ${contentId}`)
+            } catch (err) {
+              problem((err as Error).message)
+              return
+            }
+            // check() skips a path already seen, so an index naming one file 300 times costs one fetch.
+            const doc = await check(entry.path)
+            if (doc) takeProducts(doc.json, entry.path, doc.verified)
+          }),
+          DOCUMENT_CONCURRENCY
+        )
+      }
     } catch (err) {
       problem((err as Error).message)
     }
