@@ -91,6 +91,7 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
     getCatalogue: async ({ boot_source_id, refresh }) =>
       streams.catalogue(await sources.get(boot_source_id), refresh ?? false),
     verifyMirror: (arg) => streams.verify(arg.location, arg, arg.deep ?? false),
+    cancelVerify: async () => streams.cancelVerify(),
 
     listBootResources: () => imports.listResources(),
     getBootResource: ({ id }) => imports.getResource(id),
@@ -113,5 +114,16 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
     }
   }
 
-  return { services, events, sources, streams, imports, settings, dispose: () => imports.dispose() }
+  return {
+    services,
+    events,
+    sources,
+    streams,
+    imports,
+    settings,
+    dispose: async () => {
+      streams.cancelVerify()
+      await imports.dispose()
+    }
+  }
 }

@@ -39,10 +39,15 @@ function unverifiedText(raw: Buffer): string | null {
   return text.trimStart().startsWith('{') ? text : null
 }
 
-async function runLimited(tasks: Array<() => Promise<void>>, limit: number): Promise<void> {
+async function runLimited(
+  tasks: Array<() => Promise<void>>,
+  limit: number,
+  signal: AbortSignal | undefined
+): Promise<void> {
   let next = 0
   const worker = async (): Promise<void> => {
-    while (next < tasks.length) await tasks[next++]()
+    // Once cancelled, start nothing more: each task would only fail with "cancelled".
+    while (next < tasks.length && !signal?.aborted) await tasks[next++]()
   }
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, tasks.length)) }, worker))
 }
@@ -165,7 +170,8 @@ export async function verifyMirror(
             const doc = await check(entry.path)
             if (doc) takeProducts(doc.json, entry.path, doc.verified)
           }),
-          DOCUMENT_CONCURRENCY
+          DOCUMENT_CONCURRENCY,
+          opts.signal
         )
       }
     } catch (err) {
@@ -179,13 +185,15 @@ export async function verifyMirror(
       [...verifiedItems.values()].map((item) => async () => {
         checks.push(await checkItem(source.root, item, { proxy: opts.proxy, signal: opts.signal }))
       }),
-      opts.concurrency ?? 4
+      opts.concurrency ?? 4,
+      opts.signal
     )
     checks.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
     report.items = checks.map(({ path, ok, problem: p }) => ({ path, ok, ...(p ? { problem: p } : {}) }))
     for (const c of checks) if (!c.ok && !c.missing) problem(`${c.path}: ${c.problem}`)
   }
 
+  if (opts.signal?.aborted) problem(`verify of ${location} cancelled: the report is incomplete`)
   report.ok = report.problems.length === 0 && report.files.length > 0 && report.files.every((f) => f.ok)
   return report
 }
