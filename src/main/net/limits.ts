@@ -13,6 +13,12 @@ export const MAX_INDEX_ENTRIES = 256
  */
 export const MAX_SOURCE_METADATA_BYTES = 96 * 1024 * 1024
 
+/**
+ * Most JSON objects (products, versions, items, ...) one source's metadata may hold; see ObjectBudget. The
+ * stable stream holds a few thousand and the catalogue benchmark about 40,000.
+ */
+export const MAX_STREAM_OBJECTS = 250_000
+
 export const DEFAULT_CONNECT_TIMEOUT_MS = 15_000
 export const DEFAULT_STALL_TIMEOUT_MS = 30_000
 export const DEFAULT_MAX_REDIRECTS = 5

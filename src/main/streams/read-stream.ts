@@ -11,6 +11,7 @@ import {
   writeCache,
   type CacheManifest
 } from './metadata-cache'
+import { ObjectBudget } from './object-budget'
 import { openDocument, type Trust } from './open-document'
 import { assertSafeItemPath, joinStreamPath } from './safe-path'
 import { indexSchema, parseDocument, parseJson, productsSchema } from './schema'
@@ -56,12 +57,13 @@ function updatedOf(json: unknown): string | undefined {
  * none.
  *
  * Memory is bounded for a hostile stream: at most MAX_INDEX_ENTRIES entries, each distinct path fetched once,
- * one products file at a time, MAX_SOURCE_METADATA_BYTES in all, and each document's text and parsed tree are
+ * one products file at a time, MAX_SOURCE_METADATA_BYTES and MAX_STREAM_OBJECTS in all, and each document's text and parsed tree are
  * dropped as soon as it is expanded (only the raw bytes stay, for the cache).
  */
 async function readAll(source: StreamSource, trust: Trust, fetch: Fetcher): Promise<VerifiedStream> {
   const documents: StreamDocument[] = []
   let totalBytes = 0
+  const objects = new ObjectBudget(source.input)
   /** Fetches and verifies one document; returns its parsed JSON (the verified text is not kept). */
   const load = async (rel: string): Promise<unknown> => {
     const got = await fetch(rel)
@@ -72,6 +74,7 @@ async function readAll(source: StreamSource, trust: Trust, fetch: Fetcher): Prom
         `${source.input}: metadata over ${formatLimit(MAX_SOURCE_METADATA_BYTES)} in all (at ${rel}): refused`
       )
     }
+    objects.take(got.raw, rel)
     const { text, signature } = await openDocument(got.raw, rel, got.url, trust)
     const json = parseJson(text, rel)
     documents.push({ path: rel, url: got.url, raw: got.raw, signature, updated: updatedOf(json) })

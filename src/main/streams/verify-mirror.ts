@@ -5,6 +5,7 @@ import { checkItem, type ItemCheck } from './check-item'
 import { parseCleartext } from './cleartext'
 import { expandProducts } from './expand-products'
 import { keyringName, loadKeyring, type KeyringRef } from './keyring'
+import { ObjectBudget } from './object-budget'
 import { openDocument, type Trust } from './open-document'
 import { assertSafeItemPath, joinStreamPath } from './safe-path'
 import { indexSchema, parseDocument, parseJson, productsSchema } from './schema'
@@ -81,6 +82,7 @@ export async function verifyMirror(
   if (!source.signed) problem(`${location} is read unsigned (.json): signatures cannot be verified`)
 
   const verifiedItems = new Map<string, StreamItem>()
+  const objects = new ObjectBudget(location)
   const seen = new Set<string>()
 
   /** Fetches and checks one document; returns its parsed JSON when trustworthy enough to use. */
@@ -100,6 +102,13 @@ export async function verifyMirror(
           localRoot: source.root
         })
       ).data
+    } catch (err) {
+      result.problem = (err as Error).message
+      problem(result.problem)
+      return null
+    }
+    try {
+      objects.take(raw, rel)
     } catch (err) {
       result.problem = (err as Error).message
       problem(result.problem)
