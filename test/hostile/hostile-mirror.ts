@@ -3,6 +3,8 @@
  * metadata cache directory to prove nothing unverified lands in it, and builders for malicious documents.
  */
 import { spawn } from 'node:child_process'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { streamFixture, type StreamFixture } from '../support/stream-fixture'
@@ -47,7 +49,7 @@ export async function writeIndex(mirror: HostileMirror, entries: Array<[string, 
   await writeSignedDocument(
     mirror.stream.dir,
     'streams/v1/index',
-    { format: 'index:1.0', updated: 'Mon, 02 Sep 2024 10:00:00 +0000', index },
+    { format: 'index:1.0', updated: 'Fri, 01 Aug 2025 10:00:00 +0000', index },
     mirror.stream.key
   )
 }
@@ -107,4 +109,48 @@ export async function cliPeakRss(
       }
     })
   })
+}
+
+export interface EndlessServer {
+  url: string
+  /** payload bytes written to item requests so far */
+  itemBytesSent(): number
+  close(): Promise<void>
+}
+
+/**
+ * Serves the metadata under /streams/ from `root` honestly, and answers every other path (the items) with an
+ * endless chunked body of zeros, no Content-Length: a reader that does not stop by itself never finishes.
+ */
+export async function startEndlessItemServer(root: string): Promise<EndlessServer> {
+  let sent = 0
+  const chunk = Buffer.alloc(64 * 1024)
+  const server = http.createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
+    if (path.startsWith('/streams/')) {
+      readFile(join(root, path)).then(
+        (data) => res.end(data),
+        () => res.writeHead(404).end()
+      )
+      return
+    }
+    res.writeHead(200, { 'Content-Type': 'application/octet-stream' })
+    const pump = (): void => {
+      while (!res.destroyed && res.write(chunk)) sent += chunk.length
+      if (!res.destroyed) res.once('drain', pump)
+    }
+    res.on('close', () => res.removeAllListeners('drain'))
+    pump()
+  })
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    itemBytesSent: () => sent,
+    close: () =>
+      new Promise((ok) => {
+        server.closeAllConnections()
+        server.close(() => ok())
+      })
+  }
 }
