@@ -2,7 +2,7 @@
  * Shared pieces of the hostile-mirror suite: a small signed stream served on loopback and as a directory, a
  * metadata cache directory to prove nothing unverified lands in it, and builders for malicious documents.
  */
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
@@ -82,33 +82,44 @@ export async function readText(path: string): Promise<string> {
   return readFile(path, 'utf8')
 }
 
-/** Peak resident memory of a child process running the CLI through tsx, as the child itself reports it. */
-export async function cliPeakRss(
-  dataDir: string,
-  args: string[]
-): Promise<{ code: number | null; stdout: string; stderr: string; maxRssMiB: number }> {
+export interface CliRun {
+  code: number | null
+  stdout: string
+  stderr: string
+  /** peak resident memory of the CLI process (process.resourceUsage().maxRSS, reported by the child) */
+  maxRssMiB: number
+}
+
+/** Starts the CLI through tsx in a child process (see cli-child.ts); `done` settles when it exits. */
+export function spawnCli(dataDir: string, args: string[]): { child: ChildProcess; done: Promise<CliRun> } {
   const script = resolve(__dirname, 'cli-child.ts')
   const tsx = resolve(__dirname, '../../node_modules/.bin/tsx')
   const reportFile = join(dataDir, 'rss-report.json')
-  return new Promise((done, fail) => {
-    const child = spawn(tsx, [script, '--data-dir', dataDir, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NO_PROXY: '*', no_proxy: '*', MAAS_TEST_RSS_REPORT: reportFile }
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
+  const child = spawn(tsx, [script, '--data-dir', dataDir, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_PROXY: '*', no_proxy: '*', MAAS_TEST_RSS_REPORT: reportFile }
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout!.on('data', (d) => (stdout += d))
+  child.stderr!.on('data', (d) => (stderr += d))
+  const done = new Promise<CliRun>((ok, fail) => {
     child.on('error', fail)
     child.on('close', async (code) => {
       try {
         const { maxRssKiB } = JSON.parse(await readFile(reportFile, 'utf8')) as { maxRssKiB: number }
-        done({ code, stdout, stderr, maxRssMiB: maxRssKiB / 1024 })
+        ok({ code, stdout, stderr, maxRssMiB: maxRssKiB / 1024 })
       } catch {
         fail(new Error(`child reported no memory figure (exit ${code}): ${stderr}`))
       }
     })
   })
+  return { child, done }
+}
+
+/** Peak resident memory of a child process running the CLI through tsx, as the child itself reports it. */
+export function cliPeakRss(dataDir: string, args: string[]): Promise<CliRun> {
+  return spawnCli(dataDir, args).done
 }
 
 export interface EndlessServer {
