@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { createMainServices } from '../../src/main/services'
 import { hostileMirror, spawnCli, type HostileMirror } from './hostile-mirror'
 
 let m: HostileMirror | undefined
@@ -43,5 +44,35 @@ describe('CLI cancellation', () => {
     const report = JSON.parse(r.stdout) as { ok: boolean; problems: string[] }
     expect(report.ok).toBe(false)
     expect(report.problems).toContain(`verify of ${m.server.url} cancelled: the report is incomplete`)
+  }, 90_000)
+
+  it('the cancelVerify request stops a verify in flight (the app has no Ctrl-C)', async () => {
+    m = await hostileMirror()
+    m.server.options.rateBytesPerSec = 4096
+    data = await mkdtemp(join(tmpdir(), 'maas-hostile-data-'))
+    const main = await createMainServices({
+      dataDir: data,
+      version: '9.9.9',
+      transport: 'electron',
+      role: 'bridge'
+    })
+    try {
+      await main.services.updateSettings({ proxy: { http_proxy: '', https_proxy: '', no_proxy: '*' } })
+      const pending = main.services.verifyMirror({
+        location: m.server.url,
+        keyring_filename: m.stream.keyringPath,
+        deep: true
+      })
+      await until(() => [...m!.server.stats.byPath.keys()].some((p) => !p.startsWith('/streams/')), 60_000)
+      const cancelledAt = Date.now()
+      expect(await main.services.cancelVerify(undefined)).toEqual({ cancelled: 1 })
+      const report = await pending
+      expect(Date.now() - cancelledAt).toBeLessThan(5_000)
+      expect(report.ok).toBe(false)
+      expect(report.problems).toContain(`verify of ${m.server.url} cancelled: the report is incomplete`)
+      expect(await main.services.cancelVerify(undefined)).toEqual({ cancelled: 0 })
+    } finally {
+      await main.dispose()
+    }
   }, 90_000)
 })
