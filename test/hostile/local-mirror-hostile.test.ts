@@ -8,6 +8,7 @@ import { copyFile, mkdir, rm, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { fetchBytes } from '../../src/main/net/fetch-bytes'
+import { bounded } from '../../src/main/net/local-file'
 import { readStream } from '../../src/main/streams/read-stream'
 import { verifyMirror } from '../../src/main/streams/verify-mirror'
 import { hostileMirror, type HostileMirror } from './hostile-mirror'
@@ -127,5 +128,31 @@ describe('hostile directory mirrors', () => {
       `cancelled reading ${join(m.stream.dir, INDEX)}`
     )
     expect(await m.cachedFiles()).toEqual([])
+  })
+
+  it('gives up on a local read that never completes (hung filesystem) after the timeout', async () => {
+    const never = new Promise<never>(() => {})
+    const started = Date.now()
+    await expect(bounded(never, 'reading /media/stuck/index.sjson', { timeoutMs: 200 })).rejects.toThrow(
+      'timed out after 200 ms reading /media/stuck/index.sjson'
+    )
+    expect(Date.now() - started).toBeLessThan(2000)
+  })
+
+  it('refuses a local document over the cap without reading it whole', async () => {
+    m = await hostileMirror()
+    const at = join(m.stream.dir, INDEX)
+    await writeFile(at, Buffer.alloc(5000, ' '))
+    await expect(
+      readStream({ url: m.stream.dir, keyring: m.keyring, maxMetadataBytes: 4096 })
+    ).rejects.toThrow(`metadata over 4 KiB: ${at}`)
+  })
+
+  it('stops at the cap when a regular file yields more than its stat size (a /proc file reports 0 bytes)', async () => {
+    // /proc/self/maps is a regular file whose fstat size is 0 but which reads as several KiB: only the read
+    // loop's own count, not fstat, can stop it.
+    await expect(fetchBytes('/proc/self/maps', { maxBytes: 100 })).rejects.toThrow(
+      'metadata over 100 bytes: /proc/self/maps'
+    )
   })
 })

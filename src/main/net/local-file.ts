@@ -27,8 +27,11 @@ export interface OpenedLocalFile {
 // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, before fstat can refuse it.
 const OPEN_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0)
 
-/** Awaits `work` but gives up after `ms` or when `signal` aborts; the fs call itself cannot be cancelled. */
-async function bounded<T>(work: Promise<T>, what: string, o: LocalFileOptions): Promise<T> {
+/**
+ * Awaits `work` but gives up after `timeoutMs` or when `signal` aborts; the fs call itself cannot be cancelled
+ * (a hung network filesystem keeps its thread), but the caller is released. Exported for its test.
+ */
+export async function bounded<T>(work: Promise<T>, what: string, o: LocalFileOptions): Promise<T> {
   const ms = o.timeoutMs ?? DEFAULT_STALL_TIMEOUT_MS
   let timer: NodeJS.Timeout | undefined
   let onAbort: (() => void) | undefined
@@ -37,7 +40,13 @@ async function bounded<T>(work: Promise<T>, what: string, o: LocalFileOptions): 
       work,
       new Promise<never>((_, reject) => {
         timer = setTimeout(
-          () => reject(new AppError('io', `timed out after ${Math.round(ms / 1000)} s ${what}`)),
+          () =>
+            reject(
+              new AppError(
+                'io',
+                `timed out after ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`} ${what}`
+              )
+            ),
           ms
         )
         onAbort = () => reject(new AppError('cancelled', `cancelled ${what}`))
