@@ -52,6 +52,8 @@ export const requests = {
 
   getCatalogue: request<Catalogue>()(s.catalogueRequestSchema),
   verifyMirror: request<VerifyReport>()(s.verifySchema),
+  /** aborts every verifyMirror in flight (each then resolves with what it checked, marked cancelled) */
+  cancelVerify: request<{ cancelled: number }>()(none),
 
   listBootResources: request<BootResource[]>()(none),
   getBootResource: request<BootResource>()(byId),

@@ -15,6 +15,7 @@ export const requestNames = [
   'deleteSelection',
   'getCatalogue',
   'verifyMirror',
+  'cancelVerify',
   'listBootResources',
   'getBootResource',
   'deleteBootResource',

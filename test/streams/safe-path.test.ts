@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { AppError } from '../../src/shared/errors'
-import { assertSafeItemPath, joinStreamPath } from '../../src/main/streams/safe-path'
+import { assertSafeItemPath, isSafeItemPath, joinStreamPath } from '../../src/main/streams/safe-path'
 
 function refusal(path: string): AppError {
   try {
@@ -21,7 +21,14 @@ describe('assertSafeItemPath', () => {
     ['file:///etc/passwd', 'URL scheme'],
     ['http://evil.example/x', 'URL scheme'],
     ['C:/Windows/x', 'absolute Windows path'],
-    ['', 'empty path']
+    ['', 'empty path'],
+    ['%2e%2e/%2e%2e/%2e%2e/etc/passwd', "percent-encoded '..' segment"],
+    ['noble/%2E./etc', "percent-encoded '..' segment"],
+    ['noble/.%2e', "percent-encoded '..' segment"],
+    ['noble%2f..%2fetc', 'percent-encoded slash'],
+    ['noble%2F..', 'percent-encoded slash'],
+    ['noble%5c..%5cetc', 'percent-encoded backslash'],
+    ['noble/x%00', 'percent-encoded NUL']
   ])('refuses %j (%s)', (path, why) => {
     const err = refusal(path)
     expect(err.code).toBe('unsafe_path')
@@ -33,6 +40,15 @@ describe('assertSafeItemPath', () => {
     expect(() => assertSafeItemPath('noble/amd64/20250805/squashfs', 'x')).not.toThrow()
     expect(() => assertSafeItemPath('streams/v1/com.ubuntu.maas:stable:v3:download.sjson', 'x')).not.toThrow()
     expect(() => assertSafeItemPath('a/..b/c', 'x')).not.toThrow()
+    expect(() => assertSafeItemPath('a/%2e%2eb/c%20d', 'x')).not.toThrow()
+  })
+
+  it('isSafeItemPath (the fast path items go through) agrees on percent-encoded paths', () => {
+    expect(isSafeItemPath('%2e%2e/%2e%2e/etc/passwd')).toBe(false)
+    expect(isSafeItemPath('noble%2f..%2fetc')).toBe(false)
+    // '%' must not make the fast path skip its other checks.
+    expect(isSafeItemPath('%20/../etc')).toBe(false)
+    expect(isSafeItemPath('noble/a%20b')).toBe(true)
   })
 })
 

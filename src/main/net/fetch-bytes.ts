@@ -1,7 +1,7 @@
-import { open } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { AppError } from '../../shared/errors'
 import { formatLimit, MAX_METADATA_BYTES } from './limits'
+import { readLocalFile } from './local-file'
 import { httpError, httpGet, type HttpRequestOptions } from './request'
 
 export interface FetchBytesOptions extends HttpRequestOptions {
@@ -12,6 +12,10 @@ export interface FetchBytesOptions extends HttpRequestOptions {
   lastModified?: string
   /** default true: an HTML page where JSON was expected is refused (captive portal, proxy login) */
   refuseHtml?: boolean
+  /** local locations only: the mirror root the file's real path must stay under (symlinks may not leave it) */
+  localRoot?: string
+  /** local locations only: longest wait for one open or read; default 30 s */
+  localTimeoutMs?: number
 }
 
 export interface FetchBytesResult {
@@ -61,7 +65,11 @@ export async function fetchBytes(location: string, opts: FetchBytesOptions = {})
   const refuseHtml = opts.refuseHtml ?? true
   const path = localPath(location)
   if (path !== null) {
-    const data = await readLocal(path, maxBytes)
+    const data = await readLocalFile(path, maxBytes, () => tooBig(maxBytes, path), {
+      root: opts.localRoot,
+      signal: opts.signal,
+      timeoutMs: opts.localTimeoutMs
+    })
     if (refuseHtml && looksLikeHtml(data, undefined)) throw htmlError(path)
     return { data, url: path, notModified: false }
   }
@@ -102,26 +110,4 @@ export async function fetchBytes(location: string, opts: FetchBytesOptions = {})
   const data = Buffer.concat(chunks, total)
   if (refuseHtml && looksLikeHtml(data, res.headers['content-type'])) throw htmlError(res.url)
   return { data, url: res.url, etag, lastModified, notModified: false }
-}
-
-async function readLocal(path: string, maxBytes: number): Promise<Buffer> {
-  let handle
-  try {
-    handle = await open(path, 'r')
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code
-    if (code === 'ENOENT') throw new AppError('not_found', `file not found: ${path}`, { cause: err })
-    throw new AppError('io', `cannot read ${path}: ${code ?? String(err)}`, { cause: err })
-  }
-  try {
-    const st = await handle.stat()
-    if (st.isDirectory()) throw new AppError('io', `${path} is a directory, expected a file`)
-    if (st.size > maxBytes) throw tooBig(maxBytes, path)
-    const data = await handle.readFile()
-    // The file could have grown between stat and read.
-    if (data.length > maxBytes) throw tooBig(maxBytes, path)
-    return data
-  } finally {
-    await handle.close()
-  }
 }

@@ -108,6 +108,7 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
     getCatalogue: async ({ boot_source_id, refresh }) =>
       streams.catalogue(await sources.get(boot_source_id), refresh ?? false),
     verifyMirror: (arg) => streams.verify(arg.location, arg, arg.deep ?? false),
+    cancelVerify: async () => streams.cancelVerify(),
 
     listBootResources: () => imports.listResources(),
     getBootResource: ({ id }) => imports.getResource(id),
@@ -134,5 +135,17 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
     pickDirectory: () => pick('directory')
   }
 
-  return { services, events, sources, streams, imports, settings, picked, dispose: () => imports.dispose() }
+  return {
+    services,
+    events,
+    sources,
+    streams,
+    imports,
+    settings,
+    picked,
+    dispose: async () => {
+      streams.cancelVerify()
+      await imports.dispose()
+    }
+  }
 }

@@ -19,6 +19,9 @@ export interface StreamsGatewayDeps {
 }
 
 export class StreamsGateway {
+  /** one controller per verify in flight: cancelVerify() and dispose() abort them all */
+  private readonly verifies = new Set<AbortController>()
+
   constructor(private readonly deps: StreamsGatewayDeps) {}
 
   /** One metadata cache per source, shared with the import engine. */
@@ -39,7 +42,7 @@ export class StreamsGateway {
    * The catalogue of a source. Without `refresh` the last verified metadata is used when there is
    * some (re-verified from the cache, no network); otherwise the stream is fetched.
    */
-  async catalogue(source: BootSource, refresh: boolean): Promise<Catalogue> {
+  async catalogue(source: BootSource, refresh: boolean, signal?: AbortSignal): Promise<Catalogue> {
     let stream: VerifiedStream | undefined
     let fetchedAt = new Date().toISOString()
     if (!refresh) {
@@ -56,7 +59,8 @@ export class StreamsGateway {
         url: source.url,
         keyring: source,
         proxy,
-        metadataCacheDir: this.cacheDir(source.id)
+        metadataCacheDir: this.cacheDir(source.id),
+        signal
       })
     }
     return {
@@ -69,8 +73,34 @@ export class StreamsGateway {
     }
   }
 
-  async verify(location: string, keyring: KeyringRef, deep: boolean): Promise<VerifyReport> {
+  /**
+   * Verifies a mirror. A deep verify of a big mirror can run for a long time: it stops when `signal` aborts
+   * (the CLI's Ctrl-C) or when cancelVerify() is called (the app).
+   */
+  async verify(
+    location: string,
+    keyring: KeyringRef,
+    deep: boolean,
+    signal?: AbortSignal
+  ): Promise<VerifyReport> {
     const { proxy } = await this.deps.settings.read()
-    return verifyMirror(location, keyring, { deep, proxy })
+    const controller = new AbortController()
+    const forward = (): void => controller.abort(signal?.reason)
+    if (signal?.aborted) forward()
+    else signal?.addEventListener('abort', forward, { once: true })
+    this.verifies.add(controller)
+    try {
+      return await verifyMirror(location, keyring, { deep, proxy, signal: controller.signal })
+    } finally {
+      this.verifies.delete(controller)
+      signal?.removeEventListener('abort', forward)
+    }
+  }
+
+  /** Aborts every verify in flight; each then reports what it checked so far, with "cancelled" problems. */
+  cancelVerify(): { cancelled: number } {
+    const n = this.verifies.size
+    for (const c of this.verifies) c.abort(new Error('verify cancelled'))
+    return { cancelled: n }
   }
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
 import type { ProxySettings } from '../../shared/types'
+import { AppError } from '../../shared/errors'
+import { openLocalFile } from '../net/local-file'
 import { httpError, httpGet } from '../net/request'
 import { isUrlRoot, joinStreamPath } from './safe-path'
 import { strongestChecksum, type StreamItem } from './validate-items'
@@ -14,12 +14,24 @@ export interface ItemCheck {
   problem?: string
 }
 
-async function digest(stream: AsyncIterable<Buffer>, kind: string): Promise<{ hex: string; size: number }> {
+/**
+ * Hashes a body but stops once it is longer than the signed size: a 10-byte item answered with 200 MiB costs
+ * 11 bytes of hashing, not 200 MiB. `size` is then "more than expected", which is all the report needs.
+ */
+async function digest(
+  stream: AsyncIterable<Buffer> & { destroy?: () => void },
+  kind: string,
+  expected: number
+): Promise<{ hex: string; size: number; over?: boolean }> {
   const hash = createHash(kind)
   let size = 0
   for await (const chunk of stream) {
-    hash.update(chunk)
     size += chunk.length
+    if (size > expected) {
+      stream.destroy?.()
+      return { hex: '', size, over: true }
+    }
+    hash.update(chunk)
   }
   return { hex: hash.digest('hex'), size }
 }
@@ -32,7 +44,14 @@ export async function checkItem(
 ): Promise<ItemCheck> {
   const sum = strongestChecksum(item)!
   const location = joinStreamPath(root, item.path)
-  const mismatch = (got: { hex: string; size: number }): ItemCheck => {
+  const mismatch = (got: { hex: string; size: number; over?: boolean }): ItemCheck => {
+    if (got.over) {
+      return {
+        path: item.path,
+        ok: false,
+        problem: `size mismatch: expected ${item.size} bytes, got more (stopped reading at ${got.size})`
+      }
+    }
     if (got.size !== item.size) {
       return {
         path: item.path,
@@ -57,18 +76,45 @@ export async function checkItem(
         return { path: item.path, ok: false, missing: true, problem: 'missing' }
       }
       if (res.status !== 200) throw httpError(res)
-      return mismatch(await digest(res.body as AsyncIterable<Buffer>, sum.kind))
+      const declared = Number(res.headers['content-length'])
+      if (Number.isFinite(declared) && declared > item.size) {
+        res.body.destroy()
+        return mismatch({ hex: '', size: declared, over: true })
+      }
+      return mismatch(await digest(res.body, sum.kind, item.size))
     }
-    let st
-    try {
-      st = await stat(location)
-    } catch {
-      return { path: item.path, ok: false, missing: true, problem: 'missing' }
-    }
-    // Size first: a short file is the common case (interrupted copy) and costs no hashing.
-    if (st.size !== item.size) return mismatch({ hex: '', size: st.size })
-    return mismatch(await digest(createReadStream(location, { highWaterMark: 1024 * 1024 }), sum.kind))
+    return await checkLocal(root, location, item, sum.kind, mismatch, opts.signal)
   } catch (err) {
     return { path: item.path, ok: false, problem: (err as Error).message }
+  }
+}
+
+/**
+ * A local item: only a regular file whose real path stays under the mirror root is read. A link to a file
+ * elsewhere is reported as refused, never with that file's size or checksum.
+ */
+async function checkLocal(
+  root: string,
+  location: string,
+  item: StreamItem,
+  kind: string,
+  mismatch: (got: { hex: string; size: number; over?: boolean }) => ItemCheck,
+  signal: AbortSignal | undefined
+): Promise<ItemCheck> {
+  let opened
+  try {
+    opened = await openLocalFile(location, { root, signal })
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'not_found')
+      return { path: item.path, ok: false, missing: true, problem: 'missing' }
+    throw err
+  }
+  try {
+    // Size first: a short file is the common case (interrupted copy) and costs no hashing.
+    if (opened.size !== item.size) return mismatch({ hex: '', size: opened.size })
+    const body = opened.handle.createReadStream({ highWaterMark: 1024 * 1024, autoClose: false, signal })
+    return mismatch(await digest(body, kind, item.size))
+  } finally {
+    await opened.handle.close().catch(() => undefined)
   }
 }

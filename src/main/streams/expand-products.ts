@@ -39,7 +39,7 @@ export function flattenItem(version: StreamVersion, item: StreamItem): Record<st
  * Turns a products document into expanded products: scalar fields flow top level -> product -> version (all
  * expanded into `fields`) -> item (own fields + ITEM_KEYS; see flattenItem), the version/item structure is
  * checked, and every item is validated (size, checksum, safe path). `name` is the document's stream-relative
- * path, used in messages.
+ * path, used in messages. Consumes `doc.products`: each product is removed from it once expanded.
  */
 export function expandProducts(doc: ProductsDoc, contentId: string, name: string): StreamProduct[] {
   const top = scalarsOf(doc)
@@ -70,6 +70,10 @@ export function expandProducts(doc: ProductsDoc, contentId: string, name: string
       versions[serial] = { version: serial, fields: versionFields, items }
     }
     out.push({ product_name: productName, content_id: contentId, fields: productFields, versions })
+    // The parsed product is no longer needed once expanded: letting it go now means the parsed tree and the
+    // expanded products of a huge document are never both whole in memory. (Deleting the key being visited is
+    // allowed in for-in.)
+    delete doc.products[productName]
   }
   return out
 }

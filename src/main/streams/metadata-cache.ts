@@ -18,6 +18,8 @@ export interface CachedDocument {
   size: number
   etag?: string
   lastModified?: string
+  /** the document's own `updated` date, checked by assertNotRolledBack on the next read */
+  updated?: string
 }
 
 export interface CacheManifest {
@@ -87,7 +89,8 @@ export async function writeCache(
           sha256,
           size: d.raw.length,
           etag: d.etag,
-          lastModified: d.lastModified
+          lastModified: d.lastModified,
+          updated: d.updated
         })
       }
       const full: CacheManifest = { version: 1, saved_at: new Date().toISOString(), ...manifest, documents }
@@ -99,5 +102,30 @@ export async function writeCache(
     throw new AppError('io', `cannot write metadata cache in ${dir}: ${(err as Error).message}`, {
       cause: err
     })
+  }
+}
+
+/**
+ * Refuses signed metadata older than the copy already verified and cached for the same source and path. A
+ * signature only says who wrote a document, not when it was served: without this, a mirror (or anyone on the
+ * path) could replay an old, correctly signed stream and hide newer images or bring back withdrawn ones.
+ * Documents without a parseable `updated` on either side are not compared.
+ */
+export function assertNotRolledBack(
+  cached: CacheManifest | null,
+  docs: ReadonlyArray<{ path: string; url: string; updated?: string }>
+): void {
+  if (!cached) return
+  for (const doc of docs) {
+    const prior = cached.documents.find((d) => d.path === doc.path)
+    if (!prior?.updated || !doc.updated) continue
+    const before = Date.parse(prior.updated)
+    const now = Date.parse(doc.updated)
+    if (Number.isNaN(before) || Number.isNaN(now) || now >= before) continue
+    throw new AppError(
+      'stream_invalid',
+      `rollback refused: ${doc.url} is dated ${doc.updated}, older than the copy of ${doc.path} already ` +
+        `verified and cached (${prior.updated}); the mirror may be replaying old signed metadata`
+    )
   }
 }

@@ -1,10 +1,17 @@
 import type { ProxySettings } from '../../shared/types'
 import { AppError } from '../../shared/errors'
 import { fetchBytes } from '../net/fetch-bytes'
-import { MAX_METADATA_BYTES } from '../net/limits'
+import { formatLimit, MAX_INDEX_ENTRIES, MAX_METADATA_BYTES, MAX_SOURCE_METADATA_BYTES } from '../net/limits'
 import { expandProducts } from './expand-products'
 import { keyringName, loadKeyring, type KeyringRef } from './keyring'
-import { readCacheManifest, readCachedBlob, writeCache, type CacheManifest } from './metadata-cache'
+import {
+  assertNotRolledBack,
+  readCacheManifest,
+  readCachedBlob,
+  writeCache,
+  type CacheManifest
+} from './metadata-cache'
+import { ObjectBudget } from './object-budget'
 import { openDocument, type Trust } from './open-document'
 import { assertSafeItemPath, joinStreamPath } from './safe-path'
 import { indexSchema, parseDocument, parseJson, productsSchema } from './schema'
@@ -38,44 +45,62 @@ async function trustFor(source: StreamSource, keyring: KeyringRef | undefined): 
   return { signed: true, keys: await loadKeyring(keyring), keyringLabel: keyringName(keyring) }
 }
 
+/** The document's own `updated` date, when it has one (used to refuse rollbacks). */
+function updatedOf(json: unknown): string | undefined {
+  const u = (json as { updated?: unknown } | null)?.updated
+  return typeof u === 'string' ? u : undefined
+}
+
 /**
  * Index, then every products file it names: each verified (unless unsigned policy), parsed from the verified
  * text, schema-checked and expanded. Any failure aborts the whole read: a half-verified catalogue is worse than
  * none.
+ *
+ * Memory is bounded for a hostile stream: at most MAX_INDEX_ENTRIES entries, each distinct path fetched once,
+ * one products file at a time, MAX_SOURCE_METADATA_BYTES and MAX_STREAM_OBJECTS in all, and each document's text and parsed tree are
+ * dropped as soon as it is expanded (only the raw bytes stay, for the cache).
  */
 async function readAll(source: StreamSource, trust: Trust, fetch: Fetcher): Promise<VerifiedStream> {
   const documents: StreamDocument[] = []
-  const load = async (rel: string): Promise<{ text: string; doc: StreamDocument }> => {
+  let totalBytes = 0
+  const objects = new ObjectBudget(source.input)
+  /** Fetches and verifies one document; returns its parsed JSON (the verified text is not kept). */
+  const load = async (rel: string): Promise<unknown> => {
     const got = await fetch(rel)
+    totalBytes += got.raw.length
+    if (totalBytes > MAX_SOURCE_METADATA_BYTES) {
+      throw new AppError(
+        'stream_invalid',
+        `${source.input}: metadata over ${formatLimit(MAX_SOURCE_METADATA_BYTES)} in all (at ${rel}): refused`
+      )
+    }
+    objects.take(got.raw, rel)
     const { text, signature } = await openDocument(got.raw, rel, got.url, trust)
-    const doc: StreamDocument = { path: rel, url: got.url, raw: got.raw, signature }
-    return { text, doc }
+    const json = parseJson(text, rel)
+    documents.push({ path: rel, url: got.url, raw: got.raw, signature, updated: updatedOf(json) })
+    return json
   }
 
-  const index = await load(source.indexPath)
-  documents.push(index.doc)
-  const indexDoc = parseDocument(
-    indexSchema,
-    parseJson(index.text, source.indexPath),
-    'index:1.0',
-    source.indexPath
-  )
+  const indexDoc = parseDocument(indexSchema, await load(source.indexPath), 'index:1.0', source.indexPath)
 
   const entries = Object.entries(indexDoc.index).filter(([, e]) => !e.format || e.format === 'products:1.0')
+  if (entries.length > MAX_INDEX_ENTRIES) {
+    throw new AppError(
+      'stream_invalid',
+      `${source.indexPath} names ${entries.length} products files, more than the ${MAX_INDEX_ENTRIES} allowed`
+    )
+  }
+  // One fetch per distinct path, however often the index names it (the first content id names it).
+  const byPath = new Map<string, string>()
   for (const [contentId, entry] of entries) {
     assertSafeItemPath(entry.path, `${source.indexPath}: content ${contentId}`)
+    if (!byPath.has(entry.path)) byPath.set(entry.path, contentId)
   }
-  const parts = await Promise.all(
-    entries.map(async ([contentId, entry]) => {
-      const { text, doc } = await load(entry.path)
-      const parsed = parseDocument(productsSchema, parseJson(text, entry.path), 'products:1.0', entry.path)
-      return { doc, products: expandProducts(parsed, parsed.content_id ?? contentId, entry.path) }
-    })
-  )
   const products: StreamProduct[] = []
-  for (const p of parts) {
-    documents.push(p.doc)
-    products.push(...p.products)
+  for (const [path, contentId] of byPath) {
+    const parsed = parseDocument(productsSchema, await load(path), 'products:1.0', path)
+    // A loop, not push(...spread): half a million products as call arguments overflow the stack.
+    for (const p of expandProducts(parsed, parsed.content_id ?? contentId, path)) products.push(p)
   }
   return { rootUrl: source.root, verified: trust.signed, documents, products }
 }
@@ -99,6 +124,7 @@ export async function readStream(opts: ReadStreamOptions): Promise<VerifiedStrea
       proxy: opts.proxy,
       signal: opts.signal,
       maxBytes: opts.maxMetadataBytes ?? MAX_METADATA_BYTES,
+      localRoot: source.root,
       etag: prior?.etag,
       lastModified: prior?.lastModified
     })
@@ -110,7 +136,8 @@ export async function readStream(opts: ReadStreamOptions): Promise<VerifiedStrea
       const fresh = await fetchBytes(location, {
         proxy: opts.proxy,
         signal: opts.signal,
-        maxBytes: opts.maxMetadataBytes ?? MAX_METADATA_BYTES
+        maxBytes: opts.maxMetadataBytes ?? MAX_METADATA_BYTES,
+        localRoot: source.root
       })
       validators.set(rel, { etag: fresh.etag, lastModified: fresh.lastModified })
       return { raw: fresh.data, url: fresh.url }
@@ -119,11 +146,18 @@ export async function readStream(opts: ReadStreamOptions): Promise<VerifiedStrea
   }
 
   const stream = await readAll(source, trust, fetch)
+  assertNotRolledBack(cached, stream.documents)
   if (cacheDir) {
     await writeCache(
       cacheDir,
       { source: source.input, root: source.root, index_path: source.indexPath, verified: stream.verified },
-      stream.documents.map((d) => ({ path: d.path, url: d.url, raw: d.raw, ...validators.get(d.path) }))
+      stream.documents.map((d) => ({
+        path: d.path,
+        url: d.url,
+        raw: d.raw,
+        updated: d.updated,
+        ...validators.get(d.path)
+      }))
     )
   }
   return stream

@@ -8,10 +8,24 @@ import { AppError } from '../../shared/errors'
 export function isSafeItemPath(path: unknown): boolean {
   if (typeof path !== 'string' || path.length === 0) return false
   if (path.includes('\0') || path.includes('\\') || path.charCodeAt(0) === 47 /* / */) return false
+  // Real streams never percent-encode; the rare path that does gets the full check.
+  if (path.includes('%') && encodedProblem(path) !== null) return false
   const slash = path.indexOf('/')
   const first = slash < 0 ? path : path.slice(0, slash)
   if (first.includes(':')) return false
   return !(path === '..' || path.startsWith('../') || path.includes('/../') || path.endsWith('/..'))
+}
+
+/**
+ * RFC 3986 reads `%2e%2e` as `..` and `%2f` as `/`: a URL built from such a path, or a server or tool that decodes
+ * it once, would step out of the stream root exactly like the literal form. Returns why, or null.
+ */
+function encodedProblem(path: string): string | null {
+  if (/%2f/i.test(path)) return 'percent-encoded slash'
+  if (/%5c/i.test(path)) return 'percent-encoded backslash'
+  if (/%00/.test(path)) return 'percent-encoded NUL byte'
+  const dotted = path.split('/').some((segment) => segment.replace(/%2e/gi, '.') === '..')
+  return dotted ? "percent-encoded '..' segment" : null
 }
 
 /**
@@ -30,6 +44,8 @@ export function assertSafeItemPath(path: string, context: string): void {
   // A scheme before the first slash would make the "relative" path a URL of its own (file:, http:, data: ...).
   if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(path.split('/')[0])) refuse('URL scheme')
   if (path.split('/').some((segment) => segment === '..')) refuse("'..' segment")
+  const encoded = encodedProblem(path)
+  if (encoded) refuse(encoded)
 }
 
 /** Percent-encodes what a URL path segment cannot carry raw; ':' stays as is, as simplestreams writes it. */

@@ -27,6 +27,31 @@ function checkHashHeaders(signature: openpgp.Signature, hashes: string[]): void 
   }
 }
 
+const CHUNK_CHARS = 1 << 20
+
+/** The UTF-8 bytes of `text` as a stream of chunks, never splitting a surrogate pair between two chunks. */
+function utf8Chunks(text: string): ReadableStream<Uint8Array> {
+  let pos = 0
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (pos >= text.length) {
+        controller.close()
+        return
+      }
+      let end = Math.min(text.length, pos + CHUNK_CHARS)
+      const last = text.charCodeAt(end - 1)
+      if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--
+      controller.enqueue(Buffer.from(text.slice(pos, end), 'utf8'))
+      pos = end
+    }
+  })
+}
+
+async function drain(stream: ReadableStream<Uint8Array>): Promise<void> {
+  const reader = stream.getReader()
+  while (!(await reader.read()).done);
+}
+
 function findSigner(keys: openpgp.PublicKey[], keyID: openpgp.KeyID): openpgp.PublicKey | undefined {
   return keys.find((k) => k.getKeys(keyID).length > 0)
 }
@@ -83,8 +108,9 @@ export async function verifyCleartext(
   try {
     // UTF-8 bytes handed over as binary: for a text signature openpgp turns bare LFs into CRLF (a plain scan when
     // they already are CRLF) instead of re-encoding and re-normalising 3 MB as a string. The text returned below
-    // is these very bytes' text.
-    const message = await openpgp.createMessage({ binary: Buffer.from(parsed.text, 'utf8') })
+    // is these very bytes' text. They are streamed in 1 MiB chunks: handed over whole, openpgp keeps several
+    // copies of a 60 MB document at once (about 300 MB); streamed, it hashes as it goes.
+    const message = await openpgp.createMessage({ binary: utf8Chunks(parsed.text) })
     const result = await openpgp.verify({
       message,
       signature,
@@ -92,6 +118,9 @@ export async function verifyCleartext(
       expectSigned: true,
       format: 'binary'
     })
+    // With streamed input the verdict comes at the end of the data: expectSigned makes this read throw when no
+    // signature verified.
+    await drain(result.data as ReadableStream<Uint8Array>)
     // expectSigned only makes openpgp throw when NO signature verifies: with two signatures, one may have
     // failed. The signer reported is the first whose own verification succeeded.
     const verified = await firstVerified(result.signatures, keys)

@@ -25,6 +25,8 @@ export interface StreamDocument {
   /** exact bytes as served */
   raw: Buffer
   signature: SignatureInfo
+  /** the document's `updated` field, when it has one: a later read may not go back before it */
+  updated?: string
 }
 
 export interface VerifiedStream {

@@ -1,9 +1,11 @@
 import type { ProxySettings, SignatureInfo, VerifyReport } from '../../shared/types'
 import { fetchBytes } from '../net/fetch-bytes'
+import { MAX_INDEX_ENTRIES, MAX_METADATA_BYTES } from '../net/limits'
 import { checkItem, type ItemCheck } from './check-item'
 import { parseCleartext } from './cleartext'
 import { expandProducts } from './expand-products'
 import { keyringName, loadKeyring, type KeyringRef } from './keyring'
+import { ObjectBudget } from './object-budget'
 import { openDocument, type Trust } from './open-document'
 import { assertSafeItemPath, joinStreamPath } from './safe-path'
 import { indexSchema, parseDocument, parseJson, productsSchema } from './schema'
@@ -17,7 +19,12 @@ export interface VerifyMirrorOptions {
   signal?: AbortSignal
   /** parallel item checks for deep; default 4 */
   concurrency?: number
+  /** default 64 MiB; injectable so tests need not build a 64 MiB file */
+  maxMetadataBytes?: number
 }
+
+/** Products files are fetched two at a time: each may hold up to the per-document cap in memory. */
+const DOCUMENT_CONCURRENCY = 2
 
 type FileResult = VerifyReport['files'][number]
 
@@ -33,10 +40,15 @@ function unverifiedText(raw: Buffer): string | null {
   return text.trimStart().startsWith('{') ? text : null
 }
 
-async function runLimited(tasks: Array<() => Promise<void>>, limit: number): Promise<void> {
+async function runLimited(
+  tasks: Array<() => Promise<void>>,
+  limit: number,
+  signal: AbortSignal | undefined
+): Promise<void> {
   let next = 0
   const worker = async (): Promise<void> => {
-    while (next < tasks.length) await tasks[next++]()
+    // Once cancelled, start nothing more: each task would only fail with "cancelled".
+    while (next < tasks.length && !signal?.aborted) await tasks[next++]()
   }
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, tasks.length)) }, worker))
 }
@@ -70,6 +82,7 @@ export async function verifyMirror(
   if (!source.signed) problem(`${location} is read unsigned (.json): signatures cannot be verified`)
 
   const verifiedItems = new Map<string, StreamItem>()
+  const objects = new ObjectBudget(location)
   const seen = new Set<string>()
 
   /** Fetches and checks one document; returns its parsed JSON when trustworthy enough to use. */
@@ -81,7 +94,21 @@ export async function verifyMirror(
     report.files.push(result)
     let raw: Buffer
     try {
-      raw = (await fetchBytes(where, { proxy: opts.proxy, signal: opts.signal })).data
+      raw = (
+        await fetchBytes(where, {
+          proxy: opts.proxy,
+          signal: opts.signal,
+          maxBytes: opts.maxMetadataBytes ?? MAX_METADATA_BYTES,
+          localRoot: source.root
+        })
+      ).data
+    } catch (err) {
+      result.problem = (err as Error).message
+      problem(result.problem)
+      return null
+    }
+    try {
+      objects.take(raw, rel)
     } catch (err) {
       result.problem = (err as Error).message
       problem(result.problem)
@@ -129,18 +156,33 @@ export async function verifyMirror(
     try {
       const index = parseDocument(indexSchema, first.json, 'index:1.0', source.indexPath)
       const entries = Object.entries(index.index).filter(([, e]) => !e.format || e.format === 'products:1.0')
-      await Promise.all(
-        entries.map(async ([contentId, entry]) => {
-          try {
-            assertSafeItemPath(entry.path, `${source.indexPath}: content ${contentId}`)
-          } catch (err) {
-            problem((err as Error).message)
-            return
-          }
-          const doc = await check(entry.path)
-          if (doc) takeProducts(doc.json, entry.path, doc.verified && first.verified)
-        })
-      )
+      if (trust.signed && !first.verified) {
+        // Paths named only by an unverified index are an attacker's choice: following them would let a forged
+        // index make us fetch (and hold) any number of documents. Report the index and stop here.
+        problem(
+          `${source.indexPath} did not verify: the ${entries.length} products file(s) it names were not checked`
+        )
+      } else if (entries.length > MAX_INDEX_ENTRIES) {
+        problem(
+          `${source.indexPath} names ${entries.length} products files, more than the ${MAX_INDEX_ENTRIES} allowed: not checked`
+        )
+      } else {
+        await runLimited(
+          entries.map(([contentId, entry]) => async () => {
+            try {
+              assertSafeItemPath(entry.path, `${source.indexPath}: content ${contentId}`)
+            } catch (err) {
+              problem((err as Error).message)
+              return
+            }
+            // check() skips a path already seen, so an index naming one file 300 times costs one fetch.
+            const doc = await check(entry.path)
+            if (doc) takeProducts(doc.json, entry.path, doc.verified)
+          }),
+          DOCUMENT_CONCURRENCY,
+          opts.signal
+        )
+      }
     } catch (err) {
       problem((err as Error).message)
     }
@@ -152,13 +194,15 @@ export async function verifyMirror(
       [...verifiedItems.values()].map((item) => async () => {
         checks.push(await checkItem(source.root, item, { proxy: opts.proxy, signal: opts.signal }))
       }),
-      opts.concurrency ?? 4
+      opts.concurrency ?? 4,
+      opts.signal
     )
     checks.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
     report.items = checks.map(({ path, ok, problem: p }) => ({ path, ok, ...(p ? { problem: p } : {}) }))
     for (const c of checks) if (!c.ok && !c.missing) problem(`${c.path}: ${c.problem}`)
   }
 
+  if (opts.signal?.aborted) problem(`verify of ${location} cancelled: the report is incomplete`)
   report.ok = report.problems.length === 0 && report.files.length > 0 && report.files.every((f) => f.ok)
   return report
 }

@@ -16,9 +16,10 @@ export const streamCommands: CliCommand[] = [
     summary: "Fetch and verify a boot source's stream and list every image it offers (beyond MAAS).",
     run: async (ctx, input) => {
       rejectUnknownParams(input, [])
-      const catalogue = await (
-        await ctx.main()
-      ).services.getCatalogue({ boot_source_id: input.positional.SOURCE_ID as number, refresh: true })
+      const main = await ctx.main()
+      // Through the gateway rather than the request table, so Ctrl-C reaches every metadata read.
+      const source = await main.sources.get(input.positional.SOURCE_ID as number)
+      const catalogue = await main.streams.catalogue(source, true, ctx.signal)
       if (!catalogue.verified) {
         ctx.stderr.write(
           `maas-images: warning: ${terminalLine(catalogue.url)} is unsigned (.json): its data is unverified\n`
@@ -47,7 +48,8 @@ export const streamCommands: CliCommand[] = [
         },
         'verify arguments'
       )
-      const report = await (await ctx.main()).services.verifyMirror(arg)
+      // Ctrl-C / SIGTERM abort every request and local read of the verify.
+      const report = await (await ctx.main()).streams.verify(arg.location, arg, arg.deep ?? false, ctx.signal)
       if (!report.ok) ctx.exitCode = 1
       return report
     }

@@ -1,0 +1,78 @@
+/**
+ * Ctrl-C must stop `maas-images verify --deep` against a mirror that trickles its items: the SIGINT handler's
+ * abort signal reaches every request. Before, verify ran without a signal and only ended when every item had
+ * crawled through.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createMainServices } from '../../src/main/services'
+import { hostileMirror, spawnCli, type HostileMirror } from './hostile-mirror'
+
+let m: HostileMirror | undefined
+let data: string | undefined
+afterEach(async () => {
+  await m?.cleanup()
+  if (data) await rm(data, { recursive: true, force: true })
+  m = data = undefined
+})
+
+async function until(test: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms
+  while (!test()) {
+    if (Date.now() > end) throw new Error('condition not reached')
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+describe('CLI cancellation', () => {
+  it('SIGINT stops verify --deep of a trickling mirror promptly, with a cancelled report', async () => {
+    m = await hostileMirror()
+    // 4 KiB/s: the metadata arrives in a few seconds, each item would take tens of seconds.
+    m.server.options.rateBytesPerSec = 4096
+    data = await mkdtemp(join(tmpdir(), 'maas-hostile-data-'))
+    const run = spawnCli(data, ['verify', m.server.url, '--deep', `keyring_filename=${m.stream.keyringPath}`])
+    const itemRequested = (): boolean =>
+      [...m!.server.stats.byPath.keys()].some((p) => !p.startsWith('/streams/'))
+    await until(itemRequested, 60_000)
+    const interruptedAt = Date.now()
+    run.child.kill('SIGINT')
+    const r = await run.done
+    expect(Date.now() - interruptedAt).toBeLessThan(10_000)
+    expect(r.code).toBe(1)
+    const report = JSON.parse(r.stdout) as { ok: boolean; problems: string[] }
+    expect(report.ok).toBe(false)
+    expect(report.problems).toContain(`verify of ${m.server.url} cancelled: the report is incomplete`)
+  }, 90_000)
+
+  it('the cancelVerify request stops a verify in flight (the app has no Ctrl-C)', async () => {
+    m = await hostileMirror()
+    m.server.options.rateBytesPerSec = 4096
+    data = await mkdtemp(join(tmpdir(), 'maas-hostile-data-'))
+    const main = await createMainServices({
+      dataDir: data,
+      version: '9.9.9',
+      transport: 'electron',
+      role: 'bridge'
+    })
+    try {
+      await main.services.updateSettings({ proxy: { http_proxy: '', https_proxy: '', no_proxy: '*' } })
+      const pending = main.services.verifyMirror({
+        location: m.server.url,
+        keyring_filename: m.stream.keyringPath,
+        deep: true
+      })
+      await until(() => [...m!.server.stats.byPath.keys()].some((p) => !p.startsWith('/streams/')), 60_000)
+      const cancelledAt = Date.now()
+      expect(await main.services.cancelVerify(undefined)).toEqual({ cancelled: 1 })
+      const report = await pending
+      expect(Date.now() - cancelledAt).toBeLessThan(5_000)
+      expect(report.ok).toBe(false)
+      expect(report.problems).toContain(`verify of ${m.server.url} cancelled: the report is incomplete`)
+      expect(await main.services.cancelVerify(undefined)).toEqual({ cancelled: 0 })
+    } finally {
+      await main.dispose()
+    }
+  }, 90_000)
+})
