@@ -77,8 +77,12 @@ export interface VerifyReport {
   location: string
   ok: boolean
   files: Array<SignatureInfo & { ok: boolean; problem?: string }>
-  /** filled by --deep: item checksum results */
-  items?: Array<{ path: string; ok: boolean; problem?: string }>
+  /** filled by --deep: item checksum results; `missing` marks items this mirror does not hold by design */
+  items?: Array<{ path: string; ok: boolean; missing?: boolean; problem?: string }>
+  /** --deep: items absent by design (not staged, filtered mirror); they do not fail the report */
+  missing_by_design?: number
+  /** --deep: items present but wrong, or staged and then lost; any makes ok false */
+  corrupt?: number
   problems: string[]
 }
 

@@ -5,10 +5,18 @@ import { parseCleartext } from './cleartext'
 import { expandProducts } from './expand-products'
 import { keyringName, loadKeyring, type KeyringRef } from './keyring'
 import { openDocument, type Trust } from './open-document'
-import { assertSafeItemPath, joinStreamPath } from './safe-path'
+import { assertSafeItemPath, isUrlRoot, joinStreamPath } from './safe-path'
 import { indexSchema, parseDocument, parseJson, productsSchema } from './schema'
 import { resolveSource } from './source'
 import type { StreamItem } from './validate-items'
+import { readStagedManifest } from '../stage/stage-manifest'
+
+/** Paths a staged tree's manifest says it holds; null for any other mirror. */
+async function stagedItemPaths(root: string): Promise<Set<string> | null> {
+  if (isUrlRoot(root)) return null
+  const m = await readStagedManifest(root)
+  return m ? new Set(m.items.map((i) => i.path)) : null
+}
 
 export interface VerifyMirrorOptions {
   /** also check size + checksum of every item file present in the mirror */
@@ -155,8 +163,15 @@ export async function verifyMirror(
       opts.concurrency ?? 4
     )
     checks.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-    report.items = checks.map(({ path, ok, problem: p }) => ({ path, ok, ...(p ? { problem: p } : {}) }))
-    for (const c of checks) if (!c.ok && !c.missing) problem(`${c.path}: ${c.problem}`)
+    // A staged tree lists what it was given: one of those missing is damage, the rest were left out by design.
+    const staged = await stagedItemPaths(source.root)
+    report.items = checks.map(({ path, ok, missing, problem: p }) => {
+      if (missing && !staged?.has(path)) return { path, ok, missing: true, problem: 'not in this mirror' }
+      return { path, ok, ...(p ? { problem: missing ? 'staged but missing' : p } : {}) }
+    })
+    for (const c of report.items) if (!c.ok && !c.missing) problem(`${c.path}: ${c.problem}`)
+    report.missing_by_design = report.items.filter((c) => c.missing).length
+    report.corrupt = report.items.filter((c) => !c.ok && !c.missing).length
   }
 
   report.ok = report.problems.length === 0 && report.files.length > 0 && report.files.every((f) => f.ok)
