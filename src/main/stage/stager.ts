@@ -121,8 +121,9 @@ export async function stage(opts: StageOptions): Promise<StageResult> {
     refuseOversized(files, fs)
     return await copyAll(opts, content, files, fs, started)
   } finally {
-    await pin.release()
-    await lock.release()
+    // On a pulled stick the lock cannot be removed: the original error matters, and a dead pid frees it.
+    await pin.release().catch(() => undefined)
+    await lock.release().catch(() => undefined)
   }
 }
 

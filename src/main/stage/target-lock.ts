@@ -10,6 +10,9 @@ import { isProcessAlive } from '../core/file-lock'
 
 export const STAGING_LOCK_FILE = '.maas-images-staging.lock'
 
+/** Lock files this process holds now: one with our pid that is not here was left by a failed staging. */
+const held = new Set<string>()
+
 export interface TargetLock {
   release(): Promise<void>
 }
@@ -33,13 +36,21 @@ async function tryCreate(path: string): Promise<boolean> {
 export async function lockTarget(target: string): Promise<TargetLock> {
   const path = join(target, STAGING_LOCK_FILE)
   for (let attempt = 0; attempt < 2; attempt++) {
-    if (await tryCreate(path)) return { release: () => rm(path, { force: true }) }
+    if (held.has(path)) throw new AppError('busy', `${target} is already being staged by this process`)
+    if (await tryCreate(path)) {
+      held.add(path)
+      return {
+        release: async () => {
+          held.delete(path)
+          await rm(path, { force: true })
+        }
+      }
+    }
     const owner = Number((await readFile(path, 'utf8').catch(() => '')).trim())
     if (owner && owner !== process.pid && isProcessAlive(owner)) {
       throw new AppError('busy', `${target} is being staged by process ${owner}; wait for it or stop it`)
     }
-    if (owner === process.pid) throw new AppError('busy', `${target} is already being staged by this process`)
-    // Dead owner, or an empty file: a staging that died before writing its pid.
+    // Dead owner, our own pid from a staging that failed (stick pulled), or an empty file: stale.
     await rm(path, { force: true })
   }
   throw new AppError('busy', `cannot take the staging lock ${path}`)
