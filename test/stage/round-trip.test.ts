@@ -15,7 +15,14 @@ import { encodePath } from '../../src/main/stage/name-map'
 import { cli } from '../main/cli-helpers'
 import { streamEnv, type StreamEnv } from '../import/engine-fixture'
 import { tempDir } from '../import/helpers'
-import { attachFat32, mountExfat, mountFat32, mountTmpfs, requireFuseTools, type FuseMount } from '../support/fuse-mounts'
+import {
+  attachFat32,
+  mountExfat,
+  mountFat32,
+  mountTmpfs,
+  requireFuseTools,
+  type FuseMount
+} from '../support/fuse-mounts'
 
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex')
 
@@ -55,7 +62,14 @@ async function files(root: string): Promise<string[]> {
 }
 
 async function useSource(dataDir: string, url: string): Promise<void> {
-  const r = await cli(dataDir, 'boot-source', 'update', '1', `url=${url}`, `keyring_filename=${env.gen.keyringPath}`)
+  const r = await cli(
+    dataDir,
+    'boot-source',
+    'update',
+    '1',
+    `url=${url}`,
+    `keyring_filename=${env.gen.keyringPath}`
+  )
   expect(r.stderr).toBe('')
   expect(r.code).toBe(0)
 }
@@ -85,7 +99,16 @@ async function stageCli(dataDir: string, target: string, ...extra: string[]) {
 
 async function verifyDeep(location: string) {
   const r = await cli(dd.a, 'verify', location, `keyring_filename=${env.gen.keyringPath}`, '--deep')
-  return { code: r.code, report: JSON.parse(r.stdout) as { ok: boolean; corrupt: number; missing_by_design: number; items: Array<{ path: string; ok: boolean; missing?: boolean; problem?: string }>; problems: string[] } }
+  return {
+    code: r.code,
+    report: JSON.parse(r.stdout) as {
+      ok: boolean
+      corrupt: number
+      missing_by_design: number
+      items: Array<{ path: string; ok: boolean; missing?: boolean; problem?: string }>
+      problems: string[]
+    }
+  }
 }
 
 beforeAll(async () => {
@@ -97,7 +120,8 @@ beforeAll(async () => {
   await useSource(dd.a, env.server.url)
   await importAll(dd.a)
   const latest = new Map<string, string>()
-  for (const it of env.gen.items) if (!latest.has(it.product) || it.version > latest.get(it.product)!) latest.set(it.product, it.version)
+  for (const it of env.gen.items)
+    if (!latest.has(it.product) || it.version > latest.get(it.product)!) latest.set(it.product, it.version)
   const selected = new Set(
     env.gen.products
       .filter(
@@ -107,14 +131,17 @@ beforeAll(async () => {
       )
       .map((p) => p.product_name)
   )
-  const wanted = env.gen.items.filter((it) => latest.get(it.product) === it.version && selected.has(it.product))
+  const wanted = env.gen.items.filter(
+    (it) => latest.get(it.product) === it.version && selected.has(it.product)
+  )
   signedDocs = env.gen.documents.filter((d) => d.endsWith('.sjson'))
   staged = [...new Map(wanted.map((w) => [w.path, w])).values()]
   await expectCacheHolds(dd.a, staged)
 }, 120_000)
 
 afterAll(async () => {
-  for (const m of mounts.reverse()) await m.unmount().catch((e: unknown) => console.error(`unmount ${m.point}: ${String(e)}`))
+  for (const m of mounts.reverse())
+    await m.unmount().catch((e: unknown) => console.error(`unmount ${m.point}: ${String(e)}`))
   await env?.close().catch(() => undefined)
   if (tmp) await rm(tmp, { recursive: true, force: true })
 })
@@ -123,11 +150,14 @@ describe('staging onto a plain directory', () => {
   it('yields exactly the upstream paths, byte-identical signed files, and a second stage copies 0 bytes', async () => {
     const target = join(tmp, 'plain')
     const first = await stageCli(dd.a, target)
-    expect(first.stderr).toMatch(/Staged \d+ image\(s\), \d+ files .* copied \d+ files .* in [\d.]+s; every file read back and verified/)
+    expect(first.stderr).toMatch(
+      /Staged \d+ image\(s\), \d+ files .* copied \d+ files .* in [\d.]+s; every file read back and verified/
+    )
     expect(first.result).toMatchObject({ mapped_names: false, files_skipped: 0 })
     const want = [...signedDocs, ...staged.map((s) => s.path), 'README.txt', 'maas-images-stage.json'].sort()
     expect(await files(target)).toEqual(want)
-    for (const d of signedDocs) expect((await readFile(join(target, d))).equals(await readFile(join(env.dir, d)))).toBe(true)
+    for (const d of signedDocs)
+      expect((await readFile(join(target, d))).equals(await readFile(join(env.dir, d)))).toBe(true)
     for (const s of staged) expect(sha256(await readFile(join(target, s.path)))).toBe(s.sha256)
     const readme = await readFile(join(target, 'README.txt'), 'utf8')
     expect(readme).toContain(env.gen.key.fingerprint.toUpperCase())
@@ -144,7 +174,9 @@ describe('staging onto a plain directory', () => {
     execFileSync('touch', [join(foreign, 'holiday.jpg')])
     const r = await stageCli(dd.a, foreign)
     expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(/refusing to stage into .*foreign: it is not empty and not a mirror \(holds holiday.jpg\)/)
+    expect(r.stderr).toMatch(
+      /refusing to stage into .*foreign: it is not empty and not a mirror \(holds holiday.jpg\)/
+    )
     expect(await readdir(foreign)).toEqual(['holiday.jpg'])
     const inCache = await stageCli(dd.a, join(dd.a, 'cache', 'out'))
     expect(inCache.stderr).toMatch(/inside the data directory/)
@@ -155,7 +187,9 @@ describe('staging onto a plain directory', () => {
     mounts.push(small)
     const r = await stageCli(dd.a, small.point)
     expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/not enough free space on .*small: need [\d.]+ MiB, have [\d.]+ KiB \(\d+ and \d+ bytes\)\. Nothing was written/)
+    expect(r.stderr).toMatch(
+      /not enough free space on .*small: need [\d.]+ MiB, have [\d.]+ KiB \(\d+ and \d+ bytes\)\. Nothing was written/
+    )
     const [need, have] = /\((\d+) and (\d+) bytes\)/.exec(r.stderr)!.slice(1).map(Number)
     expect(need).toBeGreaterThan(have)
     expect(await readdir(small.point)).toEqual([])
@@ -176,7 +210,9 @@ describe('the round trip through a FAT32 stick', () => {
     const onStick = await files(fat.point)
     for (const d of signedDocs) {
       expect(onStick).toContain(encodePath(d))
-      expect((await readFile(join(fat.point, encodePath(d)))).equals(await readFile(join(env.dir, d)))).toBe(true)
+      expect((await readFile(join(fat.point, encodePath(d)))).equals(await readFile(join(env.dir, d)))).toBe(
+        true
+      )
     }
     expect(onStick.some((p) => p.includes(':'))).toBe(false)
     for (const s of staged) expect(sha256(await readFile(join(fat.point, encodePath(s.path))))).toBe(s.sha256)
@@ -185,7 +221,12 @@ describe('the round trip through a FAT32 stick', () => {
     expect(v.report.problems).toEqual([])
     expect(v.code).toBe(0)
     expect(v.report.corrupt).toBe(0)
-    expect(v.report.items.filter((i) => i.ok).map((i) => i.path).sort()).toEqual(staged.map((s) => s.path).sort())
+    expect(
+      v.report.items
+        .filter((i) => i.ok)
+        .map((i) => i.path)
+        .sort()
+    ).toEqual(staged.map((s) => s.path).sort())
     // arm64, centos and older versions were not staged: missing by design, not failures.
     expect(v.report.missing_by_design).toBeGreaterThan(0)
   })
@@ -196,7 +237,9 @@ describe('the round trip through a FAT32 stick', () => {
     const v = await verifyDeep(fat.point)
     expect(v.code).toBe(1)
     expect(v.report.corrupt).toBe(1)
-    expect(v.report.problems).toEqual([expect.stringMatching(new RegExp(`^${victim.path}: sha\\d+ mismatch`))])
+    expect(v.report.problems).toEqual([
+      expect.stringMatching(new RegExp(`^${victim.path}: sha\\d+ mismatch`))
+    ])
     const again = await stageCli(dd.a, fat.point)
     expect(again.result).toMatchObject({ files_copied: 1, bytes_copied: victim.size })
     expect((await verifyDeep(fat.point)).code).toBe(0)
@@ -251,7 +294,14 @@ describe('the round trip through a FAT32 stick', () => {
     fat = await mountFat32(dir2)
     mounts.push(fat)
     const { stage } = await import('../../src/main/stage/stager')
-    const source = { id: 1, url: env.server.url, keyring_filename: env.gen.keyringPath, keyring_data: '', created: '', updated: '' }
+    const source = {
+      id: 1,
+      url: env.server.url,
+      keyring_filename: env.gen.keyringPath,
+      keyring_data: '',
+      created: '',
+      updated: ''
+    }
     let pulled = false
     const err = await stage({
       dataDir: dd.a,
@@ -265,7 +315,12 @@ describe('the round trip through a FAT32 stick', () => {
       }
     }).catch((e: unknown) => e)
     expect(pulled).toBe(true)
-    expect(err).toMatchObject({ code: 'io', message: expect.stringMatching(/onto .* failed \(E[A-Z]+\): the drive may have been removed or failed\. Files written so far are whole; staging again resumes/) })
+    expect(err).toMatchObject({
+      code: 'io',
+      message: expect.stringMatching(
+        /onto .* failed \(E[A-Z]+\): the drive may have been removed or failed\. Files written so far are whole; staging again resumes/
+      )
+    })
     // Plug it in again.
     execFileSync('umount', ['-l', fat.point])
     mounts.splice(mounts.indexOf(fat), 1)

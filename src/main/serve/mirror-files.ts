@@ -25,10 +25,15 @@ async function regularFile(path: string): Promise<MirrorFile | null> {
   return st && st.isFile() ? { kind: 'file', path, size: st.size } : null
 }
 
-/** The cache of one source; re-read at most every `refreshMs` so a finished import shows up. */
-export function cacheMirror(dataDir: string, source: BootSource, refreshMs = 5000): MirrorFiles {
-  let built = 0
-  let map: Promise<Map<string, MirrorFile>> | null = null
+/**
+ * The cache of one source; re-read at most every `refreshMs` so a finished import shows up. Fails at
+ * once (naming the cause) when the source has nothing to serve, rather than answering errors later.
+ */
+export async function cacheMirror(
+  dataDir: string,
+  source: BootSource,
+  refreshMs = 5000
+): Promise<MirrorFiles> {
   const build = async (): Promise<Map<string, MirrorFile>> => {
     const c = await stagedContent(dataDir, source)
     const m = new Map<string, MirrorFile>()
@@ -36,18 +41,23 @@ export function cacheMirror(dataDir: string, source: BootSource, refreshMs = 500
     for (const i of c.items) m.set(i.path, { kind: 'file', path: i.blob, size: i.size })
     return m
   }
+  let current = await build()
+  let built = Date.now()
+  let rebuilding: Promise<void> | null = null
   return {
     label: `the image cache of boot source ${source.id} (${source.url})`,
     async lookup(rel) {
-      if (!map || Date.now() - built > refreshMs) {
+      if (!rebuilding && Date.now() - built > refreshMs) {
         built = Date.now()
-        const next = build()
-        // A failed rebuild (mid-import) keeps serving the previous map.
-        map = map ? next.catch(() => map!) : next
+        // A failed rebuild (mid-import, metadata being replaced) keeps serving the previous map.
+        rebuilding = build()
+          .then((m) => void (current = m))
+          .catch(() => undefined)
+          .finally(() => (rebuilding = null))
       }
-      const f = (await map).get(rel)
+      const f = current.get(rel)
       if (!f || f.kind === 'bytes') return f ?? null
-      // The blob may have gone (a delete); answer 404 rather than a broken body.
+      // The blob may have gone (a delete): 404 rather than a broken body.
       return regularFile(f.path)
     }
   }

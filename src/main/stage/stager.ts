@@ -106,19 +106,24 @@ export async function stage(opts: StageOptions): Promise<StageResult> {
       `boot source ${opts.source.id} has no complete cached images to stage${opts.filter ? ' that match' : ''}`
     )
 
+  const fs = await detectTargetFs(target)
+  const files: PlannedFile[] = [
+    ...content.items.map((i) => ({ path: i.path, sha256: i.sha256, size: i.size, from: i.blob })),
+    // Products documents before the index: the index is the last thing a mirror gets.
+    ...content.documents
+      .slice()
+      .reverse()
+      .map((d) => ({ path: d.path, sha256: sha256Hex(d.raw), size: d.raw.length, from: d.raw }))
+  ]
+  refuseOversized(files, fs)
   const lock = await lockTarget(target)
   const pin = await new BlobCache(opts.dataDir).pin(content.items.map((i) => i.sha256))
   try {
-    const fs = await detectTargetFs(target)
-    const files: PlannedFile[] = [
-      ...content.items.map((i) => ({ path: i.path, sha256: i.sha256, size: i.size, from: i.blob })),
-      // Products documents before the index: the index is the last thing a mirror gets.
-      ...content.documents
-        .slice()
-        .reverse()
-        .map((d) => ({ path: d.path, sha256: sha256Hex(d.raw), size: d.raw.length, from: d.raw }))
-    ]
-    refuseOversized(files, fs)
+    // A delete may have run between reading the content and pinning it: from here on nothing can.
+    const cache = new BlobCache(opts.dataDir)
+    for (const i of content.items)
+      if (!(await cache.has(i.sha256, i.size)))
+        throw new AppError('not_found', `${i.path} left the cache as staging started (deleted); stage again`)
     return await copyAll(opts, content, files, fs, started)
   } finally {
     // On a pulled stick the lock cannot be removed: the original error matters, and a dead pid frees it.

@@ -77,7 +77,7 @@ export const offlineCommands: CliCommand[] = [
       if (dir && param(input, 'source')) throw new UsageError('give source= or dir=, not both')
       const files = dir
         ? await directoryMirror(resolve(dir))
-        : cacheMirror(ctx.dataDir, await pickSource(ctx, input))
+        : await cacheMirror(ctx.dataDir, await pickSource(ctx, input))
       const server = await startMirrorServer(files, {
         port: port === undefined ? undefined : Number(port),
         bind: param(input, 'bind')
