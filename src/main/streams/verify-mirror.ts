@@ -166,7 +166,7 @@ export async function verifyMirror(
     // A staged tree lists what it was given: one of those missing is damage, the rest were left out by design.
     const staged = await stagedItemPaths(source.root)
     report.items = checks.map(({ path, ok, missing, problem: p }) => {
-      if (missing && !staged?.has(path)) return { path, ok, missing: true, problem: 'not in this mirror' }
+      if (missing && !staged?.has(path)) return { path, ok, missing: true, problem: 'missing' }
       return { path, ok, ...(p ? { problem: missing ? 'staged but missing' : p } : {}) }
     })
     for (const c of report.items) if (!c.ok && !c.missing) problem(`${c.path}: ${c.problem}`)
