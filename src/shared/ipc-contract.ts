@@ -18,7 +18,12 @@ import type {
   ImportResult,
   ImportStatus,
   Settings,
-  VerifyReport
+  VerifyReport,
+  Drive,
+  StagingPlan,
+  StagingStatus,
+  StageProgress,
+  StageResult
 } from './types'
 
 /** A request: its argument schema and (as a phantom type) its result. */
@@ -63,7 +68,13 @@ export const requests = {
   getSettings: request<Settings>()(none),
   updateSettings: request<Settings>()(s.settingsPatchSchema),
 
-  openExternal: request<void>()(z.object({ url: s.externalUrlSchema }).strict())
+  openExternal: request<void>()(z.object({ url: s.externalUrlSchema }).strict()),
+
+  listDrives: request<Drive[]>()(z.object({ all: z.boolean().optional() }).strict()),
+  planStaging: request<StagingPlan>()(s.stagingTargetSchema),
+  startStaging: request<{ started: boolean; message: string }>()(s.stagingTargetSchema),
+  stopStaging: request<{ stopping: boolean; message: string }>()(none),
+  getStagingStatus: request<StagingStatus>()(none)
 } as const
 
 export type RequestName = keyof typeof requests
@@ -77,6 +88,12 @@ export interface EventMap {
   resourcesChanged: null
   sourcesChanged: null
   syncScheduleChanged: { next_sync_at: string | null }
+  stagingProgress: StageProgress
+  stagingFinished: {
+    ok: boolean
+    result: StageResult | null
+    error: { code: string; message: string } | null
+  }
 }
 export type EventName = keyof EventMap
 

@@ -23,7 +23,12 @@ export const requestNames = [
   'getImportStatus',
   'getSettings',
   'updateSettings',
-  'openExternal'
+  'openExternal',
+  'listDrives',
+  'planStaging',
+  'startStaging',
+  'stopStaging',
+  'getStagingStatus'
 ] as const
 
 export const eventNames = [
@@ -31,7 +36,9 @@ export const eventNames = [
   'importFinished',
   'resourcesChanged',
   'sourcesChanged',
-  'syncScheduleChanged'
+  'syncScheduleChanged',
+  'stagingProgress',
+  'stagingFinished'
 ] as const
 
 export const requestChannel = (name: string): string => `maas-images:request:${name}`

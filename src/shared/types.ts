@@ -184,3 +184,65 @@ export interface AppInfo {
   /** which transport the renderer is using */
   transport: 'electron' | 'websocket'
 }
+
+/** A drive to stage onto (`maas-images drives`). */
+export interface Drive {
+  device: string
+  label: string
+  /** file system type as the OS names it (vfat, exfat, ntfs, ext4, …) */
+  fs_type: string
+  mount: string
+  size: number
+  /** null when the OS does not report it */
+  free: number | null
+  removable: boolean
+  model: string
+}
+
+/** What staging a source onto a target needs, shown before the user starts. */
+export interface StagingPlan {
+  target: string
+  images: Array<{ name: string; architecture: string; version: string; bootloader: boolean }>
+  files: number
+  /** bytes of every file to stage (before skipping what is already there) */
+  needed: number
+  /** null when the file system does not report free space */
+  free: number | null
+  file_system: string
+  mapped_names: boolean
+  /** FAT32 only: files too big for it, named with their size */
+  too_big: string[]
+}
+
+export interface StageProgress {
+  phase: 'checking' | 'copying' | 'done'
+  files_done: number
+  files_total: number
+  bytes_done: number
+  bytes_total: number
+  /** bytes per second since copying began */
+  rate: number
+  eta: number | null
+  current?: string
+}
+
+export interface StageResult {
+  target: string
+  file_system: string
+  mapped_names: boolean
+  images: StagingPlan['images']
+  files: number
+  files_copied: number
+  files_skipped: number
+  bytes: number
+  bytes_copied: number
+  seconds: number
+}
+
+export interface StagingStatus {
+  staging: boolean
+  target: string | null
+  progress: StageProgress | null
+  last_result: StageResult | null
+  last_error: { code: string; message: string } | null
+}

@@ -15,6 +15,7 @@ import { AppEvents } from './events'
 import { SourcesService } from './sources-service'
 import { StreamsGateway } from './streams-gateway'
 import { ImportGateway } from './import-gateway'
+import { StagingGateway } from './staging-gateway'
 
 export interface MainContext {
   dataDir: string
@@ -55,6 +56,13 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
     listSources: () => sources.sourcesWithSelections(),
     getSettings: () => settings.read(),
     autoSync: ctx.role !== 'cli'
+  })
+
+  const staging = new StagingGateway({
+    dataDir: ctx.dataDir,
+    version: ctx.version,
+    events,
+    getSource: (id) => sources.get(id)
   })
 
   const changedSources = <T>(value: T): T => {
@@ -110,8 +118,25 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
       if (!ctx.openExternal)
         throw new AppError('invalid_argument', 'links can only be opened from the desktop app')
       await ctx.openExternal(url)
-    }
+    },
+
+    listDrives: async (arg) => staging.drives(arg.all ?? false),
+    planStaging: ({ boot_source_id, target }) => staging.plan(boot_source_id, target),
+    startStaging: ({ boot_source_id, target }) => staging.start(boot_source_id, target),
+    stopStaging: async () => staging.stop(),
+    getStagingStatus: async () => staging.getStatus()
   }
 
-  return { services, events, sources, streams, imports, settings, dispose: () => imports.dispose() }
+  return {
+    services,
+    events,
+    sources,
+    streams,
+    imports,
+    settings,
+    dispose: async () => {
+      await staging.dispose()
+      await imports.dispose()
+    }
+  }
 }

@@ -3,19 +3,9 @@
  * points, labels, file system, size and free space, from systeminformation (Linux, Windows, macOS).
  */
 import si from 'systeminformation'
+import type { Drive } from '../../shared/types'
 
-export interface Drive {
-  device: string
-  label: string
-  /** file system type as the OS names it (vfat, exfat, ntfs, ext4, …) */
-  fs_type: string
-  mount: string
-  size: number
-  /** null when the OS does not report it (not mounted) */
-  free: number | null
-  removable: boolean
-  model: string
-}
+export type { Drive } from '../../shared/types'
 
 type Block = Awaited<ReturnType<typeof si.blockDevices>>[number]
 type Fs = Awaited<ReturnType<typeof si.fsSize>>[number]

@@ -10,7 +10,7 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { AppError } from '../../shared/errors'
-import type { BootSource } from '../../shared/types'
+import type { BootSource, StageProgress, StageResult } from '../../shared/types'
 import { sha256Hex } from '../streams/metadata-cache'
 import { BlobCache } from './cache-access'
 import { MAPPED_NAMES_FILE, MAPPED_NAMES_TEXT, localStreamPath } from './name-map'
@@ -25,30 +25,7 @@ import { STAGE_MANIFEST_FILE } from './stage-manifest'
 /** Room for README.txt, the manifest and directory entries on top of the files themselves. */
 const SLACK_BYTES = 1024 * 1024
 
-export interface StageProgress {
-  phase: 'checking' | 'copying' | 'done'
-  files_done: number
-  files_total: number
-  bytes_done: number
-  bytes_total: number
-  /** bytes per second since copying began */
-  rate: number
-  eta: number | null
-  current?: string
-}
-
-export interface StageResult {
-  target: string
-  file_system: string
-  mapped_names: boolean
-  images: StagedContent['images']
-  files: number
-  files_copied: number
-  files_skipped: number
-  bytes: number
-  bytes_copied: number
-  seconds: number
-}
+export type { StageProgress, StageResult } from '../../shared/types'
 
 export interface StageOptions {
   dataDir: string
