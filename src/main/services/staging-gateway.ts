@@ -65,16 +65,19 @@ export class StagingGateway {
       }
     }).then(
       (result) => {
+        // Idle before anyone hears it finished, so a listener may start the next staging at once.
+        this.running = null
         this.status = { ...this.status, staging: false, last_result: result }
         this.deps.events.emit('stagingFinished', { ok: true, result, error: null })
       },
       (err: unknown) => {
+        this.running = null
         const error = toErrorShape(err)
         this.status = { ...this.status, staging: false, last_error: error }
         this.deps.events.emit('stagingFinished', { ok: false, result: null, error })
       }
     )
-    this.running = { abort, done: done.finally(() => (this.running = null)) }
+    this.running = { abort, done }
     return { started: true, message: `staging onto ${target}` }
   }
 

@@ -47,10 +47,10 @@ interface PlannedFile {
 /** Errors of a drive that went away or broke mid-way, with what to do about it. */
 const GONE = new Set(['EIO', 'ENODEV', 'ENXIO', 'ENOTCONN', 'EROFS', 'ESTALE', 'ENOENT', 'EBADF'])
 
-function describeWriteError(err: unknown, target: string, file: string): unknown {
+function describeWriteError(err: unknown, target: string, file: string, aborted = false): unknown {
   if (err instanceof AppError) return err
   const code = (err as NodeJS.ErrnoException).code ?? ''
-  if (code === 'ABORT_ERR')
+  if (aborted || code === 'ABORT_ERR')
     return new AppError('cancelled', `staging onto ${target} stopped; staging again resumes`)
   if (code === 'ENOSPC')
     return new AppError(
@@ -138,7 +138,7 @@ async function copyAll(
       else todo.push(f)
     }
   } catch (err) {
-    throw describeWriteError(err, target, progress.current ?? target)
+    throw describeWriteError(err, target, progress.current ?? target, signal?.aborted)
   }
   progress.bytes_total = todo.reduce((n, f) => n + f.size, 0)
   refuseShortSpace(target, progress.bytes_total + SLACK_BYTES, fs)
@@ -189,7 +189,7 @@ async function copyAll(
     )
     await writeSmall(join(target, STAGE_MANIFEST_FILE), manifest(true))
   } catch (err) {
-    throw describeWriteError(err, target, progress.current ?? target)
+    throw describeWriteError(err, target, progress.current ?? target, signal?.aborted)
   }
   progress.phase = 'done'
   progress.current = undefined
