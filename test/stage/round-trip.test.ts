@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto'
 import { execFileSync } from 'node:child_process'
-import { open, readFile, readdir, rm, stat } from 'node:fs/promises'
+import { mkdir, open, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { PassThrough } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -169,9 +169,8 @@ describe('staging onto a plain directory', () => {
 
   it('refuses a non-empty directory that is not a mirror, and the data directory itself', async () => {
     const foreign = join(tmp, 'foreign')
-    await cli(dd.a, 'settings', 'read') // creates nothing in foreign; just a sanity call
-    execFileSync('mkdir', ['-p', foreign])
-    execFileSync('touch', [join(foreign, 'holiday.jpg')])
+    await mkdir(foreign, { recursive: true })
+    await writeFile(join(foreign, 'holiday.jpg'), 'a photo')
     const r = await stageCli(dd.a, foreign)
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(

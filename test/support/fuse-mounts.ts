@@ -58,7 +58,8 @@ export async function mountFat32(dir: string, sizeMiB = 64): Promise<FuseMount> 
   const point = join(dir, 'fat32')
   await mkdir(point, { recursive: true })
   execFileSync('truncate', ['-s', `${sizeMiB}M`, image])
-  execFileSync('mkfs.vfat', ['-F', '32', image], { stdio: 'ignore' })
+  // A label, as real sticks have: fusefat lists it as an empty file, which staging must accept.
+  execFileSync('mkfs.vfat', ['-F', '32', '-n', 'MAASIMAGES', image], { stdio: 'ignore' })
   return attachFat32(image, point)
 }
 

@@ -4,7 +4,7 @@
  * files over the file system's cap (FAT32: 4 GiB), and too little free space.
  */
 import { readdir, realpath, stat } from 'node:fs/promises'
-import { relative, isAbsolute } from 'node:path'
+import { isAbsolute, join, relative } from 'node:path'
 import { AppError } from '../../shared/errors'
 import { formatBytes } from './cache-access'
 import { STAGE_MANIFEST_FILE } from './stage-manifest'
@@ -47,7 +47,14 @@ export async function refuseForeignContent(target: string): Promise<void> {
   const st = await stat(target).catch(() => null)
   if (!st) return
   if (!st.isDirectory()) throw new AppError('invalid_argument', `${target} is not a directory`)
-  const names = (await readdir(target)).filter((n) => !SYSTEM_ENTRIES.has(n) && !n.startsWith('.Trash-'))
+  const names: string[] = []
+  for (const n of await readdir(target)) {
+    if (SYSTEM_ENTRIES.has(n) || n.startsWith('.Trash-')) continue
+    // Empty files hold nothing to protect; fusefat even lists a stick's volume label as one ("MAASIMAG.ES").
+    const st = await stat(join(target, n)).catch(() => null)
+    if (st?.isFile() && st.size === 0) continue
+    names.push(n)
+  }
   if (names.length === 0 || names.includes(STAGE_MANIFEST_FILE)) return
   const hasStreams =
     names.includes('streams') &&
