@@ -7,7 +7,7 @@
  * is recognised as ours and read with the right names), items next, the products documents and the
  * index last (a reader finds no index until everything it names is there), the final manifest at the end.
  */
-import { mkdir } from 'node:fs/promises'
+import { mkdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { AppError } from '../../shared/errors'
 import type { BootSource, StageProgress, StageResult } from '../../shared/types'
@@ -128,6 +128,15 @@ async function copyAll(
     eta: null
   }
   opts.onProgress?.({ ...progress })
+
+  // Space first, from sizes alone (cheap): files missing or of another size must be written at least.
+  // Hashing what is there can take minutes on a full stick; a short one is refused before that.
+  let atLeast = 0
+  for (const f of files) {
+    const st = await stat(dest(f.path)).catch(() => null)
+    if (!st || st.size !== f.size) atLeast += f.size
+  }
+  refuseShortSpace(target, atLeast + SLACK_BYTES, fs)
 
   // Incremental: what is already there with the right size and sha256 stays.
   const todo: PlannedFile[] = []
