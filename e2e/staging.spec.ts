@@ -18,7 +18,7 @@ test.use({
   sourceOnMirror: true
 })
 
-test('stages the synced images onto a directory, shows the figures and verifies the stick', async ({
+test('stages the synced images onto a directory, shows the figures, verifies the stick and serves it', async ({
   page,
   dataDir,
   stream
@@ -49,7 +49,19 @@ test('stages the synced images onto a directory, shows the figures and verifies 
     await page.getByTestId('verify-stick').click()
     await expect(page.getByTestId('verify-result')).toContainText('The stick is good', { timeout: 30_000 })
     await expect(page.getByTestId('verify-result')).toContainText('0 corrupt')
+
+    // Serve to MAAS: loopback unless the admin ticks the network box; the URL serves the signed index.
+    await page.getByTestId('serve-toggle').click()
+    await expect(page.getByTestId('serve-url')).toHaveText(/^http:\/\/127\.0\.0\.1:\d+\/$/)
+    await expect(page.getByTestId('serve-status')).toContainText('Only this machine can reach it')
+    const url = (await page.getByTestId('serve-url').textContent())!
+    const res = await page.request.get(url + rel)
+    expect(res.status()).toBe(200)
+    expect((await res.body()).equals(await readFile(join(stream.dir, rel)))).toBe(true)
     await screenshot(page, 'staging', page.getByTestId('staging-result'))
+    await page.getByTestId('serve-toggle').click()
+    await expect(page.getByTestId('serve-toggle')).toHaveText('Start serving')
+    await expect(page.getByTestId('serve-status')).toHaveCount(0)
   } finally {
     await rm(stick, { recursive: true, force: true })
   }

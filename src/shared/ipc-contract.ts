@@ -23,7 +23,8 @@ import type {
   StagingPlan,
   StagingStatus,
   StageProgress,
-  StageResult
+  StageResult,
+  ServingStatus
 } from './types'
 
 /** A request: its argument schema and (as a phantom type) its result. */
@@ -74,7 +75,18 @@ export const requests = {
   planStaging: request<StagingPlan>()(s.stagingTargetSchema),
   startStaging: request<{ started: boolean; message: string }>()(s.stagingTargetSchema),
   stopStaging: request<{ stopping: boolean; message: string }>()(none),
-  getStagingStatus: request<StagingStatus>()(none)
+  getStagingStatus: request<StagingStatus>()(none),
+  startServing: request<ServingStatus>()(
+    z
+      .object({
+        boot_source_id: s.idSchema,
+        port: z.number().int().min(0).max(65535).optional(),
+        lan: z.boolean().optional()
+      })
+      .strict()
+  ),
+  stopServing: request<ServingStatus>()(none),
+  getServingStatus: request<ServingStatus>()(none)
 } as const
 
 export type RequestName = keyof typeof requests

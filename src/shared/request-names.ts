@@ -28,7 +28,10 @@ export const requestNames = [
   'planStaging',
   'startStaging',
   'stopStaging',
-  'getStagingStatus'
+  'getStagingStatus',
+  'startServing',
+  'stopServing',
+  'getServingStatus'
 ] as const
 
 export const eventNames = [

@@ -246,3 +246,14 @@ export interface StagingStatus {
   last_result: StageResult | null
   last_error: { code: string; message: string } | null
 }
+
+/** The app's mirror server (`maas-images serve`): off unless the user turns it on. */
+export interface ServingStatus {
+  serving: boolean
+  /** what a MAAS region uses as its boot source URL (with the workstation's address when on the LAN) */
+  url: string | null
+  /** the address it listens on: 127.0.0.1 (this machine only) or 0.0.0.0 (the network) */
+  address: string | null
+  port: number | null
+  boot_source_id: number | null
+}

@@ -16,6 +16,7 @@ import { SourcesService } from './sources-service'
 import { StreamsGateway } from './streams-gateway'
 import { ImportGateway } from './import-gateway'
 import { StagingGateway } from './staging-gateway'
+import { ServeGateway } from './serve-gateway'
 
 export interface MainContext {
   dataDir: string
@@ -64,6 +65,8 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
     events,
     getSource: (id) => sources.get(id)
   })
+
+  const serving = new ServeGateway({ dataDir: ctx.dataDir, getSource: (id) => sources.get(id) })
 
   const changedSources = <T>(value: T): T => {
     events.emit('sourcesChanged', null)
@@ -124,7 +127,10 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
     planStaging: ({ boot_source_id, target }) => staging.plan(boot_source_id, target),
     startStaging: ({ boot_source_id, target }) => staging.start(boot_source_id, target),
     stopStaging: async () => staging.stop(),
-    getStagingStatus: async () => staging.getStatus()
+    getStagingStatus: async () => staging.getStatus(),
+    startServing: (arg) => serving.start(arg),
+    stopServing: () => serving.stop(),
+    getServingStatus: async () => serving.status()
   }
 
   return {
@@ -136,6 +142,7 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
     settings,
     dispose: async () => {
       await staging.dispose()
+      await serving.stop()
       await imports.dispose()
     }
   }
