@@ -174,3 +174,18 @@ describe('drives', () => {
     expect(toDrives(blocks, fss, true).map((d) => d.mount)).toEqual(['/', '/media/u/STICK'])
   })
 })
+
+describe('file system detection on macOS', () => {
+  it('reads the type of the mount holding the target from `mount`', async () => {
+    const { darwinMountType } = await import('../../src/main/stage/target-fs')
+    const out = [
+      '/dev/disk3s1s1 on / (apfs, sealed, local, read-only, journaled)',
+      '/dev/disk4s1 on /Volumes/MY STICK (msdos, local, nodev, nosuid, noowners, noatime)',
+      '/dev/disk5s1 on /Volumes/BIG (exfat, local, nodev, nosuid, noowners)'
+    ].join('\n')
+    expect(darwinMountType(out, '/Volumes/MY STICK/maas')).toBe('msdos')
+    expect(darwinMountType(out, '/Volumes/BIG')).toBe('exfat')
+    expect(darwinMountType(out, '/Users/admin')).toBe('apfs')
+    expect(darwinMountType('', '/x')).toBe('unknown')
+  })
+})

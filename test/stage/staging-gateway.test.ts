@@ -5,6 +5,7 @@ import type { EventMap } from '../../src/shared/ipc-contract'
 import { AppEvents } from '../../src/main/services/events'
 import { StagingGateway } from '../../src/main/services/staging-gateway'
 import { cli } from '../main/cli-helpers'
+import { BlobCache } from '../../src/main/import/cache'
 import { streamEnv, type StreamEnv } from '../import/engine-fixture'
 import { tempDir } from '../import/helpers'
 
@@ -88,5 +89,20 @@ describe('staging from the app', () => {
     expect(progress.at(-1)).toMatchObject({ phase: 'done', files_done: plan.files })
     expect(await readdir(target)).toContain('README.txt')
     expect(gw.stop()).toMatchObject({ stopping: false })
+  })
+
+  it('a boot-resource delete during staging leaves the staged blobs until staging ends', async () => {
+    const cache = new BlobCache(dataDir)
+    const before = await cache.list()
+    const pin = await cache.pin(before)
+    const resources = JSON.parse((await cli(dataDir, 'boot-resources', 'read')).stdout) as Array<{
+      id: number
+    }>
+    for (const r of resources)
+      expect((await cli(dataDir, 'boot-resource', 'delete', String(r.id))).code).toBe(0)
+    expect((await cache.list()).sort()).toEqual(before.sort())
+    await pin.release()
+    // The next clean-up (a sync's) removes what nothing references or pins any more.
+    expect((await cache.gc(new Set())).sort()).toEqual(before.sort())
   })
 })

@@ -4,6 +4,7 @@
  * mount table names the type on Linux; a probe write of a name with ':' catches the rest (FUSE
  * mounts report "fuseblk", macOS, unknown types). Windows never allows ':' in a name.
  */
+import { execFile } from 'node:child_process'
 import { readFile, rm, statfs, writeFile } from 'node:fs/promises'
 import { realpath } from 'node:fs/promises'
 import { join, sep } from 'node:path'
@@ -45,6 +46,30 @@ async function mountType(path: string): Promise<string> {
   return type
 }
 
+/**
+ * macOS: `mount` prints "/dev/disk4s1 on /Volumes/STICK (msdos, local, nodev, …)". There a probe
+ * proves nothing: macOS quietly stores ':' on FAT as another character that other systems cannot read.
+ */
+export function darwinMountType(mountOutput: string, path: string): string {
+  let best = ''
+  let type = 'unknown'
+  for (const line of mountOutput.split('\n')) {
+    const m = / on (.+) \(([^,)]+)/.exec(line)
+    if (!m) continue
+    const point = m[1]
+    const inside = path === point || path.startsWith(point.endsWith('/') ? point : `${point}/`)
+    if (inside && point.length >= best.length) {
+      best = point
+      type = m[2]
+    }
+  }
+  return type
+}
+
+function darwinMounts(): Promise<string> {
+  return new Promise((resolve) => execFile('/sbin/mount', (err, out) => resolve(err ? '' : out)))
+}
+
 /** Whether a name with ':' can be created in `dir` (removed again at once). */
 async function colonAllowed(dir: string): Promise<boolean> {
   const probe = join(dir, `.maas-images-probe:${process.pid}`)
@@ -70,7 +95,12 @@ export async function freeBytesOf(dir: string): Promise<number | null> {
 
 export async function detectTargetFs(dir: string): Promise<TargetFs> {
   const real = await realpath(dir)
-  const type = process.platform === 'linux' ? await mountType(real) : 'unknown'
+  const type =
+    process.platform === 'linux'
+      ? await mountType(real)
+      : process.platform === 'darwin'
+        ? darwinMountType(await darwinMounts(), real)
+        : 'unknown'
   const freeBytes = await freeBytesOf(real)
   if (FAT32.has(type))
     return { type, label: 'FAT32', mapNames: true, maxFileBytes: FAT32_MAX_FILE, freeBytes }
