@@ -18,7 +18,13 @@ import type {
   ImportResult,
   ImportStatus,
   Settings,
-  VerifyReport
+  VerifyReport,
+  Drive,
+  StagingPlan,
+  StagingStatus,
+  StageProgress,
+  StageResult,
+  ServingStatus
 } from './types'
 
 /** A request: its argument schema and (as a phantom type) its result. */
@@ -74,7 +80,24 @@ export const requests = {
    * they are used, as before.
    */
   pickKeyringFile: request<PickedPath>()(none),
-  pickDirectory: request<PickedPath>()(none)
+  pickDirectory: request<PickedPath>()(none),
+
+  listDrives: request<Drive[]>()(z.object({ all: z.boolean().optional() }).strict()),
+  planStaging: request<StagingPlan>()(s.stagingTargetSchema),
+  startStaging: request<{ started: boolean; message: string }>()(s.stagingTargetSchema),
+  stopStaging: request<{ stopping: boolean; message: string }>()(none),
+  getStagingStatus: request<StagingStatus>()(none),
+  startServing: request<ServingStatus>()(
+    z
+      .object({
+        boot_source_id: s.idSchema,
+        port: z.number().int().min(0).max(65535).optional(),
+        lan: z.boolean().optional()
+      })
+      .strict()
+  ),
+  stopServing: request<ServingStatus>()(none),
+  getServingStatus: request<ServingStatus>()(none)
 } as const
 
 /** What a native picker answers: the chosen path, or null when the dialog was cancelled. */
@@ -93,6 +116,12 @@ export interface EventMap {
   resourcesChanged: null
   sourcesChanged: null
   syncScheduleChanged: { next_sync_at: string | null }
+  stagingProgress: StageProgress
+  stagingFinished: {
+    ok: boolean
+    result: StageResult | null
+    error: { code: string; message: string } | null
+  }
 }
 export type EventName = keyof EventMap
 

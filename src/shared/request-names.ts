@@ -26,7 +26,15 @@ export const requestNames = [
   'updateSettings',
   'openExternal',
   'pickKeyringFile',
-  'pickDirectory'
+  'pickDirectory',
+  'listDrives',
+  'planStaging',
+  'startStaging',
+  'stopStaging',
+  'getStagingStatus',
+  'startServing',
+  'stopServing',
+  'getServingStatus'
 ] as const
 
 export const eventNames = [
@@ -34,7 +42,9 @@ export const eventNames = [
   'importFinished',
   'resourcesChanged',
   'sourcesChanged',
-  'syncScheduleChanged'
+  'syncScheduleChanged',
+  'stagingProgress',
+  'stagingFinished'
 ] as const
 
 export const requestChannel = (name: string): string => `maas-images:request:${name}`

@@ -125,3 +125,7 @@ export const externalUrlSchema = z
   .max(2048)
   .url()
   .refine((v) => v.startsWith('https://'), 'only https links are opened')
+
+export const stagingTargetSchema = z
+  .object({ boot_source_id: idSchema, target: z.string().min(1).max(4096) })
+  .strict()

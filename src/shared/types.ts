@@ -77,8 +77,12 @@ export interface VerifyReport {
   location: string
   ok: boolean
   files: Array<SignatureInfo & { ok: boolean; problem?: string }>
-  /** filled by --deep: item checksum results */
-  items?: Array<{ path: string; ok: boolean; problem?: string }>
+  /** filled by --deep: item checksum results; `missing` marks items this mirror does not hold by design */
+  items?: Array<{ path: string; ok: boolean; missing?: boolean; problem?: string }>
+  /** --deep: items absent by design (not staged, filtered mirror); they do not fail the report */
+  missing_by_design?: number
+  /** --deep: items present but wrong, or staged and then lost; any makes ok false */
+  corrupt?: number
   problems: string[]
 }
 
@@ -179,4 +183,77 @@ export interface AppInfo {
   default_keyring: string
   /** which transport the renderer is using */
   transport: 'electron' | 'websocket'
+}
+
+/** A drive to stage onto (`maas-images drives`). */
+export interface Drive {
+  device: string
+  label: string
+  /** file system type as the OS names it (vfat, exfat, ntfs, ext4, …) */
+  fs_type: string
+  mount: string
+  size: number
+  /** null when the OS does not report it */
+  free: number | null
+  removable: boolean
+  model: string
+}
+
+/** What staging a source onto a target needs, shown before the user starts. */
+export interface StagingPlan {
+  target: string
+  images: Array<{ name: string; architecture: string; version: string; bootloader: boolean }>
+  files: number
+  /** bytes of every file to stage (before skipping what is already there) */
+  needed: number
+  /** null when the file system does not report free space */
+  free: number | null
+  file_system: string
+  mapped_names: boolean
+  /** FAT32 only: files too big for it, named with their size */
+  too_big: string[]
+}
+
+export interface StageProgress {
+  phase: 'checking' | 'copying' | 'done'
+  files_done: number
+  files_total: number
+  bytes_done: number
+  bytes_total: number
+  /** bytes per second since copying began */
+  rate: number
+  eta: number | null
+  current?: string
+}
+
+export interface StageResult {
+  target: string
+  file_system: string
+  mapped_names: boolean
+  images: StagingPlan['images']
+  files: number
+  files_copied: number
+  files_skipped: number
+  bytes: number
+  bytes_copied: number
+  seconds: number
+}
+
+export interface StagingStatus {
+  staging: boolean
+  target: string | null
+  progress: StageProgress | null
+  last_result: StageResult | null
+  last_error: { code: string; message: string } | null
+}
+
+/** The app's mirror server (`maas-images serve`): off unless the user turns it on. */
+export interface ServingStatus {
+  serving: boolean
+  /** what a MAAS region uses as its boot source URL (with the workstation's address when on the LAN) */
+  url: string | null
+  /** the address it listens on: 127.0.0.1 (this machine only) or 0.0.0.0 (the network) */
+  address: string | null
+  port: number | null
+  boot_source_id: number | null
 }

@@ -69,7 +69,13 @@ describe('verifyMirror', () => {
       /^sha256 mismatch: expected [0-9a-f]{64}, got [0-9a-f]{64}$/
     )
     expect(byPath.get(short.path)!.problem).toBe(`size mismatch: expected ${short.size} bytes, got 5`)
-    expect(byPath.get(missing.path)).toEqual({ path: missing.path, ok: false, problem: 'missing' })
+    expect(byPath.get(missing.path)).toEqual({
+      path: missing.path,
+      ok: false,
+      missing: true,
+      problem: 'missing'
+    })
+    expect(r).toMatchObject({ missing_by_design: 1, corrupt: 2 })
     expect(r.problems.sort()).toEqual(
       [
         `${corrupt.path}: ${byPath.get(corrupt.path)!.problem}`,

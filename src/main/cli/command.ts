@@ -39,6 +39,8 @@ export interface CliCommand {
   summary: string
   /** `--flag` options this command accepts, e.g. ['--deep'] */
   flags?: readonly string[]
+  /** `--name VALUE` options this command accepts, e.g. ['--port']; read as params under `name` */
+  options?: readonly string[]
   /** params whose values are lists (may repeat); every other key may appear once */
   listParams?: readonly string[]
   /** the returned value is printed: undefined prints nothing, a string as a line, anything else as JSON */

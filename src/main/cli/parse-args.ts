@@ -37,7 +37,17 @@ export function parseCommandInput(command: CliCommand, rest: readonly string[]):
   const params = new Map<string, string[]>()
   const flags = new Set<string>()
   let index = 0
-  for (const word of rest) {
+  for (let w = 0; w < rest.length; w++) {
+    const word = rest[w]
+    const option = command.options?.find((o) => word === o || word.startsWith(`${o}=`))
+    if (option) {
+      const value = word === option ? rest[++w] : word.slice(option.length + 1)
+      if (value === undefined || value === '') throw new UsageError(`${option} needs a value`)
+      const key = option.replace(/^--/, '')
+      if (params.has(key)) throw new UsageError(`${option} given more than once`)
+      params.set(key, [value])
+      continue
+    }
     if (command.flags?.includes(word)) {
       flags.add(word)
       continue

@@ -6,6 +6,7 @@
 import { mkdir, open, readdir, rename, rm, stat, statfs } from 'node:fs/promises'
 import { join } from 'node:path'
 import { AppError } from '../../shared/errors'
+import { pinBlobs, pinnedBlobs, type BlobPin } from './blob-pins'
 
 const SHA256 = /^[0-9a-f]{64}$/
 
@@ -19,11 +20,21 @@ export class BlobCache {
   readonly root: string
   readonly blobsDir: string
   readonly partialDir: string
+  readonly pinsDir: string
 
   constructor(dataDir: string) {
     this.root = join(dataDir, 'cache')
     this.blobsDir = join(this.root, 'sha256')
     this.partialDir = join(this.root, 'partial')
+    this.pinsDir = join(this.root, 'pins')
+  }
+
+  /**
+   * Keeps these blobs on disk until release(), across processes: remove() and gc() skip them (staging
+   * reads them while a delete or a sync may run). Release in a finally.
+   */
+  pin(sha256s: Iterable<string>): Promise<BlobPin> {
+    return pinBlobs(this.pinsDir, [...sha256s].map(checkSha))
   }
 
   async init(): Promise<void> {
@@ -65,8 +76,12 @@ export class BlobCache {
     return dest
   }
 
-  async remove(sha256: string): Promise<void> {
-    await rm(this.blobPath(sha256), { force: true })
+  /** Deletes a blob unless a live pin holds it; returns whether it was deleted. */
+  async remove(sha256: string, pinned?: ReadonlySet<string>): Promise<boolean> {
+    const path = this.blobPath(sha256)
+    if ((pinned ?? (await pinnedBlobs(this.pinsDir))).has(sha256)) return false
+    await rm(path, { force: true })
+    return true
   }
 
   async removePartial(sha256: string): Promise<void> {
@@ -95,11 +110,10 @@ export class BlobCache {
   /** Deletes blobs (and partials) whose sha256 is not in `keep`; returns what was removed. */
   async gc(keep: ReadonlySet<string>, keepPartials: ReadonlySet<string> = keep): Promise<string[]> {
     const removed: string[] = []
+    // Pinned blobs stay (something is reading them); a later gc removes them once unpinned.
+    const pinned = await pinnedBlobs(this.pinsDir)
     for (const sha of await this.list()) {
-      if (!keep.has(sha)) {
-        await this.remove(sha)
-        removed.push(sha)
-      }
+      if (!keep.has(sha) && (await this.remove(sha, pinned))) removed.push(sha)
     }
     for (const sha of await this.listPartials()) {
       if (!keepPartials.has(sha)) await this.removePartial(sha)

@@ -17,6 +17,8 @@ import { SourcesService } from './sources-service'
 import { StreamsGateway } from './streams-gateway'
 import { ImportGateway } from './import-gateway'
 import { PickedPaths, type PathPicker, type PickKind } from './picked-paths'
+import { StagingGateway } from './staging-gateway'
+import { ServeGateway } from './serve-gateway'
 
 export interface MainContext {
   dataDir: string
@@ -73,6 +75,15 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
     if (path) picked.remember(kind, path)
     return { path }
   }
+
+  const staging = new StagingGateway({
+    dataDir: ctx.dataDir,
+    version: ctx.version,
+    events,
+    getSource: (id) => sources.get(id)
+  })
+
+  const serving = new ServeGateway({ dataDir: ctx.dataDir, getSource: (id) => sources.get(id) })
 
   const changedSources = <T>(value: T): T => {
     events.emit('sourcesChanged', null)
@@ -132,7 +143,16 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
     },
 
     pickKeyringFile: () => pick('keyring'),
-    pickDirectory: () => pick('directory')
+    pickDirectory: () => pick('directory'),
+
+    listDrives: async (arg) => staging.drives(arg.all ?? false),
+    planStaging: ({ boot_source_id, target }) => staging.plan(boot_source_id, target),
+    startStaging: ({ boot_source_id, target }) => staging.start(boot_source_id, target),
+    stopStaging: async () => staging.stop(),
+    getStagingStatus: async () => staging.getStatus(),
+    startServing: (arg) => serving.start(arg),
+    stopServing: () => serving.stop(),
+    getServingStatus: async () => serving.status()
   }
 
   return {
@@ -145,6 +165,8 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
     picked,
     dispose: async () => {
       streams.cancelVerify()
+      await staging.dispose()
+      await serving.stop()
       await imports.dispose()
     }
   }

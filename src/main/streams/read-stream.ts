@@ -185,3 +185,16 @@ export async function loadCachedStream(
   }
   return readAll(source, trust, fetch)
 }
+
+/**
+ * Verifies a stream whose documents come from elsewhere than its location (a copy kept byte for byte,
+ * e.g. the metadata an import used): same checks as readStream, no network.
+ */
+export async function readStreamFrom(
+  url: string,
+  keyring: KeyringRef | undefined,
+  read: (rel: string) => Promise<{ raw: Buffer; url: string }>
+): Promise<VerifiedStream> {
+  const source = resolveSource(url)
+  return readAll(source, await trustFor(source, keyring), read)
+}

@@ -1,5 +1,5 @@
-import { join } from 'node:path'
 import { AppError } from '../../shared/errors'
+import { localStreamPath } from '../stage/name-map'
 
 /**
  * Fast yes/no for the common case, so the 8,000 items of a big products file cost no string building;
@@ -60,7 +60,7 @@ export function isUrlRoot(root: string): boolean {
 }
 
 /**
- * Joins a stream-root-relative path onto the root (http(s)/file URL or a directory). String joining on purpose:
+ * Joins a stream-root-relative path onto the root (http(s)/file URL or a directory, mapped names included). String joining on purpose:
  * `new URL(rel, root)` would read `com.ubuntu.maas:stable...` as a URL scheme.
  */
 export function joinStreamPath(root: string, rel: string): string {
@@ -68,5 +68,6 @@ export function joinStreamPath(root: string, rel: string): string {
     const base = root.endsWith('/') ? root : `${root}/`
     return base + rel.split('/').map(encodeSegment).join('/')
   }
-  return join(root, ...rel.split('/'))
+  // A staged stick on FAT/exFAT/NTFS holds mapped names (see stage/name-map.ts): read them back here.
+  return localStreamPath(root, rel)
 }

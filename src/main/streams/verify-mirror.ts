@@ -7,10 +7,18 @@ import { expandProducts } from './expand-products'
 import { keyringName, loadKeyring, type KeyringRef } from './keyring'
 import { ObjectBudget } from './object-budget'
 import { openDocument, type Trust } from './open-document'
-import { assertSafeItemPath, joinStreamPath } from './safe-path'
+import { assertSafeItemPath, isUrlRoot, joinStreamPath } from './safe-path'
 import { indexSchema, parseDocument, parseJson, productsSchema } from './schema'
 import { resolveSource } from './source'
 import type { StreamItem } from './validate-items'
+import { readStagedManifest } from '../stage/stage-manifest'
+
+/** Paths a staged tree's manifest says it holds; null for any other mirror. */
+async function stagedItemPaths(root: string): Promise<Set<string> | null> {
+  if (isUrlRoot(root)) return null
+  const m = await readStagedManifest(root)
+  return m ? new Set(m.items.map((i) => i.path)) : null
+}
 
 export interface VerifyMirrorOptions {
   /** also check size + checksum of every item file present in the mirror */
@@ -198,8 +206,15 @@ export async function verifyMirror(
       opts.signal
     )
     checks.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-    report.items = checks.map(({ path, ok, problem: p }) => ({ path, ok, ...(p ? { problem: p } : {}) }))
-    for (const c of checks) if (!c.ok && !c.missing) problem(`${c.path}: ${c.problem}`)
+    // A staged tree lists what it was given: one of those missing is damage, the rest were left out by design.
+    const staged = await stagedItemPaths(source.root)
+    report.items = checks.map(({ path, ok, missing, problem: p }) => {
+      if (missing && !staged?.has(path)) return { path, ok, missing: true, problem: 'missing' }
+      return { path, ok, ...(p ? { problem: missing ? 'staged but missing' : p } : {}) }
+    })
+    for (const c of report.items) if (!c.ok && !c.missing) problem(`${c.path}: ${c.problem}`)
+    report.missing_by_design = report.items.filter((c) => c.missing).length
+    report.corrupt = report.items.filter((c) => !c.ok && !c.missing).length
   }
 
   if (opts.signal?.aborted) problem(`verify of ${location} cancelled: the report is incomplete`)

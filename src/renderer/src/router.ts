@@ -3,6 +3,7 @@ import ImagesView from './views/ImagesView.vue'
 import ChangeSourceView from './views/ChangeSourceView.vue'
 import SourcesView from './views/SourcesView.vue'
 import SettingsView from './views/SettingsView.vue'
+import StagingView from './views/StagingView.vue'
 
 export const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/images' },
@@ -14,7 +15,8 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: 'Change source' }
   },
   { path: '/sources', name: 'sources', component: SourcesView, meta: { title: 'Sources' } },
-  { path: '/settings', name: 'settings', component: SettingsView, meta: { title: 'Settings' } }
+  { path: '/settings', name: 'settings', component: SettingsView, meta: { title: 'Settings' } },
+  { path: '/staging', name: 'staging', component: StagingView, meta: { title: 'Staging' } }
 ]
 
 export function createAppRouter() {

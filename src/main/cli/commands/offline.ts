@@ -1,0 +1,111 @@
+/**
+ * Beyond MAAS, for air-gapped sites: `stage` (cached images onto a stick or disk as a SimpleStreams
+ * mirror), `serve` (the cache or a staged tree over HTTP for a MAAS region) and `drives`.
+ */
+import { resolve } from 'node:path'
+import { AppError } from '../../../shared/errors'
+import type { BootSource } from '../../../shared/types'
+import { formatBytes } from '../../stage/cache-access'
+import { listDrives } from '../../stage/drives'
+import { StageProgressBar } from '../../stage/stage-progress-bar'
+import { stage } from '../../stage/stager'
+import { cacheMirror, directoryMirror } from '../../serve/mirror-files'
+import { DEFAULT_PORT, startMirrorServer } from '../../serve/mirror-server'
+import type { CliCommand, CliContext, CliInput } from '../command'
+import { UsageError, param, rejectUnknownParams } from '../command'
+
+async function pickSource(ctx: CliContext, input: CliInput): Promise<BootSource> {
+  const sources = (await (await ctx.main()).services.listBootSources(undefined)).sort((a, b) => a.id - b.id)
+  const id = param(input, 'source')
+  if (id !== undefined) {
+    if (!/^[1-9][0-9]*$/.test(id)) throw new UsageError(`source= must be a boot source id, not ${id}`)
+    const s = sources.find((x) => x.id === Number(id))
+    if (!s) throw new AppError('not_found', `boot source ${id} does not exist`)
+    return s
+  }
+  if (!sources.length) throw new AppError('not_found', 'there is no boot source')
+  return sources[0]
+}
+
+export const offlineCommands: CliCommand[] = [
+  {
+    group: 'stage',
+    verb: '',
+    args: ['DIR'],
+    params: '[source=ID] [os=OS] [release=RELEASE] [arch=ARCH]',
+    summary:
+      'Write the complete cached images of a boot source (default: the first; bootloaders always) to DIR, ' +
+      'e.g. a USB stick, as a verified SimpleStreams mirror. Incremental; FAT32/exFAT/NTFS names are mapped.',
+    run: async (ctx, input) => {
+      rejectUnknownParams(input, ['source', 'os', 'release', 'arch'])
+      const source = await pickSource(ctx, input)
+      const bar = new StageProgressBar(ctx.stderr, ctx.isTTY)
+      const main = await ctx.main()
+      const result = await stage({
+        dataDir: ctx.dataDir,
+        source,
+        target: resolve(String(input.positional.DIR)),
+        filter: { os: param(input, 'os'), release: param(input, 'release'), arch: param(input, 'arch') },
+        appVersion: (await main.services.getAppInfo(undefined)).version,
+        signal: ctx.signal,
+        onProgress: (p) => bar.update(p)
+      }).finally(() => bar.done())
+      ctx.stderr.write(
+        `Staged ${result.images.length} image(s), ${result.files} files (${formatBytes(result.bytes)}) onto ` +
+          `${result.target} [${result.file_system}${result.mapped_names ? ', mapped names' : ''}]: ` +
+          `copied ${result.files_copied} files (${formatBytes(result.bytes_copied)}), ` +
+          `${result.files_skipped} already there, in ${result.seconds}s; every file read back and verified\n`
+      )
+      return result
+    }
+  },
+  {
+    group: 'serve',
+    verb: '',
+    args: [],
+    options: ['--port', '--bind'],
+    params: `[--port N (default ${DEFAULT_PORT})] [--bind ADDR (default 127.0.0.1)] [source=ID | dir=PATH]`,
+    summary:
+      'Serve the image cache of a boot source (or a staged directory, names mapped back) over HTTP as a ' +
+      'read-only SimpleStreams mirror a MAAS region can import from. Runs until Ctrl-C.',
+    run: async (ctx, input) => {
+      rejectUnknownParams(input, ['port', 'bind', 'source', 'dir'])
+      const port = param(input, 'port')
+      if (port !== undefined && !/^\d{1,5}$/.test(port))
+        throw new UsageError(`--port must be a port number, not ${port}`)
+      const dir = param(input, 'dir')
+      if (dir && param(input, 'source')) throw new UsageError('give source= or dir=, not both')
+      const files = dir
+        ? await directoryMirror(resolve(dir))
+        : await cacheMirror(ctx.dataDir, await pickSource(ctx, input))
+      const server = await startMirrorServer(files, {
+        port: port === undefined ? undefined : Number(port),
+        bind: param(input, 'bind')
+      })
+      ctx.stdout.write(`Serving ${files.label} at ${server.url}\n`)
+      if (!['127.0.0.1', '::1'].includes(server.address))
+        ctx.stderr.write(
+          `maas-images: listening on ${server.address}: other machines on the network can read this mirror\n`
+        )
+      await new Promise<void>((done) => {
+        if (ctx.signal.aborted) return done()
+        ctx.signal.addEventListener('abort', () => done(), { once: true })
+      })
+      await server.close()
+      return undefined
+    }
+  },
+  {
+    group: 'drives',
+    verb: '',
+    args: [],
+    flags: ['--all'],
+    params: '[--all]',
+    summary:
+      'List removable drives (mount point, label, file system, size, free); --all lists every mounted drive.',
+    run: async (_ctx, input) => {
+      rejectUnknownParams(input, [])
+      return listDrives(input.flags.has('--all'))
+    }
+  }
+]

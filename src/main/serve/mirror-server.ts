@@ -1,0 +1,128 @@
+/**
+ * A read-only HTTP server for a SimpleStreams mirror, as MAAS (python-simplestreams) reads one: every
+ * document and item at its upstream path, GET and HEAD with Range, exact Content-Length. Anything the
+ * mirror does not hold is 404; methods other than GET/HEAD are 405. Binds to loopback unless told.
+ */
+import { createReadStream } from 'node:fs'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { pipeline } from 'node:stream/promises'
+import { AppError } from '../../shared/errors'
+import { parseRange } from './http-range'
+import type { MirrorFile, MirrorFiles } from './mirror-files'
+
+export const DEFAULT_BIND = '127.0.0.1'
+export const DEFAULT_PORT = 8780
+
+export interface MirrorServer {
+  url: string
+  address: string
+  port: number
+  close(): Promise<void>
+}
+
+function contentType(rel: string): string {
+  if (rel.endsWith('.sjson')) return 'text/plain; charset=utf-8'
+  if (rel.endsWith('.json')) return 'application/json'
+  if (rel.endsWith('.gpg')) return 'application/pgp-keys'
+  return 'application/octet-stream'
+}
+
+/** The stream path of a request, or null when it cannot name a mirror file. */
+function requestPath(rawUrl: string): string | null {
+  const pathname = rawUrl.split('?')[0]
+  if (!pathname.startsWith('/')) return null
+  try {
+    return pathname
+      .slice(1)
+      .split('/')
+      .map((s) => decodeURIComponent(s))
+      .join('/')
+  } catch {
+    return null
+  }
+}
+
+function plain(res: ServerResponse, status: number, text: string, extra: Record<string, string> = {}): void {
+  res.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    ...extra
+  })
+  res.end(text)
+}
+
+async function answer(req: IncomingMessage, res: ServerResponse, files: MirrorFiles): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    plain(res, 405, 'read-only mirror: GET and HEAD only\n', { Allow: 'GET, HEAD' })
+    return
+  }
+  const rel = requestPath(req.url ?? '/')
+  const file: MirrorFile | null = rel ? await files.lookup(rel) : null
+  if (!rel || !file) {
+    plain(res, 404, 'not in this mirror\n')
+    return
+  }
+  const size = file.kind === 'bytes' ? file.data.length : file.size
+  const range = parseRange(req.headers.range, size)
+  const headers: Record<string, string | number> = {
+    'Content-Type': contentType(rel),
+    'Accept-Ranges': 'bytes'
+  }
+  if (range === 'unsatisfiable') {
+    plain(res, 416, 'range not satisfiable\n', { 'Content-Range': `bytes */${size}` })
+    return
+  }
+  const start = range ? range.start : 0
+  const end = range ? range.end : size - 1
+  headers['Content-Length'] = Math.max(0, end - start + 1)
+  if (range) headers['Content-Range'] = `bytes ${start}-${end}/${size}`
+  res.writeHead(range ? 206 : 200, headers)
+  if (req.method === 'HEAD' || size === 0) {
+    res.end()
+    return
+  }
+  if (file.kind === 'bytes') {
+    res.end(file.data.subarray(start, end + 1))
+    return
+  }
+  await pipeline(createReadStream(file.path, { start, end, highWaterMark: 1 << 20 }), res)
+}
+
+export async function startMirrorServer(
+  files: MirrorFiles,
+  opts: { port?: number; bind?: string } = {}
+): Promise<MirrorServer> {
+  const server: Server = createServer((req, res) => {
+    answer(req, res, files).catch(() => {
+      // A client that went away mid-body, or a file that vanished: end this response only.
+      if (!res.headersSent) plain(res, 500, 'read error\n')
+      else res.destroy()
+    })
+  })
+  const bind = opts.bind ?? DEFAULT_BIND
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        new AppError(
+          'io',
+          `cannot listen on ${bind}:${opts.port ?? DEFAULT_PORT}: ${err.code ?? err.message}`,
+          { cause: err }
+        )
+      )
+    )
+    server.listen(opts.port ?? DEFAULT_PORT, bind, () => resolve())
+  })
+  const addr = server.address() as AddressInfo
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address
+  return {
+    url: `http://${host}:${addr.port}/`,
+    address: addr.address,
+    port: addr.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
+  }
+}

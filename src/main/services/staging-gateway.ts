@@ -1,0 +1,94 @@
+/**
+ * Staging from the app: one staging at a time per process, progress and the outcome as events, Stop
+ * by abort (the files written so far stay whole, and staging again resumes).
+ */
+import { toErrorShape } from '../../shared/errors'
+import type { BootSource, StagingStatus } from '../../shared/types'
+import { listDrives } from '../stage/drives'
+import { planStaging } from '../stage/plan-staging'
+import { stage } from '../stage/stager'
+import type { AppEvents } from './events'
+
+export interface StagingGatewayDeps {
+  dataDir: string
+  version: string
+  events: AppEvents
+  getSource(id: number): Promise<BootSource>
+}
+
+/** Progress events at most this often; the last one always goes. */
+const PROGRESS_MS = 200
+
+export class StagingGateway {
+  private running: { abort: AbortController; done: Promise<void> } | null = null
+  private status: StagingStatus = {
+    staging: false,
+    target: null,
+    progress: null,
+    last_result: null,
+    last_error: null
+  }
+
+  constructor(private readonly deps: StagingGatewayDeps) {}
+
+  drives(all = false) {
+    return listDrives(all)
+  }
+
+  async plan(sourceId: number, target: string) {
+    return planStaging(this.deps.dataDir, await this.deps.getSource(sourceId), target)
+  }
+
+  getStatus(): StagingStatus {
+    return structuredClone(this.status)
+  }
+
+  async start(sourceId: number, target: string): Promise<{ started: boolean; message: string }> {
+    if (this.running)
+      return { started: false, message: `staging onto ${this.status.target} is already running` }
+    const source = await this.deps.getSource(sourceId)
+    const abort = new AbortController()
+    this.status = { staging: true, target, progress: null, last_result: null, last_error: null }
+    let last = 0
+    const done = stage({
+      dataDir: this.deps.dataDir,
+      source,
+      target,
+      appVersion: this.deps.version,
+      signal: abort.signal,
+      onProgress: (p) => {
+        this.status.progress = p
+        const now = Date.now()
+        if (now - last < PROGRESS_MS && p.phase === 'copying') return
+        last = now
+        this.deps.events.emit('stagingProgress', p)
+      }
+    }).then(
+      (result) => {
+        // Idle before anyone hears it finished, so a listener may start the next staging at once.
+        this.running = null
+        this.status = { ...this.status, staging: false, last_result: result }
+        this.deps.events.emit('stagingFinished', { ok: true, result, error: null })
+      },
+      (err: unknown) => {
+        this.running = null
+        const error = toErrorShape(err)
+        this.status = { ...this.status, staging: false, last_error: error }
+        this.deps.events.emit('stagingFinished', { ok: false, result: null, error })
+      }
+    )
+    this.running = { abort, done }
+    return { started: true, message: `staging onto ${target}` }
+  }
+
+  stop(): { stopping: boolean; message: string } {
+    if (!this.running) return { stopping: false, message: 'no staging is running' }
+    this.running.abort.abort()
+    return { stopping: true, message: 'stopping staging' }
+  }
+
+  async dispose(): Promise<void> {
+    this.running?.abort.abort()
+    await this.running?.done
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * Drives to stage onto: removable block devices (USB sticks, SD cards, external disks) with their mount
+ * points, labels, file system, size and free space, from systeminformation (Linux, Windows, macOS).
+ */
+import si from 'systeminformation'
+import type { Drive } from '../../shared/types'
+
+export type { Drive } from '../../shared/types'
+
+type Block = Awaited<ReturnType<typeof si.blockDevices>>[number]
+type Fs = Awaited<ReturnType<typeof si.fsSize>>[number]
+
+/** Joins block devices with the mounted file systems; pure, so it is tested with recorded shapes. */
+export function toDrives(blocks: readonly Block[], fss: readonly Fs[], all = false): Drive[] {
+  const byMount = new Map(fss.map((f) => [f.mount, f]))
+  const removableDisks = new Set(blocks.filter((b) => b.type === 'disk' && b.removable).map((b) => b.name))
+  const out: Drive[] = []
+  for (const b of blocks) {
+    if (!b.mount) continue
+    // A partition's "removable" comes from its disk on Linux (lsblk reports it per device).
+    const removable =
+      b.removable || (!!b.group && removableDisks.has(b.group)) || /^usb$/i.test(b.protocol ?? '')
+    if (!all && !removable) continue
+    const f = byMount.get(b.mount)
+    out.push({
+      device: b.device || `/dev/${b.name}`,
+      label: b.label ?? '',
+      fs_type: b.fsType || f?.type || '',
+      mount: b.mount,
+      size: f?.size || b.size,
+      free: f ? f.available : null,
+      removable,
+      model: b.model ?? ''
+    })
+  }
+  return out.sort((a, b) => a.mount.localeCompare(b.mount))
+}
+
+export async function listDrives(all = false): Promise<Drive[]> {
+  const [blocks, fss] = await Promise.all([si.blockDevices(), si.fsSize()])
+  return toDrives(blocks, fss, all)
+}

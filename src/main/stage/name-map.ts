@@ -1,0 +1,86 @@
+/**
+ * Reversible file-name mapping for FAT32, exFAT and NTFS, which forbid `:` (every MAAS products file
+ * has it: `com.ubuntu.maas:stable:v3:download.sjson`) and `\ * ? " < > |`, control characters, and
+ * names ending in a dot or a space.
+ *
+ * Each forbidden character becomes `%` and two upper-case hex digits (`:` → `%3A`); `%` itself is
+ * escaped too (`%25`), and a trailing dot or space becomes `%2E` / `%20`. Decoding accepts only what
+ * encoding produces (upper-case hex, and only characters that encoding escapes), so the mapping is a
+ * bijection between names and encoded names: no two upstream names can land on one file.
+ *
+ * A staged tree that uses the mapping has MAPPED_NAMES_FILE at its root; readers (stream reading,
+ * downloads, verify, serve) look for it and map every stream path, so mapped names are read back
+ * transparently. Trees without it hold upstream names.
+ */
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+
+/** Present at the root of a staged tree whose file names are mapped; explains the mapping to humans. */
+export const MAPPED_NAMES_FILE = 'MAPPED-NAMES.txt'
+
+const FORBIDDEN_CHARS = new Set([...':\\*?"<>|%'])
+const ESCAPE = /%([0-9A-F]{2})/g
+
+function mustEscape(ch: string, isLast: boolean): boolean {
+  return ch.charCodeAt(0) < 0x20 || FORBIDDEN_CHARS.has(ch) || (isLast && (ch === '.' || ch === ' '))
+}
+
+function hex(ch: string): string {
+  return `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`
+}
+
+/** Encodes one path segment (no '/'). */
+export function encodeName(name: string): string {
+  let out = ''
+  for (let i = 0; i < name.length; i++) {
+    const ch = name[i]
+    out += mustEscape(ch, i === name.length - 1) ? hex(ch) : ch
+  }
+  return out
+}
+
+/** Decodes one encoded segment; throws on anything encodeName could not have produced. */
+export function decodeName(encoded: string): string {
+  const bad = (why: string): never => {
+    throw new Error(`not a mapped file name: ${JSON.stringify(encoded)} (${why})`)
+  }
+  if (/%(?![0-9A-F]{2})/.test(encoded)) bad("'%' not followed by two upper-case hex digits")
+  const decoded = encoded.replace(ESCAPE, (_m, h: string) => String.fromCharCode(parseInt(h, 16)))
+  // Canonical form only: the decoded name must encode back to exactly the input.
+  if (encodeName(decoded) !== encoded) bad('escapes a character that needs no escaping, or misses one')
+  return decoded
+}
+
+/** Encodes every segment of a '/'-separated stream path. */
+export function encodePath(rel: string): string {
+  return rel.split('/').map(encodeName).join('/')
+}
+
+export function decodePath(rel: string): string {
+  return rel.split('/').map(decodeName).join('/')
+}
+
+/** True when the directory is a staged tree with mapped names. */
+export function usesMappedNames(root: string): boolean {
+  return existsSync(join(root, MAPPED_NAMES_FILE))
+}
+
+/** The local file of a stream path under a directory root, mapped when the tree says so. */
+export function localStreamPath(root: string, rel: string, mapped = usesMappedNames(root)): string {
+  return join(root, ...(mapped ? encodePath(rel) : rel).split('/'))
+}
+
+export const MAPPED_NAMES_TEXT = `The file names in this tree are mapped, because this file system does not allow
+some characters that SimpleStreams names use (":" above all).
+
+Each of these characters is written as "%" followed by two hex digits:
+  :  %3A     \\  %5C     *  %2A     ?  %3F     "  %22
+  <  %3C     >  %3E     |  %7C     %  %25
+and a dot or space at the end of a name as %2E or %20.
+Example: streams/v1/com.ubuntu.maas:stable:v3:download.sjson
+    is   streams/v1/com.ubuntu.maas%3Astable%3Av3%3Adownload.sjson
+
+MAAS Images reads these names back transparently (import, verify, serve).
+To publish the tree under a plain web server, import it with MAAS Images and stage it again onto an
+ext4 disk, or serve it with "maas-images serve". This file marks the tree as mapped: keep it.
+`

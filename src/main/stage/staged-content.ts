@@ -1,0 +1,148 @@
+/**
+ * What a staged mirror of one boot source holds: the signed documents the last complete import used,
+ * byte for byte (re-verified here, offline, with the source's keyring), and the item files of every
+ * complete cached resource of that source at their upstream paths, each backed by a cache blob.
+ */
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { AppError } from '../../shared/errors'
+import type { BootSource } from '../../shared/types'
+import { sha256Hex } from '../streams/metadata-cache'
+import { readStreamFrom } from '../streams/read-stream'
+import { assertSafeItemPath } from '../streams/safe-path'
+import {
+  BlobCache,
+  ResourceStore,
+  importedMetadataDir,
+  newestCompleteSet,
+  type ImportedMetadataManifest
+} from './cache-access'
+
+export interface StagedDocument {
+  path: string
+  raw: Buffer
+}
+
+export interface StagedItem {
+  /** upstream path, relative to the stream root */
+  path: string
+  sha256: string
+  size: number
+  /** the cache blob holding its bytes */
+  blob: string
+}
+
+export interface StagedImage {
+  name: string
+  architecture: string
+  version: string
+  bootloader: boolean
+}
+
+export interface StagedContent {
+  source: BootSource
+  documents: StagedDocument[]
+  items: StagedItem[]
+  images: StagedImage[]
+  /** fingerprint(s) of the key(s) that signed the documents, upper-case hex */
+  fingerprints: string[]
+  bytes: number
+}
+
+export interface ContentFilter {
+  os?: string
+  release?: string
+  arch?: string
+}
+
+async function readManifest(dataDir: string, source: BootSource): Promise<ImportedMetadataManifest> {
+  const dir = importedMetadataDir(dataDir, source.id)
+  let m: ImportedMetadataManifest
+  try {
+    m = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as ImportedMetadataManifest
+  } catch {
+    throw new AppError(
+      'not_found',
+      `boot source ${source.id} has no complete import yet (no ${join(dir, 'manifest.json')}): import first`
+    )
+  }
+  if (m.version !== 1 || !Array.isArray(m.documents))
+    throw new AppError('stream_invalid', `${join(dir, 'manifest.json')} is not a metadata manifest`)
+  return m
+}
+
+const matches = (want: string | undefined, got: string): boolean => !want || want === '*' || want === got
+
+/**
+ * Works out the content; fails when the source's metadata or a blob is not usable. `filter` narrows
+ * the images (bootloaders always come along: MAAS cannot boot without them).
+ */
+export async function stagedContent(
+  dataDir: string,
+  source: BootSource,
+  filter: ContentFilter = {}
+): Promise<StagedContent> {
+  const manifest = await readManifest(dataDir, source)
+  const dir = importedMetadataDir(dataDir, source.id)
+  const byPath = new Map(manifest.documents.map((d) => [d.path, d]))
+  const raws = new Map<string, Buffer>()
+  const stream = await readStreamFrom(
+    source.url,
+    { keyring_filename: source.keyring_filename, keyring_data: source.keyring_data },
+    async (rel) => {
+      const d = byPath.get(rel)
+      if (!d)
+        throw new AppError('not_found', `${rel} of boot source ${source.id} was not kept by the last import`)
+      const raw = await readFile(join(dir, d.sha256))
+      if (sha256Hex(raw) !== d.sha256)
+        throw new AppError('checksum', `the kept copy of ${rel} (${join(dir, d.sha256)}) is damaged`)
+      raws.set(rel, raw)
+      return { raw, url: d.url }
+    }
+  )
+  const documents = stream.documents.map((d) => ({ path: d.path, raw: d.raw }))
+  const fingerprints = [
+    ...new Set(stream.documents.map((d) => d.signature.fingerprint).filter((f): f is string => !!f))
+  ]
+
+  const products = new Map(stream.products.map((p) => [p.product_name, p]))
+  const cache = new BlobCache(dataDir)
+  const doc = await new ResourceStore(dataDir).read()
+  const items = new Map<string, StagedItem>()
+  const images: StagedImage[] = []
+  for (const r of doc.resources) {
+    if (r.source_id !== source.id) continue
+    if (
+      !r.bootloader &&
+      !(matches(filter.os, r.os) && matches(filter.release, r.release) && matches(filter.arch, r.arch))
+    )
+      continue
+    const set = newestCompleteSet(r)
+    const version = set && products.get(r.product_name)?.versions[set.version]
+    if (!set || !version) continue
+    const wanted = new Set(Object.values(set.files).map((f) => f.sha256))
+    for (const it of Object.values(version.items)) {
+      if (!it.sha256 || !wanted.has(it.sha256)) continue
+      assertSafeItemPath(it.path, `${r.product_name} ${set.version}`)
+      if (!(await cache.has(it.sha256, it.size)))
+        throw new AppError('not_found', `${it.path} (sha256 ${it.sha256}) is not in the cache any more`)
+      items.set(it.path, { path: it.path, sha256: it.sha256, size: it.size, blob: cache.blobPath(it.sha256) })
+    }
+    images.push({
+      name: r.name,
+      architecture: r.architecture,
+      version: set.version,
+      bootloader: r.bootloader
+    })
+  }
+  const list = [...items.values()].sort((a, b) => (a.path < b.path ? -1 : 1))
+  images.sort((a, b) => `${a.name} ${a.architecture}`.localeCompare(`${b.name} ${b.architecture}`))
+  return {
+    source,
+    documents,
+    items: list,
+    images,
+    fingerprints,
+    bytes: list.reduce((n, i) => n + i.size, 0) + documents.reduce((n, d) => n + d.raw.length, 0)
+  }
+}

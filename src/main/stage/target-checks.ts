@@ -1,0 +1,89 @@
+/**
+ * Refusals before staging writes anything: a target inside the data directory (the cache itself), a
+ * target that is a non-empty directory but not a mirror (we would mix images into someone's files),
+ * files over the file system's cap (FAT32: 4 GiB), and too little free space.
+ */
+import { readdir, realpath, stat } from 'node:fs/promises'
+import { isAbsolute, join, relative } from 'node:path'
+import { AppError } from '../../shared/errors'
+import { formatBytes } from './cache-access'
+import { STAGE_MANIFEST_FILE } from './stage-manifest'
+import { STAGING_LOCK_FILE } from './target-lock'
+import type { TargetFs } from './target-fs'
+
+/** What a fresh stick or disk holds before anyone put files on it. */
+const SYSTEM_ENTRIES = new Set([
+  'lost+found',
+  'System Volume Information',
+  '$RECYCLE.BIN',
+  '.fseventsd',
+  '.Spotlight-V100',
+  '.Trashes',
+  STAGING_LOCK_FILE
+])
+
+function inside(child: string, parent: string): boolean {
+  const rel = relative(parent, child)
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))
+}
+
+export async function refuseCacheTarget(target: string, dataDir: string): Promise<void> {
+  const t = await realpath(target)
+  const d = await realpath(dataDir).catch(() => dataDir)
+  if (inside(t, d))
+    throw new AppError(
+      'invalid_argument',
+      `refusing to stage into ${target}: it is inside the data directory ${dataDir} (the cache itself)`
+    )
+  if (inside(d, t))
+    throw new AppError(
+      'invalid_argument',
+      `refusing to stage into ${target}: it contains the data directory ${dataDir}`
+    )
+}
+
+/** A directory already holding a mirror (ours, or any SimpleStreams tree) may be staged onto again. */
+export async function refuseForeignContent(target: string): Promise<void> {
+  const st = await stat(target).catch(() => null)
+  if (!st) return
+  if (!st.isDirectory()) throw new AppError('invalid_argument', `${target} is not a directory`)
+  const names: string[] = []
+  for (const n of await readdir(target)) {
+    if (SYSTEM_ENTRIES.has(n) || n.startsWith('.Trash-')) continue
+    // Empty files hold nothing to protect; fusefat even lists a stick's volume label as one ("MAASIMAG.ES").
+    const st = await stat(join(target, n)).catch(() => null)
+    if (st?.isFile() && st.size === 0) continue
+    names.push(n)
+  }
+  if (names.length === 0 || names.includes(STAGE_MANIFEST_FILE)) return
+  const hasStreams =
+    names.includes('streams') &&
+    (await readdir(`${target}/streams`).catch(() => [] as string[])).includes('v1')
+  if (hasStreams) return
+  const shown = names.slice(0, 5).join(', ') + (names.length > 5 ? ', …' : '')
+  throw new AppError(
+    'invalid_argument',
+    `refusing to stage into ${target}: it is not empty and not a mirror (holds ${shown}); choose an empty directory`
+  )
+}
+
+export function refuseOversized(files: ReadonlyArray<{ path: string; size: number }>, fs: TargetFs): void {
+  if (fs.maxFileBytes === undefined) return
+  const big = files.filter((f) => f.size > fs.maxFileBytes!)
+  if (!big.length) return
+  const list = big.map((f) => `${f.path} (${formatBytes(f.size)})`).join(', ')
+  throw new AppError(
+    'invalid_argument',
+    `${fs.label} cannot hold files over ${formatBytes(fs.maxFileBytes + 1)}: ${list}. ` +
+      'Nothing was written. Format the drive as exFAT or ext4, or leave these images out.'
+  )
+}
+
+export function refuseShortSpace(target: string, need: number, fs: TargetFs): void {
+  if (fs.freeBytes === null || fs.freeBytes >= need) return
+  throw new AppError(
+    'no_space',
+    `not enough free space on ${target}: need ${formatBytes(need)}, have ${formatBytes(fs.freeBytes)} ` +
+      `(${need} and ${fs.freeBytes} bytes). Nothing was written.`
+  )
+}

@@ -1,0 +1,169 @@
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { request } from 'node:http'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { cacheMirror, directoryMirror } from '../../src/main/serve/mirror-files'
+import { startMirrorServer, type MirrorServer } from '../../src/main/serve/mirror-server'
+import { parseRange } from '../../src/main/serve/http-range'
+import { MAPPED_NAMES_FILE, encodePath } from '../../src/main/stage/name-map'
+import { generateStream, type GeneratedStream } from '../support/stream-generator'
+import { tempDir } from '../import/helpers'
+
+let tmp: string
+let gen: GeneratedStream
+let plain: MirrorServer
+let mapped: MirrorServer
+const PRODUCTS = 'streams/v1/com.ubuntu.maas:stable:v3:download.sjson'
+
+/** Raw HTTP (fetch would normalise '..' away before sending). */
+function get(
+  base: string,
+  path: string,
+  opts: { method?: string; range?: string } = {}
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+  const u = new URL(base)
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: u.hostname,
+        port: u.port,
+        path,
+        method: opts.method ?? 'GET',
+        headers: opts.range ? { Range: opts.range } : {}
+      },
+      (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('end', () =>
+          resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) })
+        )
+      }
+    )
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+beforeAll(async () => {
+  tmp = await tempDir('serve-')
+  gen = await generateStream({ dir: join(tmp, 'mirror'), scale: 0.0001, releases: ['noble'] })
+  plain = await startMirrorServer(await directoryMirror(gen.dir), { port: 0 })
+  // A staged stick with mapped names: the marker, the products file under its mapped name, a manifest.
+  const stick = join(tmp, 'stick')
+  const item = gen.items[0]
+  for (const rel of [PRODUCTS, item.path]) {
+    await mkdir(join(stick, ...encodePath(rel).split('/').slice(0, -1)), { recursive: true })
+    await writeFile(join(stick, ...encodePath(rel).split('/')), await readFile(join(gen.dir, rel)))
+  }
+  await writeFile(join(stick, MAPPED_NAMES_FILE), 'mapped')
+  await writeFile(join(stick, 'README.txt'), 'hello')
+  await writeFile(
+    join(stick, 'maas-images-stage.json'),
+    JSON.stringify({ format: 'maas-images-stage:1', documents: [PRODUCTS], items: [{ path: item.path }] })
+  )
+  mapped = await startMirrorServer(await directoryMirror(stick), { port: 0 })
+})
+
+afterAll(async () => {
+  await plain?.close()
+  await mapped?.close()
+  await rm(tmp, { recursive: true, force: true })
+  await rm(gen.keyringPath, { force: true })
+})
+
+describe('serve', () => {
+  it('binds to loopback by default', () => {
+    expect(plain.address).toBe('127.0.0.1')
+    expect(plain.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/)
+  })
+
+  it('serves signed metadata and items under upstream names with exact Content-Length and Content-Type', async () => {
+    const want = await readFile(join(gen.dir, PRODUCTS))
+    for (const path of [`/${PRODUCTS}`, `/${PRODUCTS.replace(/:/g, '%3A')}`]) {
+      const r = await get(plain.url, path)
+      expect(r.status).toBe(200)
+      expect(r.headers['content-length']).toBe(String(want.length))
+      expect(r.headers['content-type']).toBe('text/plain; charset=utf-8')
+      expect(r.headers['accept-ranges']).toBe('bytes')
+      expect(r.body.equals(want)).toBe(true)
+    }
+    const item = gen.items.find((i) => i.size > 100)!
+    const r = await get(plain.url, `/${item.path}`)
+    expect(r.headers['content-type']).toBe('application/octet-stream')
+    expect(r.body.equals(await readFile(join(gen.dir, item.path)))).toBe(true)
+    const head = await get(plain.url, `/${item.path}`, { method: 'HEAD' })
+    expect(head).toMatchObject({ status: 200, body: Buffer.alloc(0) })
+    expect(head.headers['content-length']).toBe(String(item.size))
+  })
+
+  it('answers Range with 206 and the exact bytes, and an unsatisfiable range with 416', async () => {
+    const item = gen.items.find((i) => i.size > 100)!
+    const whole = await readFile(join(gen.dir, item.path))
+    const r = await get(plain.url, `/${item.path}`, { range: 'bytes=10-19' })
+    expect(r.status).toBe(206)
+    expect(r.headers['content-range']).toBe(`bytes 10-19/${item.size}`)
+    expect(r.headers['content-length']).toBe('10')
+    expect(r.body.equals(whole.subarray(10, 20))).toBe(true)
+    const tail = await get(plain.url, `/${item.path}`, { range: 'bytes=-7' })
+    expect(tail.status).toBe(206)
+    expect(tail.body.equals(whole.subarray(whole.length - 7))).toBe(true)
+    const open = await get(plain.url, `/${item.path}`, { range: `bytes=${item.size - 3}-` })
+    expect(open.body.equals(whole.subarray(item.size - 3))).toBe(true)
+    const bad = await get(plain.url, `/${item.path}`, { range: `bytes=${item.size}-` })
+    expect(bad.status).toBe(416)
+    expect(bad.headers['content-range']).toBe(`bytes */${item.size}`)
+  })
+
+  it('is read-only and answers 404 for anything outside the mirror', async () => {
+    const post = await get(plain.url, `/${PRODUCTS}`, { method: 'POST' })
+    expect(post.status).toBe(405)
+    expect(post.headers.allow).toBe('GET, HEAD')
+    expect((await get(plain.url, `/${PRODUCTS}`, { method: 'DELETE' })).status).toBe(405)
+    for (const path of [
+      '/../mirror/streams/v1/index.sjson',
+      '/streams/..%2F..%2Fetc%2Fpasswd',
+      '/nope',
+      '/streams',
+      '/',
+      '/%E0%A4%A'
+    ]) {
+      expect((await get(plain.url, path)).status, path).toBe(404)
+    }
+  })
+
+  it('maps a staged stick’s names back: upstream names only, and only what the stick staged', async () => {
+    const want = await readFile(join(gen.dir, PRODUCTS))
+    const r = await get(mapped.url, `/${PRODUCTS}`)
+    expect(r.status).toBe(200)
+    expect(r.body.equals(want)).toBe(true)
+    // The stick's own (mapped) name, sent literally ('%' as %25), is not an upstream name.
+    expect((await get(mapped.url, `/${encodePath(PRODUCTS).replace(/%/g, '%25')}`)).status).toBe(404)
+    expect((await get(mapped.url, '/README.txt')).status).toBe(404)
+    expect((await get(mapped.url, `/${MAPPED_NAMES_FILE}`)).status).toBe(404)
+    expect((await get(mapped.url, `/${gen.items[0].path}`)).status).toBe(200)
+  })
+
+  it('refuses to serve a cache that has no complete import, naming why', async () => {
+    const source = {
+      id: 1,
+      url: 'http://127.0.0.1:9/',
+      keyring_filename: gen.keyringPath,
+      keyring_data: '',
+      created: '',
+      updated: ''
+    }
+    await expect(cacheMirror(join(tmp, 'empty-data'), source)).rejects.toThrow(
+      /boot source 1 has no complete import yet/
+    )
+  })
+
+  it('parses single byte ranges', () => {
+    expect(parseRange(undefined, 100)).toBeNull()
+    expect(parseRange('bytes=0-0', 100)).toEqual({ start: 0, end: 0 })
+    expect(parseRange('bytes=90-200', 100)).toEqual({ start: 90, end: 99 })
+    expect(parseRange('bytes=-200', 100)).toEqual({ start: 0, end: 99 })
+    expect(parseRange('bytes=5-2', 100)).toBe('unsatisfiable')
+    expect(parseRange('bytes=0-1,5-6', 100)).toBeNull()
+    expect(parseRange('bytes=0-', 0)).toBe('unsatisfiable')
+  })
+})

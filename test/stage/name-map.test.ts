@@ -1,0 +1,90 @@
+import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  MAPPED_NAMES_FILE,
+  decodeName,
+  decodePath,
+  encodeName,
+  encodePath,
+  localStreamPath
+} from '../../src/main/stage/name-map'
+import { joinStreamPath } from '../../src/main/streams/safe-path'
+import { generateStream, type GeneratedStream } from '../support/stream-generator'
+
+/** What FAT32, exFAT and NTFS refuse in a name. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what FAT refuses
+const FORBIDDEN = /[\x00-\x1f:\\*?"<>|]|[. ]$/
+
+let gen: GeneratedStream
+let dir: string
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'name-map-'))
+  gen = await generateStream({ dir: join(dir, 'mirror'), writePayloads: false })
+})
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true })
+  await rm(gen.keyringPath, { force: true })
+})
+
+describe('FAT/exFAT/NTFS name mapping', () => {
+  it('maps the products file name and back', () => {
+    const up = 'streams/v1/com.ubuntu.maas:stable:v3:download.sjson'
+    expect(encodePath(up)).toBe('streams/v1/com.ubuntu.maas%3Astable%3Av3%3Adownload.sjson')
+    expect(decodePath(encodePath(up))).toBe(up)
+  })
+
+  it('round-trips every upstream name of a generated MAAS stream into names FAT allows', () => {
+    const paths = [...gen.documents, ...gen.items.map((i) => i.path)]
+    expect(paths.some((p) => p.includes(':'))).toBe(true)
+    const encoded = new Set<string>()
+    for (const p of paths) {
+      const e = encodePath(p)
+      for (const seg of e.split('/')) expect(seg).not.toMatch(FORBIDDEN)
+      expect(decodePath(e)).toBe(p)
+      encoded.add(e)
+    }
+    // Injective: distinct names stay distinct.
+    expect(encoded.size).toBe(new Set(paths).size)
+  })
+
+  it('escapes the escape character, every forbidden character and trailing dots and spaces', () => {
+    const names = ['a%3Ab', 'a:b', 'x\\y*z?"<>|', 'end.', 'end ', 'mid. dle', '%', '100%', 'tab\there']
+    const out = names.map(encodeName)
+    expect(out[0]).toBe('a%253Ab')
+    expect(out[1]).toBe('a%3Ab')
+    expect(out[3]).toBe('end%2E')
+    expect(out[4]).toBe('end%20')
+    expect(out[5]).toBe('mid. dle')
+    expect(new Set(out).size).toBe(names.length)
+    for (let i = 0; i < names.length; i++) {
+      expect(out[i]).not.toMatch(FORBIDDEN)
+      expect(decodeName(out[i])).toBe(names[i])
+    }
+  })
+
+  it('decodes only canonical encodings, so the mapping is a bijection', () => {
+    expect(() => decodeName('a%3ab')).toThrow(/not a mapped file name/)
+    expect(() => decodeName('%41')).toThrow(/needs no escaping/)
+    expect(() => decodeName('50%')).toThrow(/two upper-case hex/)
+    expect(() => decodeName('a:b')).toThrow(/misses one/)
+    expect(() => decodeName('end.')).toThrow(/misses one/)
+  })
+
+  it('reads a mapped tree transparently through joinStreamPath, and a plain tree as is', async () => {
+    const plain = join(dir, 'plain')
+    const mapped = join(dir, 'mapped')
+    await mkdir(plain, { recursive: true })
+    await mkdir(mapped, { recursive: true })
+    await writeFile(join(mapped, MAPPED_NAMES_FILE), 'x')
+    const rel = 'streams/v1/com.ubuntu.maas:stable:v3:download.sjson'
+    expect(joinStreamPath(plain, rel)).toBe(
+      join(plain, 'streams', 'v1', 'com.ubuntu.maas:stable:v3:download.sjson')
+    )
+    expect(joinStreamPath(mapped, rel)).toBe(
+      join(mapped, 'streams', 'v1', 'com.ubuntu.maas%3Astable%3Av3%3Adownload.sjson')
+    )
+    expect(localStreamPath(mapped, rel, false)).toBe(join(mapped, ...rel.split('/')))
+  })
+})

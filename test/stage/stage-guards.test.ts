@@ -1,0 +1,191 @@
+import { spawn } from 'node:child_process'
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { BlobCache } from '../../src/main/import/cache'
+import { toDrives } from '../../src/main/stage/drives'
+import { FAT32_MAX_FILE, type TargetFs } from '../../src/main/stage/target-fs'
+import { refuseOversized, refuseShortSpace } from '../../src/main/stage/target-checks'
+import { STAGING_LOCK_FILE, lockTarget } from '../../src/main/stage/target-lock'
+import { tempDir } from '../import/helpers'
+import { sha } from '../import/fixtures'
+
+let tmp: string
+beforeAll(async () => {
+  tmp = await tempDir('stage-guards-')
+})
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true })
+})
+
+async function putBlob(cache: BlobCache, text: string): Promise<string> {
+  const s = sha(text)
+  await mkdir(join(cache.blobsDir, s.slice(0, 2)), { recursive: true })
+  await writeFile(cache.blobPath(s), text)
+  return s
+}
+
+describe('blob pins', () => {
+  it('a delete or a sync clean-up leaves pinned blobs alone until the pin is released', async () => {
+    const cache = new BlobCache(join(tmp, 'pins'))
+    await cache.init()
+    const pinned = await putBlob(cache, 'staged right now')
+    const loose = await putBlob(cache, 'nobody wants this')
+    const pin = await cache.pin([pinned])
+    expect(await cache.gc(new Set())).toEqual([loose])
+    expect(await cache.remove(pinned)).toBe(false)
+    expect(await cache.has(pinned)).toBe(true)
+    await pin.release()
+    expect(await cache.gc(new Set())).toEqual([pinned])
+  })
+
+  it('ignores (and removes) the pins of a process that is gone', async () => {
+    const cache = new BlobCache(join(tmp, 'stale-pins'))
+    await cache.init()
+    const s = await putBlob(cache, 'left pinned by a crash')
+    const child = spawn(process.execPath, ['-e', ''])
+    const deadPid = child.pid!
+    await new Promise((r) => child.on('exit', r))
+    await mkdir(cache.pinsDir, { recursive: true })
+    await writeFile(join(cache.pinsDir, `${deadPid}-1-1.json`), JSON.stringify({ pid: deadPid, sha256: [s] }))
+    expect(await cache.gc(new Set())).toEqual([s])
+    expect(await readdir(cache.pinsDir)).toEqual([])
+  })
+})
+
+describe('staging target lock', () => {
+  it('a second staging onto one target is refused while the first runs; a dead owner’s lock is taken over', async () => {
+    const target = join(tmp, 'locked')
+    await mkdir(target, { recursive: true })
+    const first = await lockTarget(target)
+    await expect(lockTarget(target)).rejects.toThrow(/already being staged by this process/)
+    await first.release()
+    // Another live process (pid 1 always exists) holds it.
+    await writeFile(join(target, STAGING_LOCK_FILE), '1')
+    await expect(lockTarget(target)).rejects.toMatchObject({
+      code: 'busy',
+      message: expect.stringMatching(/being staged by process 1;/)
+    })
+    // A crashed staging's lock.
+    await writeFile(join(target, STAGING_LOCK_FILE), '999999999')
+    const again = await lockTarget(target)
+    expect(await readFile(join(target, STAGING_LOCK_FILE), 'utf8')).toBe(String(process.pid))
+    await again.release()
+    expect(await readdir(target)).toEqual([])
+  })
+})
+
+describe('refusals before any byte is written', () => {
+  const fat: TargetFs = {
+    type: 'vfat',
+    label: 'FAT32',
+    mapNames: true,
+    maxFileBytes: FAT32_MAX_FILE,
+    freeBytes: 64e9
+  }
+  it('a file over 4 GiB on FAT32 is named with its size', () => {
+    const files = [
+      { path: 'noble/amd64/20250805/squashfs', size: 300e6 },
+      { path: 'noble/amd64/20250805/root-tgz', size: 4 * 1024 ** 3 }
+    ]
+    expect(() => refuseOversized(files, fat)).toThrow(
+      /^FAT32 cannot hold files over 4\.0 GiB: noble\/amd64\/20250805\/root-tgz \(4\.0 GiB\)\. Nothing was written\./
+    )
+    expect(() => refuseOversized([{ path: 'x', size: FAT32_MAX_FILE }], fat)).not.toThrow()
+    expect(() => refuseOversized(files, { ...fat, label: 'exFAT', maxFileBytes: undefined })).not.toThrow()
+  })
+
+  it('too little space names both numbers; an unreported free space is not "full"', () => {
+    expect(() => refuseShortSpace('/media/usb', 2e9, { ...fat, freeBytes: 1e9 })).toThrow(
+      /need 1\.9 GiB, have 953\.7 MiB \(2000000000 and 1000000000 bytes\)/
+    )
+    expect(() => refuseShortSpace('/media/usb', 2e9, { ...fat, freeBytes: null })).not.toThrow()
+  })
+})
+
+describe('drives', () => {
+  it('lists mounted removable drives with label, file system, size and free space', () => {
+    const blocks = [
+      {
+        name: 'sda',
+        type: 'disk',
+        fsType: '',
+        mount: '',
+        size: 32e9,
+        removable: true,
+        label: '',
+        model: 'Flash',
+        device: '/dev/sda',
+        group: '',
+        protocol: 'usb'
+      },
+      {
+        name: 'sda1',
+        type: 'part',
+        fsType: 'vfat',
+        mount: '/media/u/STICK',
+        size: 32e9,
+        removable: false,
+        label: 'STICK',
+        model: '',
+        device: '/dev/sda1',
+        group: 'sda',
+        protocol: ''
+      },
+      {
+        name: 'vda',
+        type: 'disk',
+        fsType: 'ext4',
+        mount: '/',
+        size: 256e9,
+        removable: false,
+        label: '',
+        model: '',
+        device: '/dev/vda',
+        group: '',
+        protocol: ''
+      }
+    ] as unknown as Parameters<typeof toDrives>[0]
+    const fss = [
+      {
+        fs: '/dev/sda1',
+        type: 'vfat',
+        size: 31e9,
+        used: 1e9,
+        available: 30e9,
+        use: 3,
+        mount: '/media/u/STICK',
+        rw: true
+      },
+      { fs: '/dev/vda', type: 'ext4', size: 250e9, used: 1e9, available: 249e9, use: 1, mount: '/', rw: true }
+    ] as unknown as Parameters<typeof toDrives>[1]
+    expect(toDrives(blocks, fss)).toEqual([
+      {
+        device: '/dev/sda1',
+        label: 'STICK',
+        fs_type: 'vfat',
+        mount: '/media/u/STICK',
+        size: 31e9,
+        free: 30e9,
+        removable: true,
+        model: ''
+      }
+    ])
+    expect(toDrives(blocks, fss, true).map((d) => d.mount)).toEqual(['/', '/media/u/STICK'])
+  })
+})
+
+describe('file system detection on macOS', () => {
+  it('reads the type of the mount holding the target from `mount`', async () => {
+    const { darwinMountType } = await import('../../src/main/stage/target-fs')
+    const out = [
+      '/dev/disk3s1s1 on / (apfs, sealed, local, read-only, journaled)',
+      '/dev/disk4s1 on /Volumes/MY STICK (msdos, local, nodev, nosuid, noowners, noatime)',
+      '/dev/disk5s1 on /Volumes/BIG (exfat, local, nodev, nosuid, noowners)'
+    ].join('\n')
+    expect(darwinMountType(out, '/Volumes/MY STICK/maas')).toBe('msdos')
+    expect(darwinMountType(out, '/Volumes/BIG')).toBe('exfat')
+    expect(darwinMountType(out, '/Users/admin')).toBe('apfs')
+    expect(darwinMountType('', '/x')).toBe('unknown')
+  })
+})

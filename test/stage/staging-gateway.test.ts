@@ -1,0 +1,108 @@
+import { readdir, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { EventMap } from '../../src/shared/ipc-contract'
+import { AppEvents } from '../../src/main/services/events'
+import { StagingGateway } from '../../src/main/services/staging-gateway'
+import { cli } from '../main/cli-helpers'
+import { BlobCache } from '../../src/main/import/cache'
+import { streamEnv, type StreamEnv } from '../import/engine-fixture'
+import { tempDir } from '../import/helpers'
+
+let env: StreamEnv
+let tmp: string
+let dataDir: string
+
+beforeAll(async () => {
+  env = await streamEnv(0.002, ['noble'])
+  tmp = await tempDir('staging-gw-')
+  dataDir = join(tmp, 'data')
+  const src = await cli(
+    dataDir,
+    'boot-source',
+    'update',
+    '1',
+    `url=${env.server.url}`,
+    `keyring_filename=${env.gen.keyringPath}`
+  )
+  expect(src.code, src.stderr).toBe(0)
+  const imp = await cli(dataDir, 'boot-resources', 'import')
+  expect(imp.code, imp.stderr).toBe(0)
+}, 120_000)
+afterAll(async () => {
+  await env?.close()
+  await rm(tmp, { recursive: true, force: true })
+})
+
+function gateway(events: AppEvents): StagingGateway {
+  return new StagingGateway({
+    dataDir,
+    version: 'test',
+    events,
+    getSource: async (id) => ({
+      id,
+      url: env.server.url,
+      keyring_filename: env.gen.keyringPath,
+      keyring_data: '',
+      created: '',
+      updated: ''
+    })
+  })
+}
+
+const finished = (events: AppEvents) =>
+  new Promise<EventMap['stagingFinished']>((resolve) => {
+    const off = events.on('stagingFinished', (f) => {
+      off()
+      resolve(f)
+    })
+  })
+
+describe('staging from the app', () => {
+  it('plans needed against free, stops on Stop, refuses a second start, and resumes', async () => {
+    const events = new AppEvents()
+    const gw = gateway(events)
+    const target = join(tmp, 'stick')
+    const plan = await gw.plan(1, target)
+    expect(plan.images.map((i) => `${i.name} ${i.architecture}`)).toContain('ubuntu/noble amd64/ga-24.04')
+    expect(plan.needed).toBeGreaterThan(0)
+    expect(plan.free).toBeGreaterThan(plan.needed)
+
+    const stopped = finished(events)
+    expect(await gw.start(1, target)).toMatchObject({ started: true })
+    expect(await gw.start(1, target)).toMatchObject({
+      started: false,
+      message: expect.stringMatching(/already running/)
+    })
+    expect(gw.stop()).toMatchObject({ stopping: true })
+    const f = await stopped
+    expect(f).toMatchObject({ ok: false, error: { code: 'cancelled' } })
+    expect(gw.getStatus()).toMatchObject({ staging: false, last_error: { code: 'cancelled' } })
+
+    const progress: EventMap['stagingProgress'][] = []
+    events.on('stagingProgress', (p) => progress.push(p))
+    const done = finished(events)
+    expect(await gw.start(1, target)).toMatchObject({ started: true })
+    const ok = await done
+    expect(ok.ok).toBe(true)
+    expect(ok.result!.files).toBe(plan.files)
+    expect(progress.at(-1)).toMatchObject({ phase: 'done', files_done: plan.files })
+    expect(await readdir(target)).toContain('README.txt')
+    expect(gw.stop()).toMatchObject({ stopping: false })
+  })
+
+  it('a boot-resource delete during staging leaves the staged blobs until staging ends', async () => {
+    const cache = new BlobCache(dataDir)
+    const before = await cache.list()
+    const pin = await cache.pin(before)
+    const resources = JSON.parse((await cli(dataDir, 'boot-resources', 'read')).stdout) as Array<{
+      id: number
+    }>
+    for (const r of resources)
+      expect((await cli(dataDir, 'boot-resource', 'delete', String(r.id))).code).toBe(0)
+    expect((await cache.list()).sort()).toEqual(before.sort())
+    await pin.release()
+    // The next clean-up (a sync's) removes what nothing references or pins any more.
+    expect((await cache.gc(new Set())).sort()).toEqual(before.sort())
+  })
+})

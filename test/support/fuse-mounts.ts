@@ -1,0 +1,116 @@
+/**
+ * Real FAT32 and exFAT file systems for staging tests: an image file formatted with mkfs.vfat or
+ * mkfs.exfat, mounted through FUSE (fusefat; exfat-fuse on a loop device), unmounted by the caller.
+ * Needs root and the Debian packages dosfstools, fusefat, exfatprogs and exfat-fuse. Their absence is
+ * an error, not a skip: CI runs as root with those packages, and a skipped staging test proves nothing.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { readFile, mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+
+const TOOLS = ['mkfs.vfat', 'fusefat', 'mkfs.exfat', 'mount.exfat-fuse', 'losetup', 'umount', 'mount']
+
+/** Throws naming what is missing (root, tools, /dev/fuse). */
+export function requireFuseTools(): void {
+  const missing: string[] = []
+  if (process.getuid?.() !== 0) missing.push('root (these tests mount file systems)')
+  for (const t of TOOLS) {
+    try {
+      execFileSync('sh', ['-c', `command -v ${t}`], { stdio: 'ignore' })
+    } catch {
+      missing.push(t)
+    }
+  }
+  try {
+    execFileSync('test', ['-c', '/dev/fuse'])
+  } catch {
+    missing.push('/dev/fuse')
+  }
+  if (missing.length)
+    throw new Error(
+      `staging tests need ${missing.join(', ')}: run as root with apt-get install dosfstools fusefat exfatprogs exfat-fuse`
+    )
+}
+
+async function mounted(point: string): Promise<boolean> {
+  const table = await readFile('/proc/self/mounts', 'utf8')
+  return table.split('\n').some((l) => l.split(' ')[1] === point)
+}
+
+async function waitMounted(point: string, want = true): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if ((await mounted(point)) === want) return
+    await new Promise((r) => setTimeout(r, 25))
+  }
+  throw new Error(`${point} did not ${want ? 'mount' : 'unmount'} within 5 s`)
+}
+
+export interface FuseMount {
+  point: string
+  image: string
+  /** the FUSE daemon (fusefat runs in the foreground so a test can kill it: a pulled stick) */
+  daemon?: ChildProcess
+  unmount(): Promise<void>
+}
+
+export async function mountFat32(dir: string, sizeMiB = 64): Promise<FuseMount> {
+  const image = join(dir, 'fat32.img')
+  const point = join(dir, 'fat32')
+  await mkdir(point, { recursive: true })
+  execFileSync('truncate', ['-s', `${sizeMiB}M`, image])
+  // A label, as real sticks have: fusefat lists it as an empty file, which staging must accept.
+  execFileSync('mkfs.vfat', ['-F', '32', '-n', 'MAASIMAGES', image], { stdio: 'ignore' })
+  return attachFat32(image, point)
+}
+
+/** Mounts an existing FAT32 image (again, e.g. after the daemon was killed). */
+export async function attachFat32(image: string, point: string): Promise<FuseMount> {
+  const daemon = spawn('fusefat', ['-f', '-o', 'rw+', image, point], { stdio: 'ignore' })
+  await waitMounted(point)
+  return {
+    point,
+    image,
+    daemon,
+    async unmount() {
+      if (await mounted(point)) execFileSync('umount', ['-l', point])
+      daemon.kill('SIGTERM')
+      await waitMounted(point, false)
+    }
+  }
+}
+
+export async function mountExfat(dir: string, sizeMiB = 32): Promise<FuseMount> {
+  const image = join(dir, 'exfat.img')
+  const point = join(dir, 'exfat')
+  await mkdir(point, { recursive: true })
+  execFileSync('truncate', ['-s', `${sizeMiB}M`, image])
+  execFileSync('mkfs.exfat', ['-L', 'MAASIMAGES', image], { stdio: 'ignore' })
+  const loop = execFileSync('losetup', ['-f', '--show', image], { encoding: 'utf8' }).trim()
+  try {
+    execFileSync('mount.exfat-fuse', [loop, point], { stdio: 'ignore' })
+  } catch (err) {
+    execFileSync('losetup', ['-d', loop])
+    throw err
+  }
+  await waitMounted(point)
+  return {
+    point,
+    image,
+    async unmount() {
+      if (await mounted(point)) execFileSync('umount', [point])
+      execFileSync('losetup', ['-d', loop])
+    }
+  }
+}
+
+export async function mountTmpfs(point: string, bytes: number): Promise<FuseMount> {
+  await mkdir(point, { recursive: true })
+  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${bytes}`, 'tmpfs', point])
+  return {
+    point,
+    image: '',
+    async unmount() {
+      if (await mounted(point)) execFileSync('umount', [point])
+    }
+  }
+}
