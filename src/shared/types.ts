@@ -96,6 +96,11 @@ export interface Settings {
   /** total download connections */
   connections: number
   proxy: ProxySettings
+  /**
+   * MAAS's `commissioning_distro_series`: the Ubuntu release machines commission with. Its images
+   * are protected on the Images page (its last architecture cannot be unticked). Newest LTS by default.
+   */
+  commissioning_distro_series: string
 }
 
 export interface BootResourceFile {
