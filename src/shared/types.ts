@@ -139,6 +139,10 @@ export interface BootResource {
   size?: number
   last_synced?: string | null
   sets?: Record<string, BootResourceSet>
+  /** beyond MAAS: set on bootloaders, which every sync brings back and which cannot be deleted alone */
+  bootloader?: boolean
+  /** beyond MAAS: the boot source the resource was imported from */
+  source_id?: number
 }
 
 export interface ImportProgress {

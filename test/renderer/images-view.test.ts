@@ -4,7 +4,14 @@ import { enableAutoUnmount, flushPromises } from '@vue/test-utils'
 import ImagesView from '../../src/renderer/src/views/ImagesView.vue'
 import { BridgeError } from '../../src/shared/bridge-client'
 import type { BootResource } from '../../src/shared/types'
-import { catalogue, createFakeBridge, selection, source, type FakeBridge } from './fake-bridge'
+import {
+  catalogue,
+  createFakeBridge,
+  defaultSettings,
+  selection,
+  source,
+  type FakeBridge
+} from './fake-bridge'
 import { mountWith } from './mount'
 
 enableAutoUnmount(afterEach)
@@ -91,7 +98,8 @@ describe('Images: selection', () => {
     expect(rows[0].text()).toContain('hwe-24.04-edge')
     expect(wrapper.get('[data-testid="other-images"]').text()).toContain('CentOS 7')
     expect(wrapper.get('[data-testid="bootloaders-note"]').text()).toContain('grub-efi-signed (uefi): amd64')
-    expect(wrapper.get('[data-testid="save-selection"]').attributes('disabled')).toBeDefined()
+    // Nothing to save: no Save and sync button claiming otherwise.
+    expect(wrapper.find('[data-testid="save-selection"]').exists()).toBe(false)
   })
 
   it('saves ticks as one selection per release: deletes, updates and creates', async () => {
@@ -101,6 +109,8 @@ describe('Images: selection', () => {
     ])
     bridge.createSelection.mockImplementation(async (arg) => selection({ id: 3, ...arg }))
     bridge.updateSelection.mockImplementation(async (arg) => selection({ ...arg }))
+    // noble may be unselected only because it is not the commissioning release here.
+    bridge.getSettings.mockResolvedValue({ ...defaultSettings(), commissioning_distro_series: 'focal' })
     const { wrapper } = await mountWith(ImagesView, bridge)
 
     await wrapper.get('[data-testid="image-checkbox-ubuntu-noble-amd64"] input').setValue(false)
@@ -143,7 +153,7 @@ describe('Images: selection', () => {
     bridge.getCatalogue.mockRejectedValue(new BridgeError('internal', 'stream reading is not wired yet'))
     const { wrapper } = await mountWith(ImagesView, bridge)
     expect(wrapper.get('.p-notification--negative').text()).toContain('stream reading is not wired yet')
-    expect(wrapper.get('[data-testid="selections-fallback"]').text()).toContain('ubuntu/noble')
+    expect(wrapper.get('[data-testid="selections-fallback"]').text()).toContain('Ubuntu noble for amd64')
     expect(wrapper.get('[data-testid="source-url"]').text()).toBe(
       'https://images.maas.io/ephemeral-v3/stable/'
     )
@@ -152,6 +162,7 @@ describe('Images: selection', () => {
 
 describe('Images: resources and import', () => {
   it('lists boot resources with size, status and version', async () => {
+    bridge.listSelections.mockResolvedValue([selection({ arches: ['amd64', 'arm64'] })])
     bridge.listBootResources.mockResolvedValue([
       resource(),
       resource({ id: 8, architecture: 'arm64/ga-24.04', status: 'Failed: checksum mismatch', sets: {} })
@@ -172,7 +183,7 @@ describe('Images: resources and import', () => {
     await wrapper.get('[data-testid="resource-delete-7"]').trigger('click')
     const dialog = wrapper.get('[data-testid="delete-resource-dialog"]')
     expect(dialog.text()).toContain('does not unselect')
-    expect(dialog.text()).toContain('Save selection')
+    expect(dialog.text()).toContain('Save and sync')
     expect(bridge.deleteBootResource).not.toHaveBeenCalled()
     bridge.listBootResources.mockResolvedValue([])
     await dialog.get('[data-testid="confirm-ok"]').trigger('click')
@@ -305,11 +316,13 @@ describe('Images: following changes', () => {
 
   it('reloads the resources when main says they changed', async () => {
     const { wrapper } = await mountWith(ImagesView, bridge)
-    expect(wrapper.find('[data-testid="no-resources"]').exists()).toBe(true)
+    // Selected but not synced yet: the table says so.
+    expect(wrapper.find('[data-testid="pending-row-ubuntu-noble-amd64"]').exists()).toBe(true)
     bridge.listBootResources.mockResolvedValue([resource()])
     bridge.emit('resourcesChanged', null)
     await flushPromises()
     expect(wrapper.find('[data-testid="resource-row-7"]').exists()).toBe(true)
+    expect(wrapper.find('[data-testid="pending-row-ubuntu-noble-amd64"]').exists()).toBe(false)
   })
 
   it('asks main for a fresh catalogue on "Check for new images"', async () => {

@@ -32,6 +32,8 @@ export function toBootResource(r: StoredResource, live?: LiveResourceState, with
     status: resourceStatus(r, live)
   }
   if (r.note) out.note = r.note
+  if (r.bootloader) out.bootloader = true
+  out.source_id = r.source_id
   // The list view carries no sets (as MAAS), so the UI gets the figures it shows per row here.
   const inUse = newestCompleteSet(r)
   if (inUse) {

@@ -24,6 +24,9 @@ function latestSet(r: BootResource) {
   return key ? r.sets![key] : null
 }
 
+/** Main stops an import within 2 s; a busy disk or slow worker gets some slack beyond that. */
+const STOP_WAIT_MS = 30_000
+
 export const useImportsStore = defineStore('imports', () => {
   const resources = ref<BootResource[]>([])
   const importing = ref(false)
@@ -127,6 +130,26 @@ export const useImportsStore = defineStore('imports', () => {
     return result
   }
 
+  /**
+   * MAAS's "Save and sync": a running import is stopped (it works from the old selections), and a
+   * new one starts once it has let go of the lock. Waits at most STOP_WAIT_MS for the stop.
+   */
+  async function restart(): Promise<{ started: boolean; message: string }> {
+    const bridge = getBridge()
+    if ((await bridge.getImportStatus()).importing) {
+      await bridge.stopImport()
+      const deadline = Date.now() + STOP_WAIT_MS
+      while ((await bridge.getImportStatus()).importing) {
+        if (Date.now() > deadline)
+          throw new Error(
+            `the running import did not stop within ${STOP_WAIT_MS / 1000} s; click Sync once it has`
+          )
+        await new Promise((resolve) => setTimeout(resolve, 250))
+      }
+    }
+    return start()
+  }
+
   /** "Stop import": main cancels within 2 s and keeps the partial files for the next run. */
   async function stop(): Promise<{ stopping: boolean; message: string }> {
     return getBridge().stopImport()
@@ -152,6 +175,7 @@ export const useImportsStore = defineStore('imports', () => {
     refreshIfQuiet,
     listen,
     start,
+    restart,
     stop,
     deleteResource
   }
