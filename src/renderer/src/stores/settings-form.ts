@@ -9,6 +9,7 @@ export interface SettingsFields {
   http_proxy: string
   https_proxy: string
   no_proxy: string
+  commissioning_distro_series: string
 }
 
 export type SettingsErrors = Partial<Record<keyof SettingsFields, string>>
@@ -26,7 +27,8 @@ export function fieldsFromSettings(s: Settings): SettingsFields {
     connections: String(s.connections),
     http_proxy: s.proxy.http_proxy,
     https_proxy: s.proxy.https_proxy,
-    no_proxy: s.proxy.no_proxy
+    no_proxy: s.proxy.no_proxy,
+    commissioning_distro_series: s.commissioning_distro_series
   }
 }
 
@@ -68,6 +70,9 @@ export function validateSettings(
   if (httpsError) errors.https_proxy = httpsError
   if (/\s/.test(normaliseNoProxy(f.no_proxy)))
     errors.no_proxy = 'Separate hosts with commas, e.g. localhost,127.0.0.1,.internal'
+  const series = f.commissioning_distro_series.trim()
+  if (!/^[a-z0-9][a-z0-9.-]{0,63}$/.test(series))
+    errors.commissioning_distro_series = 'Give an Ubuntu release codename, e.g. noble'
   if (Object.keys(errors).length) return { errors }
 
   // Only what changed, so a save here never undoes a change made meanwhile with the CLI.
@@ -75,6 +80,7 @@ export function validateSettings(
   if (f.auto_sync !== saved.auto_sync) patch.auto_sync = f.auto_sync
   if (interval !== saved.sync_interval_minutes) patch.sync_interval_minutes = interval!
   if (connections !== saved.connections) patch.connections = connections!
+  if (series !== saved.commissioning_distro_series) patch.commissioning_distro_series = series
   const proxy = {
     http_proxy: f.http_proxy.trim(),
     https_proxy: f.https_proxy.trim(),
