@@ -6,10 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { enableAutoUnmount, flushPromises, type VueWrapper } from '@vue/test-utils'
 import ImagesView from '../../src/renderer/src/views/ImagesView.vue'
-import {
-  DELETE_LOCKED_WHILE_IMPORTING,
-  SOURCE_LOCKED_WHILE_IMPORTING
-} from '../../src/shared/import-locks'
+import { DELETE_LOCKED_WHILE_IMPORTING, SOURCE_LOCKED_WHILE_IMPORTING } from '../../src/shared/import-locks'
 import type { BootResource, ImportStatus } from '../../src/shared/types'
 import { createFakeBridge, defaultSettings, selection, type FakeBridge } from './fake-bridge'
 import { mountWith } from './mount'
@@ -21,7 +18,12 @@ beforeEach(() => {
   bridge = createFakeBridge()
 })
 
-const synced = (id: number, release: string, arch: string, over: Partial<BootResource> = {}): BootResource => ({
+const synced = (
+  id: number,
+  release: string,
+  arch: string,
+  over: Partial<BootResource> = {}
+): BootResource => ({
   id,
   type: 'Synced',
   name: `ubuntu/${release}`,
@@ -177,11 +179,15 @@ describe('Save and sync', () => {
 })
 
 describe('locks while an import runs', () => {
-  it('disables Change source and Delete with MAAS\'s reasons; bootloaders have no Delete', async () => {
+  it("disables Change source and Delete with MAAS's reasons; bootloaders have no Delete", async () => {
     bridge.getImportStatus.mockResolvedValue(status(true))
     bridge.listBootResources.mockResolvedValue([
       synced(7, 'noble', 'amd64'),
-      synced(9, 'x', 'amd64', { name: 'grub-efi-signed/uefi', architecture: 'amd64/generic', bootloader: true })
+      synced(9, 'x', 'amd64', {
+        name: 'grub-efi-signed/uefi',
+        architecture: 'amd64/generic',
+        bootloader: true
+      })
     ])
     const { wrapper } = await mountWith(ImagesView, bridge)
     const change = wrapper.get('[data-testid="change-source-link"]')

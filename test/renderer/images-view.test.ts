@@ -95,7 +95,9 @@ describe('Images: selection', () => {
     const rows = wrapper.findAll('[data-testid="ubuntu-releases"] tbody tr')
     expect(rows[0].text()).toContain('24.04 LTS')
     expect(rows[0].text()).toContain('GA')
-    expect(rows[0].text()).toContain('hwe-24.04-edge')
+    expect(rows[0].text()).toContain('HWE edge')
+    // The kind is the chip's lead; its value does not repeat it ("GA: ga-24.04").
+    expect(rows[0].text()).not.toContain('ga-24.04')
     expect(wrapper.get('[data-testid="other-images"]').text()).toContain('CentOS 7')
     expect(wrapper.get('[data-testid="bootloaders-note"]').text()).toContain('grub-efi-signed (uefi): amd64')
     // Nothing to save: no Save and sync button claiming otherwise.

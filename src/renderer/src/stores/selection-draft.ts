@@ -18,7 +18,12 @@ export const useSelectionDraftStore = defineStore('selection-draft', () => {
   const saved = ref(new Set<string>())
 
   /** Saved state changed (a reload, the CLI): follow it unless the admin is editing. */
-  function follow(id: number | null, baseline: Set<string>, wildcard: Set<string>, cells: OfferedCell[]): void {
+  function follow(
+    id: number | null,
+    baseline: Set<string>,
+    wildcard: Set<string>,
+    cells: OfferedCell[]
+  ): void {
     if (id !== sourceId.value) touched.value = false
     sourceId.value = id
     saved.value = baseline
