@@ -356,3 +356,61 @@ describe('Images: imports started elsewhere', () => {
     }
   })
 })
+
+describe('Images: on-screen defects', () => {
+  const progress = (percent: number) => ({
+    importing: true,
+    phase: 'downloading' as const,
+    bytes_done: 1,
+    bytes_total: 2,
+    rate: 1,
+    eta: 1,
+    files_done: 1,
+    files_total: 2,
+    resources: [
+      {
+        id: 7,
+        name: 'ubuntu/noble',
+        architecture: 'amd64/ga-24.04',
+        percent,
+        status: `Downloading ${percent}%`
+      }
+    ]
+  })
+
+  it('reads the resources again when an image completes during an import, so its row fills in', async () => {
+    const { wrapper } = await mountWith(ImagesView, bridge)
+    const reads = bridge.listBootResources.mock.calls.length
+    bridge.emit('importProgress', progress(40))
+    await flushPromises()
+    expect(bridge.listBootResources.mock.calls.length).toBe(reads)
+    bridge.emit('importProgress', progress(100))
+    await flushPromises()
+    expect(bridge.listBootResources.mock.calls.length).toBe(reads + 1)
+    // Progress is shown once, in the table: the panel only sums it up.
+    expect(wrapper.get('[data-testid="import-progress"]').text()).toContain('1 of 1 images complete')
+    expect(wrapper.get('[data-testid="import-progress"]').find('table').exists()).toBe(false)
+  })
+
+  it('labels a stopped import "Stopped", and says once that partial downloads are kept', async () => {
+    bridge.getImportStatus.mockResolvedValue({
+      importing: false,
+      progress: null,
+      next_sync_at: null,
+      last_result: {
+        ok: true,
+        started_at: '2025-08-05T10:00:00Z',
+        finished_at: '2025-08-05T10:05:00Z',
+        downloaded_bytes: 1_000_000,
+        failures: [],
+        notes: ['stopped: partial downloads are kept and the next import resumes them'],
+        stopped: true
+      }
+    })
+    const { wrapper } = await mountWith(ImagesView, bridge)
+    const result = wrapper.get('[data-testid="last-import-result"]').text()
+    expect(result).toContain('Stopped ')
+    expect(result).not.toContain('Finished')
+    expect(result.match(/partial downloads are kept/g)).toHaveLength(1)
+  })
+})

@@ -83,6 +83,7 @@ export const useImportsStore = defineStore('imports', () => {
   }
 
   let lastEventAt = 0
+  let completeSeen = 0
   /**
    * Catch up with imports this window hears nothing about (the CLI runs its own, in its own
    * process): ask for the status unless progress events are flowing.
@@ -105,8 +106,14 @@ export const useImportsStore = defineStore('imports', () => {
           lastEventAt = Date.now()
           progress.value = p
           importing.value = p.importing
+          // An image just completed: read the list again so its row shows its size, version and
+          // date instead of the placeholders it had while queued.
+          const complete = p.resources.filter((r) => r.percent >= 100).length
+          if (complete > completeSeen) void loadResources()
+          completeSeen = complete
         }),
         bridge.on('importFinished', (result) => {
+          completeSeen = 0
           lastResult.value = result
           importing.value = false
           progress.value = null
