@@ -64,6 +64,10 @@ describe('Images: source', () => {
     expect(wrapper.get('[data-testid="no-source-notice"]').text()).toContain('No boot source')
     expect(bridge.getCatalogue).not.toHaveBeenCalled()
     expect(wrapper.find('[data-testid="save-selection"]').exists()).toBe(false)
+    // Nothing to sync from: Sync is disabled with the reason, and no automatic sync is announced.
+    expect(wrapper.get('[data-testid="sync-button"]').attributes('disabled')).toBeDefined()
+    expect(wrapper.get('[data-testid="sync-button"]').attributes('title')).toContain('no boot source')
+    expect(wrapper.find('[data-testid="next-sync"]').exists()).toBe(false)
   })
 
   it('marks a .json source as unverified', async () => {
