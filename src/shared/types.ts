@@ -143,6 +143,8 @@ export interface BootResource {
   bootloader?: boolean
   /** beyond MAAS: the boot source the resource was imported from */
   source_id?: number
+  /** beyond MAAS: sha256 → size of the files in use, so kernels sharing a squashfs count it once */
+  file_sizes?: Record<string, number>
 }
 
 export interface ImportProgress {

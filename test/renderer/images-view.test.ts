@@ -175,8 +175,9 @@ describe('Images: resources and import', () => {
     ])
     const { wrapper } = await mountWith(ImagesView, bridge)
     const row = wrapper.get('[data-testid="resource-row-7"]')
-    expect(row.text()).toContain('ubuntu/noble')
-    expect(row.text()).toContain('amd64/ga-24.04')
+    expect(row.text()).toContain('24.04 LTS')
+    expect(row.text()).toContain('noble · GA 24.04')
+    expect(row.text()).toContain('amd64')
     expect(row.text()).toContain('512 MB')
     expect(row.text()).toContain('Synced')
     expect(row.text()).toContain('20250805')
@@ -416,5 +417,48 @@ describe('Images: on-screen defects', () => {
     expect(result).toContain('Stopped ')
     expect(result).not.toContain('Finished')
     expect(result.match(/partial downloads are kept/g)).toHaveLength(1)
+  })
+})
+
+describe('Images: one row per release and architecture', () => {
+  const squashfs = 'a'.repeat(64)
+  const kernel = (id: number, subarch: string, own: string): BootResource =>
+    resource({
+      id,
+      architecture: `amd64/${subarch}`,
+      size: 300 + 10,
+      version: '20250805',
+      file_sizes: { [squashfs]: 300, [own.repeat(64)]: 10 }
+    })
+
+  it('lists the kernels of noble amd64 in one row whose size counts the shared squashfs once', async () => {
+    bridge.listBootResources.mockResolvedValue([
+      kernel(7, 'ga-24.04', 'b'),
+      kernel(8, 'hwe-24.04', 'c'),
+      resource({
+        id: 9,
+        name: 'grub-efi-signed/uefi',
+        architecture: 'amd64/generic',
+        title: '',
+        bootloader: true
+      })
+    ])
+    const { wrapper } = await mountWith(ImagesView, bridge)
+    const table = wrapper.get('[data-testid="resources-table"]')
+    const row = wrapper.get('[data-testid="resource-row-7"]')
+    expect(wrapper.find('[data-testid="resource-row-8"]').exists()).toBe(false)
+    expect(row.text()).toContain('GA 24.04, HWE 24.04')
+    expect(row.text()).toContain('320 B')
+    // Sections by OS with counts; bootloaders apart, with no Delete.
+    expect(table.text()).toContain('Ubuntu (1)')
+    expect(table.text()).toContain('Bootloaders (1)')
+    expect(wrapper.find('[data-testid="resource-delete-9"]').exists()).toBe(false)
+
+    // Deleting the image deletes each of its kernels.
+    await wrapper.get('[data-testid="resource-delete-7"]').trigger('click')
+    expect(wrapper.get('[data-testid="delete-resource-dialog"]').text()).toContain('Delete 24.04 LTS amd64?')
+    await wrapper.get('[data-testid="confirm-ok"]').trigger('click')
+    await flushPromises()
+    expect(bridge.deleteBootResource.mock.calls.map(([arg]) => arg)).toEqual([{ id: 7 }, { id: 8 }])
   })
 })

@@ -39,6 +39,7 @@ export function toBootResource(r: StoredResource, live?: LiveResourceState, with
   if (inUse) {
     out.version = inUse.version
     out.size = inUse.size
+    out.file_sizes = Object.fromEntries(Object.values(inUse.files).map((f) => [f.sha256, f.size]))
     out.last_synced = r.updated
   }
   if (withSets) out.sets = structuredClone(r.sets)
