@@ -259,3 +259,33 @@ describe('the default commissioning release', () => {
     expect(wrapper.find('[data-testid="commissioning-delete-warning"]').exists()).toBe(false)
   })
 })
+
+describe('automatic sync on the Images page', () => {
+  it("switches it off with MAAS's caution banner, and names the real interval in its tooltip", async () => {
+    bridge.getSettings.mockResolvedValue({ ...defaultSettings(), sync_interval_minutes: 30 })
+    bridge.updateSettings.mockImplementation(async (patch) => ({
+      ...defaultSettings(),
+      sync_interval_minutes: 30,
+      auto_sync: patch.auto_sync ?? true
+    }))
+    const { wrapper } = await mountWith(ImagesView, bridge)
+    const sw = wrapper.get('[data-testid="images-auto-sync"]')
+    expect((sw.element as HTMLInputElement).checked).toBe(true)
+    expect(sw.attributes('title')).toContain('every 30 minutes')
+    expect(wrapper.find('[data-testid="auto-sync-off"]').exists()).toBe(false)
+
+    await sw.setValue(false)
+    await flushPromises()
+    expect(bridge.updateSettings).toHaveBeenCalledWith({ auto_sync: false })
+    expect(wrapper.get('[data-testid="auto-sync-off"]').text()).toContain(
+      'Automatic image updates are disabled'
+    )
+  })
+
+  it('says "hourly" at MAAS\'s default interval', async () => {
+    const { wrapper } = await mountWith(ImagesView, bridge)
+    expect(wrapper.get('[data-testid="images-auto-sync"]').attributes('title')).toContain(
+      'Enables hourly image updates'
+    )
+  })
+})
