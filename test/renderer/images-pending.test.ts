@@ -289,3 +289,48 @@ describe('automatic sync on the Images page', () => {
     )
   })
 })
+
+describe('several sources on the Images page', () => {
+  const mirror = 'http://mirror.internal/maas/'
+  beforeEach(() => {
+    bridge.listBootSources.mockResolvedValue([
+      {
+        id: 1,
+        url: 'https://images.maas.io/ephemeral-v3/stable/',
+        keyring_filename: '/usr/share/keyrings/ubuntu-cloudimage-keyring.gpg',
+        keyring_data: '',
+        created: '2025-08-01T10:00:00.000Z',
+        updated: '2025-08-01T10:00:00.000Z'
+      },
+      {
+        id: 2,
+        url: mirror,
+        keyring_filename: '/k.gpg',
+        keyring_data: '',
+        created: '2025-08-01T10:00:00.000Z',
+        updated: '2025-08-01T10:00:00.000Z'
+      }
+    ])
+  })
+
+  it("says so, names each image's source, and lets the admin choose which source the grid edits", async () => {
+    bridge.listBootResources.mockResolvedValue([synced(7, 'noble', 'amd64', { source_id: 2 })])
+    const { wrapper } = await mountWith(ImagesView, bridge)
+    expect(wrapper.get('[data-testid="several-sources"]').text()).toContain('There are 2 boot sources')
+    expect(wrapper.get('[data-testid="resource-source-7"]').text()).toBe(`from ${mirror}`)
+    expect(bridge.getCatalogue).toHaveBeenLastCalledWith({ boot_source_id: 1 })
+
+    await wrapper.get('[data-testid="edited-source"]').setValue('2')
+    await flushPromises()
+    expect(bridge.getCatalogue).toHaveBeenLastCalledWith({ boot_source_id: 2 })
+    expect(wrapper.get('[data-testid="source-url"]').text()).toBe(mirror)
+  })
+
+  it('says nothing about sources when there is one', async () => {
+    bridge.listBootSources.mockResolvedValue([(await bridge.listBootSources())[0]])
+    bridge.listBootResources.mockResolvedValue([synced(7, 'noble', 'amd64')])
+    const { wrapper } = await mountWith(ImagesView, bridge)
+    expect(wrapper.find('[data-testid="several-sources"]').exists()).toBe(false)
+    expect(wrapper.find('[data-testid="resource-source-7"]').exists()).toBe(false)
+  })
+})

@@ -28,6 +28,8 @@ export interface ResourceGroup {
   version: string | null
   lastSynced: string | null
   notes: string[]
+  /** the boot sources its kernels were imported from */
+  sourceIds: number[]
 }
 
 // Which status speaks for a group: the one that needs the admin's eye most.
@@ -98,7 +100,8 @@ export function groupResources(rows: ResourceRow[], status: (r: ResourceRow) => 
       percent: percents.length ? Math.min(...percents) : null,
       version: versions.length ? versions[versions.length - 1] : null,
       lastSynced: synced.length ? synced[synced.length - 1] : null,
-      notes: [...new Set(members.map((r) => r.note).filter((n): n is string => !!n))]
+      notes: [...new Set(members.map((r) => r.note).filter((n): n is string => !!n))],
+      sourceIds: [...new Set(members.map((r) => r.source_id).filter((id): id is number => id !== undefined))]
     })
   }
   return out.sort(compareGroups)
