@@ -168,3 +168,37 @@ test('the default commissioning release is marked and keeps its last architectur
   await expect(noble).toHaveAttribute('title', /Cannot deselect the last architecture/)
   await screenshot(page, 'images-commissioning', page.getByTestId('ubuntu-releases'))
 })
+
+test("two sources: the Images page says so, names each image's source, and edits the one chosen", async ({
+  page,
+  dataDir,
+  mirror,
+  stream
+}) => {
+  // The same signed stream under a second name: a second source as far as MAAS is concerned.
+  const second = mirror.url.replace('127.0.0.1', 'localhost')
+  const created = await runCli(
+    dataDir,
+    'boot-sources',
+    'create',
+    `url=${second}`,
+    `keyring_filename=${stream.keyringPath}`
+  )
+  expect(created.code, created.stderr).toBe(0)
+  const imported = await runCli(dataDir, 'boot-resources', 'import')
+  expect(imported.code, imported.stderr).toBe(0)
+  await page.reload()
+
+  const note = page.getByTestId('several-sources')
+  await expect(note).toContainText('There are 2 boot sources')
+  await expect(page.getByTestId('source-url')).toHaveText(mirror.url)
+  const table = page.getByTestId('resources-table')
+  await expect(table.locator('[data-image="ubuntu-noble-amd64"]')).toContainText(`from ${mirror.url}`)
+
+  await page.getByLabel('Source whose selection you edit').selectOption({ label: `Source 2: ${second}` })
+  await expect(page.getByTestId('source-url')).toHaveText(second)
+  await expect(page.getByTestId('image-selection')).toContainText(`from ${second}`)
+  await expect(page.getByRole('checkbox', { name: '22.04 LTS amd64' })).toBeVisible()
+  await screenshot(page, 'images-two-sources')
+  await expectNoAxeViolations(page, 'Images with two sources')
+})

@@ -225,6 +225,10 @@ describe('the default commissioning release', () => {
     const amd64 = box(wrapper, 'ubuntu-noble-amd64')
     expect(amd64.attributes('disabled')).toBeDefined()
     expect(amd64.attributes('title')).toContain('Cannot deselect the last architecture')
+    // Its pending row's × is locked the same way.
+    const clear = wrapper.get('[data-testid="pending-clear-ubuntu-noble-amd64"]')
+    expect(clear.attributes('disabled')).toBeDefined()
+    expect(clear.attributes('title')).toContain('Cannot deselect the last architecture')
 
     // With arm64 ticked too, either may go, but not both.
     await box(wrapper, 'ubuntu-noble-arm64').setValue(true)

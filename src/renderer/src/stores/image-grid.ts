@@ -199,6 +199,9 @@ export function selectionsOutsideGrid(
   return selections.filter((s) => !shown.has(releaseKey(s.os, s.release)))
 }
 
+export const LAST_COMMISSIONING_ARCH_REASON =
+  'Cannot deselect the last architecture of the default commissioning release: machines could not commission.'
+
 /**
  * True when unticking `key` would leave the default commissioning release (`os/release`) with no
  * architecture ticked: MAAS refuses that, since machines could no longer commission.
