@@ -328,6 +328,9 @@ describe('several sources on the Images page', () => {
     await flushPromises()
     expect(bridge.getCatalogue).toHaveBeenLastCalledWith({ boot_source_id: 2 })
     expect(wrapper.get('[data-testid="source-url"]').text()).toBe(mirror)
+    // Change source edits the first source: this one is edited on Sources.
+    expect(wrapper.find('[data-testid="change-source-link"]').exists()).toBe(false)
+    expect(wrapper.get('[data-testid="edit-on-sources-link"]').attributes('href')).toBe('/sources')
   })
 
   it('says nothing about sources when there is one', async () => {
