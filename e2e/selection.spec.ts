@@ -1,5 +1,5 @@
 /**
- * Images → select releases and architectures → Save selection: the selection is what MAAS syncs,
+ * Images → select releases and architectures → Save and sync: the selection is what MAAS syncs,
  * so it must survive a restart of the window and be what the CLI reads.
  */
 import { cliJson, expect, screenshot, test } from './support/stream-fixtures'
@@ -35,19 +35,20 @@ test('a saved selection persists across a reload and is what the CLI reads', asy
   // First run: noble amd64 only.
   await expect(box('ubuntu', 'noble', 'amd64')).toBeChecked()
   await expect(ubuntu.getByRole('checkbox', { checked: true })).toHaveCount(1)
-  await expect(page.getByTestId('save-selection')).toBeDisabled()
+  // Nothing to save yet: no Save and sync button.
+  await expect(page.getByTestId('save-selection')).toHaveCount(0)
 
   // jammy on both arches, noble arm64 as well, and CentOS 7.
   await toggle('ubuntu', 'jammy', 'amd64', true)
   await toggle('ubuntu', 'jammy', 'arm64', true)
   await toggle('ubuntu', 'noble', 'arm64', true)
   await toggle('centos', 'centos70', 'amd64', true)
-  await expect(page.getByTestId('selection-dirty')).toHaveText('Unsaved changes')
+  await expect(page.getByTestId('selection-dirty')).toContainText('Unsaved changes')
   await screenshot(page, 'images-selection-edited')
   await page.getByTestId('save-selection').click()
   await expect(page.getByTestId('selection-saved')).toContainText('Selection saved (2 added, 1 changed)')
   await expect(page.getByTestId('selection-dirty')).toHaveCount(0)
-  await expect(page.getByTestId('save-selection')).toBeDisabled()
+  await expect(page.getByTestId('save-selection')).toHaveCount(0)
 
   // A new window reads it back from the data directory.
   await page.reload()
@@ -57,7 +58,7 @@ test('a saved selection persists across a reload and is what the CLI reads', asy
   await expect(box('centos', 'centos70', 'amd64')).toBeChecked()
   await expect(ubuntu.getByRole('checkbox', { checked: true })).toHaveCount(4)
   await expect(other.getByRole('checkbox', { checked: true })).toHaveCount(1)
-  await screenshot(page, 'images-selection-saved', page.getByTestId('save-selection'))
+  await screenshot(page, 'images-selection-saved', page.getByTestId('image-selection'))
 
   // The CLI sees the same selections, in MAAS's shape.
   const selections = await cliJson<Selection[]>(dataDir, 'boot-source-selections', 'read', '1')

@@ -80,7 +80,12 @@ export const settingsSchema = z
       .min(5)
       .max(7 * 24 * 60),
     connections: z.number().int().min(1).max(32),
-    proxy: proxySchema
+    proxy: proxySchema,
+    commissioning_distro_series: z
+      .string()
+      .trim()
+      .max(64)
+      .regex(/^[a-z0-9][a-z0-9.-]*$/, 'a release codename such as noble')
   })
   .strict()
 

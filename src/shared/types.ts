@@ -100,6 +100,11 @@ export interface Settings {
   /** total download connections */
   connections: number
   proxy: ProxySettings
+  /**
+   * MAAS's `commissioning_distro_series`: the Ubuntu release machines commission with. Its images
+   * are protected on the Images page (its last architecture cannot be unticked). Newest LTS by default.
+   */
+  commissioning_distro_series: string
 }
 
 export interface BootResourceFile {
@@ -138,6 +143,12 @@ export interface BootResource {
   size?: number
   last_synced?: string | null
   sets?: Record<string, BootResourceSet>
+  /** beyond MAAS: set on bootloaders, which every sync brings back and which cannot be deleted alone */
+  bootloader?: boolean
+  /** beyond MAAS: the boot source the resource was imported from */
+  source_id?: number
+  /** beyond MAAS: sha256 → size of the files in use, so kernels sharing a squashfs count it once */
+  file_sizes?: Record<string, number>
 }
 
 export interface ImportProgress {

@@ -21,7 +21,8 @@ async function main(): Promise<void> {
       auto_sync: false,
       sync_interval_minutes: 60,
       connections: 8,
-      proxy: { http_proxy: '', https_proxy: '', no_proxy: '' }
+      proxy: { http_proxy: '', https_proxy: '', no_proxy: '' },
+  commissioning_distro_series: 'noble'
     })
   })
   const result = await engine.runImport()

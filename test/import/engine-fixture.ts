@@ -45,6 +45,7 @@ export const settings = (over: Partial<Settings> = {}): Settings => ({
   sync_interval_minutes: 60,
   connections: 8,
   proxy: { http_proxy: '', https_proxy: '', no_proxy: '' },
+  commissioning_distro_series: 'noble',
   ...over
 })
 

@@ -83,6 +83,7 @@ describe('sync scheduler', () => {
     sync_interval_minutes: 60,
     connections: 8,
     proxy: { http_proxy: '', https_proxy: '', no_proxy: '' },
+    commissioning_distro_series: 'noble',
     ...over
   })
 

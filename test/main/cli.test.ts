@@ -125,7 +125,8 @@ describe('settings from the CLI', () => {
       auto_sync: true,
       sync_interval_minutes: 60,
       connections: 8,
-      proxy: { http_proxy: '', https_proxy: '', no_proxy: '' }
+      proxy: { http_proxy: '', https_proxy: '', no_proxy: '' },
+      commissioning_distro_series: 'noble'
     })
     const updated = await cli(dir, 'settings', 'update', 'connections=4', 'https_proxy=http://proxy:3128')
     expect(updated.json()).toMatchObject({ connections: 4, proxy: { https_proxy: 'http://proxy:3128' } })

@@ -24,7 +24,8 @@ export const defaultSettings = (): Settings => ({
   auto_sync: true,
   sync_interval_minutes: 60,
   connections: 8,
-  proxy: { http_proxy: '', https_proxy: '', no_proxy: '' }
+  proxy: { http_proxy: '', https_proxy: '', no_proxy: '' },
+  commissioning_distro_series: 'noble'
 })
 
 export function source(over: Partial<BootSource> = {}): BootSource {

@@ -4,7 +4,14 @@ import { enableAutoUnmount, flushPromises } from '@vue/test-utils'
 import ImagesView from '../../src/renderer/src/views/ImagesView.vue'
 import { BridgeError } from '../../src/shared/bridge-client'
 import type { BootResource } from '../../src/shared/types'
-import { catalogue, createFakeBridge, selection, source, type FakeBridge } from './fake-bridge'
+import {
+  catalogue,
+  createFakeBridge,
+  defaultSettings,
+  selection,
+  source,
+  type FakeBridge
+} from './fake-bridge'
 import { mountWith } from './mount'
 
 enableAutoUnmount(afterEach)
@@ -57,6 +64,10 @@ describe('Images: source', () => {
     expect(wrapper.get('[data-testid="no-source-notice"]').text()).toContain('No boot source')
     expect(bridge.getCatalogue).not.toHaveBeenCalled()
     expect(wrapper.find('[data-testid="save-selection"]').exists()).toBe(false)
+    // Nothing to sync from: Sync is disabled with the reason, and no automatic sync is announced.
+    expect(wrapper.get('[data-testid="sync-button"]').attributes('disabled')).toBeDefined()
+    expect(wrapper.get('[data-testid="sync-button"]').attributes('title')).toContain('no boot source')
+    expect(wrapper.find('[data-testid="next-sync"]').exists()).toBe(false)
   })
 
   it('marks a .json source as unverified', async () => {
@@ -88,10 +99,13 @@ describe('Images: selection', () => {
     const rows = wrapper.findAll('[data-testid="ubuntu-releases"] tbody tr')
     expect(rows[0].text()).toContain('24.04 LTS')
     expect(rows[0].text()).toContain('GA')
-    expect(rows[0].text()).toContain('hwe-24.04-edge')
+    expect(rows[0].text()).toContain('HWE edge')
+    // The kind is the chip's lead; its value does not repeat it ("GA: ga-24.04").
+    expect(rows[0].text()).not.toContain('ga-24.04')
     expect(wrapper.get('[data-testid="other-images"]').text()).toContain('CentOS 7')
     expect(wrapper.get('[data-testid="bootloaders-note"]').text()).toContain('grub-efi-signed (uefi): amd64')
-    expect(wrapper.get('[data-testid="save-selection"]').attributes('disabled')).toBeDefined()
+    // Nothing to save: no Save and sync button claiming otherwise.
+    expect(wrapper.find('[data-testid="save-selection"]').exists()).toBe(false)
   })
 
   it('saves ticks as one selection per release: deletes, updates and creates', async () => {
@@ -101,6 +115,8 @@ describe('Images: selection', () => {
     ])
     bridge.createSelection.mockImplementation(async (arg) => selection({ id: 3, ...arg }))
     bridge.updateSelection.mockImplementation(async (arg) => selection({ ...arg }))
+    // noble may be unselected only because it is not the commissioning release here.
+    bridge.getSettings.mockResolvedValue({ ...defaultSettings(), commissioning_distro_series: 'focal' })
     const { wrapper } = await mountWith(ImagesView, bridge)
 
     await wrapper.get('[data-testid="image-checkbox-ubuntu-noble-amd64"] input').setValue(false)
@@ -143,7 +159,7 @@ describe('Images: selection', () => {
     bridge.getCatalogue.mockRejectedValue(new BridgeError('internal', 'stream reading is not wired yet'))
     const { wrapper } = await mountWith(ImagesView, bridge)
     expect(wrapper.get('.p-notification--negative').text()).toContain('stream reading is not wired yet')
-    expect(wrapper.get('[data-testid="selections-fallback"]').text()).toContain('ubuntu/noble')
+    expect(wrapper.get('[data-testid="selections-fallback"]').text()).toContain('Ubuntu noble for amd64')
     expect(wrapper.get('[data-testid="source-url"]').text()).toBe(
       'https://images.maas.io/ephemeral-v3/stable/'
     )
@@ -152,14 +168,16 @@ describe('Images: selection', () => {
 
 describe('Images: resources and import', () => {
   it('lists boot resources with size, status and version', async () => {
+    bridge.listSelections.mockResolvedValue([selection({ arches: ['amd64', 'arm64'] })])
     bridge.listBootResources.mockResolvedValue([
       resource(),
       resource({ id: 8, architecture: 'arm64/ga-24.04', status: 'Failed: checksum mismatch', sets: {} })
     ])
     const { wrapper } = await mountWith(ImagesView, bridge)
     const row = wrapper.get('[data-testid="resource-row-7"]')
-    expect(row.text()).toContain('ubuntu/noble')
-    expect(row.text()).toContain('amd64/ga-24.04')
+    expect(row.text()).toContain('24.04 LTS')
+    expect(row.text()).toContain('noble · GA 24.04')
+    expect(row.text()).toContain('amd64')
     expect(row.text()).toContain('512 MB')
     expect(row.text()).toContain('Synced')
     expect(row.text()).toContain('20250805')
@@ -172,7 +190,7 @@ describe('Images: resources and import', () => {
     await wrapper.get('[data-testid="resource-delete-7"]').trigger('click')
     const dialog = wrapper.get('[data-testid="delete-resource-dialog"]')
     expect(dialog.text()).toContain('does not unselect')
-    expect(dialog.text()).toContain('Save selection')
+    expect(dialog.text()).toContain('Save and sync')
     expect(bridge.deleteBootResource).not.toHaveBeenCalled()
     bridge.listBootResources.mockResolvedValue([])
     await dialog.get('[data-testid="confirm-ok"]').trigger('click')
@@ -305,11 +323,13 @@ describe('Images: following changes', () => {
 
   it('reloads the resources when main says they changed', async () => {
     const { wrapper } = await mountWith(ImagesView, bridge)
-    expect(wrapper.find('[data-testid="no-resources"]').exists()).toBe(true)
+    // Selected but not synced yet: the table says so.
+    expect(wrapper.find('[data-testid="pending-row-ubuntu-noble-amd64"]').exists()).toBe(true)
     bridge.listBootResources.mockResolvedValue([resource()])
     bridge.emit('resourcesChanged', null)
     await flushPromises()
     expect(wrapper.find('[data-testid="resource-row-7"]').exists()).toBe(true)
+    expect(wrapper.find('[data-testid="pending-row-ubuntu-noble-amd64"]').exists()).toBe(false)
   })
 
   it('asks main for a fresh catalogue on "Check for new images"', async () => {
@@ -339,5 +359,106 @@ describe('Images: imports started elsewhere', () => {
     } finally {
       vi.useRealTimers()
     }
+  })
+})
+
+describe('Images: on-screen defects', () => {
+  const progress = (percent: number) => ({
+    importing: true,
+    phase: 'downloading' as const,
+    bytes_done: 1,
+    bytes_total: 2,
+    rate: 1,
+    eta: 1,
+    files_done: 1,
+    files_total: 2,
+    resources: [
+      {
+        id: 7,
+        name: 'ubuntu/noble',
+        architecture: 'amd64/ga-24.04',
+        percent,
+        status: `Downloading ${percent}%`
+      }
+    ]
+  })
+
+  it('reads the resources again when an image completes during an import, so its row fills in', async () => {
+    const { wrapper } = await mountWith(ImagesView, bridge)
+    const reads = bridge.listBootResources.mock.calls.length
+    bridge.emit('importProgress', progress(40))
+    await flushPromises()
+    expect(bridge.listBootResources.mock.calls.length).toBe(reads)
+    bridge.emit('importProgress', progress(100))
+    await flushPromises()
+    expect(bridge.listBootResources.mock.calls.length).toBe(reads + 1)
+    // Progress is shown once, in the table: the panel only sums it up.
+    expect(wrapper.get('[data-testid="import-progress"]').text()).toContain('1 of 1 images complete')
+    expect(wrapper.get('[data-testid="import-progress"]').find('table').exists()).toBe(false)
+  })
+
+  it('labels a stopped import "Stopped", and says once that partial downloads are kept', async () => {
+    bridge.getImportStatus.mockResolvedValue({
+      importing: false,
+      progress: null,
+      next_sync_at: null,
+      last_result: {
+        ok: true,
+        started_at: '2025-08-05T10:00:00Z',
+        finished_at: '2025-08-05T10:05:00Z',
+        downloaded_bytes: 1_000_000,
+        failures: [],
+        notes: ['stopped: partial downloads are kept and the next import resumes them'],
+        stopped: true
+      }
+    })
+    const { wrapper } = await mountWith(ImagesView, bridge)
+    const result = wrapper.get('[data-testid="last-import-result"]').text()
+    expect(result).toContain('Stopped ')
+    expect(result).not.toContain('Finished')
+    expect(result.match(/partial downloads are kept/g)).toHaveLength(1)
+  })
+})
+
+describe('Images: one row per release and architecture', () => {
+  const squashfs = 'a'.repeat(64)
+  const kernel = (id: number, subarch: string, own: string): BootResource =>
+    resource({
+      id,
+      architecture: `amd64/${subarch}`,
+      size: 300 + 10,
+      version: '20250805',
+      file_sizes: { [squashfs]: 300, [own.repeat(64)]: 10 }
+    })
+
+  it('lists the kernels of noble amd64 in one row whose size counts the shared squashfs once', async () => {
+    bridge.listBootResources.mockResolvedValue([
+      kernel(7, 'ga-24.04', 'b'),
+      kernel(8, 'hwe-24.04', 'c'),
+      resource({
+        id: 9,
+        name: 'grub-efi-signed/uefi',
+        architecture: 'amd64/generic',
+        title: '',
+        bootloader: true
+      })
+    ])
+    const { wrapper } = await mountWith(ImagesView, bridge)
+    const table = wrapper.get('[data-testid="resources-table"]')
+    const row = wrapper.get('[data-testid="resource-row-7"]')
+    expect(wrapper.find('[data-testid="resource-row-8"]').exists()).toBe(false)
+    expect(row.text()).toContain('GA 24.04, HWE 24.04')
+    expect(row.text()).toContain('320 B')
+    // Sections by OS with counts; bootloaders apart, with no Delete.
+    expect(table.text()).toContain('Ubuntu (1)')
+    expect(table.text()).toContain('Bootloaders (1)')
+    expect(wrapper.find('[data-testid="resource-delete-9"]').exists()).toBe(false)
+
+    // Deleting the image deletes each of its kernels.
+    await wrapper.get('[data-testid="resource-delete-7"]').trigger('click')
+    expect(wrapper.get('[data-testid="delete-resource-dialog"]').text()).toContain('Delete 24.04 LTS amd64?')
+    await wrapper.get('[data-testid="confirm-ok"]').trigger('click')
+    await flushPromises()
+    expect(bridge.deleteBootResource.mock.calls.map(([arg]) => arg)).toEqual([{ id: 7 }, { id: 8 }])
   })
 })

@@ -16,7 +16,9 @@ export const defaultSettings = (): Settings => ({
   auto_sync: true,
   sync_interval_minutes: 60,
   connections: 8,
-  proxy: { http_proxy: '', https_proxy: '', no_proxy: '' }
+  proxy: { http_proxy: '', https_proxy: '', no_proxy: '' },
+  // The newest LTS, as on a new MAAS region (and the release first run selects).
+  commissioning_distro_series: 'noble'
 })
 
 type Patch = z.infer<typeof storedSettingsPatchSchema>

@@ -32,11 +32,14 @@ export function toBootResource(r: StoredResource, live?: LiveResourceState, with
     status: resourceStatus(r, live)
   }
   if (r.note) out.note = r.note
+  if (r.bootloader) out.bootloader = true
+  out.source_id = r.source_id
   // The list view carries no sets (as MAAS), so the UI gets the figures it shows per row here.
   const inUse = newestCompleteSet(r)
   if (inUse) {
     out.version = inUse.version
     out.size = inUse.size
+    out.file_sizes = Object.fromEntries(Object.values(inUse.files).map((f) => [f.sha256, f.size]))
     out.last_synced = r.updated
   }
   if (withSets) out.sets = structuredClone(r.sets)

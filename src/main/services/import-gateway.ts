@@ -10,6 +10,7 @@ import type {
   Settings
 } from '../../shared/types'
 import { AppError } from '../../shared/errors'
+import { DELETE_LOCKED_WHILE_IMPORTING, SOURCE_LOCKED_WHILE_IMPORTING } from '../../shared/import-locks'
 import { ImportEngine, SyncScheduler } from '../import'
 import type { AppEvents } from './events'
 
@@ -53,8 +54,15 @@ export class ImportGateway {
   getResource(id: number): Promise<BootResource> {
     return this.engine.getResource(id)
   }
-  deleteResource(id: number): Promise<void> {
+  /** Refused while any import (this process, the CLI) runs, in the words the Images page shows. */
+  async deleteResource(id: number): Promise<void> {
+    if (await this.engine.isImporting()) throw new AppError('busy', DELETE_LOCKED_WHILE_IMPORTING)
     return this.engine.deleteResource(id)
+  }
+
+  /** Changing a source under a running import would mix two streams' images: refused, as in MAAS. */
+  async assertSourceChangeAllowed(): Promise<void> {
+    if (await this.engine.isImporting()) throw new AppError('busy', SOURCE_LOCKED_WHILE_IMPORTING)
   }
 
   /** Starts an import in the background, as MAAS's "Sync" does; progress arrives as events. */

@@ -102,7 +102,10 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
     listBootSources: () => sources.list(),
     getBootSource: ({ id }) => sources.get(id),
     createBootSource: async (arg) => changedSources(await sources.create(arg)),
-    updateBootSource: async (arg) => changedSources(await sources.update(arg)),
+    updateBootSource: async (arg) => {
+      await imports.assertSourceChangeAllowed()
+      return changedSources(await sources.update(arg))
+    },
     deleteBootSource: async ({ id }) => {
       await sources.delete(id)
       // Its cached metadata goes too: a later source may get another URL under a new id.

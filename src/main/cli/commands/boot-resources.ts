@@ -105,7 +105,7 @@ export const bootResourceCommands: CliCommand[] = [
       'Delete a boot resource and the files no other resource shares. The next sync brings it back while a selection matches it: unselect it to keep it away.',
     run: async (ctx, input) => {
       rejectUnknownParams(input, [])
-      await (await engineFor(ctx)).deleteResource(id(input))
+      await (await ctx.main()).services.deleteBootResource({ id: id(input) })
     }
   }
 ]

@@ -20,7 +20,11 @@ const MAAS_CONFIG: Record<string, { get(s: Settings): unknown; set(value: string
     set: (v) => ({ sync_interval_minutes: parseNumber(v) })
   },
   http_proxy: { get: (s) => s.proxy.http_proxy, set: (v) => ({ proxy: { http_proxy: v, https_proxy: v } }) },
-  boot_images_no_proxy: { get: (s) => s.proxy.no_proxy, set: (v) => ({ proxy: { no_proxy: v } }) }
+  boot_images_no_proxy: { get: (s) => s.proxy.no_proxy, set: (v) => ({ proxy: { no_proxy: v } }) },
+  commissioning_distro_series: {
+    get: (s) => s.commissioning_distro_series,
+    set: (v) => ({ commissioning_distro_series: v })
+  }
 }
 
 const FIELDS = [
@@ -29,7 +33,8 @@ const FIELDS = [
   'connections',
   'http_proxy',
   'https_proxy',
-  'no_proxy'
+  'no_proxy',
+  'commissioning_distro_series'
 ] as const
 
 function parseBool(v: string): boolean {
@@ -52,6 +57,7 @@ function patchFrom(input: CliInput): Patch {
     if (v === undefined) continue
     if (key === 'auto_sync') patch.auto_sync = parseBool(v)
     else if (key === 'sync_interval_minutes' || key === 'connections') patch[key] = parseNumber(v)
+    else if (key === 'commissioning_distro_series') patch[key] = v
     else proxy[key] = v
   }
   if (Object.keys(proxy).length) patch.proxy = proxy

@@ -198,3 +198,22 @@ export function selectionsOutsideGrid(
   const shown = new Set(grids.flatMap((g) => g.rows.map((r) => r.key)))
   return selections.filter((s) => !shown.has(releaseKey(s.os, s.release)))
 }
+
+export const LAST_COMMISSIONING_ARCH_REASON =
+  'Cannot deselect the last architecture of the default commissioning release: machines could not commission.'
+
+/**
+ * True when unticking `key` would leave the default commissioning release (`os/release`) with no
+ * architecture ticked: MAAS refuses that, since machines could no longer commission.
+ */
+export function isLastCommissioningArch(
+  commissioning: string | null,
+  cells: Array<{ key: string; os: string; release: string }>,
+  checked: ReadonlySet<string>,
+  key: string
+): boolean {
+  if (!commissioning || !checked.has(key)) return false
+  const mine = cells.filter((c) => releaseKey(c.os, c.release) === commissioning)
+  if (!mine.some((c) => c.key === key)) return false
+  return mine.filter((c) => checked.has(c.key)).length === 1
+}

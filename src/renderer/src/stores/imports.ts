@@ -24,6 +24,9 @@ function latestSet(r: BootResource) {
   return key ? r.sets![key] : null
 }
 
+/** Main stops an import within 2 s; a busy disk or slow worker gets some slack beyond that. */
+const STOP_WAIT_MS = 30_000
+
 export const useImportsStore = defineStore('imports', () => {
   const resources = ref<BootResource[]>([])
   const importing = ref(false)
@@ -80,6 +83,7 @@ export const useImportsStore = defineStore('imports', () => {
   }
 
   let lastEventAt = 0
+  let completeSeen = 0
   /**
    * Catch up with imports this window hears nothing about (the CLI runs its own, in its own
    * process): ask for the status unless progress events are flowing.
@@ -102,8 +106,14 @@ export const useImportsStore = defineStore('imports', () => {
           lastEventAt = Date.now()
           progress.value = p
           importing.value = p.importing
+          // An image just completed: read the list again so its row shows its size, version and
+          // date instead of the placeholders it had while queued.
+          const complete = p.resources.filter((r) => r.percent >= 100).length
+          if (complete > completeSeen) void loadResources()
+          completeSeen = complete
         }),
         bridge.on('importFinished', (result) => {
+          completeSeen = 0
           lastResult.value = result
           importing.value = false
           progress.value = null
@@ -125,6 +135,26 @@ export const useImportsStore = defineStore('imports', () => {
     const result = await getBridge().startImport()
     if (result.started) importing.value = true
     return result
+  }
+
+  /**
+   * MAAS's "Save and sync": a running import is stopped (it works from the old selections), and a
+   * new one starts once it has let go of the lock. Waits at most STOP_WAIT_MS for the stop.
+   */
+  async function restart(): Promise<{ started: boolean; message: string }> {
+    const bridge = getBridge()
+    if ((await bridge.getImportStatus()).importing) {
+      await bridge.stopImport()
+      const deadline = Date.now() + STOP_WAIT_MS
+      while ((await bridge.getImportStatus()).importing) {
+        if (Date.now() > deadline)
+          throw new Error(
+            `the running import did not stop within ${STOP_WAIT_MS / 1000} s; click Sync once it has`
+          )
+        await new Promise((resolve) => setTimeout(resolve, 250))
+      }
+    }
+    return start()
   }
 
   /** "Stop import": main cancels within 2 s and keeps the partial files for the next run. */
@@ -152,6 +182,7 @@ export const useImportsStore = defineStore('imports', () => {
     refreshIfQuiet,
     listen,
     start,
+    restart,
     stop,
     deleteResource
   }

@@ -13,6 +13,7 @@ export interface SettingsFields {
   https_proxy: string
   https_proxy_password: string
   no_proxy: string
+  commissioning_distro_series: string
 }
 
 export type SettingsErrors = Partial<Record<keyof SettingsFields, string>>
@@ -38,7 +39,8 @@ export function fieldsFromSettings(s: Settings): SettingsFields {
     http_proxy_password: http.password,
     https_proxy: https.url,
     https_proxy_password: https.password,
-    no_proxy: s.proxy.no_proxy
+    no_proxy: s.proxy.no_proxy,
+    commissioning_distro_series: s.commissioning_distro_series
   }
 }
 
@@ -77,6 +79,9 @@ export function validateSettings(
   }
   if (/\s/.test(normaliseNoProxy(f.no_proxy)))
     errors.no_proxy = 'Separate hosts with commas, e.g. localhost,127.0.0.1,.internal'
+  const series = f.commissioning_distro_series.trim()
+  if (!/^[a-z0-9][a-z0-9.-]{0,63}$/.test(series))
+    errors.commissioning_distro_series = 'Give an Ubuntu release codename, e.g. noble'
   if (Object.keys(errors).length) return { errors }
 
   // Only what changed, so a save here never undoes a change made meanwhile with the CLI.
@@ -84,6 +89,7 @@ export function validateSettings(
   if (f.auto_sync !== saved.auto_sync) patch.auto_sync = f.auto_sync
   if (interval !== saved.sync_interval_minutes) patch.sync_interval_minutes = interval!
   if (connections !== saved.connections) patch.connections = connections!
+  if (series !== saved.commissioning_distro_series) patch.commissioning_distro_series = series
   const before = fieldsFromSettings(saved)
   const proxyPatch: NonNullable<RequestInput<'updateSettings'>['proxy']> = {}
   for (const key of ['http_proxy', 'https_proxy'] as const) {

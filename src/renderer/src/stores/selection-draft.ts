@@ -1,0 +1,49 @@
+/**
+ * The Images page's unsaved ticks, shared by the selection grid (which edits them) and the images
+ * table (which shows them as "Selected for download" / "Will be deleted" rows, as MAAS does).
+ */
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import type { OfferedCell } from './pending-changes'
+
+export const useSelectionDraftStore = defineStore('selection-draft', () => {
+  /** the source whose selections the grid edits */
+  const sourceId = ref<number | null>(null)
+  const checked = ref(new Set<string>())
+  /** cells ticked by wildcard selections: shown ticked, not editable here */
+  const locked = ref(new Set<string>())
+  const offered = ref<OfferedCell[]>([])
+  /** the admin has ticked or unticked something since the last save */
+  const touched = ref(false)
+  const saved = ref(new Set<string>())
+
+  /** Saved state changed (a reload, the CLI): follow it unless the admin is editing. */
+  function follow(
+    id: number | null,
+    baseline: Set<string>,
+    wildcard: Set<string>,
+    cells: OfferedCell[]
+  ): void {
+    if (id !== sourceId.value) touched.value = false
+    sourceId.value = id
+    saved.value = baseline
+    locked.value = wildcard
+    offered.value = cells
+    if (!touched.value) checked.value = new Set(baseline)
+  }
+
+  function toggle(key: string, value: boolean): void {
+    const next = new Set(checked.value)
+    if (value) next.add(key)
+    else next.delete(key)
+    checked.value = next
+    touched.value = true
+  }
+
+  function discard(): void {
+    touched.value = false
+    checked.value = new Set(saved.value)
+  }
+
+  return { sourceId, checked, locked, offered, touched, saved, follow, toggle, discard }
+})
