@@ -28,6 +28,45 @@ export default tseslint.config(
     }
   },
   {
+    // The Electron boundary: only the thin shell may import electron. Everything else in main runs in plain
+    // Node too (the CLI, the tests, the benchmarks), so it must not even load it.
+    files: ['src/main/**/*.ts'],
+    ignores: ['src/main/index.ts', 'src/main/shell/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'electron',
+              message: 'Only src/main/index.ts and src/main/shell/** may import electron.'
+            },
+            {
+              name: 'electron-store',
+              message: 'Only src/main/index.ts and src/main/shell/** may import electron-store.'
+            }
+          ],
+          patterns: [
+            {
+              group: ['electron/*'],
+              message: 'Only src/main/index.ts and src/main/shell/** may import electron.'
+            }
+          ]
+        }
+      ]
+    }
+  },
+  {
+    // Shared code runs in the sandboxed renderer as well as in main: no Node and no Electron.
+    files: ['src/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['electron', 'electron/*', 'node:*', '**/main/**', '**/renderer/**'] }
+      ]
+    }
+  },
+  {
     // The npm bin shim is plain CommonJS run by Node directly.
     files: ['bin/*.js'],
     languageOptions: { sourceType: 'commonjs' },
