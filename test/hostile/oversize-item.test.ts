@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BootSource } from '../../src/shared/types'
 import { ImportEngine } from '../../src/main/import'
-import { BlobCache } from '../../src/main/import/cache'
+import { BlobCache } from '../../src/main/library/blob-cache'
 import { assertCacheConsistent, selection, settings } from '../import/engine-fixture'
 import { tempDir } from '../import/helpers'
 import {

@@ -1,7 +1,7 @@
 /** Hand-made stream products and sources for plan/resource unit tests (no network, no signing). */
 import { createHash } from 'node:crypto'
 import type { BootSource, BootSourceSelection } from '../../src/shared/types'
-import type { StreamProductShape, StreamShape } from '../../src/main/import/stream-shape'
+import type { StreamProductShape, StreamShape } from '../../src/main/import/plan/stream-shape'
 
 export const sha = (s: string): string => createHash('sha256').update(s).digest('hex')
 

@@ -4,4 +4,4 @@
  */
 export { ImportEngine, type ImportEngineDeps } from './engine'
 export { SyncScheduler } from './scheduler'
-export { importedMetadataDir, type ImportedMetadataManifest } from './imported-metadata'
+export { importedMetadataDir, type ImportedMetadataManifest } from '../library/imported-metadata'

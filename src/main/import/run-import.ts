@@ -8,16 +8,16 @@ import { join } from 'node:path'
 import type { BootSource, BootSourceSelection, ImportResult, Settings } from '../../shared/types'
 import { AppError, toErrorShape } from '../../shared/errors'
 import { readStream, type VerifiedStream } from '../streams/read-stream'
-import { applyPlan, markBlobsComplete } from './apply-plan'
-import { BlobCache, formatBytes } from './cache'
-import { Downloader, type DownloaderOptions, type DownloadJob } from './downloader'
-import type { HashPool } from './hash-pool'
-import { buildPlan, type Plan, type PlanSource } from './plan'
-import type { ProgressTracker } from './progress'
-import { keepOneVersion, referencedBlobs, type ResourceStore } from './resource-store'
-import { partialBytes } from './progress-journal'
-import { saveImportedMetadata } from './imported-metadata'
-import { SpaceReserve } from './space-reserve'
+import { applyPlan, markBlobsComplete } from './plan/apply-plan'
+import { BlobCache, formatBytes } from '../library/blob-cache'
+import { Downloader, type DownloaderOptions, type DownloadJob } from './download/downloader'
+import type { HashPool } from './download/hash-pool'
+import { buildPlan, type Plan, type PlanSource } from './plan/plan'
+import type { ImportProgressTracker } from './import-progress'
+import { keepOneVersion, referencedBlobs, type ResourceStore } from '../library/resource-store'
+import { partialBytes } from './download/resume-journal'
+import { saveImportedMetadata } from '../library/imported-metadata'
+import { SpaceReserve } from './download/space-reserve'
 
 export interface RunContext {
   dataDir: string
@@ -26,7 +26,7 @@ export interface RunContext {
   store: ResourceStore
   cache: BlobCache
   hashPool: HashPool
-  tracker: ProgressTracker
+  tracker: ImportProgressTracker
   signal: AbortSignal
   freeSpaceMarginBytes: number
   tuning?: Partial<DownloaderOptions>
@@ -240,7 +240,7 @@ async function checkFreeSpace(
     for (const b of mine) {
       need +=
         b.size -
-        (await partialBytes(ctx.cache.sidecarPath(b.sha256), ctx.cache.partPath(b.sha256), b.sha256, b.size))
+        (await partialBytes(ctx.cache.journalPath(b.sha256), ctx.cache.partPath(b.sha256), b.sha256, b.size))
     }
     if (need <= left) {
       fit.push(...mine)

@@ -3,8 +3,8 @@
  * (at most one every 2 s, plus each finished file) when the output is a pipe or a log.
  */
 import type { ImportProgress } from '../../shared/types'
-import { formatBytes } from './cache'
-import { terminalLine } from '../cli/terminal-text'
+import { formatBytes } from '../library/blob-cache'
+import { terminalLine } from './terminal-text'
 
 const LINE_MS = 2000
 const BAR = 30

@@ -4,12 +4,12 @@
  * (deduplicated by sha256: kernels of one release share a squashfs) to fetch.
  */
 import { posix } from 'node:path'
-import type { BootSource, BootSourceSelection } from '../../shared/types'
+import type { BootSource, BootSourceSelection } from '../../../shared/types'
 import { anySelectionMatches } from './match'
-import { isBootloader, resourceIdentity, resourceKey, type ResourceIdentity } from './naming'
+import { isBootloader, resourceIdentity, resourceKey, type ResourceIdentity } from './resource-identity'
 import { type StreamProductShape, type StreamShape, type StreamVersionShape } from './stream-shape'
 import { itemUrl } from './item-url'
-import { latestVersion } from '../streams/serials'
+import { latestVersion } from '../../streams/serials'
 
 /** Stream items that are not files to import. */
 const NOT_FILES = new Set(['notifications'])

@@ -39,8 +39,8 @@ export class BlobCache {
     return join(this.partialDir, `${checkSha(sha256)}.part`)
   }
 
-  /** The progress journal of a partial download (see sidecar.ts). */
-  sidecarPath(sha256: string): string {
+  /** The resume journal of a partial download (see import/download/resume-journal.ts). */
+  journalPath(sha256: string): string {
     return `${this.partPath(sha256)}.progress`
   }
 
@@ -71,8 +71,8 @@ export class BlobCache {
 
   async removePartial(sha256: string): Promise<void> {
     await rm(this.partPath(sha256), { force: true })
-    await rm(this.sidecarPath(sha256), { force: true })
-    await rm(`${this.sidecarPath(sha256)}.tmp`, { force: true })
+    await rm(this.journalPath(sha256), { force: true })
+    await rm(`${this.journalPath(sha256)}.tmp`, { force: true })
   }
 
   /** Every sha256 held in the cache. */
@@ -92,8 +92,8 @@ export class BlobCache {
     return names.filter((n) => n.endsWith('.part') && SHA256.test(n.slice(0, 64))).map((n) => n.slice(0, 64))
   }
 
-  /** Deletes blobs (and partials) whose sha256 is not in `keep`; returns what was removed. */
-  async gc(keep: ReadonlySet<string>, keepPartials: ReadonlySet<string> = keep): Promise<string[]> {
+  /** Deletes blobs (and partials) whose sha256 is not in `keep`; returns the blobs removed. */
+  async gc(keep: ReadonlySet<string>): Promise<string[]> {
     const removed: string[] = []
     for (const sha of await this.list()) {
       if (!keep.has(sha)) {
@@ -102,7 +102,7 @@ export class BlobCache {
       }
     }
     for (const sha of await this.listPartials()) {
-      if (!keepPartials.has(sha)) await this.removePartial(sha)
+      if (!keep.has(sha)) await this.removePartial(sha)
     }
     // Journals without a partial, and temp files, are leftovers of a crash.
     for (const n of await readdir(this.partialDir).catch(() => [] as string[])) {

@@ -16,14 +16,14 @@
  *   file at once (after trying any other URL for the same bytes), naming the URL.
  */
 import { open, type FileHandle } from 'node:fs/promises'
-import type { ProxySettings } from '../../shared/types'
-import { AppError } from '../../shared/errors'
-import { httpError, type HttpResponse } from '../net/request'
-import type { BlobCache } from './cache'
+import type { ProxySettings } from '../../../shared/types'
+import { AppError } from '../../../shared/errors'
+import { httpError, type HttpResponse } from '../../net/request'
+import type { BlobCache } from '../../library/blob-cache'
 import { FileRanges, type Segment } from './file-ranges'
 import type { FileHasher, HashPool } from './hash-pool'
-import { loadProgress, ProgressJournal, removeProgress } from './progress-journal'
-import { fetchRange, type RangeFetcher } from './source-fetch'
+import { loadResumeJournal, ResumeJournal, removeResumeJournal } from './resume-journal'
+import { fetchRange, type RangeFetcher } from './range-fetch'
 
 export interface DownloadJob {
   sha256: string
@@ -84,7 +84,7 @@ interface OpenFile {
   fh: FileHandle
   hasher: FileHasher
   partPath: string
-  sidecarPath: string
+  journalPath: string
   /** learnt from the first answer: 206 yes, 200 no; false from the start for a file fetched as one stream */
   rangeOk: boolean | undefined
   conns: Set<AbortController>
@@ -93,7 +93,7 @@ interface OpenFile {
   finishing: boolean
   /** a whole-file 200 came after Range answers: once its connections end, the file starts over */
   restarting: boolean
-  journal: ProgressJournal
+  journal: ResumeJournal
   /** bytes found on disk at open: a checksum mismatch then earns one fresh start */
   resumedBytes: number
   restarted: boolean
@@ -178,7 +178,7 @@ export class Downloader {
     return { fatal: this.fatal, stopped: this.stopping }
   }
 
-  /** Cancels every connection; partial files and sidecars stay for a later resume. */
+  /** Cancels every connection; partial files and their resume journals stay for a later resume. */
   stop(fatal?: AppError): void {
     if (fatal && !this.fatal) this.fatal = fatal
     if (this.stopping) return
@@ -312,18 +312,18 @@ export class Downloader {
   private async openFile(job: DownloadJob): Promise<OpenFile> {
     const { cache, hashPool } = this.opts
     const partPath = cache.partPath(job.sha256)
-    const sidecarPath = cache.sidecarPath(job.sha256)
-    let ranges = await loadProgress(sidecarPath, partPath, job.sha256, job.size)
+    const journalPath = cache.journalPath(job.sha256)
+    let ranges = await loadResumeJournal(journalPath, partPath, job.sha256, job.size)
     let fh: FileHandle | undefined
     if (ranges) fh = await open(partPath, 'r+').catch(() => undefined)
     if (!ranges || !fh) {
-      await removeProgress(sidecarPath)
+      await removeResumeJournal(journalPath)
       fh = await open(partPath, 'w+')
       ranges = new FileRanges(job.size)
     }
-    let journal: ProgressJournal
+    let journal: ResumeJournal
     try {
-      journal = await ProgressJournal.create(sidecarPath, job.sha256, ranges)
+      journal = await ResumeJournal.create(journalPath, job.sha256, ranges)
     } catch (err) {
       await fh.close()
       throw err
@@ -334,7 +334,7 @@ export class Downloader {
       fh,
       hasher: hashPool.open(partPath),
       partPath,
-      sidecarPath,
+      journalPath,
       rangeOk: this.oneStream.has(job.sha256) ? false : undefined,
       conns: new Set(),
       urlIndex: 0,
@@ -520,7 +520,7 @@ export class Downloader {
     seg.claimed = seg.start
     file.resumedBytes = 0
     await file.journal.close()
-    file.journal = await ProgressJournal.create(file.sidecarPath, file.job.sha256, file.ranges)
+    file.journal = await ResumeJournal.create(file.journalPath, file.job.sha256, file.ranges)
   }
 
   /**
@@ -697,7 +697,7 @@ export class Downloader {
       await file.journal.close()
       await file.fh.close()
       await this.opts.cache.commit(file.partPath, job.sha256)
-      await removeProgress(file.sidecarPath)
+      await removeResumeJournal(file.journalPath)
     } catch (err) {
       const e = err as NodeJS.ErrnoException
       if (e.code === 'ENOSPC')
