@@ -170,7 +170,7 @@ describe('sync scheduler', () => {
 
 describe('request sizing', () => {
   it('adapts Range requests to latency x rate within 2..4 MiB', async () => {
-    const { RequestSizer } = await import('../../src/main/import/download/downloader')
+    const { RequestSizer } = await import('../../src/main/import/download/request-sizer')
     const MiB = 1024 * 1024
     const fresh = new RequestSizer()
     expect(fresh.next()).toBe(4 * MiB)
