@@ -112,7 +112,7 @@ describe('crash and disk-full', () => {
     const f = result.failures.find((x) => x.code === 'no_space')!
     expect(f.message).toMatch(
       new RegExp(
-        `^not enough free space in ${join(dd, 'cache')} for boot source ${env.server.url}: need [\\d.]+ MiB, have [\\d.]+ (MiB|KiB)`
+        `^not enough free space in ${join(dd, 'cache')} for boot source ${env.server.url}: need [\\d.]+ MB, have [\\d.]+ (MB|KB)`
       )
     )
     const [, need, have] = /\((\d+) and (\d+) bytes/.exec(f.message)!.map(Number)

@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events'
 import { readFile, rename, rm, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { dataLayout } from '../core/data-layout'
 import type {
   BootResource,
   BootSource,
@@ -55,11 +55,11 @@ export class ImportEngine extends EventEmitter {
   }
 
   private get progressPath(): string {
-    return join(this.deps.dataDir, 'import-progress.json')
+    return dataLayout(this.deps.dataDir).importProgress
   }
 
   private get resultPath(): string {
-    return join(this.deps.dataDir, 'last-import.json')
+    return dataLayout(this.deps.dataDir).lastImport
   }
 
   /** Runs an import in the foreground; AppError('busy') when another one (any process) holds the lock. */

@@ -4,12 +4,13 @@
  * mark complete, keep one version, garbage-collect -> result. One resource (or source) failing never stops
  * the others; the result lists every failure.
  */
-import { join } from 'node:path'
+import { dataLayout } from '../core/data-layout'
 import type { BootSource, BootSourceSelection, ImportResult, Settings } from '../../shared/types'
 import { AppError, toErrorShape } from '../../shared/errors'
 import { readStream, type VerifiedStream } from '../streams/read-stream'
 import { applyPlan, markBlobsComplete } from './plan/apply-plan'
-import { BlobCache, formatBytes } from '../library/blob-cache'
+import { formatBytes } from '../../shared/format-bytes'
+import { BlobCache } from '../library/blob-cache'
 import { Downloader, type DownloaderOptions, type DownloadJob } from './download/downloader'
 import type { HashPool } from './download/hash-pool'
 import { buildPlan, type Plan, type PlanSource } from './plan/plan'
@@ -195,7 +196,7 @@ async function readSource(ctx: RunContext, source: BootSource): Promise<Verified
     keyring: { keyring_filename: source.keyring_filename, keyring_data: source.keyring_data },
     proxy: ctx.settings.proxy,
     // Per source, so validators (ETag/Last-Modified) make an unchanged stream cost one 304 per document.
-    metadataCacheDir: join(ctx.dataDir, 'metadata', String(source.id)),
+    metadataCacheDir: dataLayout(ctx.dataDir).metadataFor(source.id),
     signal: ctx.signal
   })
 }

@@ -6,6 +6,7 @@
 import { mkdir, open, readdir, rename, rm, stat, statfs } from 'node:fs/promises'
 import { join } from 'node:path'
 import { AppError } from '../../shared/errors'
+import { dataLayout } from '../core/data-layout'
 
 const SHA256 = /^[0-9a-f]{64}$/
 
@@ -21,9 +22,10 @@ export class BlobCache {
   readonly partialDir: string
 
   constructor(dataDir: string) {
-    this.root = join(dataDir, 'cache')
-    this.blobsDir = join(this.root, 'sha256')
-    this.partialDir = join(this.root, 'partial')
+    const layout = dataLayout(dataDir)
+    this.root = layout.cache
+    this.blobsDir = layout.cacheBlobs
+    this.partialDir = layout.cachePartial
   }
 
   async init(): Promise<void> {
@@ -136,15 +138,4 @@ export async function fsyncDir(dir: string): Promise<void> {
   } finally {
     await fh.close()
   }
-}
-
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
-  let v = n
-  let i = 0
-  while (Math.abs(v) >= 1024 && i < units.length - 1) {
-    v /= 1024
-    i++
-  }
-  return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`
 }

@@ -6,6 +6,7 @@
  */
 import { mkdir, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { dataLayout } from '../core/data-layout'
 import type { BootSource } from '../../shared/types'
 import { writeFileAtomic } from '../core/atomic-file'
 import { sha256Hex } from '../streams/metadata-cache'
@@ -22,7 +23,7 @@ export interface ImportedMetadataManifest {
 }
 
 export function importedMetadataDir(dataDir: string, sourceId: number): string {
-  return join(dataDir, 'imported-metadata', String(sourceId))
+  return dataLayout(dataDir).importedMetadataFor(sourceId)
 }
 
 export async function saveImportedMetadata(

@@ -1,73 +1,104 @@
 /**
- * Boot resources (MAAS's model) persisted in `<dataDir>/resources.json`. Every change is a
- * read-modify-write under a short cross-process file lock and lands by atomic rename, so the app
- * and the CLI never lose each other's updates and a crash never leaves a torn file.
- * Ids are stable: a counter that only grows.
+ * Boot resources (MAAS's model) persisted in `<dataDir>/resources.json`, a JSON document (see
+ * core/json-document.ts): every change is a read-modify-write under a short cross-process file lock and
+ * lands by atomic rename, so the app and the CLI never lose each other's updates and a crash never
+ * leaves a torn file; a damaged file is refused, naming it. Ids are stable: a counter that only grows.
  */
-import { join } from 'node:path'
+import { z } from 'zod'
 import type { BootResourceSet } from '../../shared/types'
-import { readJsonFile, writeFileAtomic } from '../core/atomic-file'
-import { withFileLock } from '../core/file-lock'
+import { dataLayout } from '../core/data-layout'
+import { JsonDocument } from '../core/json-document'
 import { compareSerials } from '../streams/serials'
 
-export interface StoredResource {
-  id: number
-  type: 'Synced'
-  name: string
-  architecture: string
-  subarches: string
-  title: string
-  last_deployed: string | null
-  bootloader: boolean
-  os: string
-  release: string
-  arch: string
+/** Which MAAS boot resource a stream product is: name `{os}/{release}`, architecture `{arch}/{subarch}`. */
+export const resourceIdentitySchema = z.object({
+  name: z.string(),
+  architecture: z.string(),
+  bootloader: z.boolean(),
+  os: z.string(),
+  release: z.string(),
+  arch: z.string(),
   /** with the kernel flavour appended when not generic */
-  subarch: string
+  subarch: z.string(),
   /** the stream's own subarch field */
-  stream_subarch: string
-  label: string
-  source_id: number
-  product_name: string
-  sets: Record<string, BootResourceSet>
-  /** the latest version the stream offered at the last metadata read */
-  available_version?: string
-  /** why the resource is kept although its product left the stream, and similar */
-  note?: string
-  /** the reason the last import failed for this resource */
-  last_error?: string
-  created: string
-  updated: string
-}
+  stream_subarch: z.string(),
+  label: z.string(),
+  title: z.string(),
+  subarches: z.string()
+})
+export type ResourceIdentity = z.infer<typeof resourceIdentitySchema>
 
-export interface ResourcesDoc {
-  version: 1
-  next_id: number
-  resources: StoredResource[]
-}
+const fileSchema = z.object({
+  filename: z.string(),
+  filetype: z.string(),
+  sha256: z.string(),
+  size: z.number(),
+  complete: z.boolean(),
+  progress: z.number()
+})
+
+const setSchema = z.object({
+  version: z.string(),
+  label: z.string(),
+  size: z.number(),
+  complete: z.boolean(),
+  progress: z.number(),
+  files: z.record(z.string(), fileSchema)
+}) satisfies z.ZodType<BootResourceSet>
+
+export const storedResourceSchema = resourceIdentitySchema.extend({
+  id: z.number(),
+  type: z.literal('Synced'),
+  last_deployed: z.string().nullable(),
+  source_id: z.number(),
+  product_name: z.string(),
+  sets: z.record(z.string(), setSchema),
+  /** the latest version the stream offered at the last metadata read */
+  available_version: z.string().optional(),
+  /** why the resource is kept although its product left the stream, and similar */
+  note: z.string().optional(),
+  /** the reason the last import failed for this resource */
+  last_error: z.string().optional(),
+  created: z.string(),
+  updated: z.string()
+})
+export type StoredResource = z.infer<typeof storedResourceSchema>
+
+const resourcesDocSchema = z.object({
+  version: z.literal(1),
+  next_id: z.number(),
+  resources: z.array(storedResourceSchema)
+})
+export type ResourcesDoc = z.infer<typeof resourcesDocSchema>
 
 const empty = (): ResourcesDoc => ({ version: 1, next_id: 1, resources: [] })
 
 export class ResourceStore {
   readonly path: string
+  private readonly doc: JsonDocument<ResourcesDoc>
 
   constructor(dataDir: string) {
-    this.path = join(dataDir, 'resources.json')
+    const layout = dataLayout(dataDir)
+    this.path = layout.resources
+    this.doc = new JsonDocument({
+      path: layout.resources,
+      lockPath: layout.resourcesLock,
+      schema: resourcesDocSchema,
+      empty,
+      what: 'boot resources',
+      // resources.json grows with every file of every resource: one space of indent keeps it small.
+      indent: 1
+    })
   }
 
+  /** The resources; AppError('damaged_file') naming resources.json when it is not what this version wrote. */
   async read(): Promise<ResourcesDoc> {
-    const doc = await readJsonFile<ResourcesDoc>(this.path)
-    return doc && doc.version === 1 && Array.isArray(doc.resources) ? doc : empty()
+    return this.doc.read()
   }
 
   /** Applies `fn` to the freshest document and saves it atomically; returns what `fn` returns. */
   async update<T>(fn: (doc: ResourcesDoc) => T): Promise<T> {
-    return withFileLock(`${this.path}.lock`, async () => {
-      const doc = await this.read()
-      const out = fn(doc)
-      await writeFileAtomic(this.path, JSON.stringify(doc, null, 1))
-      return out
-    })
+    return this.doc.update(fn)
   }
 }
 

@@ -3,7 +3,7 @@
  * WebSocket bridge (browser-mode tests) and the CLI all call these same objects, in plain Node.
  */
 import { rm } from 'node:fs/promises'
-import { join } from 'node:path'
+import { dataLayout } from '../core/data-layout'
 import { AppError } from '../../shared/errors'
 import type { Services } from '../../shared/ipc-contract'
 import type { AppInfo } from '../../shared/types'
@@ -46,7 +46,7 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
   const defaultKeyring = () => defaultKeyringPath(bundledKeyringPath())
   await ensureFirstRun(store, defaultKeyring())
 
-  const streams = new StreamsGateway({ metadataDir: join(ctx.dataDir, 'metadata'), settings })
+  const streams = new StreamsGateway({ metadataDir: dataLayout(ctx.dataDir).metadata, settings })
   const sources = new SourcesService({
     store,
     defaultKeyring,

@@ -6,7 +6,7 @@
  */
 import type { ImportResult } from '../../../shared/types'
 import type { ImportEngine } from '../../import'
-import { formatBytes } from '../../library/blob-cache'
+import { formatBytes } from '../../../shared/format-bytes'
 import { CliProgress, formatDuration } from '../cli-progress'
 import type { CliCommand, CliContext } from '../command'
 import { rejectUnknownParams } from '../command'

@@ -2,23 +2,10 @@
  * MAAS boot-resource identity for a stream product: name `{os}/{release}` and architecture
  * `{arch}/{subarch}`; bootloaders are `{os}/{bootloader-type}` on `{arch}/generic`.
  */
+import type { ResourceIdentity } from '../../library/resource-store'
 import { fieldOf, type StreamProductShape, type StreamVersionShape } from './stream-shape'
 
-export interface ResourceIdentity {
-  name: string
-  architecture: string
-  bootloader: boolean
-  os: string
-  release: string
-  arch: string
-  /** with the kernel flavour appended when not generic */
-  subarch: string
-  /** the stream's own subarch field */
-  stream_subarch: string
-  label: string
-  title: string
-  subarches: string
-}
+export type { ResourceIdentity } from '../../library/resource-store'
 
 export function isBootloader(product: StreamProductShape): boolean {
   return fieldOf(product, undefined, 'bootloader-type') !== '' || /bootloader/.test(product.content_id)
