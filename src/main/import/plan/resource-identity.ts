@@ -3,17 +3,27 @@
  * `{arch}/{subarch}`; bootloaders are `{os}/{bootloader-type}` on `{arch}/generic`.
  */
 import type { ResourceIdentity } from '../../library/resource-store'
-import { fieldOf, type StreamProductShape, type StreamVersionShape } from './stream-shape'
+import type { StreamProduct, StreamVersion } from '../../streams/stream-types'
 
 export type { ResourceIdentity } from '../../library/resource-store'
 
-export function isBootloader(product: StreamProductShape): boolean {
+/** A scalar field as a string, looked up on the version first (inheritance flows downwards), then the product. */
+export function fieldOf(
+  product: StreamProduct,
+  version: StreamVersion | undefined,
+  key: string
+): string {
+  const v = version?.fields?.[key] ?? product.fields[key]
+  return v === undefined || v === null ? '' : String(v)
+}
+
+export function isBootloader(product: StreamProduct): boolean {
   return fieldOf(product, undefined, 'bootloader-type') !== '' || /bootloader/.test(product.content_id)
 }
 
 export function resourceIdentity(
-  product: StreamProductShape,
-  version?: StreamVersionShape
+  product: StreamProduct,
+  version?: StreamVersion
 ): ResourceIdentity {
   const f = (k: string): string => fieldOf(product, version, k)
   const os = f('os')
