@@ -55,7 +55,7 @@ export async function runImport(ctx: RunContext): Promise<ImportResult> {
   const streams = await Promise.all(
     ctx.sources.map(async (s) => {
       try {
-        return { ...s, stream: await readSource(ctx, s.source) }
+        return { ...s, stream: await readBootSourceStream(ctx, s.source) }
       } catch (err) {
         const e = toErrorShape(err)
         failures.push({
@@ -190,7 +190,7 @@ function stoppedResult(finish: (stopped: boolean) => ImportResult, notes: string
   return finish(true)
 }
 
-async function readSource(ctx: RunContext, source: BootSource): Promise<VerifiedStream> {
+async function readBootSourceStream(ctx: RunContext, source: BootSource): Promise<VerifiedStream> {
   return readStream({
     url: source.url,
     keyring: { keyring_filename: source.keyring_filename, keyring_data: source.keyring_data },

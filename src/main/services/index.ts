@@ -5,7 +5,7 @@
 import { rm } from 'node:fs/promises'
 import { dataLayout } from '../core/data-layout'
 import { AppError } from '../../shared/errors'
-import type { Services } from '../../shared/ipc-contract'
+import type { RequestHandlers } from '../../shared/ipc-contract'
 import type { AppInfo } from '../../shared/types'
 import { StateStore } from '../core/state-store'
 import { SettingsStore, maskSettings } from '../core/settings-store'
@@ -28,7 +28,8 @@ export interface MainContext {
 }
 
 export interface MainServices {
-  services: Services
+  /** the request map: one handler per request of the contract, calling the classes below */
+  services: RequestHandlers
   events: AppEvents
   sources: SourcesService
   streams: StreamsGateway
@@ -65,7 +66,7 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
     return value
   }
 
-  const services: Services = {
+  const services: RequestHandlers = {
     getAppInfo: async () => ({
       name: 'MAAS Images',
       version: ctx.version,
