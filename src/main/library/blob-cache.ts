@@ -1,11 +1,12 @@
 /**
  * Content-addressed blob cache: `<dataDir>/cache/sha256/ab/abcdef…`. A blob enters only after its
  * sha256 matched, by fsync + atomic rename, so anything under sha256/ is always whole and verified.
- * Partial downloads live under partial/ with a progress journal so they survive a kill -9.
+ * Partial downloads live under partial/ with a resume journal so they survive a kill -9.
  */
-import { mkdir, open, readdir, rename, rm, stat, statfs } from 'node:fs/promises'
+import { mkdir, readdir, rename, rm, stat, statfs } from 'node:fs/promises'
 import { join } from 'node:path'
 import { AppError } from '../../shared/errors'
+import { syncDirectory } from '../core/atomic-file'
 import { dataLayout } from '../core/data-layout'
 
 const SHA256 = /^[0-9a-f]{64}$/
@@ -63,7 +64,7 @@ export class BlobCache {
     await mkdir(dir, { recursive: true })
     await rename(partPath, dest)
     // The rename is only durable once the directory entry is on disk.
-    await fsyncDir(dir)
+    await syncDirectory(dir)
     return dest
   }
 
@@ -127,15 +128,4 @@ async function exists(path: string): Promise<boolean> {
     () => true,
     () => false
   )
-}
-
-export async function fsyncDir(dir: string): Promise<void> {
-  // Windows cannot open a directory for fsync; there the rename is as durable as it gets.
-  if (process.platform === 'win32') return
-  const fh = await open(dir, 'r')
-  try {
-    await fh.sync()
-  } finally {
-    await fh.close()
-  }
 }

@@ -110,7 +110,8 @@ export function newestCompleteSet(r: StoredResource): BootResourceSet | undefine
   return best
 }
 
-export function newestSet(r: StoredResource): BootResourceSet | undefined {
+/** The newest set, complete or not. */
+function newestSet(r: StoredResource): BootResourceSet | undefined {
   let best: BootResourceSet | undefined
   for (const s of Object.values(r.sets)) if (!best || compareSerials(s.version, best.version) > 0) best = s
   return best
