@@ -148,7 +148,7 @@ describe('free space, source by source', () => {
     expect(f).toMatchObject({ resource: big.server.url, code: 'no_space' })
     expect(f.message).toMatch(
       new RegExp(
-        `^not enough free space in ${join(dd, 'cache')} for boot source ${big.server.url}: need [\\d.]+ MiB, have [\\d.]+ (MiB|KiB)`
+        `^not enough free space in ${join(dd, 'cache')} for boot source ${big.server.url}: need [\\d.]+ MB, have [\\d.]+ (MB|KB)`
       )
     )
     const [, need, have] = /\((\d+) and (\d+) bytes/.exec(f.message)!.map(Number)

@@ -1,25 +1,17 @@
 /**
- * Fetches a set of blobs into the cache over a fixed number of connections in total: the request
- * group manager of the download. It owns the queue, the open files and the connection count; the
- * parts each do one job (after aria2's request group / segment manager / command / disk writer):
+ * Fetches a set of blobs into the cache over a fixed number of connections in total: it owns the queue,
+ * the open files and the connection count. Each other job has its own module, as aria2 separates its
+ * request group manager, segment manager, per-connection command and disk writer:
  *
- * - work-picker.ts: what a free connection does next. Several files at once; a free connection first
- *   starts the next queued file (largest first), and once none is queued it splits the largest in-flight
- *   Range segment, so all connections stay busy until the end. A server that ignores Range gets one
- *   stream per file.
- * - download-file.ts: one file's partial, resume journal and hasher. Every file is verified (size and
- *   sha256) before it enters the cache; the sha256 runs in a worker over the written prefix.
- * - range-connection.ts: one connection's Range requests and answer checks. A server whose file has
- *   another size than the signed one fails that file at once, saying both sizes. A whole-file 200 after
- *   Range answers (206), or one over bytes already on disk, gets the file fetched again from scratch as
- *   one stream: the partial and its journal are discarded, and a fresh hasher starts at byte 0 (see
- *   restartFile here and DownloadFile.rewind).
- * - body-writer.ts: bytes straight to disk with positional writes (512 KiB buffered per connection):
- *   memory is bounded whatever the file sizes. Every completed write is journalled, so a stop, crash
- *   or kill -9 resumes with Range requests.
- * - retry-policy.ts: connection errors, 5xx and stalls are retried with exponential backoff; other
- *   4xx fail the file at once (after trying any other URL for the same bytes), naming the URL.
- * - download-errors.ts: the kinds of failure, and the one test for a full disk, which stops the run.
+ * - work-picker.ts: what a free connection does next (resume a segment, open the next file, largest
+ *   first, or split the largest in-flight segment), so every connection stays busy until the end.
+ * - download-file.ts: one file's partial, resume journal and hasher; verified (size and sha256) before
+ *   it enters the cache.
+ * - range-connection.ts: one connection's Range requests and answer checks. A wrong size fails the file
+ *   at once; a whole-file 200 after Range answers makes it start over as one stream (restartFile here).
+ * - body-writer.ts: positional writes, 512 KiB buffered per connection, each journalled for resume.
+ * - retry-policy.ts: backoff for network errors, 5xx and stalls; other 4xx try the next URL, then fail.
+ * - download-errors.ts: the kinds of failure, and isDiskFull, the one test for a full disk (it stops the run).
  */
 import type { ProxySettings } from '../../../shared/types'
 import { AppError } from '../../../shared/errors'
