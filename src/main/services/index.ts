@@ -47,7 +47,7 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
   const defaultKeyring = () => defaultKeyringPath(bundledKeyringPath())
   await ensureFirstRun(store, defaultKeyring())
 
-  const streams = new StreamsGateway({ metadataDir: dataLayout(ctx.dataDir).metadata, settings })
+  const streams = new StreamsGateway({ layout: dataLayout(ctx.dataDir), settings })
   const sources = new SourcesService({
     store,
     defaultKeyring,
