@@ -9,7 +9,8 @@
  *   cache/sha256/ab/<sha256>           verified blobs (library/blob-cache.ts)
  *   cache/partial/<sha256>.part[.progress] partial downloads and their resume journals
  *   metadata/<sourceId>/               last verified stream metadata per source (streams/metadata-cache.ts)
- *   imported-metadata/<sourceId>/      the metadata the last complete import used (library/imported-metadata.ts)
+ *   imported-metadata/<sourceId>/      the metadata the last complete import used (library/imported-metadata.ts),
+ *                                      replaced under imported-metadata/<sourceId>.lock (core/blob-dir.ts)
  *   import.lock, import.lock.takeover  one import at a time, across processes (import/import-lock.ts)
  *   import.stop                        asks the running import to stop (import/import-lock.ts)
  *   import-progress.json               the running import's progress, for other processes (import/engine.ts)
