@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'busy'
   | 'cancelled'
   | 'io'
+  /** a file in the data directory is not JSON, or not the shape expected: the message names it */
+  | 'damaged_file'
   | 'internal'
 
 export interface AppErrorShape {

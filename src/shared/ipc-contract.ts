@@ -145,7 +145,13 @@ export type Bridge = {
   on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void
 }
 
-/** The services main implements: one async function per request. */
-export type Services = {
+/**
+ * What main implements for the contract: one async handler per request (the request map). Not to be
+ * confused with the service classes in src/main/services/ that the handlers call.
+ */
+export type RequestHandlers = {
   [K in RequestName]: (arg: z.output<(typeof requests)[K]['input']>) => Promise<RequestOutput<K>>
 }
+
+/** The request map's former name, kept while src/main/shell still uses it. */
+export type Services = RequestHandlers

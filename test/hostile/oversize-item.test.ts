@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BootSource } from '../../src/shared/types'
 import { ImportEngine } from '../../src/main/import'
-import { BlobCache } from '../../src/main/import/cache'
+import { BlobCache } from '../../src/main/library/blob-cache'
 import { assertCacheConsistent, selection, settings } from '../import/engine-fixture'
 import { tempDir } from '../import/helpers'
 import {
@@ -148,7 +148,7 @@ describe('free space, source by source', () => {
     expect(f).toMatchObject({ resource: big.server.url, code: 'no_space' })
     expect(f.message).toMatch(
       new RegExp(
-        `^not enough free space in ${join(dd, 'cache')} for boot source ${big.server.url}: need [\\d.]+ MiB, have [\\d.]+ (MiB|KiB)`
+        `^not enough free space in ${join(dd, 'cache')} for boot source ${big.server.url}: need [\\d.]+ MB, have [\\d.]+ (MB|KB)`
       )
     )
     const [, need, have] = /\((\d+) and (\d+) bytes/.exec(f.message)!.map(Number)

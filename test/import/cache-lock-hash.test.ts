@@ -4,8 +4,8 @@ import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { BlobCache } from '../../src/main/import/cache'
-import { HashPool } from '../../src/main/import/hash-pool'
+import { BlobCache } from '../../src/main/library/blob-cache'
+import { HashPool } from '../../src/main/import/download/hash-pool'
 import { ImportLock, lockHolder, lockPath, requestStopFile } from '../../src/main/import/import-lock'
 
 let dir: string

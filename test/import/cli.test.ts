@@ -58,7 +58,7 @@ describe('boot-resources CLI', () => {
 
     const imp = await cli('boot-resources', 'import')
     expect(imp.code).toBe(0)
-    expect(imp.out).toMatch(/^Import of boot resources finished \([\d.]+ (KiB|MiB) downloaded in \d+s\)\n$/)
+    expect(imp.out).toMatch(/^Import of boot resources finished \([\d.]+ (KB|MB) downloaded in \d+s\)\n$/)
     // Not a terminal: plain progress lines, no carriage returns.
     expect(imp.err).toMatch(/\d+% .* of .*, .*\/s, ETA .*, files \d+\/\d+\n/)
     expect(imp.err).not.toContain('\r')

@@ -3,7 +3,7 @@ import { mkdir, open, readFile, rm, statfs } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { ImportProgress } from '../../src/shared/types'
-import { BlobCache } from '../../src/main/import/cache'
+import { BlobCache } from '../../src/main/library/blob-cache'
 import { lockPath } from '../../src/main/import/import-lock'
 import {
   assertCacheConsistent,
@@ -112,7 +112,7 @@ describe('crash and disk-full', () => {
     const f = result.failures.find((x) => x.code === 'no_space')!
     expect(f.message).toMatch(
       new RegExp(
-        `^not enough free space in ${join(dd, 'cache')} for boot source ${env.server.url}: need [\\d.]+ MiB, have [\\d.]+ (MiB|KiB)`
+        `^not enough free space in ${join(dd, 'cache')} for boot source ${env.server.url}: need [\\d.]+ MB, have [\\d.]+ (MB|KB)`
       )
     )
     const [, need, have] = /\((\d+) and (\d+) bytes/.exec(f.message)!.map(Number)

@@ -1,7 +1,7 @@
 /** Hand-made stream products and sources for plan/resource unit tests (no network, no signing). */
 import { createHash } from 'node:crypto'
 import type { BootSource, BootSourceSelection } from '../../src/shared/types'
-import type { StreamProductShape, StreamShape } from '../../src/main/import/stream-shape'
+import type { StreamProduct, VerifiedStream } from '../../src/main/streams/stream-types'
 
 export const sha = (s: string): string => createHash('sha256').update(s).digest('hex')
 
@@ -27,12 +27,13 @@ export function ubuntu(
   subarch: string,
   serials: string[],
   kflavor = 'generic'
-): StreamProductShape {
-  const versions: StreamProductShape['versions'] = {}
+): StreamProduct {
+  const versions: StreamProduct['versions'] = {}
   for (const v of serials) {
     const base = `${release}/${arch}/${v}`
     versions[v] = {
       version: v,
+      fields: {},
       items: {
         'boot-kernel': item('boot-kernel', 'boot-kernel', `${base}/${subarch}/${kflavor}/boot-kernel`),
         'boot-initrd': item('boot-initrd', 'boot-initrd', `${base}/${subarch}/${kflavor}/boot-initrd`),
@@ -58,7 +59,7 @@ export function ubuntu(
   }
 }
 
-export function bootloader(os: string, type: string, arch: string, serial: string): StreamProductShape {
+export function bootloader(os: string, type: string, arch: string, serial: string): StreamProduct {
   return {
     product_name: `com.ubuntu.maas.stable:1:${os}:${type}:${arch}`,
     content_id: 'com.ubuntu.maas:stable:1:bootloader-download',
@@ -66,6 +67,7 @@ export function bootloader(os: string, type: string, arch: string, serial: strin
     versions: {
       [serial]: {
         version: serial,
+        fields: {},
         items: {
           grub2: item('grub2', 'archive.tar.xz', `bootloaders/${type}/${arch}/${serial}/grub2.tar.xz`)
         }
@@ -78,6 +80,6 @@ export function item(name: string, ftype: string, path: string) {
   return { name, ftype, path, size: path.length * 10, sha256: sha(path) }
 }
 
-export function stream(root: string, products: StreamProductShape[]): StreamShape {
+export function stream(root: string, products: StreamProduct[]): Pick<VerifiedStream, 'rootUrl' | 'products'> {
   return { rootUrl: root, products }
 }

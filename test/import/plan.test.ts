@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { buildPlan, latestSerial, MAX_ITEM_BYTES } from '../../src/main/import/plan'
-import { selectionMatches } from '../../src/main/import/match'
-import { resourceIdentity } from '../../src/main/import/naming'
+import { buildPlan, latestSerial, MAX_ITEM_BYTES } from '../../src/main/import/plan/plan'
+import { selectionMatches } from '../../src/main/import/plan/match'
+import { resourceIdentity } from '../../src/main/import/plan/resource-identity'
 import { bootloader, selection, source, stream, ubuntu } from './fixtures'
 
 describe('selection matching', () => {

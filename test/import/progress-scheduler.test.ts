@@ -1,10 +1,10 @@
 import { rm } from 'node:fs/promises'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { ImportProgress, ImportResult, Settings } from '../../src/shared/types'
-import { ProgressTracker } from '../../src/main/import/progress'
+import { ImportProgressTracker } from '../../src/main/import/import-progress'
 import { SyncScheduler } from '../../src/main/import/scheduler'
 import type { ImportEngine } from '../../src/main/import'
-import { FileRanges, splitPoint } from '../../src/main/import/file-ranges'
+import { FileRanges, splitPoint } from '../../src/main/import/download/file-ranges'
 import { tempDir } from './helpers'
 
 afterEach(() => vi.useRealTimers())
@@ -12,7 +12,7 @@ afterEach(() => vi.useRealTimers())
 describe('progress tracker', () => {
   it('emits at most every 100 ms however many updates arrive, with per-resource percent and totals', async () => {
     const events: Array<{ t: number; p: ImportProgress }> = []
-    const t = new ProgressTracker((p) => events.push({ t: Date.now(), p }))
+    const t = new ImportProgressTracker((p) => events.push({ t: Date.now(), p }))
     t.setPhase('downloading')
     t.plan(
       [
@@ -72,8 +72,12 @@ describe('range splitting', () => {
     const tail = r.split(s, 90 << 20)
     expect([s.end, tail.start, tail.end, tail.pos]).toEqual([90 << 20, 90 << 20, 100 << 20, 90 << 20])
     expect(r.contiguousPrefix()).toBe(40 << 20)
-    expect(FileRanges.fromSaved(100 << 20, r.toSaved())!.doneBytes).toBe(40 << 20)
-    expect(FileRanges.fromSaved(100 << 20, [[0, 10, 5]])).toBeNull()
+    // What the resume journal stores (the written ranges) rebuilds the same progress.
+    expect(FileRanges.fromCovered(100 << 20, r.writtenRanges()).doneBytes).toBe(40 << 20)
+    // Overlapping, unordered journal lines merge into one tiling of the whole file.
+    const rebuilt = FileRanges.fromCovered(100, [[50, 60], [0, 10], [5, 20]])
+    expect(rebuilt.writtenRanges()).toEqual([[0, 20], [50, 60]])
+    expect(rebuilt.segments.map((g) => [g.start, g.end, g.pos])).toEqual([[0, 20, 20], [20, 50, 20], [50, 60, 60], [60, 100, 60]])
   })
 })
 
@@ -167,7 +171,7 @@ describe('sync scheduler', () => {
 
 describe('request sizing', () => {
   it('adapts Range requests to latency x rate within 2..4 MiB', async () => {
-    const { RequestSizer } = await import('../../src/main/import/downloader')
+    const { RequestSizer } = await import('../../src/main/import/download/request-sizer')
     const MiB = 1024 * 1024
     const fresh = new RequestSizer()
     expect(fresh.next()).toBe(4 * MiB)

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { applyPlan, markBlobsComplete } from '../../src/main/import/apply-plan'
-import { buildPlan } from '../../src/main/import/plan'
-import { keepOneVersion, referencedBlobs, type ResourcesDoc } from '../../src/main/import/resource-store'
-import { resourceStatus } from '../../src/main/import/resource-view'
+import { applyPlan, markBlobsComplete } from '../../src/main/import/plan/apply-plan'
+import { buildPlan } from '../../src/main/import/plan/plan'
+import { keepOneVersion, referencedBlobs, type ResourcesDoc } from '../../src/main/library/resource-store'
+import { resourceStatus } from '../../src/main/library/resource-view'
 import { bootloader, selection, source, stream, ubuntu } from './fixtures'
 
 const now = '2025-01-01T00:00:00Z'

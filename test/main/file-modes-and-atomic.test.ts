@@ -21,7 +21,7 @@ vi.mock('node:fs/promises', async (importOriginal) => {
 
 const { writeFileAtomic } = await import('../../src/main/core/atomic-file')
 const { secureDataDir } = await import('../../src/main/core/data-dir-permissions')
-const { saveImportedMetadata, importedMetadataDir } = await import('../../src/main/import/imported-metadata')
+const { saveImportedMetadata, importedMetadataDir } = await import('../../src/main/library/imported-metadata')
 const { SettingsStore } = await import('../../src/main/core/settings-store')
 
 const posix = process.platform !== 'win32'

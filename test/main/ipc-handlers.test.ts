@@ -1,13 +1,13 @@
 import { describe, expect, it, vi } from 'vitest'
 import type { IpcMain, IpcMainInvokeEvent } from 'electron'
 import { handleRequest, isTrustedSender, registerIpcHandlers } from '../../src/main/shell/ipc-handlers'
-import { requestChannel, requestNames, type Services } from '../../src/shared/ipc-contract'
+import { requestChannel, requestNames, type RequestHandlers } from '../../src/shared/ipc-contract'
 import { AppError } from '../../src/shared/errors'
 
-function fakeServices(overrides: Partial<Services> = {}): Services {
+function fakeServices(overrides: Partial<RequestHandlers> = {}): RequestHandlers {
   const base = Object.fromEntries(
     requestNames.map((n) => [n, vi.fn(async () => null)])
-  ) as unknown as Services
+  ) as unknown as RequestHandlers
   return { ...base, ...overrides }
 }
 

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { StateStore } from '../../src/main/core/state-store'
 import { ensureFirstRun, defaultKeyringPath, SYSTEM_KEYRING } from '../../src/main/core/first-run'
 import { SourcesService, type ConnectFn } from '../../src/main/services/sources-service'
-import { normaliseSourceUrl } from '../../src/main/services/source-url'
+import { normaliseSourceUrl } from '../../src/main/services/boot-source-url'
 import { AppError } from '../../src/shared/errors'
 
 let dir: string

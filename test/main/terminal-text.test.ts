@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { terminalLine } from '../../src/main/cli/terminal-text'
 import { reportImportResult } from '../../src/main/cli/commands/boot-resources'
 import { runCli } from '../../src/main/cli/run-cli'
-import { CliProgress } from '../../src/main/import/cli-progress'
+import { CliProgress } from '../../src/main/cli/cli-progress'
 import { AppError } from '../../src/shared/errors'
 import type { CliCommand } from '../../src/main/cli/command'
 

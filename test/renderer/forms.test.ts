@@ -11,6 +11,7 @@ import { validateSelectionFields } from '../../src/renderer/src/stores/selection
 import { fieldsFromSettings, validateSettings } from '../../src/renderer/src/stores/settings-form'
 import { defaultSettings } from './fake-bridge'
 import { settingsPatchSchema } from '../../src/shared/schemas'
+import * as sharedFormat from '../../src/shared/format-bytes'
 
 describe('format', () => {
   it('prints sizes, rates and ETAs the way admins read them', () => {
@@ -24,6 +25,9 @@ describe('format', () => {
     expect(formatEta(null)).toBe('calculating…')
     expect(formatEta(42)).toBe('42 s')
     expect(formatEta(3725)).toBe('1 h 02 min')
+    // The CLI prints with the same functions (test/main/format-bytes.test.ts).
+    expect(formatBytes).toBe(sharedFormat.formatBytes)
+    expect(formatRate).toBe(sharedFormat.formatRate)
   })
 
   it('recognises unsigned sources and inline keyrings', () => {

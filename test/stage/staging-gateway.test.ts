@@ -5,7 +5,7 @@ import type { EventMap } from '../../src/shared/ipc-contract'
 import { AppEvents } from '../../src/main/services/events'
 import { StagingGateway } from '../../src/main/services/staging-gateway'
 import { cli } from '../main/cli-helpers'
-import { BlobCache } from '../../src/main/import/cache'
+import { BlobCache } from '../../src/main/library'
 import { streamEnv, type StreamEnv } from '../import/engine-fixture'
 import { tempDir } from '../import/helpers'
 

@@ -9,13 +9,13 @@ import { createServer, type Server } from 'node:http'
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { eventNames, type Services } from '../../shared/ipc-contract'
+import { eventNames, type RequestHandlers } from '../../shared/ipc-contract'
 import type { AppEvents } from '../services/events'
 import { handleRequest } from '../shell/ipc-handlers'
 import { serveStatic } from './static-files'
 
 export interface BridgeServerOptions {
-  services: Services
+  services: RequestHandlers
   events: AppEvents
   rendererDir: string
   port?: number

@@ -1,16 +1,16 @@
 /**
- * User settings (sync, connections, proxy) in settings.json, validated on read so a hand-edited or
- * damaged file falls back to defaults field by field instead of breaking the app.
+ * User settings (sync, connections, proxy) in settings.json. The file holds only what differs from the
+ * defaults (any field may be missing); one that is damaged (not JSON, a field out of bounds, an unknown
+ * field) is refused with an error naming it, like every JSON document of the data directory.
  */
-import { join } from 'node:path'
-import { z } from 'zod'
+import type { z } from 'zod'
 import type { ProxySettings, Settings } from '../../shared/types'
 import { storedSettingsPatchSchema, settingsSchema } from '../../shared/schemas'
 import { AppError } from '../../shared/errors'
 import { maskProxyPassword, parseProxyUrl, restoreProxyPassword } from '../../shared/proxy-url'
 import { rememberSecret } from '../../shared/scrub-secrets'
-import { readJsonFile, writeFileAtomic } from './atomic-file'
-import { withFileLock } from './file-lock'
+import { dataLayout } from './data-layout'
+import { JsonDocument } from './json-document'
 
 export const defaultSettings = (): Settings => ({
   auto_sync: true,
@@ -46,16 +46,26 @@ function rememberProxyPasswords(s: Settings): void {
 
 export class SettingsStore {
   readonly file: string
+  private readonly doc: JsonDocument<Patch>
+
   constructor(readonly dataDir: string) {
-    this.file = join(dataDir, 'settings.json')
+    const layout = dataLayout(dataDir)
+    this.file = layout.settings
+    this.doc = new JsonDocument<Patch>({
+      path: layout.settings,
+      lockPath: layout.settingsLock,
+      schema: storedSettingsPatchSchema,
+      empty: () => ({}),
+      what: 'settings'
+    })
   }
 
   async read(): Promise<Settings> {
-    const raw = await readJsonFile<unknown>(this.file).catch(() => undefined)
-    const patch = storedSettingsPatchSchema.safeParse(raw ?? {})
-    const settings = patch.success
-      ? settingsSchema.parse(merge(defaultSettings(), patch.data))
-      : defaultSettings()
+    return this.complete(await this.doc.read())
+  }
+
+  private complete(patch: Patch): Settings {
+    const settings = settingsSchema.parse(merge(defaultSettings(), patch))
     rememberProxyPasswords(settings)
     return settings
   }
@@ -65,8 +75,8 @@ export class SettingsStore {
    * stored password; see restoreProxyPassword for when it does not.
    */
   async update(patch: Patch): Promise<Settings> {
-    return withFileLock(join(this.dataDir, 'settings.lock'), async () => {
-      const current = await this.read()
+    return this.doc.replace((stored): Settings => {
+      const current = this.complete(stored)
       const proxyPatch = { ...(patch.proxy ?? {}) }
       for (const key of PROXY_URL_FIELDS) {
         const sent = proxyPatch[key]
@@ -77,7 +87,6 @@ export class SettingsStore {
       }
       const next = settingsSchema.parse(merge(current, { ...patch, proxy: proxyPatch }))
       rememberProxyPasswords(next)
-      await writeFileAtomic(this.file, JSON.stringify(next, null, 2) + '\n')
       return next
     })
   }

@@ -3,11 +3,10 @@
  * locked read-modify-write, so the desktop app and the CLI can both change state and each sees the
  * other's changes on its next read.
  */
-import { join } from 'node:path'
 import { z } from 'zod'
 import type { BootSource, BootSourceSelection } from '../../shared/types'
-import { readJsonFile, writeFileAtomic } from './atomic-file'
-import { withFileLock } from './file-lock'
+import { dataLayout } from './data-layout'
+import { JsonDocument } from './json-document'
 
 const sourceSchema = z.object({
   id: z.number(),
@@ -46,29 +45,28 @@ export const emptyState = (): State => ({
 
 export class StateStore {
   readonly file: string
-  private readonly lockFile: string
+  private readonly doc: JsonDocument<State>
 
   constructor(readonly dataDir: string) {
-    this.file = join(dataDir, 'state.json')
-    this.lockFile = join(dataDir, 'state.lock')
-  }
-
-  async read(): Promise<State> {
-    const raw = await readJsonFile<unknown>(this.file)
-    if (raw === undefined) return emptyState()
-    const parsed = stateSchema.safeParse(raw)
-    if (!parsed.success) throw new Error(`${this.file} is damaged: ${parsed.error.issues[0]?.message}`)
-    return parsed.data
-  }
-
-  /** Runs `change` on the current state under the lock and saves what it returns. */
-  async update<T>(change: (state: State) => T | Promise<T>): Promise<T> {
-    return withFileLock(this.lockFile, async () => {
-      const state = await this.read()
-      const result = await change(state)
-      await writeFileAtomic(this.file, JSON.stringify(state, null, 2) + '\n')
-      return result
+    const layout = dataLayout(dataDir)
+    this.file = layout.state
+    this.doc = new JsonDocument({
+      path: layout.state,
+      lockPath: layout.stateLock,
+      schema: stateSchema,
+      empty: emptyState,
+      what: 'boot sources and selections'
     })
+  }
+
+  /** The state; AppError('damaged_file') naming state.json when it is not what this version wrote. */
+  async read(): Promise<State> {
+    return this.doc.read()
+  }
+
+  /** Runs `change` on the current state under the lock and saves the state as it left it. */
+  async update<T>(change: (state: State) => T | Promise<T>): Promise<T> {
+    return this.doc.update(change)
   }
 
   async sources(): Promise<BootSource[]> {

@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events'
 import { readFile, rename, rm, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { dataLayout } from '../core/data-layout'
 import type {
   BootResource,
   BootSource,
@@ -18,13 +18,13 @@ import type {
 import { AppError, toErrorShape } from '../../shared/errors'
 import { scrubSecrets } from '../../shared/scrub-secrets'
 import { readJsonFile, writeFileAtomic } from '../core/atomic-file'
-import { BlobCache } from './cache'
-import type { DownloaderOptions } from './downloader'
-import { HashPool } from './hash-pool'
+import { BlobCache } from '../library/blob-cache'
+import type { DownloaderOptions } from './download/downloader'
+import { HashPool } from './download/hash-pool'
 import { ImportLock, lockHolder, requestStopFile } from './import-lock'
-import { ProgressTracker } from './progress'
-import { referencedBlobs, ResourceStore } from './resource-store'
-import { toBootResource, type LiveResourceState } from './resource-view'
+import { ImportProgressTracker } from './import-progress'
+import { referencedBlobs, ResourceStore } from '../library/resource-store'
+import { toBootResource, type LiveResourceState } from '../library/resource-view'
 import { runImport } from './run-import'
 
 export interface ImportEngineDeps {
@@ -43,7 +43,7 @@ const PROGRESS_FILE_MS = 1000
 export class ImportEngine extends EventEmitter {
   readonly store: ResourceStore
   readonly cache: BlobCache
-  private running: { abort: AbortController; tracker: ProgressTracker } | undefined
+  private running: { abort: AbortController; tracker: ImportProgressTracker } | undefined
   private runningPromise: Promise<ImportResult> | undefined
   private nextSync: Date | null = null
   private hashPool: HashPool | undefined
@@ -55,11 +55,11 @@ export class ImportEngine extends EventEmitter {
   }
 
   private get progressPath(): string {
-    return join(this.deps.dataDir, 'import-progress.json')
+    return dataLayout(this.deps.dataDir).importProgress
   }
 
   private get resultPath(): string {
-    return join(this.deps.dataDir, 'last-import.json')
+    return dataLayout(this.deps.dataDir).lastImport
   }
 
   /** Runs an import in the foreground; AppError('busy') when another one (any process) holds the lock. */
@@ -88,7 +88,7 @@ export class ImportEngine extends EventEmitter {
     if (opts.signal?.aborted) abort.abort()
 
     let lastFileWrite = 0
-    const tracker = new ProgressTracker((p) => {
+    const tracker = new ImportProgressTracker((p) => {
       this.emit('progress', p)
       // Other processes (the CLI beside the app) see progress through this snapshot.
       if (p.importing && Date.now() - lastFileWrite >= PROGRESS_FILE_MS) {

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, open, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
-import { join } from 'node:path'
+import { dataLayout } from '../core/data-layout'
 import { AppError } from '../../shared/errors'
 import { isProcessAlive } from '../core/file-lock'
 
@@ -18,9 +18,9 @@ export interface LockInfo {
   started_at: string
 }
 
-export const lockPath = (dataDir: string): string => join(dataDir, 'import.lock')
-export const stopPath = (dataDir: string): string => join(dataDir, 'import.stop')
-const guardPath = (dataDir: string): string => join(dataDir, 'import.lock.takeover')
+export const lockPath = (dataDir: string): string => dataLayout(dataDir).importLock
+export const stopPath = (dataDir: string): string => dataLayout(dataDir).importStop
+const guardPath = (dataDir: string): string => dataLayout(dataDir).importLockTakeover
 
 async function readLock(path: string): Promise<LockInfo | 'missing' | 'garbled'> {
   let text: string

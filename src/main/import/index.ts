@@ -4,4 +4,3 @@
  */
 export { ImportEngine, type ImportEngineDeps } from './engine'
 export { SyncScheduler } from './scheduler'
-export { importedMetadataDir, type ImportedMetadataManifest } from './imported-metadata'

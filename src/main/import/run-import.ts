@@ -4,20 +4,21 @@
  * mark complete, keep one version, garbage-collect -> result. One resource (or source) failing never stops
  * the others; the result lists every failure.
  */
-import { join } from 'node:path'
+import { dataLayout } from '../core/data-layout'
 import type { BootSource, BootSourceSelection, ImportResult, Settings } from '../../shared/types'
 import { AppError, toErrorShape } from '../../shared/errors'
 import { readStream, type VerifiedStream } from '../streams/read-stream'
-import { applyPlan, markBlobsComplete } from './apply-plan'
-import { BlobCache, formatBytes } from './cache'
-import { Downloader, type DownloaderOptions, type DownloadJob } from './downloader'
-import type { HashPool } from './hash-pool'
-import { buildPlan, type Plan, type PlanSource } from './plan'
-import type { ProgressTracker } from './progress'
-import { keepOneVersion, referencedBlobs, type ResourceStore } from './resource-store'
-import { partialBytes } from './progress-journal'
-import { saveImportedMetadata } from './imported-metadata'
-import { SpaceReserve } from './space-reserve'
+import { applyPlan, markBlobsComplete } from './plan/apply-plan'
+import { formatBytes } from '../../shared/format-bytes'
+import { BlobCache } from '../library/blob-cache'
+import { Downloader, type DownloaderOptions, type DownloadJob } from './download/downloader'
+import type { HashPool } from './download/hash-pool'
+import { buildPlan, type Plan, type PlanSource } from './plan/plan'
+import type { ImportProgressTracker } from './import-progress'
+import { keepOneVersion, referencedBlobs, type ResourceStore } from '../library/resource-store'
+import { partialBytes } from './download/resume-journal'
+import { saveImportedMetadata } from '../library/imported-metadata'
+import { SpaceReserve } from './download/space-reserve'
 
 export interface RunContext {
   dataDir: string
@@ -26,7 +27,7 @@ export interface RunContext {
   store: ResourceStore
   cache: BlobCache
   hashPool: HashPool
-  tracker: ProgressTracker
+  tracker: ImportProgressTracker
   signal: AbortSignal
   freeSpaceMarginBytes: number
   tuning?: Partial<DownloaderOptions>
@@ -54,7 +55,7 @@ export async function runImport(ctx: RunContext): Promise<ImportResult> {
   const streams = await Promise.all(
     ctx.sources.map(async (s) => {
       try {
-        return { ...s, stream: await readSource(ctx, s.source) }
+        return { ...s, stream: await readBootSourceStream(ctx, s.source) }
       } catch (err) {
         const e = toErrorShape(err)
         failures.push({
@@ -189,13 +190,13 @@ function stoppedResult(finish: (stopped: boolean) => ImportResult, notes: string
   return finish(true)
 }
 
-async function readSource(ctx: RunContext, source: BootSource): Promise<VerifiedStream> {
+async function readBootSourceStream(ctx: RunContext, source: BootSource): Promise<VerifiedStream> {
   return readStream({
     url: source.url,
     keyring: { keyring_filename: source.keyring_filename, keyring_data: source.keyring_data },
     proxy: ctx.settings.proxy,
     // Per source, so validators (ETag/Last-Modified) make an unchanged stream cost one 304 per document.
-    metadataCacheDir: join(ctx.dataDir, 'metadata', String(source.id)),
+    metadataCacheDir: dataLayout(ctx.dataDir).metadataFor(source.id),
     signal: ctx.signal
   })
 }
@@ -240,7 +241,7 @@ async function checkFreeSpace(
     for (const b of mine) {
       need +=
         b.size -
-        (await partialBytes(ctx.cache.sidecarPath(b.sha256), ctx.cache.partPath(b.sha256), b.sha256, b.size))
+        (await partialBytes(ctx.cache.journalPath(b.sha256), ctx.cache.partPath(b.sha256), b.sha256, b.size))
     }
     if (need <= left) {
       fit.push(...mine)

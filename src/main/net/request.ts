@@ -22,8 +22,6 @@ export interface HttpRequestOptions {
   /** default 5 */
   maxRedirects?: number
   agent?: 'keepalive' | 'none'
-  /** default GET; HEAD lets the downloader ask for a size without a body */
-  method?: 'GET' | 'HEAD'
   /** extra trusted CA certificates (PEM) for https mirrors behind a private CA */
   ca?: string | Buffer
 }
@@ -54,7 +52,7 @@ function parseHttpUrl(raw: string): URL {
 }
 
 /**
- * GET (or HEAD) a URL with proxy support, redirects, connect/stall timeouts and cancellation.
+ * GET a URL with proxy support, redirects, connect/stall timeouts and cancellation.
  * Non-2xx answers are returned, not thrown: the downloader needs 206/304/416; use httpError() to refuse them.
  */
 export async function httpGet(url: string, opts: HttpRequestOptions = {}): Promise<HttpResponse> {
@@ -108,7 +106,8 @@ async function requestOnce(target: URL, opts: HttpRequestOptions): Promise<HttpR
     ...opts.headers
   }
   const agentMode = opts.agent ?? 'keepalive'
-  const method = opts.method ?? 'GET'
+  // GET only: the downloader learns sizes from Content-Range/Content-Length of its Range requests.
+  const method = 'GET'
 
   let req: http.ClientRequest
   if (proxy && target.protocol === 'https:') {

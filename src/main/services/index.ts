@@ -3,9 +3,9 @@
  * WebSocket bridge (browser-mode tests) and the CLI all call these same objects, in plain Node.
  */
 import { rm } from 'node:fs/promises'
-import { join } from 'node:path'
+import { dataLayout } from '../core/data-layout'
 import { AppError } from '../../shared/errors'
-import type { Services } from '../../shared/ipc-contract'
+import type { RequestHandlers } from '../../shared/ipc-contract'
 import type { AppInfo } from '../../shared/types'
 import { StateStore } from '../core/state-store'
 import { SettingsStore, maskSettings } from '../core/settings-store'
@@ -33,7 +33,8 @@ export interface MainContext {
 }
 
 export interface MainServices {
-  services: Services
+  /** the request map: one handler per request of the contract, calling the classes below */
+  services: RequestHandlers
   events: AppEvents
   sources: SourcesService
   streams: StreamsGateway
@@ -53,7 +54,7 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
   const defaultKeyring = () => defaultKeyringPath(bundledKeyringPath())
   await ensureFirstRun(store, defaultKeyring())
 
-  const streams = new StreamsGateway({ metadataDir: join(ctx.dataDir, 'metadata'), settings })
+  const streams = new StreamsGateway({ layout: dataLayout(ctx.dataDir), settings })
   const sources = new SourcesService({
     store,
     defaultKeyring,
@@ -90,7 +91,7 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
     return value
   }
 
-  const services: Services = {
+  const services: RequestHandlers = {
     getAppInfo: async () => ({
       name: 'MAAS Images',
       version: ctx.version,

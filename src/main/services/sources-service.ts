@@ -15,7 +15,7 @@ import type {
   updateSourceSchema
 } from '../../shared/schemas'
 import type { StateStore } from '../core/state-store'
-import { normaliseSourceUrl } from './source-url'
+import { normaliseSourceUrl } from './boot-source-url'
 
 export interface KeyringRef {
   keyring_filename: string

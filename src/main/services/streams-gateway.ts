@@ -3,7 +3,7 @@
  * are kept under <dataDir>/metadata, so the catalogue shows offline and an unchanged stream only
  * costs conditional requests.
  */
-import { join } from 'node:path'
+import type { DataLayout } from '../core/data-layout'
 import type { BootSource, Catalogue, VerifyReport } from '../../shared/types'
 import { AppError } from '../../shared/errors'
 import type { SettingsStore } from '../core/settings-store'
@@ -14,7 +14,8 @@ import { verifyMirror } from '../streams/verify-mirror'
 import { readCacheManifest } from '../streams/metadata-cache'
 
 export interface StreamsGatewayDeps {
-  metadataDir: string
+  /** the data directory's layout: where each source's metadata cache lives */
+  layout: DataLayout
   settings: SettingsStore
 }
 
@@ -26,7 +27,7 @@ export class StreamsGateway {
 
   /** One metadata cache per source, shared with the import engine. */
   cacheDir(sourceId: number): string {
-    return join(this.deps.metadataDir, String(sourceId))
+    return this.deps.layout.metadataFor(sourceId)
   }
 
   /**

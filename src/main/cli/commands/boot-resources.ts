@@ -6,8 +6,8 @@
  */
 import type { ImportResult } from '../../../shared/types'
 import type { ImportEngine } from '../../import'
-import { formatBytes } from '../../import/cache'
-import { CliProgress, formatDuration } from '../../import/cli-progress'
+import { formatBytes } from '../../../shared/format-bytes'
+import { CliProgress, formatDuration } from '../cli-progress'
 import type { CliCommand, CliContext } from '../command'
 import { rejectUnknownParams } from '../command'
 import { terminalLine } from '../terminal-text'

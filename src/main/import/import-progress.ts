@@ -3,8 +3,8 @@
  * emitted at most 10 times a second however fast bytes arrive, because every event may cross IPC.
  */
 import type { ImportProgress } from '../../shared/types'
-import { resourceStatus, type LiveResourceState } from './resource-view'
-import type { StoredResource } from './resource-store'
+import { resourceStatus, type LiveResourceState } from '../library/resource-view'
+import type { StoredResource } from '../library/resource-store'
 
 interface TrackedResource {
   id: number
@@ -16,7 +16,7 @@ interface TrackedResource {
 
 const RATE_WINDOW_MS = 3000
 
-export class ProgressTracker {
+export class ImportProgressTracker {
   phase: ImportProgress['phase'] = 'metadata'
   private bytesTotal = 0
   private filesTotal = 0

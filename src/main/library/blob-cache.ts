@@ -1,12 +1,14 @@
 /**
  * Content-addressed blob cache: `<dataDir>/cache/sha256/ab/abcdef…`. A blob enters only after its
  * sha256 matched, by fsync + atomic rename, so anything under sha256/ is always whole and verified.
- * Partial downloads live under partial/ with a progress journal so they survive a kill -9.
+ * Partial downloads live under partial/ with a resume journal so they survive a kill -9.
  */
-import { mkdir, open, readdir, rename, rm, stat, statfs } from 'node:fs/promises'
+import { mkdir, readdir, rename, rm, stat, statfs } from 'node:fs/promises'
 import { join } from 'node:path'
 import { AppError } from '../../shared/errors'
 import { pinBlobs, pinnedBlobs, type BlobPin } from './blob-pins'
+import { syncDirectory } from '../core/atomic-file'
+import { dataLayout } from '../core/data-layout'
 
 const SHA256 = /^[0-9a-f]{64}$/
 
@@ -23,10 +25,11 @@ export class BlobCache {
   readonly pinsDir: string
 
   constructor(dataDir: string) {
-    this.root = join(dataDir, 'cache')
-    this.blobsDir = join(this.root, 'sha256')
-    this.partialDir = join(this.root, 'partial')
-    this.pinsDir = join(this.root, 'pins')
+    const layout = dataLayout(dataDir)
+    this.root = layout.cache
+    this.blobsDir = layout.cacheBlobs
+    this.partialDir = layout.cachePartial
+    this.pinsDir = layout.cachePins
   }
 
   /**
@@ -50,8 +53,8 @@ export class BlobCache {
     return join(this.partialDir, `${checkSha(sha256)}.part`)
   }
 
-  /** The progress journal of a partial download (see sidecar.ts). */
-  sidecarPath(sha256: string): string {
+  /** The resume journal of a partial download (see import/download/resume-journal.ts). */
+  journalPath(sha256: string): string {
     return `${this.partPath(sha256)}.progress`
   }
 
@@ -72,7 +75,7 @@ export class BlobCache {
     await mkdir(dir, { recursive: true })
     await rename(partPath, dest)
     // The rename is only durable once the directory entry is on disk.
-    await fsyncDir(dir)
+    await syncDirectory(dir)
     return dest
   }
 
@@ -86,8 +89,8 @@ export class BlobCache {
 
   async removePartial(sha256: string): Promise<void> {
     await rm(this.partPath(sha256), { force: true })
-    await rm(this.sidecarPath(sha256), { force: true })
-    await rm(`${this.sidecarPath(sha256)}.tmp`, { force: true })
+    await rm(this.journalPath(sha256), { force: true })
+    await rm(`${this.journalPath(sha256)}.tmp`, { force: true })
   }
 
   /** Every sha256 held in the cache. */
@@ -107,8 +110,8 @@ export class BlobCache {
     return names.filter((n) => n.endsWith('.part') && SHA256.test(n.slice(0, 64))).map((n) => n.slice(0, 64))
   }
 
-  /** Deletes blobs (and partials) whose sha256 is not in `keep`; returns what was removed. */
-  async gc(keep: ReadonlySet<string>, keepPartials: ReadonlySet<string> = keep): Promise<string[]> {
+  /** Deletes blobs (and partials) whose sha256 is not in `keep`; returns the blobs removed. */
+  async gc(keep: ReadonlySet<string>): Promise<string[]> {
     const removed: string[] = []
     // Pinned blobs stay (something is reading them); a later gc removes them once unpinned.
     const pinned = await pinnedBlobs(this.pinsDir)
@@ -116,7 +119,7 @@ export class BlobCache {
       if (!keep.has(sha) && (await this.remove(sha, pinned))) removed.push(sha)
     }
     for (const sha of await this.listPartials()) {
-      if (!keepPartials.has(sha)) await this.removePartial(sha)
+      if (!keep.has(sha)) await this.removePartial(sha)
     }
     // Journals without a partial, and temp files, are leftovers of a crash.
     for (const n of await readdir(this.partialDir).catch(() => [] as string[])) {
@@ -139,26 +142,4 @@ async function exists(path: string): Promise<boolean> {
     () => true,
     () => false
   )
-}
-
-export async function fsyncDir(dir: string): Promise<void> {
-  // Windows cannot open a directory for fsync; there the rename is as durable as it gets.
-  if (process.platform === 'win32') return
-  const fh = await open(dir, 'r')
-  try {
-    await fh.sync()
-  } finally {
-    await fh.close()
-  }
-}
-
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
-  let v = n
-  let i = 0
-  while (Math.abs(v) >= 1024 && i < units.length - 1) {
-    v /= 1024
-    i++
-  }
-  return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`
 }

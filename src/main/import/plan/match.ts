@@ -1,5 +1,5 @@
 /** MAAS selection matching: os/release exact or `*`; arches/subarches/labels lists contain the value or `*`. */
-import type { BootSourceSelection } from '../../shared/types'
+import type { BootSourceSelection } from '../../../shared/types'
 
 export interface MatchFields {
   os: string

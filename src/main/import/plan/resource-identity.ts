@@ -2,31 +2,28 @@
  * MAAS boot-resource identity for a stream product: name `{os}/{release}` and architecture
  * `{arch}/{subarch}`; bootloaders are `{os}/{bootloader-type}` on `{arch}/generic`.
  */
-import { fieldOf, type StreamProductShape, type StreamVersionShape } from './stream-shape'
+import type { ResourceIdentity } from '../../library/resource-store'
+import type { StreamProduct, StreamVersion } from '../../streams/stream-types'
 
-export interface ResourceIdentity {
-  name: string
-  architecture: string
-  bootloader: boolean
-  os: string
-  release: string
-  arch: string
-  /** with the kernel flavour appended when not generic */
-  subarch: string
-  /** the stream's own subarch field */
-  stream_subarch: string
-  label: string
-  title: string
-  subarches: string
+export type { ResourceIdentity } from '../../library/resource-store'
+
+/** A scalar field as a string, looked up on the version first (inheritance flows downwards), then the product. */
+export function fieldOf(
+  product: StreamProduct,
+  version: StreamVersion | undefined,
+  key: string
+): string {
+  const v = version?.fields?.[key] ?? product.fields[key]
+  return v === undefined || v === null ? '' : String(v)
 }
 
-export function isBootloader(product: StreamProductShape): boolean {
+export function isBootloader(product: StreamProduct): boolean {
   return fieldOf(product, undefined, 'bootloader-type') !== '' || /bootloader/.test(product.content_id)
 }
 
 export function resourceIdentity(
-  product: StreamProductShape,
-  version?: StreamVersionShape
+  product: StreamProduct,
+  version?: StreamVersion
 ): ResourceIdentity {
   const f = (k: string): string => fieldOf(product, version, k)
   const os = f('os')

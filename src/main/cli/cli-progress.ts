@@ -3,8 +3,8 @@
  * (at most one every 2 s, plus each finished file) when the output is a pipe or a log.
  */
 import type { ImportProgress } from '../../shared/types'
-import { formatBytes } from './cache'
-import { terminalLine } from '../cli/terminal-text'
+import { formatBytes, formatRate } from '../../shared/format-bytes'
+import { terminalLine } from './terminal-text'
 
 const LINE_MS = 2000
 const BAR = 30
@@ -35,7 +35,7 @@ function rawProgressLine(p: ImportProgress): string {
   const pct = p.bytes_total > 0 ? Math.floor((p.bytes_done / p.bytes_total) * 100) : 100
   return (
     `${pct}% ${formatBytes(p.bytes_done)} of ${formatBytes(p.bytes_total)}, ` +
-    `${formatBytes(p.rate)}/s, ETA ${formatDuration(p.eta)}, files ${p.files_done}/${p.files_total}`
+    `${formatRate(p.rate)}, ETA ${formatDuration(p.eta)}, files ${p.files_done}/${p.files_total}`
   )
 }
 

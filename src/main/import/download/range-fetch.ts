@@ -5,8 +5,8 @@
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import type { ProxySettings } from '../../shared/types'
-import { httpGet, type HttpResponse } from '../net/request'
+import type { ProxySettings } from '../../../shared/types'
+import { httpGet, type HttpResponse } from '../../net/request'
 
 export interface RangeRequest {
   /** inclusive start */

@@ -4,13 +4,13 @@
  * what was verified (resources.json, the import result) instead of failing to save that too.
  */
 import { rm, stat, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { dataLayout } from '../../core/data-layout'
 
 export class SpaceReserve {
   readonly path: string
 
   constructor(dataDir: string) {
-    this.path = join(dataDir, '.import-space-reserve')
+    this.path = dataLayout(dataDir).spaceReserve
   }
 
   /** Room for a few copies of resources.json (atomic writes need two at once) plus the result. */

@@ -4,12 +4,12 @@
  * (deduplicated by sha256: kernels of one release share a squashfs) to fetch.
  */
 import { posix } from 'node:path'
-import type { BootSource, BootSourceSelection } from '../../shared/types'
+import type { BootSource, BootSourceSelection } from '../../../shared/types'
 import { anySelectionMatches } from './match'
-import { isBootloader, resourceIdentity, resourceKey, type ResourceIdentity } from './naming'
-import { type StreamProductShape, type StreamShape, type StreamVersionShape } from './stream-shape'
+import { isBootloader, resourceIdentity, resourceKey, type ResourceIdentity } from './resource-identity'
+import type { StreamProduct, StreamVersion, VerifiedStream } from '../../streams/stream-types'
 import { itemUrl } from './item-url'
-import { latestVersion } from '../streams/serials'
+import { latestVersion } from '../../streams/serials'
 
 /** Stream items that are not files to import. */
 const NOT_FILES = new Set(['notifications'])
@@ -67,7 +67,8 @@ export interface Plan {
 export interface PlanSource {
   source: BootSource
   selections: BootSourceSelection[]
-  stream: StreamShape
+  /** only what planning reads of a verified stream */
+  stream: Pick<VerifiedStream, 'rootUrl' | 'products'>
 }
 
 /** Serials sort in plain byte order (LANG=C); the greatest is the latest. */
@@ -77,8 +78,8 @@ export function latestSerial(serials: readonly string[]): string | undefined {
 
 /** Whether a product is wanted: bootloaders always; everything else when a selection of its source matches. */
 export function productWanted(
-  product: StreamProductShape,
-  version: StreamVersionShape | undefined,
+  product: StreamProduct,
+  version: StreamVersion | undefined,
   selections: readonly BootSourceSelection[]
 ): boolean {
   if (isBootloader(product)) return true

@@ -1,5 +1,5 @@
 /**
- * The progress journal of a partial download (`<sha>.part.progress`): a header line, then one
+ * The resume journal of a partial download (`<sha>.part.progress`): a header line, then one
  * `start end` line per byte range written to the partial file. A line is appended only after the
  * positional write it describes completed, so after a kill -9 (the page cache survives) the journal
  * never claims a byte that is not in the file, and it is never behind by more than the writes in
@@ -21,7 +21,7 @@ interface Header {
 }
 
 /** Merged written ranges of a partial, or null when there is no usable journal. */
-export async function loadProgress(
+export async function loadResumeJournal(
   path: string,
   partPath: string,
   sha256: string,
@@ -64,22 +64,22 @@ export async function partialBytes(
   sha256: string,
   size: number
 ): Promise<number> {
-  return (await loadProgress(path, partPath, sha256, size))?.doneBytes ?? 0
+  return (await loadResumeJournal(path, partPath, sha256, size))?.doneBytes ?? 0
 }
 
-export class ProgressJournal {
+export class ResumeJournal {
   private closed = false
 
   private constructor(private readonly fh: FileHandle) {}
 
   /** Starts (or compacts) the journal with the ranges already written. */
-  static async create(path: string, sha256: string, ranges: FileRanges): Promise<ProgressJournal> {
+  static async create(path: string, sha256: string, ranges: FileRanges): Promise<ResumeJournal> {
     const header: Header = { v: HEADER_V, sha256, size: ranges.size }
     const lines = [JSON.stringify(header), ...ranges.writtenRanges().map(([a, b]) => `${a} ${b}`)]
     const tmp = `${path}.tmp`
     await writeFile(tmp, lines.join('\n') + '\n')
     await rename(tmp, path)
-    return new ProgressJournal(await open(path, 'a'))
+    return new ResumeJournal(await open(path, 'a'))
   }
 
   /**
@@ -103,7 +103,7 @@ export class ProgressJournal {
   }
 }
 
-export async function removeProgress(path: string): Promise<void> {
+export async function removeResumeJournal(path: string): Promise<void> {
   await rm(path, { force: true })
   await rm(`${path}.tmp`, { force: true })
 }

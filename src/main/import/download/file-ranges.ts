@@ -2,7 +2,8 @@
  * Which byte ranges of one file are done, in flight or still missing. Segments tile [0, size)
  * exactly; each has a write position `pos` (bytes before it are on disk). Splitting the largest
  * in-flight segment hands its second half to an idle connection, as aria2 does, so every
- * connection stays busy until the last byte. The tiling is what the progress sidecar stores.
+ * connection stays busy until the last byte. The resume journal stores the written ranges of the tiling
+ * (writtenRanges), and fromCovered rebuilds a tiling from them.
  */
 
 export interface Segment {
@@ -19,7 +20,8 @@ export interface Segment {
   attempts: number
 }
 
-export type SavedSegment = [start: number, end: number, pos: number]
+/** [start, end, pos] of one segment */
+type SegmentBounds = [start: number, end: number, pos: number]
 
 /** Splits land on 64 KiB boundaries: aligned writes, and no pointless tiny pieces. */
 const ALIGN = 64 * 1024
@@ -29,7 +31,7 @@ export class FileRanges {
 
   constructor(
     readonly size: number,
-    saved?: readonly SavedSegment[]
+    saved?: readonly SegmentBounds[]
   ) {
     if (saved) {
       this.segments = saved.map(([start, end, pos]) => seg(start, end, pos))
@@ -38,24 +40,10 @@ export class FileRanges {
     }
   }
 
-  /** Rebuilds from a sidecar, or null when it does not tile [0, size) consistently. */
-  static fromSaved(size: number, saved: unknown): FileRanges | null {
-    if (!Array.isArray(saved)) return null
-    let cursor = 0
-    for (const s of saved) {
-      if (!Array.isArray(s) || s.length !== 3 || !s.every((n) => Number.isSafeInteger(n))) return null
-      const [start, end, pos] = s as SavedSegment
-      if (start !== cursor || end <= start || pos < start || pos > end) return null
-      cursor = end
-    }
-    if (cursor !== size) return null
-    return new FileRanges(size, saved as SavedSegment[])
-  }
-
   /** Tiles [0, size) from the ranges known to be written: done segments for them, empty ones for the gaps. */
   static fromCovered(size: number, covered: ReadonlyArray<readonly [number, number]>): FileRanges {
     const sorted = [...covered].sort((x, y) => x[0] - y[0])
-    const out: SavedSegment[] = []
+    const out: SegmentBounds[] = []
     let cursor = 0
     for (const [a, b] of sorted) {
       if (b <= cursor) continue
@@ -87,11 +75,6 @@ export class FileRanges {
     return out
   }
 
-  toSaved(): SavedSegment[] {
-    this.compact()
-    return this.segments.map((s) => [s.start, s.end, s.pos])
-  }
-
   get doneBytes(): number {
     let n = 0
     for (const s of this.segments) n += s.pos - s.start
@@ -102,7 +85,7 @@ export class FileRanges {
     return this.segments.every((s) => s.pos === s.end)
   }
 
-  /** Highest written offset: a partial file shorter than this does not hold what the sidecar claims. */
+  /** Highest written offset: a partial file shorter than this does not hold what the resume journal claims. */
   get highestWritten(): number {
     let n = 0
     for (const s of this.segments) if (s.pos > s.start) n = Math.max(n, s.pos)
@@ -158,21 +141,6 @@ export class FileRanges {
     s.end = at
     this.segments.splice(this.segments.indexOf(s) + 1, 0, tail)
     return tail
-  }
-
-  /** Merges neighbouring finished segments so the list (and the sidecar) stays short. */
-  compact(): void {
-    const out: Segment[] = []
-    for (const s of this.segments) {
-      const prev = out[out.length - 1]
-      if (prev && !prev.busy && !s.busy && prev.pos === prev.end && s.start === prev.end && s.pos === s.end) {
-        prev.end = s.end
-        prev.pos = s.end
-      } else {
-        out.push(s)
-      }
-    }
-    this.segments = out
   }
 }
 
