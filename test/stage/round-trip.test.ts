@@ -187,7 +187,7 @@ describe('staging onto a plain directory', () => {
     const r = await stageCli(dd.a, small.point)
     expect(r.code).toBe(1)
     expect(r.stderr).toMatch(
-      /not enough free space on .*small: need [\d.]+ MiB, have [\d.]+ KiB \(\d+ and \d+ bytes\)\. Nothing was written/
+      /not enough free space on .*small: need [\d.]+ MB, have [\d.]+ KB \(\d+ and \d+ bytes\)\. Nothing was written/
     )
     const [need, have] = /\((\d+) and (\d+) bytes\)/.exec(r.stderr)!.slice(1).map(Number)
     expect(need).toBeGreaterThan(have)

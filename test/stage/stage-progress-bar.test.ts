@@ -30,8 +30,8 @@ describe('stage progress on the CLI', () => {
     bar.update(p({ bytes_done: 1024 * 1024 * 1024, files_done: 10, phase: 'done', eta: 0 }))
     bar.done()
     expect(text()).toBe(
-      '\r\x1b[2K[###############---------------] 50% 512.0 MiB of 1.0 GiB, 32.0 MiB/s, ETA 16s, files 3/10' +
-        '\r\x1b[2K[##############################] 100% 1.0 GiB of 1.0 GiB, 32.0 MiB/s, ETA 0s, files 10/10\n'
+      '\r\x1b[2K[###############---------------] 50% 537 MB of 1.1 GB, 33.6 MB/s, ETA 16s, files 3/10' +
+        '\r\x1b[2K[##############################] 100% 1.1 GB of 1.1 GB, 33.6 MB/s, ETA 0s, files 10/10\n'
     )
   })
 
@@ -44,8 +44,8 @@ describe('stage progress on the CLI', () => {
     expect(text()).not.toContain('\r')
     expect(text().split('\n').filter(Boolean)).toEqual([
       'checking what is already on the target… files 0/10',
-      '50% 512.0 MiB of 1.0 GiB, 32.0 MiB/s, ETA 16s, files 3/10',
-      '50% 512.0 MiB of 1.0 GiB, 32.0 MiB/s, ETA 16s, files 10/10'
+      '50% 537 MB of 1.1 GB, 33.6 MB/s, ETA 16s, files 3/10',
+      '50% 537 MB of 1.1 GB, 33.6 MB/s, ETA 16s, files 10/10'
     ])
   })
 })

@@ -71,10 +71,13 @@ export function refuseOversized(files: ReadonlyArray<{ path: string; size: numbe
   if (fs.maxFileBytes === undefined) return
   const big = files.filter((f) => f.size > fs.maxFileBytes!)
   if (!big.length) return
-  const list = big.map((f) => `${f.path} (${formatBytes(f.size)})`).join(', ')
+  const list = big.map((f) => `${f.path} (${f.size} bytes)`).join(', ')
+  // File-system limits are powers of two and admins know them as such ("FAT32's 4 GiB limit").
+  const limit = fs.maxFileBytes + 1
+  const shown = limit % 1024 ** 3 === 0 ? `${limit / 1024 ** 3} GiB` : formatBytes(limit)
   throw new AppError(
     'invalid_argument',
-    `${fs.label} cannot hold files over ${formatBytes(fs.maxFileBytes + 1)}: ${list}. ` +
+    `${fs.label} cannot hold files of ${shown} or more: ${list}. ` +
       'Nothing was written. Format the drive as exFAT or ext4, or leave these images out.'
   )
 }
