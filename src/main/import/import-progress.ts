@@ -173,17 +173,25 @@ export class ImportProgressTracker {
     if (this.stopped || this.trailing) return
     const wait = this.lastEmit + this.minIntervalMs - Date.now()
     if (wait <= 0) {
-      this.lastEmit = Date.now()
-      this.emit(this.snapshot())
+      this.emitNow()
       return
     }
     // Coalesce everything that happens until the interval is over into one trailing event.
     this.trailing = setTimeout(() => {
       this.trailing = undefined
       if (this.stopped) return
-      this.lastEmit = Date.now()
-      this.emit(this.snapshot())
+      this.emitNow()
       // Timers may fire a millisecond early by the wall clock; the margin keeps the 100 ms promise.
     }, wait + 2)
+  }
+
+  /**
+   * The interval is measured between the moments events leave, so the clock is read after the snapshot is
+   * built: on a busy machine building it can take a few milliseconds, which must not eat into the next gap.
+   */
+  private emitNow(): void {
+    const snapshot = this.snapshot()
+    this.lastEmit = Date.now()
+    this.emit(snapshot)
   }
 }
