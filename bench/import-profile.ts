@@ -35,6 +35,8 @@ async function main(): Promise<void> {
   const work = flag('keep-stream') ? resolve(flag('keep-stream')!) : join(out, 'work')
   await mkdir(out, { recursive: true })
   const workload = await makeWorkload(work, scale)
+  // A fresh nginx dir: its access log counts the bytes sent by this run only.
+  await rm(join(out, 'nginx'), { recursive: true, force: true })
   const nginx = await startNginx({ dir: join(out, 'nginx'), root: workload.streamDir })
   try {
     const dataDir = join(out, 'data')

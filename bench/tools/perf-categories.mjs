@@ -21,7 +21,7 @@ const RULES = [
   ['copy into write batch (Buffer.copy)', /JS:.*(_copyActual|\bcopy node:buffer|take out\/main)/],
   ['streams/events JS (Readable, PassThrough, emit)', /JS:.*(node:internal\/streams|node:events|node:stream)/],
   ['JSON', /JsonParser|JsonStringifier|JSON/],
-  ['module loading / compile', /v8::internal::(Parser|Scanner|Compiler|compiler::|Compile|Maglev|baseline|AstValueFactory|PreParser|Deserializer|Snapshot|CalculateLineEnds)|wrapSafe|compileForInternalLoader|Module\._compile|_dl_|ld-linux/],
+  ['JS parse + JIT compile (startup, background compiler threads)', /v8::internal::(Parser|Scanner|Compiler|compiler::|Compile|Maglev|baseline|AstValueFactory|PreParser|Deserializer|Snapshot|CalculateLineEnds)|wrapSafe|compileForInternalLoader|Module\._compile|_dl_|ld-linux/],
   ['openpgp / metadata', /openpgp|JS:.*(readStream|verifyCleartext|expandProducts)/],
   ['other kernel (syscalls, scheduling, faults)', /^ffffffff|\[kernel/],
   ['other JS / runtime', /JS:|Builtins_|v8::/],
