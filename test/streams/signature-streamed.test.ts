@@ -61,12 +61,6 @@ describe('utf8Chunks', () => {
     expect(sizes.length).toBeGreaterThan(1)
   })
 
-  it('with ascii, encodes the same bytes as UTF-8', async () => {
-    const text = `{"a": "${'b'.repeat(CHUNK)}"}\n`.repeat(2)
-    const { all } = await bytesOf(utf8Chunks(text, { ascii: true }))
-    expect(all.equals(Buffer.from(text, 'utf8'))).toBe(true)
-  })
-
   it('verifies an LF-only multi-line text with non-ASCII lines across chunk boundaries', async () => {
     const text = `${'{"ünï": "cødé"}\n'.repeat(200_000)}`
     const { armored, keys } = await setup(text)
