@@ -1,11 +1,11 @@
 /**
- * Preload (node --require) that records the size of every HTTP response body chunk node:http hands to
+ * Preload (node --import) that records the size of every HTTP response body chunk node:http hands to
  * the application (IncomingMessage push), and prints their distribution to stderr at exit. Used to
  * check the "small socket chunks" suspect on a real import:
- *   npx tsx bench/import-profile.ts OUT --no-prof --node-flag --require=bench/tools/chunk-sizes-preload.cjs
+ *   npx tsx bench/import-profile.ts OUT --no-prof --node-flag --import=$PWD/bench/tools/chunk-sizes-preload.mjs
  */
-const { IncomingMessage } = require('node:http')
-const { Readable } = require('node:stream')
+import { IncomingMessage } from 'node:http'
+import { Readable } from 'node:stream'
 
 const buckets = new Map()
 let count = 0
