@@ -1,8 +1,9 @@
 /**
  * Catalogue benchmark: a signed ~3 MB products file with ~2,000 products, served on loopback, read end to end
  * (fetch + verify + parse + validate + catalogue) one warm-up and 5 measured times.
- *   npx tsx bench/catalogue.bench.ts
- * Prints measured figures only; the target is a median under 300 ms.
+ *   npx tsx bench/catalogue.bench.ts          (RUNS=15 for more measured runs on a busy machine)
+ * Prints measured figures only; the target is a median under 150 ms. The CPU median is printed too: on a
+ * loaded machine the wall figure mostly measures waiting for a core.
  */
 import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -13,7 +14,7 @@ import { readStream } from '../src/main/streams/read-stream'
 import { generateStream } from '../test/support/stream-generator'
 import { startTestServer } from '../test/support/test-server'
 
-const RUNS = 5
+const RUNS = Number(process.env.RUNS ?? 5)
 
 async function main(): Promise<void> {
   const tmp = await mkdtemp(join(tmpdir(), 'catalogue-bench-'))
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
     const direct = { http_proxy: '', https_proxy: '', no_proxy: '*' }
     try {
       const times: number[] = []
+      const cpuTimes: number[] = []
       for (let run = 0; run <= RUNS; run++) {
         const cpu0 = process.cpuUsage()
         const t0 = performance.now()
@@ -51,10 +53,13 @@ async function main(): Promise<void> {
         console.log(
           `${label}: ${ms.toFixed(1)} ms wall, ${cpuMs.toFixed(1)} ms cpu (${entries.length} entries, verified=${s.verified})`
         )
-        if (run > 0) times.push(ms)
+        if (run > 0) {
+          times.push(ms)
+          cpuTimes.push(cpuMs)
+        }
       }
-      const sorted = [...times].sort((a, b) => a - b)
-      console.log(`median: ${sorted[Math.floor(sorted.length / 2)].toFixed(1)} ms over ${RUNS} runs`)
+      const median = (xs: number[]): string => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)].toFixed(1)
+      console.log(`median: ${median(times)} ms over ${RUNS} runs (cpu median ${median(cpuTimes)} ms)`)
     } finally {
       await server.close()
     }

@@ -29,8 +29,13 @@ function checkHashHeaders(signature: openpgp.Signature, hashes: string[]): void 
 
 const CHUNK_CHARS = 1 << 20
 
-/** The UTF-8 bytes of `text` as a stream of chunks, never splitting a surrogate pair between two chunks. */
-function utf8Chunks(text: string): ReadableStream<Uint8Array> {
+/**
+ * The UTF-8 bytes of `text` as a stream of chunks, never splitting a surrogate pair between two chunks.
+ * With `crlf`, every LF goes out as CRLF: the caller promises the text holds no CR at all, so this is exactly what
+ * openpgp's canonicalizeEOL would make of it (every LF not after a CR becomes CRLF). openpgp then finds nothing
+ * to rewrite; left to it, it copies the text line by line in JS (a third of the read of a 3 MB products file).
+ */
+export function utf8Chunks(text: string, { crlf = false }: { crlf?: boolean } = {}): ReadableStream<Uint8Array> {
   let pos = 0
   return new ReadableStream<Uint8Array>({
     pull(controller) {
@@ -41,7 +46,8 @@ function utf8Chunks(text: string): ReadableStream<Uint8Array> {
       let end = Math.min(text.length, pos + CHUNK_CHARS)
       const last = text.charCodeAt(end - 1)
       if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--
-      controller.enqueue(Buffer.from(text.slice(pos, end), 'utf8'))
+      const piece = text.slice(pos, end)
+      controller.enqueue(Buffer.from(crlf ? piece.replaceAll('\n', '\r\n') : piece, 'utf8'))
       pos = end
     }
   })
@@ -90,6 +96,8 @@ export async function verifyCleartext(
   let parsed
   let signature: openpgp.Signature
   try {
+    // UTF-8, not latin1 even for ASCII files: node makes a large latin1 string an external string, which costs
+    // more to decode and makes JSON.parse slower (measured on the 3 MB products file).
     parsed = parseCleartext(raw.toString('utf8'))
     if (!parsed) throw new AppError('signature', `no OpenPGP signature in ${name}`)
     signature = await openpgp.readSignature({ armoredSignature: parsed.armoredSignature })
@@ -107,10 +115,13 @@ export async function verifyCleartext(
   }
   try {
     // UTF-8 bytes handed over as binary: for a text signature openpgp turns bare LFs into CRLF (a plain scan when
-    // they already are CRLF) instead of re-encoding and re-normalising 3 MB as a string. The text returned below
+    // they already are CRLF, which an LF-only text is made into here, see utf8Chunks) instead of re-encoding and
+    // re-normalising 3 MB as a string. The text returned below
     // is these very bytes' text. They are streamed in 1 MiB chunks: handed over whole, openpgp keeps several
     // copies of a 60 MB document at once (about 300 MB); streamed, it hashes as it goes.
-    const message = await openpgp.createMessage({ binary: utf8Chunks(parsed.text) })
+    const message = await openpgp.createMessage({
+      binary: utf8Chunks(parsed.text, { crlf: !parsed.text.includes('\r') })
+    })
     const result = await openpgp.verify({
       message,
       signature,
