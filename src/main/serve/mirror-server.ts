@@ -70,7 +70,11 @@ async function answer(req: IncomingMessage, res: ServerResponse, files: MirrorFi
     'Accept-Ranges': 'bytes'
   }
   if (range === 'unsatisfiable') {
-    plain(res, 416, 'range not satisfiable\n', { 'Content-Range': `bytes */${size}` })
+    // No body: python-simplestreams resumes a `.part` file with `Range: bytes=<its size>-` and appends
+    // whatever body comes back without looking at the status, so a part that is already whole must
+    // get zero bytes here, or the file grows past its size and the whole mirror run fails.
+    res.writeHead(416, { 'Content-Range': `bytes */${size}`, 'Content-Length': 0, 'Accept-Ranges': 'bytes' })
+    res.end()
     return
   }
   const start = range ? range.start : 0
