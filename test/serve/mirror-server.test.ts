@@ -189,7 +189,9 @@ describe('serve', () => {
       const { req, body } = await rawGet(plain.url, item.path, { Range: `bytes=${partSize}-` })
       expect(req.status).toBe(partSize === item.size ? 416 : 206)
       expect(req.contentLength).toBe(req.bodyLength)
-      expect(Buffer.concat([whole.subarray(0, partSize), body]).equals(whole), `part of ${partSize}`).toBe(true)
+      expect(Buffer.concat([whole.subarray(0, partSize), body]).equals(whole), `part of ${partSize}`).toBe(
+        true
+      )
     }
   })
 

@@ -123,7 +123,11 @@ export async function mirrorLikeSimplestreams(
     if (req.status === 404) throw new Error(`Unable to open ${base}${path} (404)`)
     return body
   }
-  const index = await verifiedBody((await fetchOk('streams/v1/index.sjson')).toString('utf8'), keyring, 'index')
+  const index = await verifiedBody(
+    (await fetchOk('streams/v1/index.sjson')).toString('utf8'),
+    keyring,
+    'index'
+  )
   run.documents.push('streams/v1/index.sjson')
   for (const entry of Object.values((index.index ?? {}) as Record<string, Json>)) {
     const path = entry.path as string | undefined
@@ -135,7 +139,9 @@ export async function mirrorLikeSimplestreams(
       const body = await fetchOk(item.path)
       const sha256 = createHash('sha256').update(body).digest('hex')
       if (body.length !== item.size || sha256 !== item.sha256)
-        throw new Error(`Invalid sha256 Checksum at ${base}${item.path} (size ${body.length} expected ${String(item.size)})`)
+        throw new Error(
+          `Invalid sha256 Checksum at ${base}${item.path} (size ${body.length} expected ${String(item.size)})`
+        )
       run.items.push({ product, version, path: item.path, sha256, size: body.length })
     }
   }
