@@ -205,6 +205,12 @@ describe('serve', () => {
     }
   })
 
+  it('names a port already in use and says what to do', async () => {
+    await expect(startMirrorServer(await directoryMirror(gen.dir), { port: plain.port })).rejects.toThrow(
+      `cannot listen on 127.0.0.1:${plain.port}: port ${plain.port} is already in use; choose another port`
+    )
+  })
+
   it('parses single byte ranges', () => {
     expect(parseRange(undefined, 100)).toBeNull()
     expect(parseRange('bytes=0-0', 100)).toEqual({ start: 0, end: 0 })

@@ -8,11 +8,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { pipeline } from 'node:stream/promises'
 import { AppError } from '../../shared/errors'
+import { DEFAULT_SERVE_PORT } from '../../shared/serve-port'
 import { parseRange } from './http-range'
 import type { MirrorFile, MirrorFiles } from './mirror-files'
 
 export const DEFAULT_BIND = '127.0.0.1'
-export const DEFAULT_PORT = 8780
+export const DEFAULT_PORT = DEFAULT_SERVE_PORT
 
 export interface MirrorServer {
   url: string
@@ -93,6 +94,17 @@ async function answer(req: IncomingMessage, res: ServerResponse, files: MirrorFi
   await pipeline(createReadStream(file.path, { start, end, highWaterMark: 1 << 20 }), res)
 }
 
+/** What went wrong listening, with what to do about it. */
+function listenFailure(bind: string, port: number, err: NodeJS.ErrnoException): string {
+  const at = `${bind}:${port}`
+  if (err.code === 'EADDRINUSE')
+    return `cannot listen on ${at}: port ${port} is already in use; choose another port`
+  if (err.code === 'EACCES')
+    return `cannot listen on ${at}: port ${port} needs administrator rights; choose a port from 1024 up`
+  if (err.code === 'EADDRNOTAVAIL') return `cannot listen on ${at}: this machine has no address ${bind}`
+  return `cannot listen on ${at}: ${err.code ?? err.message}`
+}
+
 export async function startMirrorServer(
   files: MirrorFiles,
   opts: { port?: number; bind?: string } = {}
@@ -107,13 +119,7 @@ export async function startMirrorServer(
   const bind = opts.bind ?? DEFAULT_BIND
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(
-        new AppError(
-          'io',
-          `cannot listen on ${bind}:${opts.port ?? DEFAULT_PORT}: ${err.code ?? err.message}`,
-          { cause: err }
-        )
-      )
+      reject(new AppError('io', listenFailure(bind, opts.port ?? DEFAULT_PORT, err), { cause: err }))
     )
     server.listen(opts.port ?? DEFAULT_PORT, bind, () => resolve())
   })
