@@ -61,7 +61,7 @@ export class StagingGateway {
       signal: abort.signal,
       onProgress: (p) => {
         this.status.progress = p
-        const now = Date.now()
+        const now = (this.deps.now ?? Date.now)()
         // Throttled within the copy, but each phase change goes out at once: the first copying event
         // is the one that carries the byte total.
         if (now - last < PROGRESS_MS && p.phase === 'copying' && lastPhase === 'copying') return
