@@ -31,7 +31,7 @@ import { rendererEntry } from './shell/renderer-entry'
 import { denyAllPermissions } from './shell/permissions'
 import { isAllowedExternalUrl } from './shell/external-links'
 import { nativePathPicker } from './shell/native-pickers'
-import { notifyImportsInBackground } from './shell/notify'
+import { notifyLongTasksInBackground } from './shell/notify'
 import { aboutDetail, appMenuTemplate } from './shell/app-menu'
 
 const dataDir = resolveDataDir({ argv: process.argv, fallback: app.getPath('userData') })
@@ -136,7 +136,7 @@ if (!app.requestSingleInstanceLock({ dataDir })) {
         (url) => isSameOrigin(url, entry.origin)
       )
     )
-    notifyImportsInBackground(main.events, {
+    notifyLongTasksInBackground(main.events, {
       isForeground: () => mainWindow?.isFocused() ?? false,
       isSupported: () => Notification.isSupported(),
       show: (note) => new Notification(note).show()

@@ -5,16 +5,20 @@
  */
 import { describe, expect, it, vi } from 'vitest'
 import {
+  LONG_STAGING_MS,
   importFinishedNote,
   notifyImportsInBackground,
-  notifyInBackground
+  notifyInBackground,
+  notifyLongTasksInBackground,
+  notifyStagingInBackground,
+  stagingFinishedNote
 } from '../../src/main/shell/notify'
 import { AppEvents } from '../../src/main/services/events'
 import { aboutDetail, appMenuTemplate } from '../../src/main/shell/app-menu'
 import { PickedPaths } from '../../src/main/services/picked-paths'
 import { dialogOptions } from '../../src/main/shell/native-pickers'
 import { mainWindowOptions } from '../../src/main/shell/window-options'
-import type { ImportResult } from '../../src/shared/types'
+import type { ImportResult, StageProgress } from '../../src/shared/types'
 
 // native-pickers.ts shows dialogs through electron; only its pure dialogOptions is tested here.
 vi.mock('electron', () => ({ dialog: {} }))
@@ -65,6 +69,89 @@ describe('notifyInBackground', () => {
     events.emit('importFinished', result())
     expect(show).toHaveBeenCalledTimes(1)
     foreground = false
+    off()
+    events.emit('importFinished', result())
+    expect(show).toHaveBeenCalledTimes(1)
+  })
+
+  it('notifies a staging that ran long and ends in the background, not a short one nor one in the foreground', () => {
+    const events = new AppEvents()
+    let t = 0
+    let foreground = false
+    const show = vi.fn()
+    const off = notifyStagingInBackground(
+      events,
+      { isForeground: () => foreground, isSupported: () => true, show },
+      { now: () => t }
+    )
+    const progress: StageProgress = {
+      phase: 'copying',
+      files_done: 0,
+      files_total: 2,
+      bytes_done: 0,
+      bytes_total: 9,
+      rate: 0,
+      eta: null
+    }
+    const done = { ok: true, result: { images: [{}, {}], target: '/media/usb' } as never, error: null }
+    // Short: finished 5 s after it started.
+    events.emit('stagingProgress', progress)
+    t += 5_000
+    events.emit('stagingFinished', done)
+    expect(show).not.toHaveBeenCalled()
+    // Long, in the background: timed from its first progress event, not from the last.
+    events.emit('stagingProgress', progress)
+    t += LONG_STAGING_MS - 1
+    events.emit('stagingProgress', progress)
+    t += 1
+    events.emit('stagingFinished', done)
+    expect(show).toHaveBeenCalledWith({
+      title: 'Staging finished',
+      body: '2 images onto /media/usb, every file read back and verified.'
+    })
+    // Long, but the window is in front.
+    foreground = true
+    events.emit('stagingProgress', progress)
+    t += LONG_STAGING_MS
+    events.emit('stagingFinished', done)
+    expect(show).toHaveBeenCalledTimes(1)
+    // A failure before any progress (refused at once) is not long.
+    foreground = false
+    events.emit('stagingFinished', { ok: false, result: null, error: { code: 'no_space', message: 'full' } })
+    expect(show).toHaveBeenCalledTimes(1)
+    off()
+    events.emit('stagingProgress', progress)
+    t += LONG_STAGING_MS
+    events.emit('stagingFinished', done)
+    expect(show).toHaveBeenCalledTimes(1)
+  })
+
+  it('words a finished, stopped or failed staging, and the shell subscribes imports and stagings with one call', () => {
+    expect(
+      stagingFinishedNote({
+        ok: false,
+        result: null,
+        error: { code: 'cancelled', message: 'staging onto /m stopped' }
+      })
+    ).toEqual({
+      title: 'Staging stopped',
+      body: 'staging onto /m stopped'
+    })
+    expect(
+      stagingFinishedNote({ ok: false, result: null, error: { code: 'io', message: 'the drive went away' } })
+    ).toEqual({
+      title: 'Staging failed',
+      body: 'the drive went away'
+    })
+    const events = new AppEvents()
+    const show = vi.fn()
+    const off = notifyLongTasksInBackground(events, {
+      isForeground: () => false,
+      isSupported: () => true,
+      show
+    })
+    events.emit('importFinished', result())
+    expect(show).toHaveBeenCalledTimes(1)
     off()
     events.emit('importFinished', result())
     expect(show).toHaveBeenCalledTimes(1)

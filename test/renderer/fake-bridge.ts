@@ -148,6 +148,32 @@ export function createFakeBridge(): FakeBridge {
     openExternal: vi.fn(async () => undefined),
     pickKeyringFile: vi.fn(async () => ({ path: null })),
     pickDirectory: vi.fn(async () => ({ path: null })),
+    listDrives: vi.fn(async () => []),
+    planStaging: vi.fn(notWired('planStaging')),
+    startStaging: vi.fn(async () => ({ started: true, message: 'Staging started' })),
+    stopStaging: vi.fn(async () => ({ stopping: true, message: 'Staging is being stopped' })),
+    getStagingStatus: vi.fn(async () => ({
+      staging: false,
+      target: null,
+      progress: null,
+      last_result: null,
+      last_error: null
+    })),
+    startServing: vi.fn(notWired('startServing')),
+    stopServing: vi.fn(async () => ({
+      serving: false,
+      url: null,
+      address: null,
+      port: null,
+      boot_source_id: null
+    })),
+    getServingStatus: vi.fn(async () => ({
+      serving: false,
+      url: null,
+      address: null,
+      port: null,
+      boot_source_id: null
+    })),
     listeners,
     on(event: EventName, listener: (payload: unknown) => void) {
       let set = listeners.get(event)

@@ -7,6 +7,7 @@ import { startMirrorServer, type MirrorServer } from '../../src/main/serve/mirro
 import { parseRange } from '../../src/main/serve/http-range'
 import { MAPPED_NAMES_FILE, encodePath } from '../../src/main/stage/name-map'
 import { generateStream, type GeneratedStream } from '../support/stream-generator'
+import { mirrorLikeSimplestreams, rawGet } from '../support/simplestreams-client'
 import { tempDir } from '../import/helpers'
 
 let tmp: string
@@ -154,6 +155,59 @@ describe('serve', () => {
     }
     await expect(cacheMirror(join(tmp, 'empty-data'), source)).rejects.toThrow(
       /boot source 1 has no complete import yet/
+    )
+  })
+
+  it('is what python-simplestreams (sstream-mirror --max=1) reads: GETs only, every index entry resolves, items at upstream paths, exact lengths', async () => {
+    const run = await mirrorLikeSimplestreams(plain.url, await readFile(gen.keyringPath))
+    // Every products document the index names is there and signed.
+    expect(run.documents.sort()).toEqual(gen.documents.filter((d) => d.endsWith('.sjson')).sort())
+    // The newest version of every product, each item at its upstream path, byte for byte.
+    const newest = new Map<string, string>()
+    for (const it of gen.items)
+      if ((newest.get(it.product) ?? '') < it.version) newest.set(it.product, it.version)
+    const want = gen.items.filter((it) => newest.get(it.product) === it.version)
+    expect(run.items.map((i) => `${i.path} ${i.sha256}`).sort()).toEqual(
+      want.map((i) => `${i.path} ${i.sha256}`).sort()
+    )
+    for (const r of run.requests) {
+      expect(r.method).toBe('GET')
+      expect(r.status, r.path).toBe(200)
+      // Asked for gzip/deflate, answered as is: Content-Length is the body sent.
+      expect(r.contentEncoding).toBeNull()
+      expect(r.contentLength, r.path).toBe(r.bodyLength)
+    }
+    // The products paths went out with ':' as is, as requests sends them.
+    expect(run.requests.some((r) => r.path === PRODUCTS)).toBe(true)
+  })
+
+  it('lets python-simplestreams resume a .part file, even one already whole (416 carries no body)', async () => {
+    const item = gen.items.find((i) => i.size > 100)!
+    const whole = await readFile(join(gen.dir, item.path))
+    for (const partSize of [0, 37, item.size]) {
+      // sstream-mirror appends the answer's body to the part, whatever the status.
+      const { req, body } = await rawGet(plain.url, item.path, { Range: `bytes=${partSize}-` })
+      expect(req.status).toBe(partSize === item.size ? 416 : 206)
+      expect(req.contentLength).toBe(req.bodyLength)
+      expect(Buffer.concat([whole.subarray(0, partSize), body]).equals(whole), `part of ${partSize}`).toBe(
+        true
+      )
+    }
+  })
+
+  it('answers HEAD with the headers of GET and no body, for documents and items alike', async () => {
+    for (const path of ['streams/v1/index.sjson', PRODUCTS, gen.items[0].path]) {
+      const got = await rawGet(plain.url, path)
+      const head = await rawGet(plain.url, path, {}, 'HEAD')
+      expect(head.req.status).toBe(200)
+      expect(head.req.bodyLength).toBe(0)
+      expect(head.req.contentLength).toBe(got.req.bodyLength)
+    }
+  })
+
+  it('names a port already in use and says what to do', async () => {
+    await expect(startMirrorServer(await directoryMirror(gen.dir), { port: plain.port })).rejects.toThrow(
+      `cannot listen on 127.0.0.1:${plain.port}: port ${plain.port} is already in use; choose another port`
     )
   })
 

@@ -64,6 +64,24 @@ describe('FAT/exFAT/NTFS name mapping', () => {
     }
   })
 
+  it('escapes the first character of names Windows keeps for devices, in any case and with any extension', () => {
+    const reserved = ['CON', 'prn', 'Aux', 'nul', 'nul.tar.xz', 'COM1', 'com9.log', 'LPT0', 'lpt3.', 'con.d']
+    for (const name of reserved) {
+      const enc = encodeName(name)
+      expect(enc, name).toMatch(/^%[0-9A-F]{2}/)
+      // The rest of the name is mapped as any name is.
+      expect(enc.slice(3)).toBe(encodeName(name.slice(1)))
+      expect(decodeName(enc)).toBe(name)
+    }
+    expect(encodeName('nul.tar.xz')).toBe('%6Eul.tar.xz')
+    expect(encodeName('CON')).toBe('%43ON')
+    // Only the device names themselves: longer words and other numbers are ordinary names.
+    for (const name of ['console', 'null', 'auxiliary', 'com10', 'lpt', 'nul-ish', 'acon', 'com'])
+      expect(encodeName(name), name).toBe(name)
+    // The unescaped device name on a mapped tree is not a name this mapping writes.
+    expect(() => decodeName('nul.tar.xz')).toThrow(/misses one/)
+  })
+
   it('decodes only canonical encodings, so the mapping is a bijection', () => {
     expect(() => decodeName('a%3ab')).toThrow(/not a mapped file name/)
     expect(() => decodeName('%41')).toThrow(/needs no escaping/)

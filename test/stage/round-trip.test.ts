@@ -11,7 +11,10 @@ import { join, relative } from 'node:path'
 import { PassThrough } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../src/main/cli/run-cli'
+import { directoryMirror } from '../../src/main/serve/mirror-files'
+import { startMirrorServer } from '../../src/main/serve/mirror-server'
 import { encodePath } from '../../src/main/stage/name-map'
+import { mirrorLikeSimplestreams, rawGet } from '../support/simplestreams-client'
 import { cli } from '../main/cli-helpers'
 import { streamEnv, type StreamEnv } from '../import/engine-fixture'
 import { tempDir } from '../import/helpers'
@@ -109,6 +112,27 @@ async function verifyDeep(location: string) {
       problems: string[]
     }
   }
+}
+
+/**
+ * Reads a served mirror as sstream-mirror does, filtered to the staged products (as MAAS filters by
+ * its selections): every staged item comes back byte for byte, and an item that was not staged is a
+ * plain 404 (the one status python-simplestreams reads as "not there").
+ */
+async function expectSimplestreamsMirrors(url: string): Promise<void> {
+  const products = new Set(
+    env.gen.items.filter((i) => staged.some((s) => s.path === i.path)).map((i) => i.product)
+  )
+  const run = await mirrorLikeSimplestreams(url, await readFile(env.gen.keyringPath), (p) => products.has(p))
+  expect(run.documents.sort()).toEqual([...signedDocs].sort())
+  // Products share files (one squashfs for the GA and HWE kernels): compare the distinct files.
+  expect([...new Set(run.items.map((i) => `${i.path} ${i.sha256}`))].sort()).toEqual(
+    staged.map((s) => `${s.path} ${s.sha256}`).sort()
+  )
+  for (const r of run.requests)
+    expect([r.method, r.status, r.contentLength], r.path).toEqual(['GET', 200, r.bodyLength])
+  const notStaged = env.gen.items.find((i) => !staged.some((s) => s.path === i.path))!
+  expect((await rawGet(url, notStaged.path)).req.status).toBe(404)
 }
 
 beforeAll(async () => {
@@ -230,6 +254,15 @@ describe('the round trip through a FAT32 stick', () => {
     expect(v.report.missing_by_design).toBeGreaterThan(0)
   })
 
+  it('served with its names mapped back, it is what python-simplestreams mirrors', async () => {
+    const server = await startMirrorServer(await directoryMirror(fat.point), { port: 0 })
+    try {
+      await expectSimplestreamsMirrors(server.url)
+    } finally {
+      await server.close()
+    }
+  })
+
   it('verify --deep catches one flipped byte on the stick, and staging again repairs exactly that file', async () => {
     const victim = staged.find((s) => s.size > 1000)!
     await flipByte(join(fat.point, encodePath(victim.path)), 500)
@@ -271,6 +304,7 @@ describe('the round trip through a FAT32 stick', () => {
       await useSource(dd.c, url!)
       await importAll(dd.c)
       await expectCacheHolds(dd.c, staged)
+      await expectSimplestreamsMirrors(url!)
       // The served signed files are the upstream bytes under the upstream names.
       for (const d of signedDocs) {
         const res = await fetch(url + d)

@@ -5,7 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BlobCache } from '../../src/main/library'
 import { toDrives } from '../../src/main/stage/drives'
 import { FAT32_MAX_FILE, type TargetFs } from '../../src/main/stage/target-fs'
-import { refuseOversized, refuseShortSpace } from '../../src/main/stage/target-checks'
+import {
+  ignoresCase,
+  refuseNameClashes,
+  refuseOversized,
+  refuseShortSpace
+} from '../../src/main/stage/target-checks'
 import { STAGING_LOCK_FILE, lockTarget } from '../../src/main/stage/target-lock'
 import { tempDir } from '../import/helpers'
 import { sha } from '../import/fixtures'
@@ -93,6 +98,36 @@ describe('refusals before any byte is written', () => {
     )
     expect(() => refuseOversized([{ path: 'x', size: FAT32_MAX_FILE }], fat)).not.toThrow()
     expect(() => refuseOversized(files, { ...fat, label: 'exFAT', maxFileBytes: undefined })).not.toThrow()
+  })
+
+  it('two names that would be one file are refused by name: case on FAT, or a file staging writes itself', () => {
+    const upstream = [
+      'streams/v1/index.sjson',
+      'streams/v1/com.ubuntu.maas:stable:v3:download.sjson',
+      'noble/amd64/20250805/squashfs'
+    ]
+    expect(() => refuseNameClashes(upstream, fat, true)).not.toThrow()
+    expect(() => refuseNameClashes([...upstream, 'noble/amd64/20250805/SquashFS'], fat, true)).toThrow(
+      /^noble\/amd64\/20250805\/SquashFS and noble\/amd64\/20250805\/squashfs would be the same file on FAT32, which ignores case in names\. Nothing was written\./
+    )
+    // Case-sensitive ext4 holds both.
+    const ext4: TargetFs = { type: 'ext4', label: 'ext4', mapNames: false, freeBytes: 64e9 }
+    expect(() => refuseNameClashes([...upstream, 'noble/amd64/20250805/SquashFS'], ext4, false)).not.toThrow()
+    // Mapped forms clash too: ':' is written as %3A, whose case FAT ignores as well.
+    expect(() => refuseNameClashes(['a:b', 'A:B'], fat, true)).toThrow(/A:B and a:b would be the same file/)
+    // A stream item at the root named like staging's own files would be overwritten by them.
+    for (const own of ['README.txt', 'maas-images-stage.json', 'MAPPED-NAMES.txt'])
+      expect(() => refuseNameClashes([own], ext4, false)).toThrow(
+        new RegExp(
+          `^${own.replace('.', '\\.')} and ${own.replace('.', '\\.')} \\(written by staging\\) would be the same file`
+        )
+      )
+    expect(() => refuseNameClashes(['readme.TXT'], fat, true)).toThrow(/README\.txt \(written by staging\)/)
+    expect(() => refuseNameClashes(['readme.TXT'], ext4, false)).not.toThrow()
+    // Names are compared without case on FAT/exFAT/NTFS and on macOS and Windows defaults.
+    expect(ignoresCase(fat, 'linux')).toBe(true)
+    expect(ignoresCase(ext4, 'linux')).toBe(false)
+    expect(ignoresCase({ ...ext4, label: 'apfs', type: 'apfs' }, 'darwin')).toBe(true)
   })
 
   it('too little space names both numbers; an unreported free space is not "full"', () => {

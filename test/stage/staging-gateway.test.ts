@@ -34,11 +34,12 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true })
 })
 
-function gateway(events: AppEvents): StagingGateway {
+function gateway(events: AppEvents, now?: () => number): StagingGateway {
   return new StagingGateway({
     dataDir,
     version: 'test',
     events,
+    now,
     getSource: async (id) => ({
       id,
       url: env.server.url,
@@ -89,6 +90,19 @@ describe('staging from the app', () => {
     expect(progress.at(-1)).toMatchObject({ phase: 'done', files_done: plan.files })
     expect(await readdir(target)).toContain('README.txt')
     expect(gw.stop()).toMatchObject({ stopping: false })
+  })
+
+  it('sends each phase change at once, however fast: the first copying event carries the byte total', async () => {
+    const events = new AppEvents()
+    // A clock that never moves: every copying event after the first falls inside the throttle.
+    const gw = gateway(events, () => 1_000_000)
+    const progress: EventMap['stagingProgress'][] = []
+    events.on('stagingProgress', (p) => progress.push(p))
+    const done = finished(events)
+    expect(await gw.start(1, join(tmp, 'phases'))).toMatchObject({ started: true })
+    expect((await done).ok).toBe(true)
+    expect(progress.map((p) => p.phase)).toEqual(['checking', 'copying', 'done'])
+    expect(progress[1].bytes_total).toBeGreaterThan(0)
   })
 
   it('a boot-resource delete during staging leaves the staged blobs until staging ends', async () => {

@@ -8,11 +8,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { pipeline } from 'node:stream/promises'
 import { AppError } from '../../shared/errors'
+import { DEFAULT_SERVE_PORT } from '../../shared/serve-port'
 import { parseRange } from './http-range'
 import type { MirrorFile, MirrorFiles } from './mirror-files'
 
 export const DEFAULT_BIND = '127.0.0.1'
-export const DEFAULT_PORT = 8780
+export const DEFAULT_PORT = DEFAULT_SERVE_PORT
 
 export interface MirrorServer {
   url: string
@@ -70,7 +71,11 @@ async function answer(req: IncomingMessage, res: ServerResponse, files: MirrorFi
     'Accept-Ranges': 'bytes'
   }
   if (range === 'unsatisfiable') {
-    plain(res, 416, 'range not satisfiable\n', { 'Content-Range': `bytes */${size}` })
+    // No body: python-simplestreams resumes a `.part` file with `Range: bytes=<its size>-` and appends
+    // whatever body comes back without looking at the status, so a part that is already whole must
+    // get zero bytes here, or the file grows past its size and the whole mirror run fails.
+    res.writeHead(416, { 'Content-Range': `bytes */${size}`, 'Content-Length': 0, 'Accept-Ranges': 'bytes' })
+    res.end()
     return
   }
   const start = range ? range.start : 0
@@ -89,6 +94,17 @@ async function answer(req: IncomingMessage, res: ServerResponse, files: MirrorFi
   await pipeline(createReadStream(file.path, { start, end, highWaterMark: 1 << 20 }), res)
 }
 
+/** What went wrong listening, with what to do about it. */
+function listenFailure(bind: string, port: number, err: NodeJS.ErrnoException): string {
+  const at = `${bind}:${port}`
+  if (err.code === 'EADDRINUSE')
+    return `cannot listen on ${at}: port ${port} is already in use; choose another port`
+  if (err.code === 'EACCES')
+    return `cannot listen on ${at}: port ${port} needs administrator rights; choose a port from 1024 up`
+  if (err.code === 'EADDRNOTAVAIL') return `cannot listen on ${at}: this machine has no address ${bind}`
+  return `cannot listen on ${at}: ${err.code ?? err.message}`
+}
+
 export async function startMirrorServer(
   files: MirrorFiles,
   opts: { port?: number; bind?: string } = {}
@@ -103,13 +119,7 @@ export async function startMirrorServer(
   const bind = opts.bind ?? DEFAULT_BIND
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(
-        new AppError(
-          'io',
-          `cannot listen on ${bind}:${opts.port ?? DEFAULT_PORT}: ${err.code ?? err.message}`,
-          { cause: err }
-        )
-      )
+      reject(new AppError('io', listenFailure(bind, opts.port ?? DEFAULT_PORT, err), { cause: err }))
     )
     server.listen(opts.port ?? DEFAULT_PORT, bind, () => resolve())
   })

@@ -14,6 +14,8 @@ export interface StagingGatewayDeps {
   version: string
   events: AppEvents
   getSource(id: number): Promise<BootSource>
+  /** the clock progress is throttled by (tests fix it) */
+  now?: () => number
 }
 
 /** Progress events at most this often; the last one always goes. */
@@ -50,6 +52,7 @@ export class StagingGateway {
     const abort = new AbortController()
     this.status = { staging: true, target, progress: null, last_result: null, last_error: null }
     let last = 0
+    let lastPhase: string | null = null
     const done = stage({
       dataDir: this.deps.dataDir,
       source,
@@ -58,9 +61,12 @@ export class StagingGateway {
       signal: abort.signal,
       onProgress: (p) => {
         this.status.progress = p
-        const now = Date.now()
-        if (now - last < PROGRESS_MS && p.phase === 'copying') return
+        const now = (this.deps.now ?? Date.now)()
+        // Throttled within the copy, but each phase change goes out at once: the first copying event
+        // is the one that carries the byte total.
+        if (now - last < PROGRESS_MS && p.phase === 'copying' && lastPhase === 'copying') return
         last = now
+        lastPhase = p.phase
         this.deps.events.emit('stagingProgress', p)
       }
     }).then(

@@ -4,7 +4,11 @@
  * names ending in a dot or a space.
  *
  * Each forbidden character becomes `%` and two upper-case hex digits (`:` → `%3A`); `%` itself is
- * escaped too (`%25`), and a trailing dot or space becomes `%2E` / `%20`. Decoding accepts only what
+ * escaped too (`%25`), and a trailing dot or space becomes `%2E` / `%20`. A name Windows reserves for
+ * a device (CON, PRN, AUX, NUL, COM0–9, LPT0–9, in any case, with or without an extension: `nul.tar.xz`
+ * too) gets its first character escaped (`%6Eul.tar.xz`): opened as is on Windows it would reach the
+ * device, not a file. No MAAS upstream name is one (segments are releases, architectures, serials,
+ * kernel flavours and fixed file names), but a custom stream's could be. Decoding accepts only what
  * encoding produces (upper-case hex, and only characters that encoding escapes), so the mapping is a
  * bijection between names and encoded names: no two upstream names can land on one file.
  *
@@ -25,6 +29,9 @@ function mustEscape(ch: string, isLast: boolean): boolean {
   return ch.charCodeAt(0) < 0x20 || FORBIDDEN_CHARS.has(ch) || (isLast && (ch === '.' || ch === ' '))
 }
 
+/** Device names Windows keeps in every directory, whatever the extension (`CON.txt` is CON). */
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\.|$)/i
+
 function hex(ch: string): string {
   return `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`
 }
@@ -34,7 +41,7 @@ export function encodeName(name: string): string {
   let out = ''
   for (let i = 0; i < name.length; i++) {
     const ch = name[i]
-    out += mustEscape(ch, i === name.length - 1) ? hex(ch) : ch
+    out += mustEscape(ch, i === name.length - 1) || (i === 0 && WINDOWS_DEVICE.test(name)) ? hex(ch) : ch
   }
   return out
 }
@@ -76,7 +83,9 @@ some characters that SimpleStreams names use (":" above all).
 Each of these characters is written as "%" followed by two hex digits:
   :  %3A     \\  %5C     *  %2A     ?  %3F     "  %22
   <  %3C     >  %3E     |  %7C     %  %25
-and a dot or space at the end of a name as %2E or %20.
+and a dot or space at the end of a name as %2E or %20. A name Windows keeps for a
+device (CON, PRN, AUX, NUL, COM0-9, LPT0-9, with any extension) has its first
+character written that way too: nul.tar.xz is %6Eul.tar.xz.
 Example: streams/v1/com.ubuntu.maas:stable:v3:download.sjson
     is   streams/v1/com.ubuntu.maas%3Astable%3Av3%3Adownload.sjson
 

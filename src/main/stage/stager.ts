@@ -18,7 +18,14 @@ import { alreadyThere, copyVerified } from './safe-copy'
 import { stagedContent, type ContentFilter, type StagedContent } from './staged-content'
 import { stickReadme } from './stick-readme'
 import { detectTargetFs, type TargetFs } from './target-fs'
-import { refuseCacheTarget, refuseForeignContent, refuseOversized, refuseShortSpace } from './target-checks'
+import {
+  ignoresCase,
+  refuseCacheTarget,
+  refuseForeignContent,
+  refuseNameClashes,
+  refuseOversized,
+  refuseShortSpace
+} from './target-checks'
 import { lockTarget } from './target-lock'
 import { STAGE_MANIFEST_FILE } from './stage-manifest'
 
@@ -93,6 +100,11 @@ export async function stage(opts: StageOptions): Promise<StageResult> {
       .map((d) => ({ path: d.path, sha256: sha256Hex(d.raw), size: d.raw.length, from: d.raw }))
   ]
   refuseOversized(files, fs)
+  refuseNameClashes(
+    files.map((f) => f.path),
+    fs,
+    ignoresCase(fs)
+  )
   const lock = await lockTarget(target)
   const pin = await new BlobCache(opts.dataDir).pin(content.items.map((i) => i.sha256))
   try {

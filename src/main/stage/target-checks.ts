@@ -1,12 +1,14 @@
 /**
  * Refusals before staging writes anything: a target inside the data directory (the cache itself), a
  * target that is a non-empty directory but not a mirror (we would mix images into someone's files),
- * files over the file system's cap (FAT32: 4 GiB), and too little free space.
+ * files over the file system's cap (FAT32: 4 GiB), names that would land on one file, and too little
+ * free space.
  */
 import { readdir, realpath, stat } from 'node:fs/promises'
 import { isAbsolute, join, relative } from 'node:path'
 import { AppError } from '../../shared/errors'
 import { formatBytes } from './cache-access'
+import { MAPPED_NAMES_FILE, encodePath } from './name-map'
 import { STAGE_MANIFEST_FILE } from './stage-manifest'
 import { STAGING_LOCK_FILE } from './target-lock'
 import type { TargetFs } from './target-fs'
@@ -89,4 +91,38 @@ export function refuseShortSpace(target: string, need: number, fs: TargetFs): vo
     `not enough free space on ${target}: need ${formatBytes(need)}, have ${formatBytes(fs.freeBytes)} ` +
       `(${need} and ${fs.freeBytes} bytes). Nothing was written.`
   )
+}
+
+/** The files staging writes at the root of every tree, beside the mirror. */
+export const STAGE_OWN_FILES = ['README.txt', STAGE_MANIFEST_FILE, MAPPED_NAMES_FILE, STAGING_LOCK_FILE]
+
+/**
+ * Two stream paths that would be one file on the target: equal but for case on a file system that
+ * ignores case (FAT32, exFAT, NTFS, and the macOS and Windows defaults), or a path that is one of the
+ * files staging writes itself. Upstream MAAS names are lower-case and never at the root, so only a
+ * custom stream meets this; it is refused by name before anything is written, since one of the two
+ * files would silently replace the other.
+ */
+export function refuseNameClashes(paths: readonly string[], fs: TargetFs, caseInsensitive: boolean): void {
+  const key = (p: string): string => {
+    const onDisk = fs.mapNames ? encodePath(p) : p
+    return caseInsensitive ? onDisk.toLowerCase() : onDisk
+  }
+  const seen = new Map<string, string>(STAGE_OWN_FILES.map((f) => [key(f), `${f} (written by staging)`]))
+  for (const p of paths) {
+    const other = seen.get(key(p))
+    if (other !== undefined && other !== p)
+      throw new AppError(
+        'invalid_argument',
+        `${p} and ${other} would be the same file on ${fs.label}` +
+          `${caseInsensitive ? ', which ignores case in names' : ''}. Nothing was written. ` +
+          'Stage this stream onto a file system that tells them apart (ext4), or leave one image out.'
+      )
+    seen.set(key(p), p)
+  }
+}
+
+/** Whether names on this target are compared without case (a guess from the file system, erring safe). */
+export function ignoresCase(fs: TargetFs, platform: NodeJS.Platform = process.platform): boolean {
+  return fs.mapNames || platform === 'darwin' || platform === 'win32'
 }

@@ -1,6 +1,7 @@
 /** The app's mirror server for a MAAS region: on/off, loopback or the LAN, and the URL to copy. */
 import { defineStore } from 'pinia'
-import { ref } from 'vue'
+import { computed, ref } from 'vue'
+import { DEFAULT_SERVE_PORT, servePortProblem } from '../../../shared/serve-port'
 import type { ServingStatus } from '../../../shared/types'
 import { getBridge } from '../bridge'
 import { errorMessage } from '../components/format'
@@ -8,6 +9,8 @@ import { errorMessage } from '../components/format'
 export const useServingStore = defineStore('serving', () => {
   const status = ref<ServingStatus | null>(null)
   const lan = ref(false)
+  /** the port as typed; checked before starting */
+  const port = ref(String(DEFAULT_SERVE_PORT))
   const busy = ref(false)
   const error = ref<string | null>(null)
 
@@ -15,18 +18,26 @@ export const useServingStore = defineStore('serving', () => {
     try {
       status.value = await getBridge().getServingStatus()
       if (status.value.address === '0.0.0.0') lan.value = true
+      if (status.value.port) port.value = String(status.value.port)
     } catch (err) {
       error.value = errorMessage(err)
     }
   }
 
-  async function toggle(sourceId: number | null, port: number | undefined): Promise<void> {
-    busy.value = true
+  const portProblem = computed(() => servePortProblem(port.value))
+
+  async function toggle(sourceId: number | null): Promise<void> {
     error.value = null
+    if (!status.value?.serving && portProblem.value) return
+    busy.value = true
     try {
       status.value = status.value?.serving
         ? await getBridge().stopServing()
-        : await getBridge().startServing({ boot_source_id: sourceId ?? 1, port, lan: lan.value })
+        : await getBridge().startServing({
+            boot_source_id: sourceId ?? 1,
+            port: Number(port.value),
+            lan: lan.value
+          })
     } catch (err) {
       error.value = errorMessage(err)
     } finally {
@@ -34,5 +45,5 @@ export const useServingStore = defineStore('serving', () => {
     }
   }
 
-  return { status, lan, busy, error, load, toggle }
+  return { status, lan, port, portProblem, busy, error, load, toggle }
 })

@@ -24,6 +24,8 @@ export const useStagingStore = defineStore('staging', () => {
   const staging = ref(false)
   const progress = ref<StageProgress | null>(null)
   const result = ref<StageResult | null>(null)
+  /** the message of a staging the user stopped: not an error, staging again resumes */
+  const stopped = ref<string | null>(null)
   const verify = ref<VerifyReport | null>(null)
   const verifying = ref(false)
   const error = ref<string | null>(null)
@@ -44,7 +46,7 @@ export const useStagingStore = defineStore('staging', () => {
       progress.value = status.progress
       result.value = status.last_result
       if (status.target && !target.value) target.value = status.target
-      error.value = status.last_error?.message ?? null
+      showOutcome(status.last_error)
     } catch (err) {
       error.value = errorMessage(err)
     }
@@ -57,10 +59,15 @@ export const useStagingStore = defineStore('staging', () => {
         bridge.on('stagingFinished', (f) => {
           staging.value = false
           result.value = f.result
-          error.value = f.error?.message ?? null
+          showOutcome(f.error)
         })
       ]
     }
+  }
+
+  function showOutcome(e: { code: string; message: string } | null): void {
+    stopped.value = e?.code === 'cancelled' ? e.message : null
+    error.value = e && e.code !== 'cancelled' ? e.message : null
   }
 
   function dispose(): void {
@@ -71,6 +78,26 @@ export const useStagingStore = defineStore('staging', () => {
   function chooseDrive(d: Drive): void {
     target.value = d.mount
     plan.value = null
+  }
+
+  // The native folder dialog belongs to main (desktop app only); the chosen folder fills the target
+  // field, which stays editable and is checked like a typed one.
+  const picking = ref(false)
+  const pickError = ref<string | null>(null)
+  async function chooseFolder(): Promise<void> {
+    picking.value = true
+    pickError.value = null
+    try {
+      const { path } = await getBridge().pickDirectory()
+      if (path) {
+        target.value = path
+        plan.value = null
+      }
+    } catch (err) {
+      pickError.value = errorMessage(err)
+    } finally {
+      picking.value = false
+    }
   }
 
   async function check(): Promise<void> {
@@ -87,6 +114,7 @@ export const useStagingStore = defineStore('staging', () => {
   async function start(): Promise<void> {
     if (sourceId.value === null || !target.value) return
     error.value = null
+    stopped.value = null
     result.value = null
     verify.value = null
     try {
@@ -130,12 +158,16 @@ export const useStagingStore = defineStore('staging', () => {
     staging,
     progress,
     result,
+    stopped,
     verify,
     verifying,
     error,
+    picking,
+    pickError,
     load,
     dispose,
     chooseDrive,
+    chooseFolder,
     check,
     start,
     stop,
