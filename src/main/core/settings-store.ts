@@ -15,7 +15,8 @@ import { JsonDocument } from './json-document'
 export const defaultSettings = (): Settings => ({
   auto_sync: true,
   sync_interval_minutes: 60,
-  connections: 8,
+  // The cap per server of the adaptive connection count (download/concurrency-controller.ts).
+  connections: 24,
   proxy: { http_proxy: '', https_proxy: '', no_proxy: '' },
   // The newest LTS, as on a new MAAS region (and the release first run selects).
   commissioning_distro_series: 'noble'

@@ -1,0 +1,71 @@
+/**
+ * How many connections one host gets: adaptive concurrency, a pure function of throughput samples (tested
+ * without a server in test/import/concurrency-controller.test.ts). It starts at START (or the cap, if lower),
+ * and after each sample window judged at full use it doubles the target, up to the cap, as long as the last
+ * raise paid: the aggregate rate grew by at least half of what the added connections would bring if each
+ * did as well as the ones before. When a raise does not pay (the link, the server or the CPU is the limit),
+ * it goes back to the previous target and stays there: no more connections than help, so a CDN sees a
+ * polite client, and a loaded machine is not asked to juggle sockets for nothing.
+ *
+ * Windows in which fewer connections were busy than the target (not enough work left, files still opening)
+ * say nothing about whether more would help, and the window right after a raise is skipped (the new
+ * connections are still being opened).
+ */
+
+/** Connections per host before anything is measured: what a fixed setting used to give. */
+export const START = 8
+/** Multiplier of each raise. */
+const GROWTH = 2
+/** A raise must bring at least this share of the proportional gain to count as growth. */
+const PAYING_SHARE = 0.5
+
+export interface ConcurrencyState {
+  target: number
+  /** target and rate of the last judged window before the raise now being tried; rate 0 when none yet */
+  baseTarget: number
+  baseRate: number
+  /** windows still to skip after a raise */
+  skip: number
+  /** the target is final */
+  settled: boolean
+}
+
+export interface ThroughputSample {
+  /** bytes received from the host in the window */
+  bytes: number
+  /** length of the window */
+  ms: number
+  /** mean number of the host's connections busy over the window */
+  busy: number
+}
+
+export function initialConcurrency(cap: number): ConcurrencyState {
+  const target = Math.max(1, Math.min(cap, START))
+  return { target, baseTarget: target, baseRate: 0, skip: 0, settled: target >= cap }
+}
+
+export function nextConcurrency(s: ConcurrencyState, sample: ThroughputSample, cap: number): ConcurrencyState {
+  if (s.settled || sample.ms <= 0) return s
+  if (s.skip > 0) return { ...s, skip: s.skip - 1 }
+  // Work-limited: the window does not say whether more connections would help.
+  if (sample.busy < s.target - 0.5) return s
+  const rate = (sample.bytes * 1000) / sample.ms
+  // Even a raise to the cap is judged once: when it does not pay, the target goes back.
+  const raise = (): ConcurrencyState => ({
+    target: Math.min(cap, Math.ceil(s.target * GROWTH)),
+    baseTarget: s.target,
+    baseRate: rate,
+    skip: 1,
+    settled: false
+  })
+  if (s.baseRate === 0) {
+    // First judged window: the rate at the starting target is the base for the first raise.
+    if (s.target >= cap) return { ...s, baseRate: rate, settled: true }
+    return raise()
+  }
+  const expected = s.target / s.baseTarget - 1
+  const paid = rate >= s.baseRate * (1 + PAYING_SHARE * expected)
+  if (!paid) return { target: s.baseTarget, baseTarget: s.baseTarget, baseRate: s.baseRate, skip: 0, settled: true }
+  if (s.target >= cap) return { ...s, baseRate: rate, settled: true }
+  return raise()
+}
