@@ -183,7 +183,7 @@ export class Downloader {
     const now = Date.now()
     const minSplit = this.opts.minSplitBytes ?? 4 << 20
     for (;;) {
-      const work = nextWork(this.files.values(), this.queue, now, minSplit, this.room)
+      const work = nextWork([...this.files.values()], this.queue, now, minSplit, this.room)
       if (!work) break
       // Counted against the host it starts on, even if the file moves on to its next URL meanwhile.
       const host = hostKey(work.kind === 'open' ? work.job.urls[0] : currentUrl(work.file))

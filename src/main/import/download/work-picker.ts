@@ -19,7 +19,9 @@ export function currentUrl(f: DownloadFile): string | undefined {
  * over. `room(url)` says whether the host of `url` may have another connection: work for a full host waits.
  */
 export function nextWork(
-  files: Iterable<DownloadFile>,
+  // An array, not any iterable: it is walked twice, and a Map iterator would be spent by the first walk
+  // (which is how splitting once silently never happened).
+  files: readonly DownloadFile[],
   queue: DownloadJob[],
   now: number,
   minSplit: number,
