@@ -2,10 +2,10 @@
  * How many connections one host gets: adaptive concurrency, a pure function of throughput samples (tested
  * without a server in test/import/concurrency-controller.test.ts). It starts at START (or the cap, if lower),
  * and after each sample window judged at full use it doubles the target, up to the cap, as long as the last
- * raise paid: the aggregate rate grew by at least half of what the added connections would bring if each
- * did as well as the ones before. When a raise does not pay (the link, the server or the CPU is the limit),
- * it goes back to the previous target and stays there: no more connections than help, so a CDN sees a
- * polite client, and a loaded machine is not asked to juggle sockets for nothing.
+ * raise paid: the aggregate rate grew by at least MIN_GAIN. When a raise does not pay (the link, the server or
+ * the CPU is the limit), it goes back to the previous target and holds it: no more connections than help, so
+ * a CDN sees a polite client and a loaded machine is not asked to juggle sockets for nothing. After HOLD
+ * windows it tries the raise again, since one window on a busy machine can mislead, and links change.
  *
  * Windows in which fewer connections were busy than the target (not enough work left, files still opening)
  * say nothing about whether more would help, and the window right after a raise is skipped (the new
@@ -16,8 +16,10 @@
 export const START = 8
 /** Multiplier of each raise. */
 const GROWTH = 2
-/** A raise must bring at least this share of the proportional gain to count as growth. */
-const PAYING_SHARE = 0.5
+/** A raise pays when the aggregate rate grows by at least this share. */
+export const MIN_GAIN = 0.1
+/** Judged windows a target is held after a raise that did not pay, before trying again. */
+export const HOLD = 8
 
 export interface ConcurrencyState {
   target: number
@@ -26,8 +28,8 @@ export interface ConcurrencyState {
   baseRate: number
   /** windows still to skip after a raise */
   skip: number
-  /** the target is final */
-  settled: boolean
+  /** judged windows left before the next raise is tried; 0 while raising; Infinity once the cap paid */
+  hold: number
 }
 
 export interface ThroughputSample {
@@ -41,11 +43,16 @@ export interface ThroughputSample {
 
 export function initialConcurrency(cap: number): ConcurrencyState {
   const target = Math.max(1, Math.min(cap, START))
-  return { target, baseTarget: target, baseRate: 0, skip: 0, settled: target >= cap }
+  return { target, baseTarget: target, baseRate: 0, skip: 0, hold: target >= cap ? Infinity : 0 }
+}
+
+/** The target will not change any more (the sampling timer may stop). */
+export function settled(s: ConcurrencyState): boolean {
+  return s.hold === Infinity
 }
 
 export function nextConcurrency(s: ConcurrencyState, sample: ThroughputSample, cap: number): ConcurrencyState {
-  if (s.settled || sample.ms <= 0) return s
+  if (settled(s) || sample.ms <= 0) return s
   if (s.skip > 0) return { ...s, skip: s.skip - 1 }
   // Work-limited: the window does not say whether more connections would help.
   if (sample.busy < s.target - 0.5) return s
@@ -56,16 +63,20 @@ export function nextConcurrency(s: ConcurrencyState, sample: ThroughputSample, c
     baseTarget: s.target,
     baseRate: rate,
     skip: 1,
-    settled: false
+    hold: 0
   })
-  if (s.baseRate === 0) {
-    // First judged window: the rate at the starting target is the base for the first raise.
-    if (s.target >= cap) return { ...s, baseRate: rate, settled: true }
+  if (s.hold > 0) {
+    // Holding after a raise that did not pay: wait, then try again from a fresh base.
+    return s.hold === 1 ? raise() : { ...s, hold: s.hold - 1 }
+  }
+  if (s.baseRate === 0 || s.target === s.baseTarget) {
+    // First judged window at this target: the base for the next raise.
+    if (s.target >= cap) return { ...s, baseRate: rate, hold: Infinity }
     return raise()
   }
-  const expected = s.target / s.baseTarget - 1
-  const paid = rate >= s.baseRate * (1 + PAYING_SHARE * expected)
-  if (!paid) return { target: s.baseTarget, baseTarget: s.baseTarget, baseRate: s.baseRate, skip: 0, settled: true }
-  if (s.target >= cap) return { ...s, baseRate: rate, settled: true }
+  if (rate < s.baseRate * (1 + MIN_GAIN)) {
+    return { target: s.baseTarget, baseTarget: s.baseTarget, baseRate: s.baseRate, skip: 0, hold: HOLD }
+  }
+  if (s.target >= cap) return { ...s, baseRate: rate, hold: Infinity }
   return raise()
 }

@@ -7,6 +7,7 @@
 import {
   initialConcurrency,
   nextConcurrency,
+  settled,
   type ConcurrencyState
 } from './concurrency-controller'
 
@@ -106,7 +107,7 @@ export class HostConnections {
 
   /** True while some host's target may still change: the sampling timer is needed. */
   get adapting(): boolean {
-    for (const h of this.hosts.values()) if (!h.state.settled) return true
+    for (const h of this.hosts.values()) if (!settled(h.state)) return true
     return this.hosts.size === 0 && this.cap > initialConcurrency(this.cap).target
   }
 }
