@@ -104,6 +104,20 @@ describe('connections per host', () => {
     expect(h.target(a)).toBe(16)
     expect(h.room(a)).toBe(true)
     expect(h.overTarget(a)).toBe(false)
+    // Eight more open; the window after the raise is skipped, the next brings no gain: back to 8, and the
+    // host is over its target, so its connections let their segments go between requests.
+    for (let i = 0; i < 8; i++) h.begin(a)
+    now = 500
+    h.received(a, 50 * MB)
+    h.sample()
+    now = 750
+    h.received(a, 50 * MB)
+    h.sample()
+    expect(h.target(a)).toBe(8)
+    expect(h.overTarget(a)).toBe(true)
+    for (let i = 0; i < 8; i++) h.end(a)
+    expect(h.overTarget(a)).toBe(false)
+    expect(h.room(a)).toBe(false)
   })
 })
 
