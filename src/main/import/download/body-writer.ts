@@ -15,7 +15,7 @@ export const WRITE_GUARD = WRITE_BATCH + (512 << 10)
 /** A batch older than this is written even when not full, so progress and hashing keep moving on slow links. */
 const FLUSH_MS = 50
 /** Batches kept for reuse: one per connection at the default cap (more would only hold memory). */
-const SPARE_MAX = 24
+const SPARE_MAX = 16
 
 /**
  * Batch buffers are reused rather than allocated per request: a fresh 512 KiB buffer per Range request is
