@@ -97,7 +97,7 @@ export interface Settings {
   auto_sync: boolean
   /** minutes between syncs; MAAS's default is 60 */
   sync_interval_minutes: number
-  /** total download connections */
+  /** most download connections per server: the import starts with 8 and adds more while they raise throughput */
   connections: number
   proxy: ProxySettings
   /**

@@ -124,7 +124,7 @@ describe('settings from the CLI', () => {
     expect((await cli(dir, 'settings', 'read')).json()).toEqual({
       auto_sync: true,
       sync_interval_minutes: 60,
-      connections: 8,
+      connections: 16,
       proxy: { http_proxy: '', https_proxy: '', no_proxy: '' },
       commissioning_distro_series: 'noble'
     })

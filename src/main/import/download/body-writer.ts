@@ -14,6 +14,25 @@ export const WRITE_BATCH = 512 << 10
 export const WRITE_GUARD = WRITE_BATCH + (512 << 10)
 /** A batch older than this is written even when not full, so progress and hashing keep moving on slow links. */
 const FLUSH_MS = 50
+/** Batches kept for reuse: one per connection at the default cap (more would only hold memory). */
+const SPARE_MAX = 16
+
+/**
+ * Batch buffers are reused rather than allocated per request: a fresh 512 KiB buffer per Range request is
+ * memory outside the JS heap that only a garbage collection gives back, and with short requests and many
+ * connections that churn, not the bytes in flight, set the import's peak RSS.
+ */
+const spare: Buffer[] = []
+function takeBatch(): Buffer {
+  return spare.pop() ?? Buffer.allocUnsafeSlow(WRITE_BATCH)
+}
+function giveBack(b: Buffer): void {
+  if (spare.length < SPARE_MAX) spare.push(b)
+}
+/** Batches allocated and now idle, for the test that they are reused. */
+export function spareBatches(): number {
+  return spare.length
+}
 
 /** Where the bytes of a segment go. */
 export interface SegmentSink {
@@ -31,7 +50,9 @@ export async function copyBody(
   signal: AbortSignal,
   limit: number
 ): Promise<void> {
-  const batch = Buffer.allocUnsafe(Math.min(WRITE_BATCH, Math.max(1, limit - seg.pos)))
+  const batch = takeBatch()
+  // What one write may hold: a short request fills only part of the batch before it is due.
+  const room = Math.min(WRITE_BATCH, Math.max(1, limit - seg.pos))
   let fill = 0
   let since = 0
   const stopAt = (): number => Math.min(seg.end, limit)
@@ -72,13 +93,13 @@ export async function copyBody(
     /** Copies what fits; returns the rest when the batch filled up (a write is then due). */
     const take = (chunk: Buffer): Buffer | undefined => {
       if (fill === 0) since = Date.now()
-      const n = Math.min(chunk.length, batch.length - fill)
+      const n = Math.min(chunk.length, room - fill)
       chunk.copy(batch, fill, 0, n)
       fill += n
       return n < chunk.length ? chunk.subarray(n) : undefined
     }
     const due = (): boolean =>
-      fill === batch.length || seg.pos + fill >= stopAt() || Date.now() - since >= FLUSH_MS
+      fill === room || seg.pos + fill >= stopAt() || Date.now() - since >= FLUSH_MS
     const drain = async (): Promise<void> => {
       busy = true
       body.pause()
@@ -123,6 +144,8 @@ export async function copyBody(
     failure ??= err
   } finally {
     body.destroy()
+    // No write of it is in flight any more (a flush is awaited before the promise above settles).
+    giveBack(batch)
   }
   if (failure) throw failure
   if (signal.aborted) throw new AppError('cancelled', `cancelled fetching ${res.url}`)

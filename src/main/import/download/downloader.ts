@@ -9,7 +9,10 @@
  *   it enters the cache.
  * - range-connection.ts: one connection's Range requests and answer checks. A wrong size fails the file
  *   at once; a whole-file 200 after Range answers makes it start over as one stream (restartFile here).
- * - body-writer.ts: positional writes, 512 KiB buffered per connection, each journalled for resume.
+ * - body-writer.ts: positional writes, 512 KiB buffered per connection (buffers reused), each journalled for resume.
+ * - host-connections.ts + concurrency-controller.ts: how many connections each host gets, adapted to the
+ *   throughput they bring, capped by the connections setting.
+ * - request-sizer.ts: how much one Range request asks for: from latency, and within the run's kill-loss budget.
  * - retry-policy.ts: backoff for network errors, 5xx and stalls; other 4xx try the next URL, then fail.
  * - download-errors.ts: the kinds of failure, and isDiskFull, the one test for a full disk (it stops the run).
  */
@@ -22,9 +25,14 @@ import type { Segment } from './file-ranges'
 import type { HashPool } from './hash-pool'
 import { fetchRange, type RangeFetcher } from './range-fetch'
 import { fetchSegment, type ConnectionOptions } from './range-connection'
-import { RequestSizer } from './request-sizer'
+import { START } from './concurrency-controller'
+import { HostConnections, hostKey } from './host-connections'
+import { killLossBudget, MIN_REQUEST, RequestSizer } from './request-sizer'
 import { retryDecision } from './retry-policy'
-import { earliestRetry, nextWork, type Work } from './work-picker'
+import { currentUrl, earliestRetry, nextWork, type Work } from './work-picker'
+
+/** How often each host's throughput is sampled for its concurrency controller. */
+const SAMPLE_MS = 250
 
 export type { DownloadJob } from './download-file'
 
@@ -40,7 +48,11 @@ export interface DownloadEvents {
 export interface DownloaderOptions {
   cache: BlobCache
   hashPool: HashPool
-  /** connections in total */
+  /**
+   * most connections per host. Each host starts with min(this, 8) and gets more while more raise its
+   * throughput (concurrency-controller.ts). Above 8 only as many as the run's kill-loss budget holds requests
+   * of MIN_REQUEST for (request-sizer.ts): a small run gains little from more and would lose more on a kill.
+   */
   connections: number
   proxy?: Partial<ProxySettings>
   signal?: AbortSignal
@@ -77,6 +89,8 @@ export class Downloader {
   /** files started over after a whole-file 200 followed Range answers: fetched as one stream from now on */
   private readonly oneStream = new Set<string>()
   private active = 0
+  private readonly hosts: HostConnections
+  private sampler: NodeJS.Timeout | undefined
   private stopping = false
   private fatal: AppError | undefined
   private retryTimer: NodeJS.Timeout | undefined
@@ -91,10 +105,16 @@ export class Downloader {
   ) {
     // Largest first: the big files start early and get split, and the small ones fill the gaps at the end.
     this.queue = [...jobs].sort((a, b) => b.size - a.size)
+    const budget = killLossBudget(jobs.reduce((n, j) => n + j.size, 0))
+    const cap = Math.max(1, Math.min(opts.connections, Math.max(START, Math.floor(budget / MIN_REQUEST))))
+    this.hosts = new HostConnections(cap)
     this.connectionOptions = {
       fetch: opts.fetch ?? fetchRange,
-      sizer: new RequestSizer(),
+      sizer: new RequestSizer(budget),
       requestBytes: opts.requestBytes,
+      connections: () => this.active,
+      // A host over its target (a raise that did not pay) gives connections back between requests.
+      yields: (file) => this.hosts.overTarget(hostKey(currentUrl(file))),
       proxy: opts.proxy,
       stallTimeoutMs: opts.stallTimeoutMs,
       connectTimeoutMs: opts.connectTimeoutMs,
@@ -108,6 +128,13 @@ export class Downloader {
     const onAbort = (): void => this.stop()
     if (this.opts.signal?.aborted) this.stop()
     this.opts.signal?.addEventListener('abort', onAbort, { once: true })
+    if (this.hosts.adapting) {
+      this.sampler = setInterval(() => {
+        if (this.hosts.sample()) this.pump()
+        if (!this.hosts.adapting) clearInterval(this.sampler)
+      }, SAMPLE_MS)
+      this.sampler.unref()
+    }
     try {
       this.pump()
       await this.done
@@ -116,6 +143,7 @@ export class Downloader {
       await this.closeAll()
     } finally {
       if (this.retryTimer) clearTimeout(this.retryTimer)
+      clearInterval(this.sampler)
       this.opts.signal?.removeEventListener('abort', onAbort)
     }
     return { fatal: this.fatal, stopped: this.stopping }
@@ -157,13 +185,17 @@ export class Downloader {
     // by the second reading but not taken by the first: no timer, nothing running, and the import hung.
     const now = Date.now()
     const minSplit = this.opts.minSplitBytes ?? 4 << 20
-    while (this.active < this.opts.connections) {
-      const work = nextWork(this.files.values(), this.queue, now, minSplit)
+    for (;;) {
+      const work = nextWork([...this.files.values()], this.queue, now, minSplit, this.room)
       if (!work) break
+      // Counted against the host it starts on, even if the file moves on to its next URL meanwhile.
+      const host = hostKey(work.kind === 'open' ? work.job.urls[0] : currentUrl(work.file))
       this.active++
+      this.hosts.begin(host)
       this.track(
         this.runWork(work).finally(() => {
           this.active--
+          this.hosts.end(host)
           this.pump()
         })
       )
@@ -171,6 +203,8 @@ export class Downloader {
     this.scheduleRetry(now)
     this.settle()
   }
+
+  private readonly room = (url: string | undefined): boolean => this.hosts.room(hostKey(url))
 
   private settle(): void {
     if (
@@ -188,7 +222,7 @@ export class Downloader {
   /** Arms the timer that pumps when the earliest backoff ends, `now` being the reading nextWork judged by. */
   private scheduleRetry(now: number): void {
     if (this.stopping) return
-    const t = earliestRetry(this.files.values(), now, this.active < this.opts.connections)
+    const t = earliestRetry(this.files.values(), now, this.room)
     if (t === undefined) return
     // An armed timer that fires no later is enough; a later one is replaced, or a short backoff would wait it out.
     if (this.retryTimer) {
@@ -231,7 +265,10 @@ export class Downloader {
       hashPool: this.opts.hashPool,
       oneStream: this.oneStream.has(job.sha256),
       restarted: this.restarted.has(job.sha256),
-      onBytes: (delta) => this.events.bytes?.(job, delta)
+      onBytes: (delta) => {
+        this.hosts.received(hostKey(job.urls[this.files.get(job.sha256)?.urlIndex ?? 0]), delta)
+        this.events.bytes?.(job, delta)
+      }
     })
     this.files.set(job.sha256, file)
     if (file.resumedBytes > 0) this.events.resumed?.(job, file.resumedBytes)

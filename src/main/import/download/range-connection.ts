@@ -19,6 +19,10 @@ export interface ConnectionOptions {
   sizer: RequestSizer
   /** fixed request size instead of the sizer's */
   requestBytes?: number
+  /** connections open now, over which the sizer shares the run's kill-loss budget */
+  connections(): number
+  /** the file's host has more connections than its target: let the segment go after this request */
+  yields(file: DownloadFile): boolean
   proxy?: Partial<ProxySettings>
   stallTimeoutMs?: number
   connectTimeoutMs?: number
@@ -36,7 +40,7 @@ export async function fetchSegment(
 ): Promise<void> {
   const { job } = file
   while (seg.pos < seg.end) {
-    const step = opts.requestBytes ?? opts.sizer.next()
+    const step = opts.requestBytes ?? opts.sizer.next(opts.connections())
     if (signal.aborted) throw new AppError('cancelled', 'cancelled')
     const url = job.urls[file.urlIndex]
     // Bounded requests let another connection take the rest of a segment without wasting a byte.
@@ -93,6 +97,8 @@ export async function fetchSegment(
     const from = seg.pos
     await copyBody(file, seg, res, signal, limit)
     opts.sizer.observe(started - asked, seg.pos - from, performance.now() - started)
+    // Released idle, the rest of the segment goes to whichever connection its host has room for next.
+    if (seg.pos < seg.end && file.rangeOk === true && opts.yields(file)) return
   }
 }
 
