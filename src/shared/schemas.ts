@@ -8,6 +8,13 @@ import { UNC_REFUSED, isUncPath } from './unc-path'
 
 export const idSchema = z.number().int().positive()
 
+/** A caller-chosen id for a cancellable request (a UUID in practice): short, printable, no separators. */
+export const requestIdSchema = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9_-]+$/, 'a request id is letters, digits, _ and - only')
+
 /** A boot source URL: http(s), file:// or an absolute local path (a mounted USB stick). */
 export const sourceUrlSchema = z
   .string()

@@ -186,14 +186,20 @@ export interface ImportStatus {
   next_sync_at: string | null
 }
 
+/**
+ * The front end main runs in. Only 'app' runs the hourly automatic sync; the renderer talks over IPC
+ * in 'app' and over the loopback WebSocket in 'test-bridge'.
+ */
+export type Host = 'app' | 'cli' | 'test-bridge'
+
 export interface AppInfo {
   name: string
   version: string
   data_dir: string
   /** the keyring a maas.io source uses: the system's cloud-image keyring, else the bundled copy */
   default_keyring: string
-  /** which transport the renderer is using */
-  transport: 'electron' | 'websocket'
+  /** which front end hosts main: the desktop app, the CLI, or the browser-mode test bridge */
+  host: Host
 }
 
 /** A drive to stage onto (`maas-images drives`). */

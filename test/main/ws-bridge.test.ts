@@ -19,8 +19,7 @@ beforeAll(async () => {
   app = await createMainServices({
     dataDir: join(dir, 'data'),
     version: '0',
-    transport: 'websocket',
-    role: 'bridge'
+    host: 'test-bridge'
   })
   server = await startBridgeServer({ services: app.services, events: app.events, rendererDir: renderer })
 })

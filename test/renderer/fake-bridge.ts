@@ -119,7 +119,7 @@ export function createFakeBridge(): FakeBridge {
       version: '0.1.0',
       data_dir: '/home/admin/.config/maas-images',
       default_keyring: '/usr/share/keyrings/ubuntu-cloudimage-keyring.gpg',
-      transport: 'electron' as const
+      host: 'app' as const
     })),
     listBootSources: vi.fn(async () => [source()]),
     getBootSource: vi.fn(notWired('getBootSource')),

@@ -35,8 +35,8 @@ export class StagingGateway {
     return listDrives(all)
   }
 
-  async plan(sourceId: number, target: string) {
-    return planStaging(this.deps.dataDir, await this.deps.getSource(sourceId), target)
+  async plan(sourceId: number, target: string, signal?: AbortSignal) {
+    return planStaging(this.deps.dataDir, await this.deps.getSource(sourceId), target, signal)
   }
 
   getStatus(): StagingStatus {
