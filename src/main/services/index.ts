@@ -76,7 +76,7 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
   const sources = new SourcesService({
     store,
     defaultKeyring,
-    connect: (url, keyring) => streams.connect(url, keyring)
+    connect: (url, keyring, signal) => streams.connect(url, keyring, signal)
   })
   const imports = new ImportGateway({
     dataDir: ctx.dataDir,
