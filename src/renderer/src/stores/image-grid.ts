@@ -5,6 +5,7 @@
  * bridge so it can be tested on its own.
  */
 import type { BootSourceSelection, CatalogueEntry, CatalogueGroup } from '../../../shared/types'
+import { selectionCovers } from '../../../shared/selection-rules'
 
 export interface KernelInfo {
   subarch: string
@@ -91,8 +92,6 @@ export function buildGrid(
   return { rows: [...rows.values()].sort(compareRowsNewestFirst), arches: [...allArches].sort(compareArches) }
 }
 
-const matches = (list: string[], value: string): boolean => list.includes('*') || list.includes(value)
-
 export interface CellState {
   checked: Set<string>
   /** cells ticked by a wildcard selection (os or release `*`): shown ticked, edited on Sources */
@@ -107,8 +106,7 @@ export function initialCells(grid: ImageGrid, selections: BootSourceSelection[])
     for (const arch of row.arches) {
       const key = cellKey(row.os, row.release, arch)
       for (const sel of selections) {
-        if (!matches([sel.os], row.os) || !matches([sel.release], row.release)) continue
-        if (!matches(sel.arches, arch)) continue
+        if (!selectionCovers(sel, { os: row.os, release: row.release, arch })) continue
         if (sel.os === '*' || sel.release === '*') lockedBy.set(key, sel)
         else checked.add(key)
       }
