@@ -6,6 +6,7 @@
  */
 import type { BootSourceSelection, CatalogueEntry, CatalogueGroup } from '../../../shared/types'
 import { selectionCovers } from '../../../shared/selection-rules'
+import type { RequestInput } from '../../../shared/ipc-contract'
 
 export interface KernelInfo {
   subarch: string
@@ -115,24 +116,11 @@ export function initialCells(grid: ImageGrid, selections: BootSourceSelection[])
   return { checked, lockedBy }
 }
 
+/** One selection request the grid's Save sends; each `arg` is the contract's argument type. */
 export type SelectionOp =
-  | {
-      kind: 'create'
-      arg: {
-        boot_source_id: number
-        os: string
-        release: string
-        arches: string[]
-        subarches: string[]
-        labels: string[]
-      }
-    }
-  | {
-      kind: 'update'
-      selection: BootSourceSelection
-      arg: { boot_source_id: number; id: number; arches: string[] }
-    }
-  | { kind: 'delete'; selection: BootSourceSelection; arg: { boot_source_id: number; id: number } }
+  | { kind: 'create'; arg: RequestInput<'createSelection'> }
+  | { kind: 'update'; selection: BootSourceSelection; arg: RequestInput<'updateSelection'> }
+  | { kind: 'delete'; selection: BootSourceSelection; arg: RequestInput<'deleteSelection'> }
 
 const sameSet = (a: string[], b: string[]): boolean => a.length === b.length && a.every((x) => b.includes(x))
 
