@@ -94,6 +94,8 @@ export const requests = {
   listDrives: request<Drive[]>()(z.object({ all: z.boolean().optional() }).strict()),
   planStaging: request<StagingPlan>()(s.stagingTargetSchema),
   startStaging: request<{ started: boolean; message: string }>()(s.stagingTargetSchema),
+  /** stages in the foreground (the CLI) and resolves with the result; progress still arrives as events */
+  runStaging: request<StageResult>()(s.stagingRunSchema),
   stopStaging: request<{ stopping: boolean; message: string }>()(none),
   getStagingStatus: request<StagingStatus>()(none),
   startServing: request<ServingStatus>()(

@@ -33,6 +33,7 @@ export const requestNames = [
   'listDrives',
   'planStaging',
   'startStaging',
+  'runStaging',
   'stopStaging',
   'getStagingStatus',
   'startServing',

@@ -144,3 +144,13 @@ export const externalUrlSchema = z
 export const stagingTargetSchema = z
   .object({ boot_source_id: idSchema, target: z.string().min(1).max(4096) })
   .strict()
+
+/** A foreground staging (the CLI's `stage`), optionally of some images only. */
+export const stagingRunSchema = stagingTargetSchema
+  .extend({
+    filter: z
+      .object({ os: nameSchema.optional(), release: nameSchema.optional(), arch: nameSchema.optional() })
+      .strict()
+      .optional()
+  })
+  .strict()

@@ -173,6 +173,8 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
     listDrives: async (arg) => staging.drives(arg.all ?? false),
     planStaging: ({ boot_source_id, target }, call) => staging.plan(boot_source_id, target, call?.signal),
     startStaging: ({ boot_source_id, target }) => staging.start(boot_source_id, target),
+    runStaging: ({ boot_source_id, target, filter }, call) =>
+      staging.run(boot_source_id, target, filter, call?.signal ?? new AbortController().signal),
     stopStaging: async () => staging.stop(),
     getStagingStatus: async () => staging.getStatus(),
     startServing: (arg) => serving.start(arg),

@@ -7,7 +7,6 @@ import { AppError } from '../../../shared/errors'
 import type { BootSource } from '../../../shared/types'
 import { formatBytes } from '../../stage/cache-access'
 import { StageProgressBar } from '../../stage/stage-progress-bar'
-import { stage } from '../../stage/stager'
 import { cacheMirror, directoryMirror } from '../../serve/mirror-files'
 import { DEFAULT_PORT, startMirrorServer } from '../../serve/mirror-server'
 import type { CliCommand, CliContext, CliInput } from '../command'
@@ -39,15 +38,18 @@ export const offlineCommands: CliCommand[] = [
       rejectUnknownParams(input, ['source', 'os', 'release', 'arch'])
       const source = await pickSource(ctx, input)
       const bar = new StageProgressBar(ctx.stderr, ctx.isTTY)
-      const result = await stage({
-        dataDir: ctx.dataDir,
-        source,
-        target: resolve(String(input.positional.DIR)),
-        filter: { os: param(input, 'os'), release: param(input, 'release'), arch: param(input, 'arch') },
-        appVersion: (await ctx.request('getAppInfo', undefined)).version,
-        signal: ctx.signal,
-        onProgress: (p) => bar.update(p)
-      }).finally(() => bar.done())
+      // Progress arrives as the contract's stagingProgress event, as it does in the app.
+      const off = (await ctx.main()).events.on('stagingProgress', (p) => bar.update(p))
+      const result = await ctx
+        .request('runStaging', {
+          boot_source_id: source.id,
+          target: resolve(String(input.positional.DIR)),
+          filter: { os: param(input, 'os'), release: param(input, 'release'), arch: param(input, 'arch') }
+        })
+        .finally(() => {
+          off()
+          bar.done()
+        })
       ctx.stderr.write(
         `Staged ${result.images.length} image(s), ${result.files} files (${formatBytes(result.bytes)}) onto ` +
           `${result.target} [${result.file_system}${result.mapped_names ? ', mapped names' : ''}]: ` +
