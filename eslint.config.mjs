@@ -50,6 +50,11 @@ export default tseslint.config(
             {
               group: ['electron/*'],
               message: 'Only src/main/index.ts and src/main/shell/** may import electron.'
+            },
+            {
+              // The shell is thin: it imports the services layer, never the other way round.
+              group: ['**/shell', '**/shell/*'],
+              message: 'Only src/main/index.ts imports src/main/shell/**; the services layer does not.'
             }
           ]
         }

@@ -15,8 +15,7 @@ async function main(): Promise<void> {
   const app = await createMainServices({
     dataDir,
     version: APP_VERSION,
-    transport: 'websocket',
-    role: 'bridge'
+    host: 'test-bridge'
   })
   const server = await startBridgeServer({
     services: app.services,

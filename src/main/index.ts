@@ -124,8 +124,7 @@ if (!app.requestSingleInstanceLock({ dataDir })) {
     const main = await createMainServices({
       dataDir,
       version: APP_VERSION,
-      transport: 'electron',
-      role: 'app',
+      host: 'app',
       openExternal,
       pickPath: nativePathPicker(() => mainWindow)
     })

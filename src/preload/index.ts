@@ -9,7 +9,11 @@ import type { WireResult } from '../shared/ipc-contract'
 import { eventChannel, eventNames, requestChannel } from '../shared/request-names'
 
 const bridge = createBridge({
-  invoke: (name, arg) => ipcRenderer.invoke(requestChannel(name), arg) as Promise<WireResult<unknown>>,
+  // A request id (what cancelRequest names) travels as a third argument, and only as a string.
+  invoke: (name, arg, requestId) =>
+    (typeof requestId === 'string'
+      ? ipcRenderer.invoke(requestChannel(name), arg, requestId)
+      : ipcRenderer.invoke(requestChannel(name), arg)) as Promise<WireResult<unknown>>,
   subscribe: (event, listener) => {
     if (!(eventNames as readonly string[]).includes(event)) throw new Error(`unknown event ${event}`)
     const channel = eventChannel(event)

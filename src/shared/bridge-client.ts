@@ -3,11 +3,12 @@
  * loopback WebSocket client both use this, so the renderer sees the same object either way.
  */
 import { isErrorShape } from './errors'
-import type { Bridge, EventMap, EventName, WireResult } from './ipc-contract'
+import type { Bridge, EventMap, EventName, RequestOptions, WireResult } from './ipc-contract'
 import { requestNames } from './request-names'
 
 export interface BridgeTransport {
-  invoke(name: string, arg: unknown): Promise<WireResult<unknown>>
+  /** `requestId`, when given, lets cancelRequest({id}) abort this call in main */
+  invoke(name: string, arg: unknown, requestId?: string): Promise<WireResult<unknown>>
   subscribe(event: EventName, listener: (payload: unknown) => void): () => void
 }
 
@@ -25,8 +26,8 @@ export class BridgeError extends Error {
 export function createBridge(transport: BridgeTransport): Bridge {
   const api: Record<string, unknown> = {}
   for (const name of requestNames) {
-    api[name] = async (arg?: unknown) => {
-      const result = await transport.invoke(name, arg)
+    api[name] = async (arg?: unknown, options?: RequestOptions) => {
+      const result = await transport.invoke(name, arg, options?.requestId)
       if (result.ok) return result.value
       const e = isErrorShape(result.error) ? result.error : { code: 'internal', message: 'unknown error' }
       throw new BridgeError(e.code, e.message)

@@ -52,6 +52,7 @@ export const requests = {
   deleteBootSource: request<void>()(byId),
 
   listSelections: request<BootSourceSelection[]>()(bySource),
+  getSelection: request<BootSourceSelection>()(s.selectionRefSchema),
   createSelection: request<BootSourceSelection>()(s.createSelectionSchema),
   updateSelection: request<BootSourceSelection>()(s.updateSelectionSchema),
   deleteSelection: request<void>()(s.selectionRefSchema),
@@ -60,11 +61,19 @@ export const requests = {
   verifyMirror: request<VerifyReport>()(s.verifySchema),
   /** aborts every verifyMirror in flight (each then resolves with what it checked, marked cancelled) */
   cancelVerify: request<{ cancelled: number }>()(none),
+  /**
+   * Aborts the caller's own request in flight that was sent with this request id (see
+   * RequestOptions): its handler's AbortSignal fires, and the request ends with code `cancelled`
+   * (verifyMirror resolves with the report so far, marked cancelled). False when no such request runs.
+   */
+  cancelRequest: request<{ cancelled: boolean }>()(z.object({ id: s.requestIdSchema }).strict()),
 
   listBootResources: request<BootResource[]>()(none),
   getBootResource: request<BootResource>()(byId),
   deleteBootResource: request<void>()(byId),
   startImport: request<{ started: boolean; message: string }>()(none),
+  /** runs an import in the foreground (the CLI) and resolves with its result; cancelling stops it */
+  runImport: request<ImportResult>()(none),
   stopImport: request<{ stopping: boolean; message: string }>()(none),
   getImportStatus: request<ImportStatus>()(none),
 
@@ -85,6 +94,8 @@ export const requests = {
   listDrives: request<Drive[]>()(z.object({ all: z.boolean().optional() }).strict()),
   planStaging: request<StagingPlan>()(s.stagingTargetSchema),
   startStaging: request<{ started: boolean; message: string }>()(s.stagingTargetSchema),
+  /** stages in the foreground (the CLI) and resolves with the result; progress still arrives as events */
+  runStaging: request<StageResult>()(s.stagingRunSchema),
   stopStaging: request<{ stopping: boolean; message: string }>()(none),
   getStagingStatus: request<StagingStatus>()(none),
   startServing: request<ServingStatus>()(
@@ -136,13 +147,26 @@ export const _eventsMatch: SameKeys<EventName, (typeof import('./request-names')
 /** What every request resolves to on the wire: errors travel as data, never as thrown stacks. */
 export type WireResult<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } }
 
+/** Per call, beside the argument: a caller-chosen id makes the request cancellable with cancelRequest. */
+export interface RequestOptions {
+  requestId?: string
+}
+
 /** The API the renderer sees as `window.maasImages`, whatever the transport. */
 export type Bridge = {
   [K in RequestName]: RequestInput<K> extends undefined
-    ? () => Promise<RequestOutput<K>>
-    : (arg: RequestInput<K>) => Promise<RequestOutput<K>>
+    ? (arg?: undefined, options?: RequestOptions) => Promise<RequestOutput<K>>
+    : (arg: RequestInput<K>, options?: RequestOptions) => Promise<RequestOutput<K>>
 } & {
   on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void
+}
+
+/** What every handler gets beside its argument. */
+export interface RequestContext {
+  /** aborted when the caller cancels this request (cancelRequest, the CLI's Ctrl-C) */
+  signal: AbortSignal
+  /** aborts another request of the same caller by its request id (how cancelRequest is served) */
+  cancel(requestId: string): boolean
 }
 
 /**
@@ -150,8 +174,9 @@ export type Bridge = {
  * confused with the service classes in src/main/services/ that the handlers call.
  */
 export type RequestHandlers = {
-  [K in RequestName]: (arg: z.output<(typeof requests)[K]['input']>) => Promise<RequestOutput<K>>
+  [K in RequestName]: (
+    arg: z.output<(typeof requests)[K]['input']>,
+    /** always given by handleRequest; absent only when a test calls a handler directly */
+    ctx?: RequestContext
+  ) => Promise<RequestOutput<K>>
 }
-
-/** The request map's former name, kept while src/main/shell still uses it. */
-export type Services = RequestHandlers

@@ -5,8 +5,17 @@
 import { z } from 'zod'
 import { proxyUrlError } from './proxy-url'
 import { UNC_REFUSED, isUncPath } from './unc-path'
+import { SELECTION_NAME, SELECTION_NAME_RULE } from './selection-rules'
+import { RELEASE_CODENAME, SETTINGS_BOUNDS } from './settings-rules'
 
 export const idSchema = z.number().int().positive()
+
+/** A caller-chosen id for a cancellable request (a UUID in practice): short, printable, no separators. */
+export const requestIdSchema = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9_-]+$/, 'a request id is letters, digits, _ and - only')
 
 /** A boot source URL: http(s), file:// or an absolute local path (a mounted USB stick). */
 export const sourceUrlSchema = z
@@ -34,12 +43,7 @@ export const updateSourceSchema = z
   .object({ id: idSchema, url: sourceUrlSchema.optional(), ...keyringFields })
   .strict()
 
-const nameSchema = z
-  .string()
-  .trim()
-  .min(1)
-  .max(200)
-  .regex(/^[A-Za-z0-9*._+:~-]+$/, 'only letters, digits and . _ + : ~ - * are allowed')
+const nameSchema = z.string().trim().min(1).max(200).regex(SELECTION_NAME, SELECTION_NAME_RULE)
 
 const nameList = z.array(nameSchema).min(1).max(200)
 
@@ -71,21 +75,27 @@ export const proxySchema = z
   })
   .strict()
 
+const { sync_interval_minutes: interval, connections } = SETTINGS_BOUNDS
+
+/** The settings; the Settings type is derived from this schema. */
 export const settingsSchema = z
   .object({
+    /** "Automatically sync images", as MAAS; on by default */
     auto_sync: z.boolean(),
-    sync_interval_minutes: z
-      .number()
-      .int()
-      .min(5)
-      .max(7 * 24 * 60),
-    connections: z.number().int().min(1).max(32),
+    /** minutes between syncs; MAAS's default is 60 */
+    sync_interval_minutes: z.number().int().min(interval.min).max(interval.max),
+    /** most download connections per server: the import starts with 8 and adds more while they raise throughput */
+    connections: z.number().int().min(connections.min).max(connections.max),
     proxy: proxySchema,
+    /**
+     * MAAS's `commissioning_distro_series`: the Ubuntu release machines commission with. Its images
+     * are protected on the Images page (its last architecture cannot be unticked). Newest LTS by default.
+     */
     commissioning_distro_series: z
       .string()
       .trim()
       .max(64)
-      .regex(/^[a-z0-9][a-z0-9.-]*$/, 'a release codename such as noble')
+      .regex(RELEASE_CODENAME, 'a release codename such as noble')
   })
   .strict()
 
@@ -133,4 +143,14 @@ export const externalUrlSchema = z
 
 export const stagingTargetSchema = z
   .object({ boot_source_id: idSchema, target: z.string().min(1).max(4096) })
+  .strict()
+
+/** A foreground staging (the CLI's `stage`), optionally of some images only. */
+export const stagingRunSchema = stagingTargetSchema
+  .extend({
+    filter: z
+      .object({ os: nameSchema.optional(), release: nameSchema.optional(), arch: nameSchema.optional() })
+      .strict()
+      .optional()
+  })
   .strict()

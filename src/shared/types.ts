@@ -3,6 +3,8 @@
  * Field names follow the MAAS API/CLI JSON (snake_case) wherever MAAS has the same thing,
  * so admins' scripts carry over.
  */
+import type { z } from 'zod'
+import type { proxySchema, settingsSchema } from './schemas'
 
 /** MAAS `boot-sources read` shape. Exactly one of keyring_filename / keyring_data is non-empty. */
 export interface BootSource {
@@ -86,26 +88,9 @@ export interface VerifyReport {
   problems: string[]
 }
 
-export interface ProxySettings {
-  http_proxy: string
-  https_proxy: string
-  no_proxy: string
-}
-
-export interface Settings {
-  /** "Automatically sync images", as MAAS; on by default */
-  auto_sync: boolean
-  /** minutes between syncs; MAAS's default is 60 */
-  sync_interval_minutes: number
-  /** most download connections per server: the import starts with 8 and adds more while they raise throughput */
-  connections: number
-  proxy: ProxySettings
-  /**
-   * MAAS's `commissioning_distro_series`: the Ubuntu release machines commission with. Its images
-   * are protected on the Images page (its last architecture cannot be unticked). Newest LTS by default.
-   */
-  commissioning_distro_series: string
-}
+/** The settings, as their schema (src/shared/schemas.ts) defines them: one definition, not two. */
+export type ProxySettings = z.output<typeof proxySchema>
+export type Settings = z.output<typeof settingsSchema>
 
 export interface BootResourceFile {
   filename: string
@@ -186,14 +171,20 @@ export interface ImportStatus {
   next_sync_at: string | null
 }
 
+/**
+ * The front end main runs in. Only 'app' runs the hourly automatic sync; the renderer talks over IPC
+ * in 'app' and over the loopback WebSocket in 'test-bridge'.
+ */
+export type Host = 'app' | 'cli' | 'test-bridge'
+
 export interface AppInfo {
   name: string
   version: string
   data_dir: string
   /** the keyring a maas.io source uses: the system's cloud-image keyring, else the bundled copy */
   default_keyring: string
-  /** which transport the renderer is using */
-  transport: 'electron' | 'websocket'
+  /** which front end hosts main: the desktop app, the CLI, or the browser-mode test bridge */
+  host: Host
 }
 
 /** A drive to stage onto (`maas-images drives`). */

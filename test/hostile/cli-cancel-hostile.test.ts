@@ -53,8 +53,7 @@ describe('CLI cancellation', () => {
     const main = await createMainServices({
       dataDir: data,
       version: '9.9.9',
-      transport: 'electron',
-      role: 'bridge'
+      host: 'test-bridge'
     })
     try {
       await main.services.updateSettings({ proxy: { http_proxy: '', https_proxy: '', no_proxy: '*' } })

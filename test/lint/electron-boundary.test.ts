@@ -31,6 +31,16 @@ describe('the Electron boundary lint rule', () => {
     expect(await restricted('src/main/shell/violation.ts')).toEqual([])
   })
 
+  it('keeps the shell thin: nothing else in main imports it', async () => {
+    const viaShell =
+      "import { registerIpcHandlers } from '../shell/ipc-handlers'\nexport { registerIpcHandlers }\n"
+    expect(await restricted('src/main/services/violation.ts', viaShell)).toEqual([
+      expect.stringContaining('the services layer does not')
+    ])
+    expect(await restricted('src/main/bridge/violation.ts', viaShell)).toHaveLength(1)
+    expect(await restricted('src/main/index.ts', viaShell.replace('../shell', './shell'))).toEqual([])
+  })
+
   it('keeps Node and Electron out of src/shared and the renderer', async () => {
     expect(
       await restricted(

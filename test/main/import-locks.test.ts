@@ -13,7 +13,7 @@ let dir: string
 let app: MainServices
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'maas-images-locks-'))
-  app = await createMainServices({ dataDir: dir, version: '0', transport: 'websocket', role: 'cli' })
+  app = await createMainServices({ dataDir: dir, version: '0', host: 'cli' })
 })
 afterEach(async () => {
   await app.dispose()

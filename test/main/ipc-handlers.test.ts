@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import type { IpcMain, IpcMainInvokeEvent } from 'electron'
-import { handleRequest, isTrustedSender, registerIpcHandlers } from '../../src/main/shell/ipc-handlers'
+import { isTrustedSender, registerIpcHandlers } from '../../src/main/shell/ipc-handlers'
+import { handleRequest } from '../../src/main/services/handle-request'
 import { requestChannel, requestNames, type RequestHandlers } from '../../src/shared/ipc-contract'
 import { AppError } from '../../src/shared/errors'
 

@@ -40,6 +40,23 @@ describe('preload bridge surface', () => {
     expect(ipcRenderer.invoke).toHaveBeenCalledWith(requestChannel('listBootSources'), undefined)
   })
 
+  it('passes a request id (what cancelRequest names) as a string only, and exposes cancelRequest', async () => {
+    const api = exposed.maasImages as {
+      getCatalogue(a: unknown, o?: unknown): Promise<unknown>
+      cancelRequest(a: { id: string }): Promise<unknown>
+    }
+    await api.getCatalogue({ boot_source_id: 1, refresh: true }, { requestId: 'r1' })
+    expect(ipcRenderer.invoke).toHaveBeenLastCalledWith(
+      requestChannel('getCatalogue'),
+      { boot_source_id: 1, refresh: true },
+      'r1'
+    )
+    await api.getCatalogue({ boot_source_id: 1 }, { requestId: { toString: () => 'x' } })
+    expect(ipcRenderer.invoke).toHaveBeenLastCalledWith(requestChannel('getCatalogue'), { boot_source_id: 1 })
+    await api.cancelRequest({ id: 'r1' })
+    expect(ipcRenderer.invoke).toHaveBeenLastCalledWith(requestChannel('cancelRequest'), { id: 'r1' })
+  })
+
   it('turns wire errors into rejections with code and message', async () => {
     ipcRenderer.invoke.mockResolvedValueOnce({
       ok: false,

@@ -12,7 +12,7 @@ import { scrubImportResult } from '../../src/main/import/engine'
 import { AppError, toErrorShape } from '../../src/shared/errors'
 import { scrubSecrets } from '../../src/shared/scrub-secrets'
 import { PASSWORD_MASK } from '../../src/shared/proxy-url'
-import { handleRequest } from '../../src/main/shell/ipc-handlers'
+import { handleRequest } from '../../src/main/services/handle-request'
 import { proxyFor } from '../../src/main/net/proxy'
 
 const SECRET = 's3cret-Pw'
@@ -23,7 +23,7 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
 const services = async () =>
-  (await createMainServices({ dataDir: dir, version: '0', transport: 'electron', role: 'cli' })).services
+  (await createMainServices({ dataDir: dir, version: '0', host: 'cli' })).services
 
 function storeSettings(proxy: Record<string, string>): void {
   writeFileSync(join(dir, 'settings.json'), JSON.stringify({ proxy: { no_proxy: '', ...proxy } }))

@@ -2,10 +2,11 @@ import { request as httpRequest } from 'node:http'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import WebSocket from 'ws'
 import { createMainServices, type MainServices } from '../../src/main/services'
 import { startBridgeServer, type BridgeServer } from '../../src/main/bridge/ws-bridge-server'
+import { requestNames, type RequestHandlers } from '../../src/shared/ipc-contract'
 
 let dir: string
 let app: MainServices
@@ -19,8 +20,7 @@ beforeAll(async () => {
   app = await createMainServices({
     dataDir: join(dir, 'data'),
     version: '0',
-    transport: 'websocket',
-    role: 'bridge'
+    host: 'test-bridge'
   })
   server = await startBridgeServer({ services: app.services, events: app.events, rendererDir: renderer })
 })
@@ -127,5 +127,63 @@ describe('loopback WebSocket bridge', () => {
       'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ=='
     })
     expect(upgrade.status).toBe(403)
+  })
+})
+
+describe('loopback WebSocket bridge: cancelRequest', () => {
+  it('aborts the signal of a request this connection sent under that id, not another connection’s', async () => {
+    const seen: AbortSignal[] = []
+    const handlers = Object.fromEntries(
+      requestNames.map((n) => [n, async () => null])
+    ) as unknown as RequestHandlers
+    handlers.getCatalogue = (_a, call) =>
+      new Promise((_resolve, reject) => {
+        seen.push(call!.signal)
+        call!.signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true })
+      })
+    handlers.cancelRequest = async ({ id }, call) => ({ cancelled: call?.cancel(id) ?? false })
+    const own = await startBridgeServer({ services: handlers, events: app.events, rendererDir: join(dir, 'renderer') })
+    const open = (): Promise<WebSocket> =>
+      new Promise((resolve, reject) => {
+        const ws = new WebSocket(`${own.origin.replace('http', 'ws')}/bridge?token=${own.token}`, {
+          origin: own.origin
+        })
+        ws.once('open', () => resolve(ws))
+        ws.once('error', reject)
+      })
+    const send = (ws: WebSocket, name: string, arg: unknown, requestId?: string): Promise<unknown> =>
+      new Promise((resolve) => {
+        const id = Math.floor(Math.random() * 1e9)
+        ws.on('message', (data) => {
+          const msg = JSON.parse(String(data))
+          if (msg.id === id) resolve(msg.result)
+        })
+        ws.send(JSON.stringify({ id, name, arg, requestId }))
+      })
+    try {
+      const page = await open()
+      const other = await open()
+      const pending = send(page, 'getCatalogue', { boot_source_id: 1, refresh: true }, 'refresh-1')
+      await vi.waitFor(() => expect(seen).toHaveLength(1))
+      expect(await send(other, 'cancelRequest', { id: 'refresh-1' })).toEqual({
+        ok: true,
+        value: { cancelled: false }
+      })
+      expect(seen[0].aborted).toBe(false)
+      expect(await send(page, 'cancelRequest', { id: 'refresh-1' })).toEqual({
+        ok: true,
+        value: { cancelled: true }
+      })
+      expect(await pending).toEqual({ ok: false, error: { code: 'cancelled', message: 'getCatalogue cancelled' } })
+      // A page that goes away takes its requests with it.
+      const orphan = send(other, 'getCatalogue', { boot_source_id: 1 }, 'refresh-2')
+      await vi.waitFor(() => expect(seen).toHaveLength(2))
+      other.close()
+      await vi.waitFor(() => expect(seen[1].aborted).toBe(true))
+      void orphan
+      page.close()
+    } finally {
+      await own.close()
+    }
   })
 })

@@ -119,7 +119,7 @@ export function createFakeBridge(): FakeBridge {
       version: '0.1.0',
       data_dir: '/home/admin/.config/maas-images',
       default_keyring: '/usr/share/keyrings/ubuntu-cloudimage-keyring.gpg',
-      transport: 'electron' as const
+      host: 'app' as const
     })),
     listBootSources: vi.fn(async () => [source()]),
     getBootSource: vi.fn(notWired('getBootSource')),
@@ -132,6 +132,10 @@ export function createFakeBridge(): FakeBridge {
     deleteSelection: vi.fn(async () => undefined),
     getCatalogue: vi.fn(async () => catalogue()),
     verifyMirror: vi.fn(notWired('verifyMirror')),
+    cancelVerify: vi.fn(async () => ({ cancelled: 0 })),
+    cancelRequest: vi.fn(async () => ({ cancelled: false })),
+    getSelection: vi.fn(notWired('getSelection')),
+    runImport: vi.fn(notWired('runImport')),
     listBootResources: vi.fn(async () => []),
     getBootResource: vi.fn(notWired('getBootResource')),
     deleteBootResource: vi.fn(async () => undefined),

@@ -3,9 +3,9 @@ import {
   formatBytes,
   formatEta,
   formatRate,
-  isUnsignedUrl,
   keyringLabel
 } from '../../src/renderer/src/components/format'
+import { isUnsignedLocation as isUnsignedUrl } from '../../src/shared/stream-location'
 import { maasIoStreamOf, validateSourceFields } from '../../src/renderer/src/stores/source-form'
 import { validateSelectionFields } from '../../src/renderer/src/stores/selection-form'
 import { fieldsFromSettings, validateSettings } from '../../src/renderer/src/stores/settings-form'

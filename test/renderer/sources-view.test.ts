@@ -150,10 +150,13 @@ describe('Sources: verify', () => {
     const { wrapper } = await mountWith(SourcesView, bridge)
     await wrapper.get('[data-testid="source-verify-2"]').trigger('click')
     await flushPromises()
-    expect(bridge.verifyMirror).toHaveBeenCalledWith({
-      location: 'http://mirror.internal/stable/',
-      keyring_data: 'mQINBFCMc9EBEADDKn9m'
-    })
+    expect(bridge.verifyMirror).toHaveBeenCalledWith(
+      {
+        location: 'http://mirror.internal/stable/',
+        keyring_data: 'mQINBFCMc9EBEADDKn9m'
+      },
+      { requestId: expect.any(String) }
+    )
     const report = wrapper.get('[data-testid="verify-report"]')
     expect(report.text()).toContain('Signatures verified')
     expect(report.text()).toContain('4A3C E3CD 565D 7EB5 C810 E2B9 7FF3 F408 476C F100')
@@ -167,5 +170,34 @@ describe('Sources: verify', () => {
     await wrapper.get('[data-testid="source-verify-1"]').trigger('click')
     await flushPromises()
     expect(wrapper.get('[role="alert"]').text()).toContain('ubuntu-cloudimage-keyring.gpg: no such file')
+  })
+
+  it('Cancel stops a verify in flight by its request id and shows the report so far', async () => {
+    let finish: (r: Awaited<ReturnType<FakeBridge['verifyMirror']>>) => void = () => undefined
+    bridge.verifyMirror.mockImplementation(() => new Promise((resolve) => (finish = resolve)))
+    bridge.cancelRequest.mockImplementation(async ({ id }) => {
+      // What main does: the request's signal aborts and verify resolves with what it checked.
+      finish({
+        location: 'http://mirror.internal/stable/',
+        ok: false,
+        files: [],
+        problems: [`verify of http://mirror.internal/stable/ cancelled: the report is incomplete (${id})`]
+      })
+      return { cancelled: true }
+    })
+    const { wrapper } = await mountWith(SourcesView, bridge)
+    expect(wrapper.find('[data-testid="verify-cancel"]').exists()).toBe(false)
+    await wrapper.get('[data-testid="source-verify-2"]').trigger('click')
+    await flushPromises()
+    expect(wrapper.get('[data-testid="verify-running"]').text()).toContain('source 2')
+    await wrapper.get('[data-testid="verify-cancel"]').trigger('click')
+    await flushPromises()
+    const requestId = bridge.verifyMirror.mock.calls[0][1]?.requestId
+    expect(requestId).toMatch(/^[A-Za-z0-9_-]+$/)
+    expect(bridge.cancelRequest).toHaveBeenCalledWith({ id: requestId })
+    expect(wrapper.find('[data-testid="verify-cancel"]').exists()).toBe(false)
+    const report = wrapper.get('[data-testid="verify-report"]')
+    expect(report.text()).toContain('Verification failed')
+    expect(report.text()).toContain(`cancelled: the report is incomplete (${requestId})`)
   })
 })

@@ -105,6 +105,34 @@ describe('staging from the app', () => {
     expect(progress[1].bytes_total).toBeGreaterThan(0)
   })
 
+  it('runs in the foreground for the CLI (runStaging): a filter, the result, busy while another runs, Ctrl-C', async () => {
+    const events = new AppEvents()
+    const gw = gateway(events)
+    const finishedEvent = finished(events)
+    const other = await gw.run(1, join(tmp, 'filtered'), { release: 'jammy' }, new AbortController().signal)
+    expect(other.images.map((i) => i.name)).not.toContain('ubuntu/noble')
+    expect(await finishedEvent).toMatchObject({ ok: true, result: { files: other.files } })
+
+    const target = join(tmp, 'foreground')
+    const result = await gw.run(1, target, { release: 'noble' }, new AbortController().signal)
+    expect(result.images.map((i) => i.name)).toContain('ubuntu/noble')
+    expect(await readdir(target)).toContain('README.txt')
+
+    const ctrlC = new AbortController()
+    const background = finished(events)
+    expect(await gw.start(1, join(tmp, 'other'))).toMatchObject({ started: true })
+    await expect(gw.run(1, join(tmp, 'third'), undefined, ctrlC.signal)).rejects.toMatchObject({
+      code: 'busy'
+    })
+    gw.stop()
+    await background
+    ctrlC.abort()
+    await expect(gw.run(1, join(tmp, 'aborted'), undefined, ctrlC.signal)).rejects.toMatchObject({
+      code: 'cancelled'
+    })
+    expect(gw.getStatus()).toMatchObject({ staging: false, last_error: { code: 'cancelled' } })
+  })
+
   it('a boot-resource delete during staging leaves the staged blobs until staging ends', async () => {
     const cache = new BlobCache(dataDir)
     const before = await cache.list()

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { eventNames, type RequestHandlers } from '../../shared/ipc-contract'
 import type { AppEvents } from '../services/events'
-import { handleRequest } from '../shell/ipc-handlers'
+import { handleRequest, InFlightRequests } from '../services/handle-request'
 import { serveStatic } from './static-files'
 
 export interface BridgeServerOptions {
@@ -81,16 +81,24 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<Brid
     const offs = eventNames.map((event) =>
       opts.events.on(event, (payload) => ws.send(JSON.stringify({ event, payload })))
     )
-    ws.on('close', () => offs.forEach((off) => off()))
+    // This connection's cancellable requests: a dropped page's long requests stop with it.
+    const inFlight = new InFlightRequests()
+    ws.on('close', () => {
+      offs.forEach((off) => off())
+      inFlight.cancelAll()
+    })
     ws.on('message', async (data) => {
-      let msg: { id?: unknown; name?: unknown; arg?: unknown }
+      let msg: { id?: unknown; name?: unknown; arg?: unknown; requestId?: unknown }
       try {
         msg = JSON.parse(String(data))
       } catch {
         return
       }
       if (typeof msg.id !== 'number' || typeof msg.name !== 'string') return
-      const result = await handleRequest(opts.services, msg.name, msg.arg)
+      const result = await handleRequest(opts.services, msg.name, msg.arg, {
+        requestId: msg.requestId === undefined ? undefined : (msg.requestId as string),
+        inFlight
+      })
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: msg.id, result }))
     })
   }

@@ -5,6 +5,7 @@
  * Arguments follow the MAAS CLI: positional ids, then `key=value` pairs, a list given by repeating
  * its key (`arches=amd64 arches=arm64`).
  */
+import type { RequestInput, RequestName, RequestOutput } from '../../shared/ipc-contract'
 import type { MainServices } from '../services'
 
 export interface CliContext {
@@ -16,6 +17,11 @@ export interface CliContext {
   isTTY: boolean
   /** aborted on SIGINT/SIGTERM */
   signal: AbortSignal
+  /**
+   * One request of the contract through the same entry as the app's (validated, same handler);
+   * Ctrl-C cancels it. Verbs use this, not the service classes.
+   */
+  request<K extends RequestName>(name: K, arg: RequestInput<K>): Promise<RequestOutput<K>>
   /** a command sets this to report failure after printing its result */
   exitCode: number
 }

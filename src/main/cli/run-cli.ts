@@ -74,14 +74,17 @@ export async function runCli(argv: readonly string[], io: CliIo, commands = allC
     }
     const input = parseCommandInput(command, command.verb === '' ? opts.words.slice(1) : rest)
     const dataDir = resolveDataDir({ argv: opts.dataDir ? ['--data-dir', opts.dataDir] : [], env: io.env })
+    const signal = io.signal ?? new AbortController().signal
+    const open = (): Promise<MainServices> =>
+      (main ??= createMainServices({ dataDir, version: io.version, host: 'cli' }))
     const ctx: CliContext = {
       dataDir,
-      main: () =>
-        (main ??= createMainServices({ dataDir, version: io.version, transport: 'electron', role: 'cli' })),
+      main: open,
+      request: async (name, arg) => (await open()).request(name, arg, { signal }),
       stdout: io.stdout,
       stderr: io.stderr,
       isTTY: io.isTTY,
-      signal: io.signal ?? new AbortController().signal,
+      signal,
       exitCode: 0
     }
     print(io.stdout, await command.run(ctx, input))

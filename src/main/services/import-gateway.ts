@@ -6,6 +6,7 @@ import type {
   BootResource,
   BootSource,
   BootSourceSelection,
+  ImportResult,
   ImportStatus,
   Settings
 } from '../../shared/types'
@@ -19,7 +20,7 @@ export interface ImportGatewayDeps {
   events: AppEvents
   listSources(): Promise<Array<{ source: BootSource; selections: BootSourceSelection[] }>>
   getSettings(): Promise<Settings>
-  /** the desktop app (and its browser-mode stand-in) syncs on a timer; the CLI never does */
+  /** the desktop app (and its browser-mode stand-in, the test bridge) syncs on a timer; the CLI never does */
   autoSync: boolean
 }
 
@@ -74,6 +75,14 @@ export class ImportGateway {
     // lock is the only rejection, and the status then shows the other import.
     void this.engine.runImport().catch(() => undefined)
     return { started: true, message: IMPORT_STARTED }
+  }
+
+  /**
+   * Runs an import in the foreground (the CLI) until it ends or `signal` aborts; a stopped import
+   * resolves with its result marked stopped, and a later import resumes it.
+   */
+  run(signal: AbortSignal): Promise<ImportResult> {
+    return this.engine.runImport({ signal })
   }
 
   async stop(): Promise<{ stopping: boolean; message: string }> {

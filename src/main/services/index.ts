@@ -5,8 +5,15 @@
 import { rm } from 'node:fs/promises'
 import { dataLayout } from '../core/data-layout'
 import { AppError } from '../../shared/errors'
-import type { RequestHandlers } from '../../shared/ipc-contract'
-import type { AppInfo } from '../../shared/types'
+import type {
+  RequestHandlers,
+  RequestInput,
+  RequestName,
+  RequestOptions,
+  RequestOutput
+} from '../../shared/ipc-contract'
+import type { Host } from '../../shared/types'
+import { handleRequest, InFlightRequests, unwrap } from './handle-request'
 import { StateStore } from '../core/state-store'
 import { SettingsStore, maskSettings } from '../core/settings-store'
 import { secureDataDir } from '../core/data-dir-permissions'
@@ -23,9 +30,11 @@ import { ServeGateway } from './serve-gateway'
 export interface MainContext {
   dataDir: string
   version: string
-  transport: AppInfo['transport']
-  /** the desktop app runs the hourly sync; the CLI and the test bridge do not */
-  role: 'app' | 'cli' | 'bridge'
+  /**
+   * The front end this runs in. The desktop app runs the automatic sync, and so does the test
+   * bridge, which stands in for it in browser-mode end-to-end tests; the CLI never does.
+   */
+  host: Host
   /** only the Electron shell can open a browser; elsewhere the request is refused */
   openExternal?: (url: string) => Promise<void>
   /** only the Electron shell has native dialogs; elsewhere the pickers are refused */
@@ -35,6 +44,15 @@ export interface MainContext {
 export interface MainServices {
   /** the request map: one handler per request of the contract, calling the classes below */
   services: RequestHandlers
+  /**
+   * One request through handleRequest, as the IPC and WebSocket front ends send it, for in-process
+   * callers (the CLI): validated, errors thrown as AppErrors, `signal` cancels it.
+   */
+  request<K extends RequestName>(
+    name: K,
+    arg: RequestInput<K>,
+    options?: RequestOptions & { signal?: AbortSignal }
+  ): Promise<RequestOutput<K>>
   events: AppEvents
   sources: SourcesService
   streams: StreamsGateway
@@ -58,14 +76,14 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
   const sources = new SourcesService({
     store,
     defaultKeyring,
-    connect: (url, keyring) => streams.connect(url, keyring)
+    connect: (url, keyring, signal) => streams.connect(url, keyring, signal)
   })
   const imports = new ImportGateway({
     dataDir: ctx.dataDir,
     events,
     listSources: () => sources.sourcesWithSelections(),
     getSettings: () => settings.read(),
-    autoSync: ctx.role !== 'cli'
+    autoSync: ctx.host !== 'cli'
   })
 
   const picked = new PickedPaths()
@@ -97,15 +115,15 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
       version: ctx.version,
       data_dir: ctx.dataDir,
       default_keyring: defaultKeyring(),
-      transport: ctx.transport
+      host: ctx.host
     }),
 
     listBootSources: () => sources.list(),
     getBootSource: ({ id }) => sources.get(id),
-    createBootSource: async (arg) => changedSources(await sources.create(arg)),
-    updateBootSource: async (arg) => {
+    createBootSource: async (arg, call) => changedSources(await sources.create(arg, call?.signal)),
+    updateBootSource: async (arg, call) => {
       await imports.assertSourceChangeAllowed()
-      return changedSources(await sources.update(arg))
+      return changedSources(await sources.update(arg, call?.signal))
     },
     deleteBootSource: async ({ id }) => {
       await sources.delete(id)
@@ -115,20 +133,23 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
     },
 
     listSelections: ({ boot_source_id }) => sources.listSelections(boot_source_id),
+    getSelection: ({ boot_source_id, id }) => sources.getSelection(boot_source_id, id),
     createSelection: async (arg) => changedSources(await sources.createSelection(arg)),
     updateSelection: async (arg) => changedSources(await sources.updateSelection(arg)),
     deleteSelection: async ({ boot_source_id, id }) =>
       changedSources(await sources.deleteSelection(boot_source_id, id)),
 
-    getCatalogue: async ({ boot_source_id, refresh }) =>
-      streams.catalogue(await sources.get(boot_source_id), refresh ?? false),
-    verifyMirror: (arg) => streams.verify(arg.location, arg, arg.deep ?? false),
+    getCatalogue: async ({ boot_source_id, refresh }, call) =>
+      streams.catalogue(await sources.get(boot_source_id), refresh ?? false, call?.signal),
+    verifyMirror: (arg, call) => streams.verify(arg.location, arg, arg.deep ?? false, call?.signal),
     cancelVerify: async () => streams.cancelVerify(),
+    cancelRequest: async ({ id }, call) => ({ cancelled: call?.cancel(id) ?? false }),
 
     listBootResources: () => imports.listResources(),
     getBootResource: ({ id }) => imports.getResource(id),
     deleteBootResource: ({ id }) => imports.deleteResource(id),
     startImport: () => imports.start(),
+    runImport: (_arg, call) => imports.run(call?.signal ?? new AbortController().signal),
     stopImport: () => imports.stop(),
     getImportStatus: () => imports.status(),
 
@@ -150,8 +171,10 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
     pickDirectory: () => pick('directory'),
 
     listDrives: async (arg) => staging.drives(arg.all ?? false),
-    planStaging: ({ boot_source_id, target }) => staging.plan(boot_source_id, target),
+    planStaging: ({ boot_source_id, target }, call) => staging.plan(boot_source_id, target, call?.signal),
     startStaging: ({ boot_source_id, target }) => staging.start(boot_source_id, target),
+    runStaging: ({ boot_source_id, target, filter }, call) =>
+      staging.run(boot_source_id, target, filter, call?.signal ?? new AbortController().signal),
     stopStaging: async () => staging.stop(),
     getStagingStatus: async () => staging.getStatus(),
     startServing: (arg) => serving.start(arg),
@@ -159,8 +182,14 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
     getServingStatus: async () => serving.status()
   }
 
+  // In-process callers get their own set of cancellable requests, apart from any window's.
+  const inFlight = new InFlightRequests()
+  const request: MainServices['request'] = async (name, arg, options = {}) =>
+    unwrap(await handleRequest(services, name, arg, { ...options, inFlight }))
+
   return {
     services,
+    request,
     events,
     sources,
     streams,
@@ -168,6 +197,7 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
     settings,
     picked,
     dispose: async () => {
+      inFlight.cancelAll()
       streams.cancelVerify()
       await staging.dispose()
       await serving.stop()

@@ -7,6 +7,7 @@
  */
 import type { z } from 'zod'
 import { AppError } from '../../shared/errors'
+import { compactKeyringData, isBase64KeyringData } from '../../shared/keyring-data'
 import type { BootSource, BootSourceSelection } from '../../shared/types'
 import type {
   createSelectionSchema,
@@ -22,8 +23,8 @@ export interface KeyringRef {
   keyring_data: string
 }
 
-/** Fetches and verifies a stream; throws an AppError naming the cause when it can't. */
-export type ConnectFn = (url: string, keyring: KeyringRef) => Promise<void>
+/** Fetches and verifies a stream; throws an AppError naming the cause when it can't (or was aborted). */
+export type ConnectFn = (url: string, keyring: KeyringRef, signal?: AbortSignal) => Promise<void>
 
 export interface SourcesServiceDeps {
   store: StateStore
@@ -42,9 +43,8 @@ function pickKeyring(
   if (file && data) throw new AppError('invalid_argument', 'give keyring_filename or keyring_data, not both')
   if (file) return { keyring_filename: file, keyring_data: '' }
   if (data) {
-    if (!/^[A-Za-z0-9+/=\s]+$/.test(data))
-      throw new AppError('invalid_argument', 'keyring_data must be base64')
-    return { keyring_filename: '', keyring_data: data.replace(/\s+/g, '') }
+    if (!isBase64KeyringData(data)) throw new AppError('invalid_argument', 'keyring_data must be base64')
+    return { keyring_filename: '', keyring_data: compactKeyringData(data) }
   }
   // A copy of exactly the keyring fields: callers spread this over a source, and a whole source here
   // once carried its old url over the new one.
@@ -72,11 +72,13 @@ export class SourcesService {
     return found
   }
 
-  async create(input: z.output<typeof createSourceSchema>): Promise<BootSource> {
+  /** `signal` cancels the connect; a cancelled create saves nothing. */
+  async create(input: z.output<typeof createSourceSchema>, signal?: AbortSignal): Promise<BootSource> {
     const url = normaliseSourceUrl(input.url)
     const keyring = pickKeyring(input, { keyring_filename: this.deps.defaultKeyring(), keyring_data: '' })
     await this.assertUrlFree(url)
-    await this.deps.connect(url, keyring)
+    await this.connect(url, keyring, signal)
+    signal?.throwIfAborted()
     return this.deps.store.update((state) => {
       if (state.sources.some((s) => s.url === url)) throw duplicateUrl(url)
       const stamp = this.stamp()
@@ -92,7 +94,8 @@ export class SourcesService {
     })
   }
 
-  async update(input: z.output<typeof updateSourceSchema>): Promise<BootSource> {
+  /** `signal` cancels the connect; a cancelled update changes nothing. */
+  async update(input: z.output<typeof updateSourceSchema>, signal?: AbortSignal): Promise<BootSource> {
     const current = await this.get(input.id)
     const url = input.url !== undefined ? normaliseSourceUrl(input.url) : current.url
     const keyring = pickKeyring(input, current)
@@ -102,7 +105,8 @@ export class SourcesService {
       keyring.keyring_data !== current.keyring_data
     if (!changed) return current
     if (url !== current.url) await this.assertUrlFree(url, current.id)
-    await this.deps.connect(url, keyring)
+    await this.connect(url, keyring, signal)
+    signal?.throwIfAborted()
     return this.deps.store.update((state) => {
       const source = state.sources.find((s) => s.id === input.id)
       if (!source) throw new AppError('not_found', `boot source ${input.id} does not exist`)
@@ -110,6 +114,11 @@ export class SourcesService {
       Object.assign(source, { url, ...keyring, updated: this.stamp() })
       return source
     })
+  }
+
+  /** Connect, with the caller's signal only when there is one. */
+  private connect(url: string, keyring: KeyringRef, signal: AbortSignal | undefined): Promise<void> {
+    return signal ? this.deps.connect(url, keyring, signal) : this.deps.connect(url, keyring)
   }
 
   async delete(id: number): Promise<void> {

@@ -2,11 +2,12 @@
  * Staging from the app: one staging at a time per process, progress and the outcome as events, Stop
  * by abort (the files written so far stay whole, and staging again resumes).
  */
-import { toErrorShape } from '../../shared/errors'
+import { AppError, toErrorShape } from '../../shared/errors'
 import type { BootSource, StagingStatus } from '../../shared/types'
 import { listDrives } from '../stage/drives'
 import { planStaging } from '../stage/plan-staging'
 import { stage } from '../stage/stager'
+import type { ContentFilter } from '../stage/staged-content'
 import type { AppEvents } from './events'
 
 export interface StagingGatewayDeps {
@@ -37,8 +38,8 @@ export class StagingGateway {
     return listDrives(all)
   }
 
-  async plan(sourceId: number, target: string) {
-    return planStaging(this.deps.dataDir, await this.deps.getSource(sourceId), target)
+  async plan(sourceId: number, target: string, signal?: AbortSignal) {
+    return planStaging(this.deps.dataDir, await this.deps.getSource(sourceId), target, signal)
   }
 
   getStatus(): StagingStatus {
@@ -48,8 +49,31 @@ export class StagingGateway {
   async start(sourceId: number, target: string): Promise<{ started: boolean; message: string }> {
     if (this.running)
       return { started: false, message: `staging onto ${this.status.target} is already running` }
-    const source = await this.deps.getSource(sourceId)
     const abort = new AbortController()
+    const staged = this.begin(await this.deps.getSource(sourceId), target, abort)
+    void staged.catch(() => undefined)
+    return { started: true, message: `staging onto ${target}` }
+  }
+
+  /**
+   * Stages in the foreground (the CLI): resolves with the result or rejects with the error, and
+   * emits the same events as start(). `signal` stops it.
+   */
+  async run(sourceId: number, target: string, filter: ContentFilter | undefined, signal: AbortSignal) {
+    if (this.running) throw new AppError('busy', `staging onto ${this.status.target} is already running`)
+    const abort = new AbortController()
+    const forward = (): void => abort.abort(signal.reason)
+    if (signal.aborted) forward()
+    else signal.addEventListener('abort', forward, { once: true })
+    try {
+      return await this.begin(await this.deps.getSource(sourceId), target, abort, filter)
+    } finally {
+      signal.removeEventListener('abort', forward)
+    }
+  }
+
+  /** One staging: status, throttled progress events, the finished event; the promise settles after them. */
+  private begin(source: BootSource, target: string, abort: AbortController, filter?: ContentFilter) {
     this.status = { staging: true, target, progress: null, last_result: null, last_error: null }
     let last = 0
     let lastPhase: string | null = null
@@ -57,6 +81,7 @@ export class StagingGateway {
       dataDir: this.deps.dataDir,
       source,
       target,
+      filter,
       appVersion: this.deps.version,
       signal: abort.signal,
       onProgress: (p) => {
@@ -75,16 +100,18 @@ export class StagingGateway {
         this.running = null
         this.status = { ...this.status, staging: false, last_result: result }
         this.deps.events.emit('stagingFinished', { ok: true, result, error: null })
+        return result
       },
       (err: unknown) => {
         this.running = null
         const error = toErrorShape(err)
         this.status = { ...this.status, staging: false, last_error: error }
         this.deps.events.emit('stagingFinished', { ok: false, result: null, error })
+        throw err
       }
     )
-    this.running = { abort, done }
-    return { started: true, message: `staging onto ${target}` }
+    this.running = { abort, done: done.then(() => undefined, () => undefined) }
+    return done
   }
 
   stop(): { stopping: boolean; message: string } {

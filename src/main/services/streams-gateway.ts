@@ -34,9 +34,9 @@ export class StreamsGateway {
    * Fetches and verifies the whole stream; throws naming the cause when it can't ("Connect").
    * Nothing is cached: the source may never be saved.
    */
-  async connect(url: string, keyring: KeyringRef): Promise<void> {
+  async connect(url: string, keyring: KeyringRef, signal?: AbortSignal): Promise<void> {
     const { proxy } = await this.deps.settings.read()
-    await readStream({ url, keyring, proxy })
+    await readStream({ url, keyring, proxy, signal })
   }
 
   /**

@@ -2,22 +2,13 @@
  * Binds one ipcMain handler per request of the contract. Each handler
  *   1. checks the sender is the app's own main frame (not an iframe, not another window's page),
  *   2. validates the argument with the request's schema,
- *   3. calls the service and returns `{ok, value}` or `{ok:false, error:{code,message}}`:
- *      errors cross as data, never as stack traces.
+ *   3. hands it to the services layer's handleRequest (validation, the handler, errors as data),
+ *      with the request id the preload attached, so the same window can cancel it.
  */
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron'
-import { AppError, toErrorShape } from '../../shared/errors'
-import {
-  eventChannel,
-  eventNames,
-  requestChannel,
-  requestNames,
-  requests,
-  type Services,
-  type WireResult
-} from '../../shared/ipc-contract'
-import { validate } from '../../shared/validate'
+import { eventChannel, eventNames, requestChannel, requestNames, type RequestHandlers } from '../../shared/ipc-contract'
 import type { AppEvents } from '../services/events'
+import { handleRequest, InFlightRequests } from '../services/handle-request'
 
 export type SenderCheck = (event: IpcMainInvokeEvent) => boolean
 
@@ -33,34 +24,34 @@ export function isTrustedSender(
   return appUrl(frame.url)
 }
 
-export async function handleRequest(
-  services: Services,
-  name: string,
-  arg: unknown
-): Promise<WireResult<unknown>> {
-  try {
-    if (!(requestNames as readonly string[]).includes(name))
-      throw new AppError('invalid_argument', `unknown request ${name}`)
-    const key = name as keyof Services
-    const input = validate(requests[key].input, arg, `argument to ${name}`)
-    const value = await (services[key] as (a: unknown) => Promise<unknown>)(input)
-    return { ok: true, value: value ?? null }
-  } catch (err) {
-    return { ok: false, error: toErrorShape(err) }
-  }
-}
-
 export function registerIpcHandlers(
   ipcMain: IpcMain,
-  services: Services,
+  handlers: RequestHandlers,
   isTrusted: SenderCheck
 ): () => void {
+  // One set of cancellable requests per window: a page can cancel only its own.
+  const bySender = new Map<number, InFlightRequests>()
+  const inFlightOf = (sender: WebContents): InFlightRequests => {
+    let set = bySender.get(sender.id)
+    if (!set) {
+      set = new InFlightRequests()
+      bySender.set(sender.id, set)
+      sender.once?.('destroyed', () => {
+        set?.cancelAll()
+        bySender.delete(sender.id)
+      })
+    }
+    return set
+  }
   for (const name of requestNames) {
-    ipcMain.handle(requestChannel(name), (event, arg: unknown) => {
+    ipcMain.handle(requestChannel(name), (event, arg: unknown, requestId?: unknown) => {
       if (!isTrusted(event)) {
         return { ok: false, error: { code: 'forbidden_sender', message: 'request refused: unknown sender' } }
       }
-      return handleRequest(services, name, arg)
+      return handleRequest(handlers, name, arg, {
+        requestId: requestId === undefined || requestId === null ? undefined : (requestId as string),
+        inFlight: inFlightOf(event.sender)
+      })
     })
   }
   return () => requestNames.forEach((name) => ipcMain.removeHandler(requestChannel(name)))

@@ -21,9 +21,17 @@ async function existingDir(path: string): Promise<string> {
   }
 }
 
-export async function planStaging(dataDir: string, source: BootSource, target: string): Promise<StagingPlan> {
+export async function planStaging(
+  dataDir: string,
+  source: BootSource,
+  target: string,
+  signal?: AbortSignal
+): Promise<StagingPlan> {
   const content = await stagedContent(dataDir, source)
+  // Reading the kept metadata is local and bounded; the target's probe may sit on a slow stick.
+  signal?.throwIfAborted()
   const fs = await detectTargetFs(await existingDir(target))
+  signal?.throwIfAborted()
   const max = fs.maxFileBytes
   return {
     target: resolve(target),

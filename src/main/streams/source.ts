@@ -1,6 +1,7 @@
 import { dirname, basename, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { AppError } from '../../shared/errors'
+import { isUnsignedLocation, namesIndexFile } from '../../shared/stream-location'
 
 export interface StreamSource {
   /** the location as given (trimmed) */
@@ -43,8 +44,8 @@ export function resolveSource(location: string): StreamSource {
   }
 
   const bare = isHttp ? target.replace(/[?#].*$/, '') : target
-  const namesIndex = /\.s?json$/i.test(bare)
-  const signed = !/\.json$/i.test(bare)
+  const namesIndex = namesIndexFile(bare)
+  const signed = !isUnsignedLocation(bare)
   if (!namesIndex) {
     const root = isHttp ? (bare.endsWith('/') ? bare : `${bare}/`) : target
     return { input, root, indexPath: DEFAULT_INDEX, signed }

@@ -5,17 +5,11 @@
  * by another process (the app, another shell) through the data directory.
  */
 import type { ImportResult } from '../../../shared/types'
-import type { ImportEngine } from '../../import'
 import { formatBytes } from '../../../shared/format-bytes'
 import { CliProgress, formatDuration } from '../cli-progress'
 import type { CliCommand, CliContext } from '../command'
 import { rejectUnknownParams } from '../command'
 import { terminalLine } from '../terminal-text'
-
-/** The same engine the services use (the CLI's services never run the sync scheduler). */
-async function engineFor(ctx: CliContext): Promise<ImportEngine> {
-  return (await ctx.main()).imports.engine
-}
 
 /** Writes each failure and note as one terminal-safe line (names come from the stream); returns the summary. */
 export function reportImportResult(ctx: Pick<CliContext, 'stderr'>, result: ImportResult): string {
@@ -42,7 +36,7 @@ export const bootResourceCommands: CliCommand[] = [
     summary: 'List boot resources, with their status.',
     run: async (ctx, input) => {
       rejectUnknownParams(input, [])
-      return (await engineFor(ctx)).listResources()
+      return ctx.request('listBootResources', undefined)
     }
   },
   {
@@ -52,17 +46,17 @@ export const bootResourceCommands: CliCommand[] = [
     summary: 'Import the selected images now, in the foreground; Ctrl-C stops and a later import resumes.',
     run: async (ctx, input) => {
       rejectUnknownParams(input, [])
-      const engine = await engineFor(ctx)
       const bar = new CliProgress(ctx.stderr, ctx.isTTY)
-      engine.on('progress', (p) => bar.update(p))
+      // Progress arrives as the contract's importProgress event, as it does in the app.
+      const off = (await ctx.main()).events.on('importProgress', (p) => bar.update(p))
       try {
-        const result = await engine.runImport({ signal: ctx.signal })
+        const result = await ctx.request('runImport', undefined)
         bar.done()
         if (!result.ok) ctx.exitCode = 1
         return reportImportResult(ctx, result)
       } finally {
+        off()
         bar.done()
-        await engine.dispose()
       }
     }
   },
@@ -73,7 +67,7 @@ export const bootResourceCommands: CliCommand[] = [
     summary: 'Print true while an import runs (in any process on this data directory).',
     run: async (ctx, input) => {
       rejectUnknownParams(input, [])
-      return String(await (await engineFor(ctx)).isImporting())
+      return String((await ctx.request('getImportStatus', undefined)).importing)
     }
   },
   {
@@ -83,8 +77,7 @@ export const bootResourceCommands: CliCommand[] = [
     summary: 'Stop the running import (it stops within 2 s; a later import resumes it).',
     run: async (ctx, input) => {
       rejectUnknownParams(input, [])
-      const stopping = await (await engineFor(ctx)).requestStop()
-      return stopping ? 'Import of boot resources is being stopped' : 'No import of boot resources is running'
+      return (await ctx.request('stopImport', undefined)).message
     }
   },
   {
@@ -94,7 +87,7 @@ export const bootResourceCommands: CliCommand[] = [
     summary: 'Read one boot resource with its sets and files.',
     run: async (ctx, input) => {
       rejectUnknownParams(input, [])
-      return (await engineFor(ctx)).getResource(id(input))
+      return ctx.request('getBootResource', { id: id(input) })
     }
   },
   {
@@ -105,7 +98,7 @@ export const bootResourceCommands: CliCommand[] = [
       'Delete a boot resource and the files no other resource shares. The next sync brings it back while a selection matches it: unselect it to keep it away.',
     run: async (ctx, input) => {
       rejectUnknownParams(input, [])
-      await (await ctx.main()).services.deleteBootResource({ id: id(input) })
+      await ctx.request('deleteBootResource', { id: id(input) })
     }
   }
 ]

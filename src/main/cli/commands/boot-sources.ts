@@ -48,7 +48,7 @@ export const bootSourceCommands: CliCommand[] = [
     verb: 'read',
     args: [],
     summary: 'List boot sources.',
-    run: async (ctx) => (await ctx.main()).services.listBootSources(undefined)
+    run: async (ctx) => ctx.request('listBootSources', undefined)
   },
   {
     group: 'boot-sources',
@@ -57,7 +57,7 @@ export const bootSourceCommands: CliCommand[] = [
     params: 'url=URL [keyring_filename=PATH | keyring_data=BASE64]',
     summary: 'Add a boot source, after its stream fetched and verified.',
     run: async (ctx, input) =>
-      (await ctx.main()).services.createBootSource(
+      ctx.request('createBootSource', 
         validate(createSourceSchema, sourceFields(input), 'boot source')
       )
   },
@@ -66,7 +66,7 @@ export const bootSourceCommands: CliCommand[] = [
     verb: 'read',
     args: ['SOURCE_ID'],
     summary: 'Read a boot source.',
-    run: async (ctx, input) => (await ctx.main()).services.getBootSource({ id: id(input, 'SOURCE_ID') })
+    run: async (ctx, input) => ctx.request('getBootSource', { id: id(input, 'SOURCE_ID') })
   },
   {
     group: 'boot-source',
@@ -75,7 +75,7 @@ export const bootSourceCommands: CliCommand[] = [
     params: '[url=URL] [keyring_filename=PATH | keyring_data=BASE64]',
     summary: 'Change a boot source; saved only when the new stream verifies.',
     run: async (ctx, input) =>
-      (await ctx.main()).services.updateBootSource(
+      ctx.request('updateBootSource', 
         validate(updateSourceSchema, { id: id(input, 'SOURCE_ID'), ...sourceFields(input) }, 'boot source')
       )
   },
@@ -85,7 +85,7 @@ export const bootSourceCommands: CliCommand[] = [
     args: ['SOURCE_ID'],
     summary: 'Delete a boot source and its selections.',
     run: async (ctx, input) => {
-      await (await ctx.main()).services.deleteBootSource({ id: id(input, 'SOURCE_ID') })
+      await ctx.request('deleteBootSource', { id: id(input, 'SOURCE_ID') })
     }
   },
   {
@@ -94,7 +94,7 @@ export const bootSourceCommands: CliCommand[] = [
     args: ['SOURCE_ID'],
     summary: "List a boot source's selections.",
     run: async (ctx, input) =>
-      (await ctx.main()).services.listSelections({ boot_source_id: id(input, 'SOURCE_ID') })
+      ctx.request('listSelections', { boot_source_id: id(input, 'SOURCE_ID') })
   },
   {
     group: 'boot-source-selections',
@@ -104,7 +104,7 @@ export const bootSourceCommands: CliCommand[] = [
     params: 'os=OS release=RELEASE arches=ARCH [arches=…] [subarches=…] [labels=…]',
     summary: 'Select images to import from a boot source.',
     run: async (ctx, input) =>
-      (await ctx.main()).services.createSelection(
+      ctx.request('createSelection', 
         validate(
           createSelectionSchema,
           { boot_source_id: id(input, 'SOURCE_ID'), ...selectionFields(input) },
@@ -118,7 +118,7 @@ export const bootSourceCommands: CliCommand[] = [
     args: ['SOURCE_ID', 'ID'],
     summary: 'Read one selection.',
     run: async (ctx, input) =>
-      (await ctx.main()).sources.getSelection(id(input, 'SOURCE_ID'), Number(input.positional.ID))
+      ctx.request('getSelection', { boot_source_id: id(input, 'SOURCE_ID'), id: Number(input.positional.ID) })
   },
   {
     group: 'boot-source-selection',
@@ -128,7 +128,7 @@ export const bootSourceCommands: CliCommand[] = [
     params: '[os=OS] [release=RELEASE] [arches=…] [subarches=…] [labels=…]',
     summary: 'Change one selection.',
     run: async (ctx, input) =>
-      (await ctx.main()).services.updateSelection(
+      ctx.request('updateSelection', 
         validate(
           updateSelectionSchema,
           {
@@ -146,9 +146,7 @@ export const bootSourceCommands: CliCommand[] = [
     args: ['SOURCE_ID', 'ID'],
     summary: 'Delete one selection.',
     run: async (ctx, input) => {
-      await (
-        await ctx.main()
-      ).services.deleteSelection({
+      await ctx.request('deleteSelection', {
         boot_source_id: id(input, 'SOURCE_ID'),
         id: Number(input.positional.ID)
       })

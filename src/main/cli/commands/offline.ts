@@ -6,16 +6,14 @@ import { resolve } from 'node:path'
 import { AppError } from '../../../shared/errors'
 import type { BootSource } from '../../../shared/types'
 import { formatBytes } from '../../stage/cache-access'
-import { listDrives } from '../../stage/drives'
 import { StageProgressBar } from '../../stage/stage-progress-bar'
-import { stage } from '../../stage/stager'
 import { cacheMirror, directoryMirror } from '../../serve/mirror-files'
 import { DEFAULT_PORT, startMirrorServer } from '../../serve/mirror-server'
 import type { CliCommand, CliContext, CliInput } from '../command'
 import { UsageError, param, rejectUnknownParams } from '../command'
 
 async function pickSource(ctx: CliContext, input: CliInput): Promise<BootSource> {
-  const sources = (await (await ctx.main()).services.listBootSources(undefined)).sort((a, b) => a.id - b.id)
+  const sources = (await ctx.request('listBootSources', undefined)).sort((a, b) => a.id - b.id)
   const id = param(input, 'source')
   if (id !== undefined) {
     if (!/^[1-9][0-9]*$/.test(id)) throw new UsageError(`source= must be a boot source id, not ${id}`)
@@ -40,16 +38,18 @@ export const offlineCommands: CliCommand[] = [
       rejectUnknownParams(input, ['source', 'os', 'release', 'arch'])
       const source = await pickSource(ctx, input)
       const bar = new StageProgressBar(ctx.stderr, ctx.isTTY)
-      const main = await ctx.main()
-      const result = await stage({
-        dataDir: ctx.dataDir,
-        source,
-        target: resolve(String(input.positional.DIR)),
-        filter: { os: param(input, 'os'), release: param(input, 'release'), arch: param(input, 'arch') },
-        appVersion: (await main.services.getAppInfo(undefined)).version,
-        signal: ctx.signal,
-        onProgress: (p) => bar.update(p)
-      }).finally(() => bar.done())
+      // Progress arrives as the contract's stagingProgress event, as it does in the app.
+      const off = (await ctx.main()).events.on('stagingProgress', (p) => bar.update(p))
+      const result = await ctx
+        .request('runStaging', {
+          boot_source_id: source.id,
+          target: resolve(String(input.positional.DIR)),
+          filter: { os: param(input, 'os'), release: param(input, 'release'), arch: param(input, 'arch') }
+        })
+        .finally(() => {
+          off()
+          bar.done()
+        })
       ctx.stderr.write(
         `Staged ${result.images.length} image(s), ${result.files} files (${formatBytes(result.bytes)}) onto ` +
           `${result.target} [${result.file_system}${result.mapped_names ? ', mapped names' : ''}]: ` +
@@ -103,9 +103,9 @@ export const offlineCommands: CliCommand[] = [
     params: '[--all]',
     summary:
       'List removable drives (mount point, label, file system, size, free); --all lists every mounted drive.',
-    run: async (_ctx, input) => {
+    run: async (ctx, input) => {
       rejectUnknownParams(input, [])
-      return listDrives(input.flags.has('--all'))
+      return ctx.request('listDrives', { all: input.flags.has('--all') })
     }
   }
 ]

@@ -80,7 +80,7 @@ export const settingsCommands: CliCommand[] = [
     summary: 'Show the settings (sync, connections, proxy).',
     run: async (ctx, input) => {
       rejectUnknownParams(input, [])
-      return (await ctx.main()).services.getSettings(undefined)
+      return ctx.request('getSettings', undefined)
     }
   },
   {
@@ -91,7 +91,7 @@ export const settingsCommands: CliCommand[] = [
       '[auto_sync=BOOL] [sync_interval_minutes=N] [connections=N] [http_proxy=URL] [https_proxy=URL] [no_proxy=LIST]',
     summary: 'Change settings; prints the result.',
     run: async (ctx, input) =>
-      (await ctx.main()).services.updateSettings(validate(settingsPatchSchema, patchFrom(input), 'settings'))
+      ctx.request('updateSettings', validate(settingsPatchSchema, patchFrom(input), 'settings'))
   },
   {
     group: 'maas',
@@ -102,7 +102,7 @@ export const settingsCommands: CliCommand[] = [
     run: async (ctx, input) => {
       rejectUnknownParams(input, ['name'])
       const name = configName(input)
-      return MAAS_CONFIG[name].get(await (await ctx.main()).services.getSettings(undefined))
+      return MAAS_CONFIG[name].get(await ctx.request('getSettings', undefined))
     }
   },
   {
@@ -116,9 +116,7 @@ export const settingsCommands: CliCommand[] = [
       const name = configName(input)
       const value = param(input, 'value')
       if (value === undefined) throw new UsageError('value= is required')
-      await (
-        await ctx.main()
-      ).services.updateSettings(validate(settingsPatchSchema, MAAS_CONFIG[name].set(value), 'settings'))
+      await ctx.request('updateSettings', validate(settingsPatchSchema, MAAS_CONFIG[name].set(value), 'settings'))
     }
   }
 ]

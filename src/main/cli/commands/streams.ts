@@ -16,10 +16,11 @@ export const streamCommands: CliCommand[] = [
     summary: "Fetch and verify a boot source's stream and list every image it offers (beyond MAAS).",
     run: async (ctx, input) => {
       rejectUnknownParams(input, [])
-      const main = await ctx.main()
-      // Through the gateway rather than the request table, so Ctrl-C reaches every metadata read.
-      const source = await main.sources.get(input.positional.SOURCE_ID as number)
-      const catalogue = await main.streams.catalogue(source, true, ctx.signal)
+      // Ctrl-C cancels the request, and its signal reaches every metadata read.
+      const catalogue = await ctx.request('getCatalogue', {
+        boot_source_id: input.positional.SOURCE_ID as number,
+        refresh: true
+      })
       if (!catalogue.verified) {
         ctx.stderr.write(
           `maas-images: warning: ${terminalLine(catalogue.url)} is unsigned (.json): its data is unverified\n`
@@ -49,7 +50,7 @@ export const streamCommands: CliCommand[] = [
         'verify arguments'
       )
       // Ctrl-C / SIGTERM abort every request and local read of the verify.
-      const report = await (await ctx.main()).streams.verify(arg.location, arg, arg.deep ?? false, ctx.signal)
+      const report = await ctx.request('verifyMirror', arg)
       if (!report.ok) ctx.exitCode = 1
       return report
     }

@@ -5,7 +5,7 @@
  */
 import { posix } from 'node:path'
 import type { BootSource, BootSourceSelection } from '../../../shared/types'
-import { anySelectionMatches } from './match'
+import { anySelectionMatches } from '../../../shared/selection-rules'
 import { isBootloader, resourceIdentity, resourceKey, type ResourceIdentity } from './resource-identity'
 import type { StreamProduct, StreamVersion, VerifiedStream } from '../../streams/stream-types'
 import { itemUrl } from './item-url'

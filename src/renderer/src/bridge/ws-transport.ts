@@ -42,12 +42,12 @@ export function createWebSocketTransport(url: string): BridgeTransport {
   })
 
   return {
-    async invoke(name, arg) {
+    async invoke(name, arg, requestId) {
       await opened
       const id = nextId++
       return new Promise((resolve) => {
         pending.set(id, resolve)
-        socket.send(JSON.stringify({ id, name, arg }))
+        socket.send(JSON.stringify({ id, name, arg, requestId }))
       })
     },
     subscribe(event: EventName, listener) {

@@ -50,11 +50,6 @@ function base64Length(b64: string): number {
   return Math.max(0, Math.floor((clean.length * 3) / 4) - padding)
 }
 
-/** MAAS's policy: a source URL that names a .json index is read unsigned. */
-export function isUnsignedUrl(url: string): boolean {
-  return /\.json$/i.test(url.trim())
-}
-
 /** Whatever was thrown (BridgeError or otherwise) → the text to show. */
 export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message || err.name

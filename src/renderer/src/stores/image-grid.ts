@@ -5,6 +5,8 @@
  * bridge so it can be tested on its own.
  */
 import type { BootSourceSelection, CatalogueEntry, CatalogueGroup } from '../../../shared/types'
+import { selectionCovers } from '../../../shared/selection-rules'
+import type { RequestInput } from '../../../shared/ipc-contract'
 
 export interface KernelInfo {
   subarch: string
@@ -91,8 +93,6 @@ export function buildGrid(
   return { rows: [...rows.values()].sort(compareRowsNewestFirst), arches: [...allArches].sort(compareArches) }
 }
 
-const matches = (list: string[], value: string): boolean => list.includes('*') || list.includes(value)
-
 export interface CellState {
   checked: Set<string>
   /** cells ticked by a wildcard selection (os or release `*`): shown ticked, edited on Sources */
@@ -107,8 +107,7 @@ export function initialCells(grid: ImageGrid, selections: BootSourceSelection[])
     for (const arch of row.arches) {
       const key = cellKey(row.os, row.release, arch)
       for (const sel of selections) {
-        if (!matches([sel.os], row.os) || !matches([sel.release], row.release)) continue
-        if (!matches(sel.arches, arch)) continue
+        if (!selectionCovers(sel, { os: row.os, release: row.release, arch })) continue
         if (sel.os === '*' || sel.release === '*') lockedBy.set(key, sel)
         else checked.add(key)
       }
@@ -117,24 +116,11 @@ export function initialCells(grid: ImageGrid, selections: BootSourceSelection[])
   return { checked, lockedBy }
 }
 
+/** One selection request the grid's Save sends; each `arg` is the contract's argument type. */
 export type SelectionOp =
-  | {
-      kind: 'create'
-      arg: {
-        boot_source_id: number
-        os: string
-        release: string
-        arches: string[]
-        subarches: string[]
-        labels: string[]
-      }
-    }
-  | {
-      kind: 'update'
-      selection: BootSourceSelection
-      arg: { boot_source_id: number; id: number; arches: string[] }
-    }
-  | { kind: 'delete'; selection: BootSourceSelection; arg: { boot_source_id: number; id: number } }
+  | { kind: 'create'; arg: RequestInput<'createSelection'> }
+  | { kind: 'update'; selection: BootSourceSelection; arg: RequestInput<'updateSelection'> }
+  | { kind: 'delete'; selection: BootSourceSelection; arg: RequestInput<'deleteSelection'> }
 
 const sameSet = (a: string[], b: string[]): boolean => a.length === b.length && a.every((x) => b.includes(x))
 

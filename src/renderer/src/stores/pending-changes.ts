@@ -5,6 +5,7 @@
  * they can be tested without Vue.
  */
 import type { BootResource, BootSourceSelection } from '../../../shared/types'
+import { selectionCovers } from '../../../shared/selection-rules'
 import { cellKey } from './image-grid'
 
 /** One release × arch the grid offers, with what a pending row shows for it. */
@@ -35,11 +36,9 @@ export function pendingDownloads(
   return offered.filter((cell) => checked.has(cell.key) && !have.has(cell.key))
 }
 
-const matches = (list: string[], value: string): boolean => list.includes('*') || list.includes(value)
-
 function selectionKeeps(sel: BootSourceSelection, key: string): boolean {
   const [os, release, arch] = key.split('/')
-  return matches([sel.os], os) && matches([sel.release], release) && matches(sel.arches, arch)
+  return selectionCovers(sel, { os, release, arch })
 }
 
 export interface DeletionContext {

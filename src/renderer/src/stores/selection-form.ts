@@ -1,5 +1,8 @@
 /** The selection editor's fields (comma lists, as an admin types them) and their checks. */
 import type { BootSourceSelection } from '../../../shared/types'
+import type { RequestInput } from '../../../shared/ipc-contract'
+// The same rule main's schema applies, so the admin hears about it before the request.
+import { isSelectionName } from '../../../shared/selection-rules'
 
 export interface SelectionFields {
   os: string
@@ -11,16 +14,8 @@ export interface SelectionFields {
 
 export type SelectionFieldErrors = Partial<Record<keyof SelectionFields, string>>
 
-export interface SelectionValues {
-  os: string
-  release: string
-  arches: string[]
-  subarches: string[]
-  labels: string[]
-}
-
-// The same rule main's schema applies, so the admin hears about it before the request.
-const NAME = /^[A-Za-z0-9*._+:~-]+$/
+/** What the editor hands on: a createSelection request without its source, every list given. */
+export type SelectionValues = Required<Omit<RequestInput<'createSelection'>, 'boot_source_id'>>
 
 export function fieldsFromSelection(sel: BootSourceSelection | null): SelectionFields {
   return {
@@ -46,13 +41,13 @@ export function validateSelectionFields(f: SelectionFields): {
   const single = (key: 'os' | 'release', what: string) => {
     const v = f[key].trim()
     if (!v) errors[key] = `Enter the ${what}, or * for all.`
-    else if (!NAME.test(v)) errors[key] = 'Only letters, digits and . _ + : ~ - * are allowed.'
+    else if (!isSelectionName(v)) errors[key] = 'Only letters, digits and . _ + : ~ - * are allowed.'
     return v
   }
   const list = (key: 'arches' | 'subarches' | 'labels', what: string) => {
     const items = splitList(f[key])
     if (!items.length) errors[key] = `Enter at least one ${what}, or * for all.`
-    else if (items.some((i) => !NAME.test(i)))
+    else if (items.some((i) => !isSelectionName(i)))
       errors[key] = 'Separate names with commas; only letters, digits and . _ + : ~ - * are allowed.'
     return [...new Set(items)]
   }

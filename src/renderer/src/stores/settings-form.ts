@@ -2,6 +2,7 @@
 import type { Settings } from '../../../shared/types'
 import type { RequestInput } from '../../../shared/ipc-contract'
 import { joinProxyPassword, proxyUrlError, splitProxyPassword } from '../../../shared/proxy-url'
+import { RELEASE_CODENAME, SETTINGS_BOUNDS } from '../../../shared/settings-rules'
 
 export interface SettingsFields {
   auto_sync: boolean
@@ -19,10 +20,10 @@ export interface SettingsFields {
 export type SettingsErrors = Partial<Record<keyof SettingsFields, string>>
 
 // The bounds main's schema enforces (src/shared/schemas.ts), checked here first to say why.
-export const INTERVAL_MIN = 5
-export const INTERVAL_MAX = 7 * 24 * 60
-export const CONNECTIONS_MIN = 1
-export const CONNECTIONS_MAX = 32
+export const INTERVAL_MIN = SETTINGS_BOUNDS.sync_interval_minutes.min
+export const INTERVAL_MAX = SETTINGS_BOUNDS.sync_interval_minutes.max
+export const CONNECTIONS_MIN = SETTINGS_BOUNDS.connections.min
+export const CONNECTIONS_MAX = SETTINGS_BOUNDS.connections.max
 
 /**
  * Main sends proxy passwords masked (PASSWORD_MASK); the password field shows the mask, and sending
@@ -80,7 +81,7 @@ export function validateSettings(
   if (/\s/.test(normaliseNoProxy(f.no_proxy)))
     errors.no_proxy = 'Separate hosts with commas, e.g. localhost,127.0.0.1,.internal'
   const series = f.commissioning_distro_series.trim()
-  if (!/^[a-z0-9][a-z0-9.-]{0,63}$/.test(series))
+  if (!RELEASE_CODENAME.test(series))
     errors.commissioning_distro_series = 'Give an Ubuntu release codename, e.g. noble'
   if (Object.keys(errors).length) return { errors }
 
@@ -94,8 +95,7 @@ export function validateSettings(
   const proxyPatch: NonNullable<RequestInput<'updateSettings'>['proxy']> = {}
   for (const key of ['http_proxy', 'https_proxy'] as const) {
     const p = proxies[key]
-    const changed =
-      f[key].trim() !== before[key].trim() || f[`${key}_password`] !== before[`${key}_password`]
+    const changed = f[key].trim() !== before[key].trim() || f[`${key}_password`] !== before[`${key}_password`]
     if (changed && 'value' in p) proxyPatch[key] = p.value
   }
   const noProxy = normaliseNoProxy(f.no_proxy)

@@ -4,6 +4,8 @@
  */
 import type { BootSource } from '../../../shared/types'
 import { UNC_REFUSED, isUncPath } from '../../../shared/unc-path'
+import type { RequestInput } from '../../../shared/ipc-contract'
+import { compactKeyringData, isBase64KeyringData } from '../../../shared/keyring-data'
 
 export const MAAS_IO_STREAMS = {
   stable: 'https://images.maas.io/ephemeral-v3/stable/',
@@ -23,11 +25,8 @@ export interface SourceFields {
   keyringData: string
 }
 
-export interface SourceRequest {
-  url: string
-  keyring_filename?: string
-  keyring_data?: string
-}
+/** What the form hands on: a createBootSource request (an update adds the id). */
+export type SourceRequest = RequestInput<'createBootSource'>
 
 export interface SourceFieldErrors {
   url?: string
@@ -85,9 +84,9 @@ export function validateSourceFields(f: SourceFields): {
     else if (!path.startsWith('/')) errors.keyring = 'Give the keyring file as an absolute path.'
     else keyring = { keyring_filename: path }
   } else {
-    const data = f.keyringData.replace(/\s+/g, '')
+    const data = compactKeyringData(f.keyringData)
     if (!data) errors.keyring = 'Paste the keyring as base64, or give a keyring file path instead.'
-    else if (!/^[A-Za-z0-9+/]+={0,2}$/.test(data))
+    else if (!isBase64KeyringData(data))
       errors.keyring = 'Keyring data must be base64 (for example the output of: base64 -w0 keyring.gpg).'
     else keyring = { keyring_data: data }
   }
