@@ -3,6 +3,7 @@
  */
 import Store from 'electron-store'
 import type { BrowserWindow, Rectangle } from 'electron'
+import { dataLayout } from '../core/data-layout'
 
 interface WindowState {
   bounds?: Rectangle
@@ -10,7 +11,8 @@ interface WindowState {
 }
 
 export function trackWindowState(win: BrowserWindow, dataDir: string): void {
-  const store = new Store<WindowState>({ name: 'window-state', cwd: dataDir })
+  const layout = dataLayout(dataDir)
+  const store = new Store<WindowState>({ name: layout.windowStateName, cwd: layout.root })
   const bounds = store.get('bounds')
   if (bounds) win.setBounds(bounds)
   if (store.get('maximized')) win.maximize()
