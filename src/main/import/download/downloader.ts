@@ -1,6 +1,8 @@
 /**
- * Fetches a set of blobs into the cache over a fixed number of connections in total: it owns the queue,
- * the open files and the connection count. Each other job has its own module, as aria2 separates its
+ * Fetches a set of blobs into the cache over connections adapted per host: it owns the queue, the open
+ * files and the connection count. (Just over 400 lines: the pump, stop and retry timer share the same
+ * counters, and splitting them apart again would spread one invariant, "nothing runs and nothing is armed
+ * means done", over several files.) Each other job has its own module, as aria2 separates its
  * request group manager, segment manager, per-connection command and disk writer:
  *
  * - work-picker.ts: what a free connection does next (resume a segment, open the next file, largest
