@@ -2,8 +2,12 @@ import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import vue from '@vitejs/plugin-vue'
 
+// One name for the code main, preload and renderer share, the same in every tsconfig and in vitest.
+const shared = { '@shared': resolve(__dirname, 'src/shared') }
+
 export default defineConfig({
   main: {
+    resolve: { alias: shared },
     build: {
       // electron-store is ESM-only while main is CommonJS: bundle it instead of requiring it.
       externalizeDeps: { exclude: ['electron-store'] },
@@ -20,6 +24,7 @@ export default defineConfig({
     }
   },
   preload: {
+    resolve: { alias: shared },
     build: {
       rollupOptions: {
         // A sandboxed preload must be one CommonJS file with no require() of node_modules.
@@ -30,7 +35,7 @@ export default defineConfig({
     }
   },
   renderer: {
-    resolve: { alias: { '@renderer': resolve(__dirname, 'src/renderer/src') } },
+    resolve: { alias: { '@renderer': resolve(__dirname, 'src/renderer/src'), ...shared } },
     plugins: [vue()],
     build: { rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } } }
   }

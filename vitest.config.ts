@@ -5,7 +5,12 @@ import { resolve } from 'node:path'
 // Unit tests for main (plain Node), shared and the renderer's components (happy-dom).
 export default defineConfig({
   plugins: [vue()],
-  resolve: { alias: { '@renderer': resolve(__dirname, 'src/renderer/src') } },
+  resolve: {
+    alias: {
+      '@renderer': resolve(__dirname, 'src/renderer/src'),
+      '@shared': resolve(__dirname, 'src/shared')
+    }
+  },
   test: {
     include: ['test/**/*.test.ts'],
     environment: 'node',

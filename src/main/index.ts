@@ -16,7 +16,7 @@ import {
 } from 'electron'
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { AppError } from '../shared/errors'
+import { AppError } from '@shared/errors'
 import { resolveDataDir } from './core/data-dir'
 import { findResourcesDir } from './core/resources-path'
 import { APP_VERSION } from './core/version'

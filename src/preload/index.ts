@@ -4,9 +4,9 @@
  * never exposed, so the page can reach no channel outside the contract.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
-import { createBridge } from '../shared/bridge-client'
-import type { WireResult } from '../shared/ipc-contract'
-import { eventChannel, eventNames, requestChannel } from '../shared/request-names'
+import { createBridge } from '@shared/bridge-client'
+import type { WireResult } from '@shared/ipc-contract'
+import { eventChannel, eventNames, requestChannel } from '@shared/request-names'
 
 const bridge = createBridge({
   // A request id (what cancelRequest names) travels as a third argument, and only as a string.

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import { mkdir, open, readFile, rm, statfs } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { ImportProgress } from '../../src/shared/types'
+import type { ImportProgress } from '@shared/types'
 import { BlobCache } from '../../src/main/library/blob-cache'
 import { lockPath } from '../../src/main/import/import-lock'
 import {

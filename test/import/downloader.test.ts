@@ -1,7 +1,7 @@
 import { readFile, readdir, rm } from 'node:fs/promises'
 import { Readable } from 'node:stream'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { AppError } from '../../src/shared/errors'
+import { AppError } from '@shared/errors'
 import { BlobCache } from '../../src/main/library/blob-cache'
 import { Downloader, type DownloadJob } from '../../src/main/import/download/downloader'
 import { FileRanges } from '../../src/main/import/download/file-ranges'

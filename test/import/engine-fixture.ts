@@ -1,7 +1,7 @@
 /** A generated, signed MAAS-shaped stream on the loopback test server, and engines pointed at it. */
 import { createHash } from 'node:crypto'
 import { readFile, rm } from 'node:fs/promises'
-import type { BootSourceSelection, Settings } from '../../src/shared/types'
+import type { BootSourceSelection, Settings } from '@shared/types'
 import { ImportEngine, type ImportEngineDeps } from '../../src/main/import'
 import { BlobCache } from '../../src/main/library/blob-cache'
 import { generateStream, type GeneratedStream } from '../support/stream-generator'

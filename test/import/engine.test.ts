@@ -1,7 +1,7 @@
 import { readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { ImportProgress } from '../../src/shared/types'
+import type { ImportProgress } from '@shared/types'
 import { BlobCache } from '../../src/main/library/blob-cache'
 import {
   assertCacheConsistent,

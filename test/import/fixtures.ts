@@ -1,6 +1,6 @@
 /** Hand-made stream products and sources for plan/resource unit tests (no network, no signing). */
 import { createHash } from 'node:crypto'
-import type { BootSource, BootSourceSelection } from '../../src/shared/types'
+import type { BootSource, BootSourceSelection } from '@shared/types'
 import type { StreamProduct, VerifiedStream } from '../../src/main/streams/stream-types'
 
 export const sha = (s: string): string => createHash('sha256').update(s).digest('hex')

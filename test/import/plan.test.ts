@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { buildPlan, latestSerial, MAX_ITEM_BYTES } from '../../src/main/import/plan/plan'
-import { selectionMatches } from '../../src/shared/selection-rules'
+import { selectionMatches } from '@shared/selection-rules'
 import { resourceIdentity } from '../../src/main/import/plan/resource-identity'
 import { bootloader, selection, source, stream, ubuntu } from './fixtures'
 

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { ImportProgress, ImportResult, Settings } from '../../src/shared/types'
+import type { ImportProgress, ImportResult, Settings } from '@shared/types'
 import { ImportProgressTracker } from '../../src/main/import/import-progress'
 import { SyncScheduler } from '../../src/main/import/scheduler'
 import type { ImportEngine } from '../../src/main/import'

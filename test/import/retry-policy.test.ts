@@ -1,6 +1,6 @@
 /** The retry policy alone: no server, no clock, no randomness but the one passed in. */
 import { describe, expect, it } from 'vitest'
-import { AppError } from '../../src/shared/errors'
+import { AppError } from '@shared/errors'
 import { HttpStatus, isDiskFull, WrongSize } from '../../src/main/import/download/download-errors'
 import { MAX_BACKOFF_MS, retryDecision, type RetryInput } from '../../src/main/import/download/retry-policy'
 

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateStream, tamperSignedFile, type GeneratedStream } from '../support/stream-generator'
 import { startTestServer, type TestServer } from '../support/test-server'
-import type { CatalogueEntry, VerifyReport } from '../../src/shared/types'
+import type { CatalogueEntry, VerifyReport } from '@shared/types'
 import { cli } from './cli-helpers'
 
 let root: string

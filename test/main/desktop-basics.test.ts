@@ -18,7 +18,7 @@ import { aboutDetail, appMenuTemplate } from '../../src/main/shell/app-menu'
 import { PickedPaths } from '../../src/main/services/picked-paths'
 import { dialogOptions } from '../../src/main/shell/native-pickers'
 import { mainWindowOptions } from '../../src/main/shell/window-options'
-import type { ImportResult, StageProgress } from '../../src/shared/types'
+import type { ImportResult, StageProgress } from '@shared/types'
 
 // native-pickers.ts shows dialogs through electron; only its pure dialogOptions is tested here.
 vi.mock('electron', () => ({ dialog: {} }))

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it, vi } from 'vitest'
-import { requestChannel } from '../../src/shared/request-names'
+import { requestChannel } from '@shared/request-names'
 import { mockState as h } from '../support/electron-mock'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'maas-images-shell-dev-'))

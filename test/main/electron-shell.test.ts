@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { requestChannel, requestNames } from '../../src/shared/request-names'
+import { requestChannel, requestNames } from '@shared/request-names'
 import { mockState as h, type MockWindow } from '../support/electron-mock'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'maas-images-shell-'))

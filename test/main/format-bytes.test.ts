@@ -1,8 +1,8 @@
 /** One import reads the same in the CLI and in the UI: both print sizes with src/shared/format-bytes.ts. */
 import { describe, expect, it } from 'vitest'
-import type { ImportProgress } from '../../src/shared/types'
+import type { ImportProgress } from '@shared/types'
 import { progressLine } from '../../src/main/cli/cli-progress'
-import { formatBytes, formatRate } from '../../src/shared/format-bytes'
+import { formatBytes, formatRate } from '@shared/format-bytes'
 
 describe('sizes in the CLI and the UI', () => {
   it('are the same decimal figures', () => {

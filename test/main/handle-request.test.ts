@@ -4,8 +4,8 @@
  */
 import { describe, expect, it, vi } from 'vitest'
 import { handleRequest, InFlightRequests, unwrap } from '../../src/main/services/handle-request'
-import { requestNames, type RequestContext, type RequestHandlers } from '../../src/shared/ipc-contract'
-import { AppError } from '../../src/shared/errors'
+import { requestNames, type RequestContext, type RequestHandlers } from '@shared/ipc-contract'
+import { AppError } from '@shared/errors'
 
 function handlers(overrides: Partial<RequestHandlers> = {}): RequestHandlers {
   const base = Object.fromEntries(

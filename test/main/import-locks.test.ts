@@ -7,7 +7,7 @@ import { ImportLock } from '../../src/main/import/import-lock'
 import {
   DELETE_LOCKED_WHILE_IMPORTING,
   SOURCE_LOCKED_WHILE_IMPORTING
-} from '../../src/shared/import-locks'
+} from '@shared/import-locks'
 
 let dir: string
 let app: MainServices

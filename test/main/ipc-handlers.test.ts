@@ -2,8 +2,8 @@ import { describe, expect, it, vi } from 'vitest'
 import type { IpcMain, IpcMainInvokeEvent } from 'electron'
 import { isTrustedSender, registerIpcHandlers } from '../../src/main/shell/ipc-handlers'
 import { handleRequest } from '../../src/main/services/handle-request'
-import { requestChannel, requestNames, type RequestHandlers } from '../../src/shared/ipc-contract'
-import { AppError } from '../../src/shared/errors'
+import { requestChannel, requestNames, type RequestHandlers } from '@shared/ipc-contract'
+import { AppError } from '@shared/errors'
 
 function fakeServices(overrides: Partial<RequestHandlers> = {}): RequestHandlers {
   const base = Object.fromEntries(

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { requestChannel, requestNames } from '../../src/shared/request-names'
+import { requestChannel, requestNames } from '@shared/request-names'
 
 const exposed: Record<string, unknown> = {}
 const ipcRenderer = {

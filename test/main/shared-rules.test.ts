@@ -4,16 +4,16 @@
  * Both sides are checked against the same cases so they cannot drift apart again.
  */
 import { describe, expect, it } from 'vitest'
-import { isUnsignedLocation, namesIndexFile } from '../../src/shared/stream-location'
-import { compactKeyringData, isBase64KeyringData } from '../../src/shared/keyring-data'
+import { isUnsignedLocation, namesIndexFile } from '@shared/stream-location'
+import { compactKeyringData, isBase64KeyringData } from '@shared/keyring-data'
 import {
   isSelectionName,
   selectionCovers,
   selectionMatches,
   wildcardMatches
-} from '../../src/shared/selection-rules'
-import { isWithin, RELEASE_CODENAME, SETTINGS_BOUNDS } from '../../src/shared/settings-rules'
-import { createSelectionSchema, settingsSchema } from '../../src/shared/schemas'
+} from '@shared/selection-rules'
+import { isWithin, RELEASE_CODENAME, SETTINGS_BOUNDS } from '@shared/settings-rules'
+import { createSelectionSchema, settingsSchema } from '@shared/schemas'
 import { resolveSource } from '../../src/main/streams/source'
 import { normaliseSourceUrl } from '../../src/main/services/boot-source-url'
 

@@ -6,7 +6,7 @@ import { StateStore } from '../../src/main/core/state-store'
 import { ensureFirstRun, defaultKeyringPath, SYSTEM_KEYRING } from '../../src/main/core/first-run'
 import { SourcesService, type ConnectFn } from '../../src/main/services/sources-service'
 import { normaliseSourceUrl } from '../../src/main/services/boot-source-url'
-import { AppError } from '../../src/shared/errors'
+import { AppError } from '@shared/errors'
 
 let dir: string
 let store: StateStore

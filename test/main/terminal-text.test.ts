@@ -4,7 +4,7 @@ import { terminalLine } from '../../src/main/cli/terminal-text'
 import { reportImportResult } from '../../src/main/cli/commands/boot-resources'
 import { runCli } from '../../src/main/cli/run-cli'
 import { CliProgress } from '../../src/main/cli/cli-progress'
-import { AppError } from '../../src/shared/errors'
+import { AppError } from '@shared/errors'
 import type { CliCommand } from '../../src/main/cli/command'
 
 // What a hostile stream put in an item name: retitle the terminal, clear it, move the cursor.

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { cli } from './cli-helpers'
-import { isUncPath } from '../../src/shared/unc-path'
+import { isUncPath } from '@shared/unc-path'
 
 const UNC = [
   '\\\\fileserver\\maas',

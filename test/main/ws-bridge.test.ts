@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import WebSocket from 'ws'
 import { createMainServices, type MainServices } from '../../src/main/services'
 import { startBridgeServer, type BridgeServer } from '../../src/main/bridge/ws-bridge-server'
-import { requestNames, type RequestHandlers } from '../../src/shared/ipc-contract'
+import { requestNames, type RequestHandlers } from '@shared/ipc-contract'
 
 let dir: string
 let app: MainServices

@@ -2,8 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { enableAutoUnmount, flushPromises } from '@vue/test-utils'
 import ChangeSourceView from '../../src/renderer/src/views/ChangeSourceView.vue'
-import { BridgeError } from '../../src/shared/bridge-client'
-import type { BootSource } from '../../src/shared/types'
+import { BridgeError } from '@shared/bridge-client'
+import type { BootSource } from '@shared/types'
 import { createFakeBridge, source, type FakeBridge } from './fake-bridge'
 import { mountWith } from './mount'
 

@@ -3,15 +3,15 @@
  * lists, default settings) that a test overrides, and `emit` plays main's events.
  */
 import { vi, type Mock } from 'vitest'
-import type { Bridge, EventMap, EventName } from '../../src/shared/ipc-contract'
-import { BridgeError } from '../../src/shared/bridge-client'
+import type { Bridge, EventMap, EventName } from '@shared/ipc-contract'
+import { BridgeError } from '@shared/bridge-client'
 import type {
   BootSource,
   BootSourceSelection,
   Catalogue,
   CatalogueEntry,
   Settings
-} from '../../src/shared/types'
+} from '@shared/types'
 
 type Requests = Omit<Bridge, 'on'>
 export type FakeBridge = { [K in keyof Requests]: Mock<Requests[K]> } & {

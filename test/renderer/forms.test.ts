@@ -5,13 +5,13 @@ import {
   formatRate,
   keyringLabel
 } from '../../src/renderer/src/components/format'
-import { isUnsignedLocation as isUnsignedUrl } from '../../src/shared/stream-location'
+import { isUnsignedLocation as isUnsignedUrl } from '@shared/stream-location'
 import { maasIoStreamOf, validateSourceFields } from '../../src/renderer/src/stores/source-form'
 import { validateSelectionFields } from '../../src/renderer/src/stores/selection-form'
 import { fieldsFromSettings, validateSettings } from '../../src/renderer/src/stores/settings-form'
 import { defaultSettings } from './fake-bridge'
-import { settingsPatchSchema } from '../../src/shared/schemas'
-import * as sharedFormat from '../../src/shared/format-bytes'
+import { settingsPatchSchema } from '@shared/schemas'
+import * as sharedFormat from '@shared/format-bytes'
 
 describe('format', () => {
   it('prints sizes, rates and ETAs the way admins read them', () => {

@@ -6,8 +6,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { enableAutoUnmount, flushPromises, type VueWrapper } from '@vue/test-utils'
 import ImagesView from '../../src/renderer/src/views/ImagesView.vue'
-import { DELETE_LOCKED_WHILE_IMPORTING, SOURCE_LOCKED_WHILE_IMPORTING } from '../../src/shared/import-locks'
-import type { BootResource, ImportStatus } from '../../src/shared/types'
+import { DELETE_LOCKED_WHILE_IMPORTING, SOURCE_LOCKED_WHILE_IMPORTING } from '@shared/import-locks'
+import type { BootResource, ImportStatus } from '@shared/types'
 import { createFakeBridge, defaultSettings, selection, type FakeBridge } from './fake-bridge'
 import { mountWith } from './mount'
 

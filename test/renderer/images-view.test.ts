@@ -2,8 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { enableAutoUnmount, flushPromises } from '@vue/test-utils'
 import ImagesView from '../../src/renderer/src/views/ImagesView.vue'
-import { BridgeError } from '../../src/shared/bridge-client'
-import type { BootResource } from '../../src/shared/types'
+import { BridgeError } from '@shared/bridge-client'
+import type { BootResource } from '@shared/types'
 import {
   catalogue,
   createFakeBridge,

@@ -4,7 +4,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import type { Component } from 'vue'
 import { setBridge } from '../../src/renderer/src/bridge'
-import type { Bridge } from '../../src/shared/ipc-contract'
+import type { Bridge } from '@shared/ipc-contract'
 import type { FakeBridge } from './fake-bridge'
 
 export async function mountWith(

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { enableAutoUnmount, flushPromises } from '@vue/test-utils'
 import SettingsView from '../../src/renderer/src/views/SettingsView.vue'
-import { BridgeError } from '../../src/shared/bridge-client'
+import { BridgeError } from '@shared/bridge-client'
 import { createFakeBridge, defaultSettings, type FakeBridge } from './fake-bridge'
 import { mountWith } from './mount'
 

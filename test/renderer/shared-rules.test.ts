@@ -4,8 +4,8 @@
  * main's schemas do: pasted keyring data, selection names, settings bounds.
  */
 import { describe, expect, it } from 'vitest'
-import { createSelectionSchema, settingsSchema } from '../../src/shared/schemas'
-import { SETTINGS_BOUNDS } from '../../src/shared/settings-rules'
+import { createSelectionSchema, settingsSchema } from '@shared/schemas'
+import { SETTINGS_BOUNDS } from '@shared/settings-rules'
 import { validateSourceFields } from '../../src/renderer/src/stores/source-form'
 import { validateSelectionFields } from '../../src/renderer/src/stores/selection-form'
 import { fieldsFromSettings, validateSettings } from '../../src/renderer/src/stores/settings-form'

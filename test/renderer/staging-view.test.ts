@@ -7,8 +7,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { enableAutoUnmount, flushPromises } from '@vue/test-utils'
 import StagingView from '../../src/renderer/src/views/StagingView.vue'
-import { BridgeError } from '../../src/shared/bridge-client'
-import type { StagingPlan } from '../../src/shared/types'
+import { BridgeError } from '@shared/bridge-client'
+import type { StagingPlan } from '@shared/types'
 import { createFakeBridge, type FakeBridge } from './fake-bridge'
 import { mountWith } from './mount'
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { parseCommandInput } from '../../src/main/cli/parse-args'
 import { offlineCommands } from '../../src/main/cli/commands/offline'
 import { StageProgressBar } from '../../src/main/stage/stage-progress-bar'
-import type { StageProgress } from '../../src/shared/types'
+import type { StageProgress } from '@shared/types'
 
 const p = (over: Partial<StageProgress>): StageProgress => ({
   phase: 'copying',

@@ -1,7 +1,7 @@
 import { readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { EventMap } from '../../src/shared/ipc-contract'
+import type { EventMap } from '@shared/ipc-contract'
 import { AppEvents } from '../../src/main/services/events'
 import { StagingGateway } from '../../src/main/services/staging-gateway'
 import { cli } from '../main/cli-helpers'

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildCatalogue, compareSerials, latestVersion } from '../../src/main/streams/catalogue'
 import { readStream } from '../../src/main/streams/read-stream'
-import type { CatalogueEntry } from '../../src/shared/types'
+import type { CatalogueEntry } from '@shared/types'
 import { streamFixture, type StreamFixture } from '../support/stream-fixture'
 
 let plain: StreamFixture

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { AppError } from '../../src/shared/errors'
+import { AppError } from '@shared/errors'
 import { assertSafeItemPath, isSafeItemPath, joinStreamPath } from '../../src/main/streams/safe-path'
 
 function refusal(path: string): AppError {

@@ -1,6 +1,6 @@
 import * as openpgp from 'openpgp'
 import { describe, expect, it } from 'vitest'
-import { AppError } from '../../src/shared/errors'
+import { AppError } from '@shared/errors'
 import { parseCleartext } from '../../src/main/streams/cleartext'
 import { verifyCleartext } from '../../src/main/streams/signature'
 import { createTestKey, signCleartext } from '../support/stream-generator'

@@ -2,8 +2,8 @@
  * How the foreground CLI import shows progress: one redrawn bar on a terminal, plain lines
  * (at most one every 2 s, plus each finished file) when the output is a pipe or a log.
  */
-import type { ImportProgress } from '../../shared/types'
-import { formatBytes, formatRate } from '../../shared/format-bytes'
+import type { ImportProgress } from '@shared/types'
+import { formatBytes, formatRate } from '@shared/format-bytes'
 import { terminalLine } from './terminal-text'
 
 const LINE_MS = 2000

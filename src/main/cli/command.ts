@@ -5,7 +5,7 @@
  * Arguments follow the MAAS CLI: positional ids, then `key=value` pairs, a list given by repeating
  * its key (`arches=amd64 arches=arm64`).
  */
-import type { RequestInput, RequestName, RequestOutput } from '../../shared/ipc-contract'
+import type { RequestInput, RequestName, RequestOutput } from '@shared/ipc-contract'
 import type { MainServices } from '../services'
 
 export interface CliContext {

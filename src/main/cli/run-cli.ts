@@ -2,7 +2,7 @@
  * The `maas-images` CLI: finds the command, runs it, prints JSON on stdout and errors as one line on
  * stderr. Exit codes: 0 success, 1 failure, 2 usage error.
  */
-import { AppError, toErrorShape } from '../../shared/errors'
+import { AppError, toErrorShape } from '@shared/errors'
 import { terminalLine } from './terminal-text'
 import { resolveDataDir } from '../core/data-dir'
 import { createMainServices, type MainServices } from '../services'

@@ -5,7 +5,7 @@
  * goes through here: control characters become visible escapes and credentials are scrubbed.
  * JSON output needs none of this: JSON.stringify already escapes control characters.
  */
-import { scrubSecrets } from '../../shared/scrub-secrets'
+import { scrubSecrets } from '@shared/scrub-secrets'
 
 // C0 controls (newline included: one message is one line), DEL, C1 controls, and the Unicode
 // bidirectional overrides and isolates that reorder what a terminal shows.

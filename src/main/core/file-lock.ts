@@ -13,7 +13,7 @@ import { link, open, readFile, rm, mkdir, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
-import { AppError } from '../../shared/errors'
+import { AppError } from '@shared/errors'
 
 export function isProcessAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false

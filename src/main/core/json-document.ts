@@ -6,7 +6,7 @@
  * read as empty: an empty resources.json would let the cache clean-up delete every image.
  */
 import type { z } from 'zod'
-import { AppError } from '../../shared/errors'
+import { AppError } from '@shared/errors'
 import { readJsonFile, writeFileAtomic } from './atomic-file'
 import { withFileLock } from './file-lock'
 

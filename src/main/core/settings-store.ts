@@ -4,11 +4,11 @@
  * field) is refused with an error naming it, like every JSON document of the data directory.
  */
 import type { z } from 'zod'
-import type { ProxySettings, Settings } from '../../shared/types'
-import { storedSettingsPatchSchema, settingsSchema } from '../../shared/schemas'
-import { AppError } from '../../shared/errors'
-import { maskProxyPassword, parseProxyUrl, restoreProxyPassword } from '../../shared/proxy-url'
-import { rememberSecret } from '../../shared/scrub-secrets'
+import type { ProxySettings, Settings } from '@shared/types'
+import { storedSettingsPatchSchema, settingsSchema } from '@shared/schemas'
+import { AppError } from '@shared/errors'
+import { maskProxyPassword, parseProxyUrl, restoreProxyPassword } from '@shared/proxy-url'
+import { rememberSecret } from '@shared/scrub-secrets'
 import { dataLayout } from './data-layout'
 import { JsonDocument } from './json-document'
 

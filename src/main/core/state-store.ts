@@ -4,7 +4,7 @@
  * other's changes on its next read.
  */
 import { z } from 'zod'
-import type { BootSource, BootSourceSelection } from '../../shared/types'
+import type { BootSource, BootSourceSelection } from '@shared/types'
 import { dataLayout } from './data-layout'
 import { JsonDocument } from './json-document'
 

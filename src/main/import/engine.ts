@@ -14,9 +14,9 @@ import type {
   ImportResult,
   ImportStatus,
   Settings
-} from '../../shared/types'
-import { AppError, toErrorShape } from '../../shared/errors'
-import { scrubSecrets } from '../../shared/scrub-secrets'
+} from '@shared/types'
+import { AppError, toErrorShape } from '@shared/errors'
+import { scrubSecrets } from '@shared/scrub-secrets'
 import { readJsonFile, writeFileAtomic } from '../core/atomic-file'
 import { BlobCache } from '../library/blob-cache'
 import type { DownloaderOptions } from './download/downloader'

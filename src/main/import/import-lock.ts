@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, open, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { dataLayout } from '../core/data-layout'
-import { AppError } from '../../shared/errors'
+import { AppError } from '@shared/errors'
 import { isProcessAlive } from '../core/file-lock'
 
 export interface LockInfo {

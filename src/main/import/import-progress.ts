@@ -2,7 +2,7 @@
  * Import progress: bytes per blob rolled up per resource (percent) and in total (bytes, rate, ETA),
  * emitted at most 10 times a second however fast bytes arrive, because every event may cross IPC.
  */
-import type { ImportProgress } from '../../shared/types'
+import type { ImportProgress } from '@shared/types'
 import { resourceStatus, type LiveResourceState } from '../library/resource-view'
 import type { StoredResource } from '../library/resource-store'
 

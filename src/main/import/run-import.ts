@@ -5,11 +5,11 @@
  * the others; the result lists every failure.
  */
 import { dataLayout } from '../core/data-layout'
-import type { BootSource, BootSourceSelection, ImportResult, Settings } from '../../shared/types'
-import { AppError, toErrorShape } from '../../shared/errors'
+import type { BootSource, BootSourceSelection, ImportResult, Settings } from '@shared/types'
+import { AppError, toErrorShape } from '@shared/errors'
 import { readStream, type VerifiedStream } from '../streams/read-stream'
 import { applyPlan, markBlobsComplete } from './plan/apply-plan'
-import { formatBytes } from '../../shared/format-bytes'
+import { formatBytes } from '@shared/format-bytes'
 import { BlobCache } from '../library/blob-cache'
 import { Downloader, type DownloaderOptions, type DownloadJob } from './download/downloader'
 import type { HashPool } from './download/hash-pool'

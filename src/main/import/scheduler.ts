@@ -5,7 +5,7 @@
  * A sync with nothing new costs only conditional metadata requests (the reader revalidates).
  */
 import { EventEmitter } from 'node:events'
-import type { Settings } from '../../shared/types'
+import type { Settings } from '@shared/types'
 import type { ImportEngine } from './engine'
 
 const RECHECK_MS = 60_000

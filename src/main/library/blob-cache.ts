@@ -5,7 +5,7 @@
  */
 import { mkdir, readdir, rename, rm, stat, statfs } from 'node:fs/promises'
 import { join } from 'node:path'
-import { AppError } from '../../shared/errors'
+import { AppError } from '@shared/errors'
 import { pinBlobs, pinnedBlobs, type BlobPin } from './blob-pins'
 import { syncDirectory } from '../core/atomic-file'
 import { dataLayout } from '../core/data-layout'

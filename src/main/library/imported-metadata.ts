@@ -6,7 +6,7 @@
  * import in which every resource of that source synced.
  */
 import { dataLayout } from '../core/data-layout'
-import type { BootSource } from '../../shared/types'
+import type { BootSource } from '@shared/types'
 import { replaceBlobDir } from '../core/blob-dir'
 import type { VerifiedStream } from '../streams/read-stream'
 

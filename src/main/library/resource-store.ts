@@ -5,7 +5,7 @@
  * leaves a torn file; a damaged file is refused, naming it. Ids are stable: a counter that only grows.
  */
 import { z } from 'zod'
-import type { BootResourceSet } from '../../shared/types'
+import type { BootResourceSet } from '@shared/types'
 import { dataLayout } from '../core/data-layout'
 import { JsonDocument } from '../core/json-document'
 import { compareSerials } from '../streams/serials'

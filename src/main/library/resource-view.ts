@@ -1,5 +1,5 @@
 /** The MAAS-shaped view of a stored resource, with the status line the UI and CLI show. */
-import type { BootResource } from '../../shared/types'
+import type { BootResource } from '@shared/types'
 import { compareSerials } from '../streams/serials'
 import { newestCompleteSet, type StoredResource } from './resource-store'
 

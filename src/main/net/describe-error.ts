@@ -1,4 +1,4 @@
-import { AppError } from '../../shared/errors'
+import { AppError } from '@shared/errors'
 
 const EXPLANATIONS: Record<string, string> = {
   ECONNREFUSED: 'connection refused',

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { AppError } from '../../shared/errors'
+import { AppError } from '@shared/errors'
 import { formatLimit, MAX_METADATA_BYTES } from './limits'
 import { readLocalFile } from './local-file'
 import { httpError, httpGet, type HttpRequestOptions } from './request'

@@ -1,7 +1,7 @@
 import { constants as fsConstants } from 'node:fs'
 import { open, realpath, type FileHandle } from 'node:fs/promises'
 import { relative, isAbsolute } from 'node:path'
-import { AppError } from '../../shared/errors'
+import { AppError } from '@shared/errors'
 import { DEFAULT_STALL_TIMEOUT_MS } from './limits'
 
 /**

@@ -1,8 +1,8 @@
 import { isIP } from 'node:net'
-import type { ProxySettings } from '../../shared/types'
-import { AppError } from '../../shared/errors'
-import { parseProxyUrl } from '../../shared/proxy-url'
-import { rememberSecret } from '../../shared/scrub-secrets'
+import type { ProxySettings } from '@shared/types'
+import { AppError } from '@shared/errors'
+import { parseProxyUrl } from '@shared/proxy-url'
+import { rememberSecret } from '@shared/scrub-secrets'
 
 /**
  * Picks the proxy for a URL the way curl/wget/MAAS do: http_proxy/https_proxy/no_proxy (either case) from the

@@ -1,6 +1,6 @@
 import http from 'node:http'
 import type { Socket } from 'node:net'
-import { AppError } from '../../shared/errors'
+import { AppError } from '@shared/errors'
 import { networkError } from './describe-error'
 
 export function proxyAuthHeader(proxy: URL): Record<string, string> {

@@ -6,7 +6,7 @@
  */
 import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { BootSource } from '../../shared/types'
+import type { BootSource } from '@shared/types'
 import { localStreamPath, usesMappedNames } from '../stage/name-map'
 import { stagedContent } from '../stage/staged-content'
 import { STAGE_MANIFEST_FILE } from '../stage/stage-manifest'

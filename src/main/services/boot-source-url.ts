@@ -1,4 +1,4 @@
-import { namesIndexFile } from '../../shared/stream-location'
+import { namesIndexFile } from '@shared/stream-location'
 
 /**
  * MAAS stores stream-root URLs with exactly one trailing slash; a URL that names an index file

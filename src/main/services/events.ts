@@ -1,6 +1,6 @@
 /** A typed emitter for the main → renderer events declared in the IPC contract. */
 import { EventEmitter } from 'node:events'
-import type { EventMap, EventName } from '../../shared/ipc-contract'
+import type { EventMap, EventName } from '@shared/ipc-contract'
 
 export class AppEvents {
   private readonly emitter = new EventEmitter()

@@ -6,7 +6,7 @@
  * Every call gets its own AbortController. A caller that names the call with a request id can abort
  * it with cancelRequest({id}) (the renderer's Cancel buttons); the CLI links its SIGINT signal.
  */
-import { AppError, toErrorShape } from '../../shared/errors'
+import { AppError, toErrorShape } from '@shared/errors'
 import {
   requestNames,
   requests,
@@ -14,9 +14,9 @@ import {
   type RequestName,
   type RequestOptions,
   type WireResult
-} from '../../shared/ipc-contract'
-import { requestIdSchema } from '../../shared/schemas'
-import { validate } from '../../shared/validate'
+} from '@shared/ipc-contract'
+import { requestIdSchema } from '@shared/schemas'
+import { validate } from '@shared/validate'
 
 /**
  * The requests one caller (a window, a WebSocket connection, a CLI run) has in flight under an id.

@@ -9,9 +9,9 @@ import type {
   ImportResult,
   ImportStatus,
   Settings
-} from '../../shared/types'
-import { AppError } from '../../shared/errors'
-import { DELETE_LOCKED_WHILE_IMPORTING, SOURCE_LOCKED_WHILE_IMPORTING } from '../../shared/import-locks'
+} from '@shared/types'
+import { AppError } from '@shared/errors'
+import { DELETE_LOCKED_WHILE_IMPORTING, SOURCE_LOCKED_WHILE_IMPORTING } from '@shared/import-locks'
 import { ImportEngine, SyncScheduler } from '../import'
 import type { AppEvents } from './events'
 

@@ -4,15 +4,15 @@
  */
 import { rm } from 'node:fs/promises'
 import { dataLayout } from '../core/data-layout'
-import { AppError } from '../../shared/errors'
+import { AppError } from '@shared/errors'
 import type {
   RequestHandlers,
   RequestInput,
   RequestName,
   RequestOptions,
   RequestOutput
-} from '../../shared/ipc-contract'
-import type { Host } from '../../shared/types'
+} from '@shared/ipc-contract'
+import type { Host } from '@shared/types'
 import { handleRequest, InFlightRequests, unwrap } from './handle-request'
 import { StateStore } from '../core/state-store'
 import { SettingsStore, maskSettings } from '../core/settings-store'

@@ -3,7 +3,7 @@
  * user's explicit choice (`lan`), and the status says which address it listens on.
  */
 import { networkInterfaces } from 'node:os'
-import type { BootSource, ServingStatus } from '../../shared/types'
+import type { BootSource, ServingStatus } from '@shared/types'
 import { cacheMirror } from '../serve/mirror-files'
 import { DEFAULT_PORT, startMirrorServer, type MirrorServer } from '../serve/mirror-server'
 

@@ -6,15 +6,15 @@
  * - deleting a source deletes its selections; `(source, os, release)` is unique.
  */
 import type { z } from 'zod'
-import { AppError } from '../../shared/errors'
-import { compactKeyringData, isBase64KeyringData } from '../../shared/keyring-data'
-import type { BootSource, BootSourceSelection } from '../../shared/types'
+import { AppError } from '@shared/errors'
+import { compactKeyringData, isBase64KeyringData } from '@shared/keyring-data'
+import type { BootSource, BootSourceSelection } from '@shared/types'
 import type {
   createSelectionSchema,
   createSourceSchema,
   updateSelectionSchema,
   updateSourceSchema
-} from '../../shared/schemas'
+} from '@shared/schemas'
 import type { StateStore } from '../core/state-store'
 import { normaliseSourceUrl } from './boot-source-url'
 

@@ -2,8 +2,8 @@
  * Staging from the app: one staging at a time per process, progress and the outcome as events, Stop
  * by abort (the files written so far stay whole, and staging again resumes).
  */
-import { AppError, toErrorShape } from '../../shared/errors'
-import type { BootSource, StagingStatus } from '../../shared/types'
+import { AppError, toErrorShape } from '@shared/errors'
+import type { BootSource, StagingStatus } from '@shared/types'
 import { listDrives } from '../stage/drives'
 import { planStaging } from '../stage/plan-staging'
 import { stage } from '../stage/stager'

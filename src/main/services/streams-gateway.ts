@@ -4,8 +4,8 @@
  * costs conditional requests.
  */
 import type { DataLayout } from '../core/data-layout'
-import type { BootSource, Catalogue, VerifyReport } from '../../shared/types'
-import { AppError } from '../../shared/errors'
+import type { BootSource, Catalogue, VerifyReport } from '@shared/types'
+import { AppError } from '@shared/errors'
 import type { SettingsStore } from '../core/settings-store'
 import type { KeyringRef } from '../streams/keyring'
 import { loadCachedStream, readStream, type VerifiedStream } from '../streams/read-stream'

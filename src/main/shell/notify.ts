@@ -2,8 +2,8 @@
  * A desktop notification when something long finishes while the user looks elsewhere: an import, or
  * a staging that ran for a while (a short one finishes while the user still watches it).
  */
-import type { EventMap } from '../../shared/ipc-contract'
-import type { ImportResult } from '../../shared/types'
+import type { EventMap } from '@shared/ipc-contract'
+import type { ImportResult } from '@shared/types'
 import type { AppEvents } from '../services/events'
 
 export interface NotifyDeps {

@@ -5,4 +5,4 @@
 export { BlobCache, ResourceStore, newestCompleteSet, importedMetadataDir } from '../library'
 export type { StoredResource, ImportedMetadataManifest } from '../library'
 export type { BlobPin } from '../library/blob-pins'
-export { formatBytes } from '../../shared/format-bytes'
+export { formatBytes } from '@shared/format-bytes'

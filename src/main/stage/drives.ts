@@ -3,9 +3,9 @@
  * points, labels, file system, size and free space, from systeminformation (Linux, Windows, macOS).
  */
 import si from 'systeminformation'
-import type { Drive } from '../../shared/types'
+import type { Drive } from '@shared/types'
 
-export type { Drive } from '../../shared/types'
+export type { Drive } from '@shared/types'
 
 type Block = Awaited<ReturnType<typeof si.blockDevices>>[number]
 type Fs = Awaited<ReturnType<typeof si.fsSize>>[number]

@@ -4,7 +4,7 @@
  */
 import { stat } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
-import type { BootSource, StagingPlan } from '../../shared/types'
+import type { BootSource, StagingPlan } from '@shared/types'
 import { formatBytes } from './cache-access'
 import { stagedContent } from './staged-content'
 import { detectTargetFs } from './target-fs'

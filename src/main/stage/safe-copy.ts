@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import { AppError } from '../../shared/errors'
+import { AppError } from '@shared/errors'
 
 export const TEMP_SUFFIX = '.maas-images-tmp'
 const CHUNK = 1 << 20

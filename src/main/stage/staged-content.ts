@@ -5,8 +5,8 @@
  */
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { AppError } from '../../shared/errors'
-import type { BootSource } from '../../shared/types'
+import { AppError } from '@shared/errors'
+import type { BootSource } from '@shared/types'
 import { sha256Hex } from '../streams/metadata-cache'
 import { readStreamFrom } from '../streams/read-stream'
 import { assertSafeItemPath } from '../streams/safe-path'

@@ -9,8 +9,8 @@
  */
 import { mkdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { AppError } from '../../shared/errors'
-import type { BootSource, StageProgress, StageResult } from '../../shared/types'
+import { AppError } from '@shared/errors'
+import type { BootSource, StageProgress, StageResult } from '@shared/types'
 import { sha256Hex } from '../streams/metadata-cache'
 import { BlobCache } from './cache-access'
 import { MAPPED_NAMES_FILE, MAPPED_NAMES_TEXT, localStreamPath } from './name-map'
@@ -32,7 +32,7 @@ import { STAGE_MANIFEST_FILE } from './stage-manifest'
 /** Room for README.txt, the manifest and directory entries on top of the files themselves. */
 const SLACK_BYTES = 1024 * 1024
 
-export type { StageProgress, StageResult } from '../../shared/types'
+export type { StageProgress, StageResult } from '@shared/types'
 
 export interface StageOptions {
   dataDir: string

@@ -6,7 +6,7 @@
  */
 import { readdir, realpath, stat } from 'node:fs/promises'
 import { isAbsolute, join, relative } from 'node:path'
-import { AppError } from '../../shared/errors'
+import { AppError } from '@shared/errors'
 import { formatBytes } from './cache-access'
 import { MAPPED_NAMES_FILE, encodePath } from './name-map'
 import { STAGE_MANIFEST_FILE } from './stage-manifest'

@@ -5,7 +5,7 @@
  */
 import { open, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { AppError } from '../../shared/errors'
+import { AppError } from '@shared/errors'
 import { isProcessAlive } from '../core/file-lock'
 
 export const STAGING_LOCK_FILE = '.maas-images-staging.lock'

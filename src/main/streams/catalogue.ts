@@ -1,4 +1,4 @@
-import type { CatalogueEntry, CatalogueGroup } from '../../shared/types'
+import type { CatalogueEntry, CatalogueGroup } from '@shared/types'
 import { compareSerials, latestVersion } from './serials'
 import type { StreamProduct, VerifiedStream } from './stream-types'
 

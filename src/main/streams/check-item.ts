@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
-import type { ProxySettings } from '../../shared/types'
-import { AppError } from '../../shared/errors'
+import type { ProxySettings } from '@shared/types'
+import { AppError } from '@shared/errors'
 import { openLocalFile } from '../net/local-file'
 import { httpError, httpGet } from '../net/request'
 import { isUrlRoot, joinStreamPath } from './safe-path'

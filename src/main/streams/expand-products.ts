@@ -1,4 +1,4 @@
-import { AppError } from '../../shared/errors'
+import { AppError } from '@shared/errors'
 import { inherit, scalarsOf, type Scalars } from './inherit'
 import type { ProductsDoc } from './schema'
 import type { StreamItem, StreamProduct, StreamVersion } from './stream-types'

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import * as openpgp from 'openpgp'
-import { AppError } from '../../shared/errors'
+import { AppError } from '@shared/errors'
 
 export interface KeyringRef {
   keyring_filename?: string

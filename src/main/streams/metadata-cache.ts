@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { mkdir, readFile, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { AppError } from '../../shared/errors'
+import { AppError } from '@shared/errors'
 import { writeFileAtomic } from '../core/atomic-file'
 import { withFileLock } from '../core/file-lock'
 

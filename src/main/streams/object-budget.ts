@@ -1,4 +1,4 @@
-import { AppError } from '../../shared/errors'
+import { AppError } from '@shared/errors'
 import { MAX_STREAM_OBJECTS } from '../net/limits'
 
 /**

@@ -1,5 +1,5 @@
 import type * as openpgp from 'openpgp'
-import type { SignatureInfo } from '../../shared/types'
+import type { SignatureInfo } from '@shared/types'
 import { verifyCleartext } from './signature'
 
 export interface Trust {

@@ -1,5 +1,5 @@
-import type { ProxySettings } from '../../shared/types'
-import { AppError } from '../../shared/errors'
+import type { ProxySettings } from '@shared/types'
+import { AppError } from '@shared/errors'
 import { fetchBytes } from '../net/fetch-bytes'
 import { formatLimit, MAX_INDEX_ENTRIES, MAX_METADATA_BYTES, MAX_SOURCE_METADATA_BYTES } from '../net/limits'
 import { expandProducts } from './expand-products'

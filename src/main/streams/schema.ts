@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { AppError } from '../../shared/errors'
+import { AppError } from '@shared/errors'
 
 /**
  * Structural schemas for the two SimpleStreams document kinds. Deliberately loose about extra keys (streams

@@ -1,6 +1,6 @@
 import * as openpgp from 'openpgp'
-import type { SignatureInfo } from '../../shared/types'
-import { AppError } from '../../shared/errors'
+import type { SignatureInfo } from '@shared/types'
+import { AppError } from '@shared/errors'
 import { CleartextFormatError, parseCleartext } from './cleartext'
 
 export interface VerifiedText {

@@ -1,7 +1,7 @@
 import { dirname, basename, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { AppError } from '../../shared/errors'
-import { isUnsignedLocation, namesIndexFile } from '../../shared/stream-location'
+import { AppError } from '@shared/errors'
+import { isUnsignedLocation, namesIndexFile } from '@shared/stream-location'
 
 export interface StreamSource {
   /** the location as given (trimmed) */

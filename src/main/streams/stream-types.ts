@@ -1,4 +1,4 @@
-import type { SignatureInfo } from '../../shared/types'
+import type { SignatureInfo } from '@shared/types'
 import type { StreamItem } from './validate-items'
 
 export type { StreamItem } from './validate-items'

@@ -1,4 +1,4 @@
-import { AppError } from '../../shared/errors'
+import { AppError } from '@shared/errors'
 import { assertSafeItemPath, isSafeItemPath } from './safe-path'
 
 export interface StreamItem {

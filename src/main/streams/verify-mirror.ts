@@ -1,4 +1,4 @@
-import type { ProxySettings, SignatureInfo, VerifyReport } from '../../shared/types'
+import type { ProxySettings, SignatureInfo, VerifyReport } from '@shared/types'
 import { fetchBytes } from '../net/fetch-bytes'
 import { MAX_INDEX_ENTRIES, MAX_METADATA_BYTES } from '../net/limits'
 import { checkItem, type ItemCheck } from './check-item'

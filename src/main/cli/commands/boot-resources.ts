@@ -4,8 +4,8 @@
  * non-zero exit when any resource failed. `stop-import` and `is-importing` work on an import run
  * by another process (the app, another shell) through the data directory.
  */
-import type { ImportResult } from '../../../shared/types'
-import { formatBytes } from '../../../shared/format-bytes'
+import type { ImportResult } from '@shared/types'
+import { formatBytes } from '@shared/format-bytes'
 import { CliProgress, formatDuration } from '../cli-progress'
 import type { CliCommand, CliContext } from '../command'
 import { rejectUnknownParams } from '../command'

@@ -7,8 +7,8 @@ import {
   createSourceSchema,
   updateSelectionSchema,
   updateSourceSchema
-} from '../../../shared/schemas'
-import { validate } from '../../../shared/validate'
+} from '@shared/schemas'
+import { validate } from '@shared/validate'
 import type { CliCommand, CliInput } from '../command'
 import { listParam, param, rejectUnknownParams } from '../command'
 

@@ -3,8 +3,8 @@
  * mirror), `serve` (the cache or a staged tree over HTTP for a MAAS region) and `drives`.
  */
 import { resolve } from 'node:path'
-import { AppError } from '../../../shared/errors'
-import type { BootSource } from '../../../shared/types'
+import { AppError } from '@shared/errors'
+import type { BootSource } from '@shared/types'
 import { formatBytes } from '../../stage/cache-access'
 import { StageProgressBar } from '../../stage/stage-progress-bar'
 import { cacheMirror, directoryMirror } from '../../serve/mirror-files'

@@ -4,9 +4,9 @@
  * value=false`) carry over; `settings read|update` use this app's own field names.
  */
 import type { z } from 'zod'
-import type { Settings } from '../../../shared/types'
-import { settingsPatchSchema } from '../../../shared/schemas'
-import { validate } from '../../../shared/validate'
+import type { Settings } from '@shared/types'
+import { settingsPatchSchema } from '@shared/schemas'
+import { validate } from '@shared/validate'
 import type { CliCommand, CliInput } from '../command'
 import { UsageError, param, rejectUnknownParams } from '../command'
 

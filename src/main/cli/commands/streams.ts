@@ -2,8 +2,8 @@
  * Beyond MAAS: `boot-source available` (what a verified stream offers) and `verify` (check a
  * mirror's signatures, and with --deep its item checksums).
  */
-import { verifySchema } from '../../../shared/schemas'
-import { validate } from '../../../shared/validate'
+import { verifySchema } from '@shared/schemas'
+import { validate } from '@shared/validate'
 import type { CliCommand } from '../command'
 import { terminalLine } from '../terminal-text'
 import { param, rejectUnknownParams } from '../command'

@@ -4,7 +4,7 @@
  * many 64 KiB chunks, and no garbage per chunk. A segment may be split while its body streams (its
  * end shrinks): only bytes still inside it are written.
  */
-import { AppError } from '../../../shared/errors'
+import { AppError } from '@shared/errors'
 import type { HttpResponse } from '../../net/request'
 import type { Segment } from './file-ranges'
 

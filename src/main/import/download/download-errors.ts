@@ -3,7 +3,7 @@
  * status no retry can help, a file of the wrong size, a deliberate start-over, a full disk, or an
  * error worth retrying.
  */
-import { AppError } from '../../../shared/errors'
+import { AppError } from '@shared/errors'
 
 /** What a download error message names: "<product> <item>". */
 export interface Labelled {

@@ -9,7 +9,7 @@
  * byte read in order by one hasher (why: hash-pool.ts).
  */
 import { open, type FileHandle } from 'node:fs/promises'
-import type { AppError } from '../../../shared/errors'
+import type { AppError } from '@shared/errors'
 import type { BlobCache } from '../../library/blob-cache'
 import type { SegmentSink } from './body-writer'
 import { FileRanges, type Segment } from './file-ranges'

@@ -18,8 +18,8 @@
  * - retry-policy.ts: backoff for network errors, 5xx and stalls; other 4xx try the next URL, then fail.
  * - download-errors.ts: the kinds of failure, and isDiskFull, the one test for a full disk (it stops the run).
  */
-import type { ProxySettings } from '../../../shared/types'
-import { AppError } from '../../../shared/errors'
+import type { ProxySettings } from '@shared/types'
+import { AppError } from '@shared/errors'
 import type { BlobCache } from '../../library/blob-cache'
 import { DownloadFile, type DownloadJob } from './download-file'
 import { asAppError, diskFullStop, isDiskFull } from './download-errors'

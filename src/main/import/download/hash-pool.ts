@@ -16,7 +16,7 @@
  */
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
-import { AppError } from '../../../shared/errors'
+import { AppError } from '@shared/errors'
 
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads')

@@ -4,8 +4,8 @@
  * (206 with the right Content-Range, or a whole-file 200 of the signed size) before its body is copied
  * to disk. Errors are thrown as the kinds of download-errors.ts for the retry policy to judge.
  */
-import type { ProxySettings } from '../../../shared/types'
-import { AppError } from '../../../shared/errors'
+import type { ProxySettings } from '@shared/types'
+import { AppError } from '@shared/errors'
 import { httpError, type HttpResponse } from '../../net/request'
 import { copyBody } from './body-writer'
 import type { DownloadFile, DownloadJob } from './download-file'

@@ -5,7 +5,7 @@
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import type { ProxySettings } from '../../../shared/types'
+import type { ProxySettings } from '@shared/types'
 import { httpGet, type HttpResponse } from '../../net/request'
 
 export interface RangeRequest {

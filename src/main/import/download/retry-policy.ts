@@ -3,7 +3,7 @@
  * file, or retry after an exponential backoff with jitter. A pure function of the error and the
  * counters, so it is tested without a server (test/import/retry-policy.test.ts).
  */
-import { AppError } from '../../../shared/errors'
+import { AppError } from '@shared/errors'
 import { asAppError, HttpStatus, isRetryable, WrongSize, type Labelled } from './download-errors'
 
 export interface RetryInput {

@@ -5,7 +5,7 @@
  * with a note when the product merely left the stream but a selection still matches it.
  * Resources of a source whose stream could not be read this time are left alone.
  */
-import type { BootResourceFile, BootSource, BootSourceSelection } from '../../../shared/types'
+import type { BootResourceFile, BootSource, BootSourceSelection } from '@shared/types'
 import type { Plan, PlannedResource } from './plan'
 import { stillSelected } from './plan'
 import { refreshSet, type ResourcesDoc, type StoredResource } from '../../library/resource-store'

@@ -4,8 +4,8 @@
  * (deduplicated by sha256: kernels of one release share a squashfs) to fetch.
  */
 import { posix } from 'node:path'
-import type { BootSource, BootSourceSelection } from '../../../shared/types'
-import { anySelectionMatches } from '../../../shared/selection-rules'
+import type { BootSource, BootSourceSelection } from '@shared/types'
+import { anySelectionMatches } from '@shared/selection-rules'
 import { isBootloader, resourceIdentity, resourceKey, type ResourceIdentity } from './resource-identity'
 import type { StreamProduct, StreamVersion, VerifiedStream } from '../../streams/stream-types'
 import { itemUrl } from './item-url'
