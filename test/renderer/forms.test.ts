@@ -5,10 +5,10 @@ import {
   formatRate,
   isUnsignedUrl,
   keyringLabel
-} from '../../src/renderer/src/components/format'
-import { maasIoStreamOf, validateSourceFields } from '../../src/renderer/src/stores/source-form'
-import { validateSelectionFields } from '../../src/renderer/src/stores/selection-form'
-import { fieldsFromSettings, validateSettings } from '../../src/renderer/src/stores/settings-form'
+} from '../../src/renderer/src/logic/format'
+import { maasIoStreamOf, validateSourceFields } from '../../src/renderer/src/logic/source-form'
+import { validateSelectionFields } from '../../src/renderer/src/logic/selection-form'
+import { fieldsFromSettings, validateSettings } from '../../src/renderer/src/logic/settings-form'
 import { defaultSettings } from './fake-bridge'
 import { settingsPatchSchema } from '../../src/shared/schemas'
 

@@ -3,18 +3,19 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { Catalogue } from '../../../shared/types'
 import { getBridge } from '../bridge'
-import { errorMessage } from '../components/format'
+import { errorMessage } from '../logic/error-message'
+import { latestOnly } from '../logic/latest-only'
 
 export const useCatalogueStore = defineStore('catalogue', () => {
   const catalogue = ref<Catalogue | null>(null)
   const sourceId = ref<number | null>(null)
   const loading = ref(false)
   const error = ref<string | null>(null)
-  let generation = 0
+  const latest = latestOnly()
 
   /** `refresh` asks main to fetch the stream again instead of answering from its verified cache. */
   async function load(boot_source_id: number, refresh = false): Promise<void> {
-    const mine = ++generation
+    const isLatest = latest.begin()
     if (sourceId.value !== boot_source_id) catalogue.value = null
     sourceId.value = boot_source_id
     loading.value = true
@@ -22,18 +23,18 @@ export const useCatalogueStore = defineStore('catalogue', () => {
       const result = await getBridge().getCatalogue(
         refresh ? { boot_source_id, refresh } : { boot_source_id }
       )
-      if (mine !== generation) return
+      if (!isLatest()) return
       catalogue.value = result
       error.value = null
     } catch (err) {
-      if (mine === generation) error.value = errorMessage(err)
+      if (isLatest()) error.value = errorMessage(err)
     } finally {
-      if (mine === generation) loading.value = false
+      if (isLatest()) loading.value = false
     }
   }
 
   function clear(): void {
-    generation++
+    latest.invalidate()
     catalogue.value = null
     sourceId.value = null
     loading.value = false

@@ -3,7 +3,7 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { ServingStatus } from '../../../shared/types'
 import { getBridge } from '../bridge'
-import { errorMessage } from '../components/format'
+import { errorMessage } from '../logic/error-message'
 
 export const useServingStore = defineStore('serving', () => {
   const status = ref<ServingStatus | null>(null)

@@ -13,7 +13,7 @@ import type {
   VerifyReport
 } from '../../../shared/types'
 import { getBridge } from '../bridge'
-import { errorMessage } from '../components/format'
+import { errorMessage } from '../logic/error-message'
 
 export const useStagingStore = defineStore('staging', () => {
   const sources = ref<BootSource[]>([])

@@ -4,7 +4,7 @@
  * that counts each file once (kernels of one release share the squashfs).
  */
 import { compareArches } from './image-grid'
-import type { ResourceRow } from './imports'
+import type { ResourceRow } from '../stores/imports'
 
 export interface ResourceGroup {
   /** `${name} ${arch}` */
