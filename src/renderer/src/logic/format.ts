@@ -75,5 +75,6 @@ function base64Length(b64: string): number {
 
 /** MAAS's policy: a source URL that names a .json index is read unsigned. */
 export function isUnsignedUrl(url: string): boolean {
-  return /\.json$/i.test(url.trim())
+  // A query or fragment is not part of the file name (main reads it the same way).
+  return /\.json$/i.test(url.trim().replace(/[?#].*$/, ''))
 }
