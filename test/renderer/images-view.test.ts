@@ -96,7 +96,7 @@ describe('Images: selection', () => {
     expect(box('ubuntu-noble-arm64').checked).toBe(false)
     expect(box('ubuntu-jammy-amd64').checked).toBe(false)
     // Newest release first, with its kernels labelled as MAAS does.
-    const rows = wrapper.findAll('[data-testid="ubuntu-releases"] tbody tr')
+    const rows = wrapper.findAll('[data-testid="ubuntu-releases"] tbody tr[data-testid^="release-row-"]')
     expect(rows[0].text()).toContain('24.04 LTS')
     expect(rows[0].text()).toContain('GA')
     expect(rows[0].text()).toContain('HWE edge')
