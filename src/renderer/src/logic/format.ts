@@ -78,3 +78,17 @@ export function isUnsignedUrl(url: string): boolean {
   // A query or fragment is not part of the file name (main reads it the same way).
   return /\.json$/i.test(url.trim().replace(/[?#].*$/, ''))
 }
+
+/** "1 selection", "2 selections", "No selections": a count in words, never "selection(s)". */
+export function countOf(n: number, singular: string, plural = `${singular}s`): string {
+  if (n === 0) return `No ${plural}`
+  return `${n} ${n === 1 ? singular : plural}`
+}
+
+/**
+ * A URL or path cut into pieces after each `/` or `\`: shown with a line-break opportunity
+ * between them, so a long location wraps at its separators, never in the middle of a name.
+ */
+export function pathPieces(location: string): string[] {
+  return location.match(/[^/\\]*[/\\]+|[^/\\]+$/g) ?? [location]
+}
