@@ -13,8 +13,27 @@ export const useCatalogueStore = defineStore('catalogue', () => {
   const error = ref<string | null>(null)
   const latest = latestOnly()
 
-  /** `refresh` asks main to fetch the stream again instead of answering from its verified cache. */
-  async function load(boot_source_id: number, refresh = false): Promise<void> {
+  // One read per source at a time: Change source's picker and the Images page both ask for the
+  // catalogue right after a Connect, and two reads at once would fetch the stream twice and race on
+  // main's metadata cache. A second plain load of the same source revision (its `updated`: a
+  // Connect moves it) joins the one in flight.
+  let inFlight: { key: string; promise: Promise<void> } | null = null
+
+  /**
+   * `refresh` asks main to fetch the stream again instead of answering from its verified cache;
+   * `revision` is the source's `updated`, so a read of the source before a Connect is never reused.
+   */
+  function load(boot_source_id: number, refresh = false, revision = ''): Promise<void> {
+    const key = `${boot_source_id} ${revision}`
+    if (!refresh && inFlight?.key === key) return inFlight.promise
+    const promise = read(boot_source_id, refresh).finally(() => {
+      if (inFlight?.promise === promise) inFlight = null
+    })
+    inFlight = { key, promise }
+    return promise
+  }
+
+  async function read(boot_source_id: number, refresh: boolean): Promise<void> {
     const isLatest = latest.begin()
     if (sourceId.value !== boot_source_id) catalogue.value = null
     sourceId.value = boot_source_id
@@ -35,6 +54,7 @@ export const useCatalogueStore = defineStore('catalogue', () => {
 
   function clear(): void {
     latest.invalidate()
+    inFlight = null
     catalogue.value = null
     sourceId.value = null
     loading.value = false
