@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import {
+  dateTimePieces,
   formatBytes,
+  formatDateTime,
   formatEta,
   formatRate,
   isUnsignedUrl,
@@ -196,5 +198,14 @@ describe('source form and UNC paths', () => {
       /UNC/
     )
     expect(validateSourceFields(base).request).toBeDefined()
+  })
+})
+
+describe('date pieces', () => {
+  it('splits a date and time between the two, each kept whole', () => {
+    const pieces = dateTimePieces('2026-11-30T04:55:00.000Z')
+    expect(pieces).toHaveLength(2)
+    expect(pieces.join(' ')).toBe(formatDateTime('2026-11-30T04:55:00.000Z'))
+    expect(dateTimePieces(null)).toEqual(['—'])
   })
 })

@@ -60,6 +60,16 @@ export function formatDateTime(iso: string | null | undefined): string {
   })
 }
 
+/**
+ * formatDateTime in two pieces, the date and the time, for narrow columns: each piece stays on one
+ * line and the break, if any, falls between them ("Nov 30, 2026," / "04:55 AM").
+ */
+export function dateTimePieces(iso: string | null | undefined): string[] {
+  const text = formatDateTime(iso)
+  const cut = text.lastIndexOf(', ')
+  return cut === -1 ? [text] : [text.slice(0, cut + 1), text.slice(cut + 2)]
+}
+
 /** What the UI calls a source's keyring: the file path, or a hint that the key is stored inline. */
 export function keyringLabel(source: { keyring_filename: string; keyring_data: string }): string {
   if (source.keyring_filename) return source.keyring_filename
