@@ -1,8 +1,9 @@
 /**
  * Sources: every boot source with add / edit / delete. Deleting a source deletes its selections,
- * and deleting the only one leaves MAAS's empty Sync URL and keyring fields on Images.
+ * and deleting the only one makes Images show the Change source form, as MAAS does.
  */
 import { startTestServer, type TestServer } from '../test/support/test-server'
+import { expectNoAxeViolations } from './support/axe'
 import { cliJson, expect, openScreen, runCli, screenshot, test } from './support/stream-fixtures'
 
 interface Source {
@@ -64,7 +65,7 @@ test.describe('with source 1 on a mirror', () => {
       await panel.getByTestId('selection-save').click()
       await expect(panel.getByRole('table', { name: 'Selections' }).locator('tbody tr')).toHaveCount(1)
       await expect(panel).toContainText('jammy')
-      await expect(page.getByTestId('source-selections-2')).toHaveText('1')
+      await expect(page.getByTestId('source-selections-2')).toHaveText('1 selection')
       const sel2 = await cliJson<Selection[]>(dataDir, 'boot-source-selections', 'read', '2')
       expect(sel2.map((s) => [s.os, s.release, [...s.arches].sort()])).toEqual([
         ['ubuntu', 'jammy', ['amd64', 'arm64']]
@@ -82,14 +83,14 @@ test.describe('with source 1 on a mirror', () => {
       await expect(row2).toContainText(moved)
       expect((await cliJson<Source>(dataDir, 'boot-source', 'read', '2')).url).toBe(moved)
       // Its selection stays with it.
-      await expect(page.getByTestId('source-selections-2')).toHaveText('1')
+      await expect(page.getByTestId('source-selections-2')).toHaveText('1 selection')
 
       // Delete, through the confirmation dialog, which says what goes with it.
       await page.getByTestId('source-delete-2').click()
       const dialog = page.getByTestId('delete-source-dialog')
       await expect(dialog).toContainText('Delete source 2?')
       await expect(dialog).toContainText(moved)
-      await expect(dialog).toContainText('Its 1 selection(s) are deleted too')
+      await expect(dialog).toContainText('Its selection is deleted too')
       await screenshot(page, 'sources-delete-dialog')
       await dialog.getByTestId('confirm-ok').click()
       await expect(dialog).toHaveCount(0)
@@ -115,27 +116,31 @@ test.describe('with source 1 on a mirror', () => {
   })
 })
 
-test('deleting the only source leaves empty fields on Images', async ({ page, dataDir }) => {
+test('deleting the only source makes Images show the Change source form', async ({ page, dataDir }) => {
   await openScreen(page, 'Sources')
   await page.getByTestId('source-delete-1').click()
   const dialog = page.getByTestId('delete-source-dialog')
   await expect(dialog).toContainText('This is the only source')
-  await expect(dialog).toContainText('Its 1 selection(s) are deleted too')
+  await expect(dialog).toContainText('Its selection is deleted too')
   await dialog.getByTestId('confirm-ok').click()
   await expect(page.getByTestId('no-sources')).toBeVisible()
   await expect(page.getByTestId('sources-table')).toHaveCount(0)
 
   await openScreen(page, 'Images')
-  await expect(page.getByTestId('source-url')).toHaveText('')
-  await expect(page.getByTestId('source-keyring')).toHaveText('')
+  await expect(page.getByTestId('source-url')).toHaveCount(0)
+  await expect(page.getByTestId('source-keyring')).toHaveCount(0)
   await expect(page.getByTestId('no-source-notice')).toBeVisible()
+  const form = page.getByTestId('no-source-form')
+  await expect(form.getByRole('heading', { name: 'Choose a source' })).toBeVisible()
+  await expect(form.getByTestId('connect-button')).toBeEnabled()
   await expect(page.getByTestId('image-selection')).toHaveCount(0)
+  await expectNoAxeViolations(page, 'Images with no source')
   await screenshot(page, 'images-no-source')
 
   // Deleting is respected: the first-run source does not come back on a restart, nor for the CLI.
   await page.reload()
   await expect(page.getByTestId('no-source-notice')).toBeVisible()
-  await expect(page.getByTestId('source-url')).toHaveText('')
+  await expect(page.getByTestId('source-url')).toHaveCount(0)
   expect(await cliJson(dataDir, 'boot-sources', 'read')).toEqual([])
   await openScreen(page, 'Change source')
   await expect(page.getByTestId('change-source-url')).toHaveText('')

@@ -146,10 +146,122 @@ describe('Change source', () => {
     expect(wrapper.get('[data-testid="keyring-error"]').text()).toContain('Paste the keyring as base64')
   })
 
-  it('warns that a .json URL is read unsigned', async () => {
+  it('offers an explicit unsigned choice, warns about it, and saves the index.json URL', async () => {
+    bridge.updateBootSource.mockImplementation(async (arg) => source({ ...arg, updated: 'x' }))
     const { wrapper } = await mountWith(ChangeSourceView, bridge)
     await wrapper.get('[data-testid="choice-custom"] input').setValue(true)
-    await wrapper.get('[data-testid="source-url-input"]').setValue('http://m/streams/v1/index.json')
+    await wrapper.get('[data-testid="source-url-input"]').setValue('http://m/stable/')
+    expect(wrapper.find('[data-testid="unsigned-hint"]').exists()).toBe(false)
+    await wrapper.get('[data-testid="signing-unsigned"] input').setValue(true)
     expect(wrapper.get('[data-testid="unsigned-hint"]').text()).toContain('without signature checks')
+    // No keyring is asked for: none is used.
+    expect(wrapper.find('[data-testid="keyring-file-input"]').exists()).toBe(false)
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(bridge.updateBootSource).toHaveBeenCalledWith({
+      id: 1,
+      url: 'http://m/stable/streams/v1/index.json'
+    })
+    expect(wrapper.get('[data-testid="connect-success"]').text()).toContain('without a signature check')
+  })
+
+  it('uses the default keyring (AppInfo.default_keyring) when a custom mirror leaves it empty', async () => {
+    bridge.getAppInfo.mockResolvedValue({
+      name: 'MAAS Images',
+      version: '0.1.0',
+      data_dir: 'C:\\Users\\admin\\AppData\\Roaming\\maas-images',
+      default_keyring: 'C:\\Program Files\\MAAS Images\\resources\\ubuntu-cloudimage-keyring.gpg',
+      host: 'app'
+    })
+    bridge.listBootSources.mockResolvedValue([
+      source({ url: 'http://mirror.internal/stable/', keyring_filename: '', keyring_data: 'QUJD' })
+    ])
+    bridge.updateBootSource.mockImplementation(async (arg) => source({ ...arg, updated: 'x' }))
+    const { wrapper } = await mountWith(ChangeSourceView, bridge)
+    await wrapper.get('[data-testid="keyring-mode-file"] input').setValue(true)
+    const input = wrapper.get('[data-testid="keyring-file-input"]')
+    expect((input.element as HTMLInputElement).value).toBe('')
+    expect(input.attributes('placeholder')).toContain('ubuntu-cloudimage-keyring.gpg (default)')
+    // The help under the field names the default and is what the input is described by.
+    const help = wrapper.get(`#${input.attributes('aria-describedby')}`)
+    expect(help.text()).toContain('Leave empty to use the Ubuntu cloud image keyring')
+    expect(help.text()).not.toMatch(/keybox/i)
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(bridge.updateBootSource).toHaveBeenCalledWith({
+      id: 1,
+      url: 'http://mirror.internal/stable/',
+      keyring_filename: 'C:\\Program Files\\MAAS Images\\resources\\ubuntu-cloudimage-keyring.gpg'
+    })
+  })
+
+  it('after Connect shows the fetched images; Update selection saves the ticks and starts a sync', async () => {
+    bridge.updateBootSource.mockImplementation(async (arg) =>
+      source({ url: arg.url, updated: '2025-08-06T00:00:00.000Z' })
+    )
+    bridge.listSelections.mockResolvedValue([])
+    bridge.createSelection.mockImplementation(async (arg) => ({
+      id: 7,
+      boot_source_id: arg.boot_source_id,
+      os: arg.os,
+      release: arg.release,
+      arches: arg.arches ?? ['*'],
+      subarches: ['*'],
+      labels: ['*']
+    }))
+    const { wrapper } = await mountWith(ChangeSourceView, bridge)
+    expect(wrapper.find('[data-testid="image-selection"]').exists()).toBe(false)
+    await wrapper.get('[data-testid="stream-candidate"] input').setValue(true)
+    bridge.listBootSources.mockResolvedValue([
+      source({ url: CANDIDATE, updated: '2025-08-06T00:00:00.000Z' })
+    ])
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(wrapper.get('[data-testid="showing-images-from"]').text()).toBe(
+      `Showing images fetched from ${CANDIDATE}`
+    )
+    expect(bridge.getCatalogue).toHaveBeenCalled()
+    const checkbox = wrapper.get('[data-testid="image-checkbox-ubuntu-noble-amd64"] input')
+    await checkbox.setValue(true)
+    const update = wrapper.get('[data-testid="save-selection"]')
+    expect(update.text()).toBe('Update selection')
+    await update.trigger('click')
+    await flushPromises()
+    expect(bridge.createSelection).toHaveBeenCalledWith(
+      expect.objectContaining({ boot_source_id: 1, os: 'ubuntu', release: 'noble', arches: ['amd64'] })
+    )
+    expect(bridge.startImport).toHaveBeenCalledTimes(1)
+    expect(wrapper.get('[data-testid="selection-saved"]').text()).toContain('Sync started')
+  })
+
+  it('Cancel after Connect leaves the selection alone and goes back to Images', async () => {
+    bridge.updateBootSource.mockImplementation(async (arg) => source({ url: arg.url, updated: 'y' }))
+    const { wrapper, router } = await mountWith(ChangeSourceView, bridge)
+    await wrapper.get('[data-testid="stream-candidate"] input').setValue(true)
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    await wrapper.get('[data-testid="cancel-selection"]').trigger('click')
+    await flushPromises()
+    expect(router.currentRoute.value.path).toBe('/images')
+    expect(bridge.createSelection).not.toHaveBeenCalled()
+    expect(bridge.deleteSelection).not.toHaveBeenCalled()
+  })
+
+  it('is disabled while an import runs, with MAAS words as the reason', async () => {
+    bridge.getImportStatus.mockResolvedValue({
+      importing: true,
+      progress: null,
+      last_result: null,
+      next_sync_at: null
+    } as never)
+    const { wrapper } = await mountWith(ChangeSourceView, bridge)
+    expect(wrapper.get('[data-testid="change-source-locked-notice"]').text()).toContain(
+      'Cannot change source while images are downloading.'
+    )
+    const connect = wrapper.get('[data-testid="connect-button"]')
+    expect(connect.attributes('disabled')).toBeDefined()
+    expect(connect.attributes('title')).toBe('Cannot change source while images are downloading.')
+    // The whole form is one disabled fieldset: no radio, field or button can be used.
+    expect(wrapper.get('[data-testid="change-source-form"] fieldset').attributes('disabled')).toBeDefined()
   })
 })

@@ -1,14 +1,20 @@
 import { describe, expect, it } from 'vitest'
 import {
+  dateTimePieces,
   formatBytes,
+  formatDateTime,
   formatEta,
   formatRate,
   keyringLabel
-} from '../../src/renderer/src/components/format'
+} from '../../src/renderer/src/logic/format'
 import { isUnsignedLocation as isUnsignedUrl } from '@shared/stream-location'
-import { maasIoStreamOf, validateSourceFields } from '../../src/renderer/src/stores/source-form'
-import { validateSelectionFields } from '../../src/renderer/src/stores/selection-form'
-import { fieldsFromSettings, validateSettings } from '../../src/renderer/src/stores/settings-form'
+import {
+  fieldsFromSource,
+  maasIoStreamOf,
+  validateSourceFields
+} from '../../src/renderer/src/logic/source-form'
+import { validateSelectionFields } from '../../src/renderer/src/logic/selection-form'
+import { fieldsFromSettings, validateSettings } from '../../src/renderer/src/logic/settings-form'
 import { defaultSettings } from './fake-bridge'
 import { settingsPatchSchema } from '@shared/schemas'
 import * as sharedFormat from '@shared/format-bytes'
@@ -45,7 +51,12 @@ describe('source form', () => {
   })
 
   it('sends exactly one keyring', () => {
-    const base = { url: '/media/usb/stable', keyringFile: '/k.gpg', keyringData: 'QUJD' }
+    const base = {
+      url: '/media/usb/stable',
+      signing: 'signed' as const,
+      keyringFile: '/k.gpg',
+      keyringData: 'QUJD'
+    }
     expect(validateSourceFields({ ...base, keyringMode: 'file' }).request).toEqual({
       url: '/media/usb/stable',
       keyring_filename: '/k.gpg'
@@ -57,6 +68,63 @@ describe('source form', () => {
     expect(
       validateSourceFields({ ...base, keyringMode: 'data', keyringData: 'not base64!' }).errors.keyring
     ).toMatch(/base64/)
+  })
+
+  const fields = {
+    url: 'http://mirror.internal/stable/',
+    signing: 'signed' as const,
+    keyringMode: 'file' as const,
+    keyringFile: '',
+    keyringData: ''
+  }
+  const DEFAULT = 'C:\\Program Files\\MAAS Images\\resources\\ubuntu-cloudimage-keyring.gpg'
+
+  it('sends the default keyring for an empty keyring path, so an edit never keeps the old one', () => {
+    expect(validateSourceFields(fields, DEFAULT).request).toEqual({
+      url: 'http://mirror.internal/stable/',
+      keyring_filename: DEFAULT
+    })
+  })
+
+  it('accepts Windows absolute paths for the mirror folder and the keyring, not relative ones', () => {
+    const win = { ...fields, url: 'D:\\maas\\stable', keyringFile: 'C:\\keys\\ring.gpg' }
+    expect(validateSourceFields(win).request).toEqual({
+      url: 'D:\\maas\\stable',
+      keyring_filename: 'C:\\keys\\ring.gpg'
+    })
+    expect(validateSourceFields({ ...win, keyringFile: 'keys\\ring.gpg' }).errors.keyring).toMatch(
+      /full path/
+    )
+    expect(validateSourceFields({ ...win, url: 'maas\\stable' }).errors.url).toMatch(/absolute/)
+    expect(validateSourceFields({ ...win, keyringFile: '\\\\server\\ring.gpg' }).errors.keyring).toMatch(
+      /UNC/
+    )
+  })
+
+  it('turns the unsigned choice into the index.json URL, with no keyring', () => {
+    expect(
+      validateSourceFields({ ...fields, signing: 'unsigned', keyringFile: '/k.gpg' }, DEFAULT).request
+    ).toEqual({
+      url: 'http://mirror.internal/stable/streams/v1/index.json'
+    })
+  })
+
+  it("refuses a .json URL marked signed instead of reading it unsigned behind the admin's back", () => {
+    const json = { ...fields, url: 'http://mirror.internal/stable/streams/v1/index.json' }
+    expect(validateSourceFields(json).errors.url).toMatch(/Unsigned \(index\.json\)/)
+    expect(validateSourceFields({ ...json, signing: 'unsigned' }).request?.url).toBe(json.url)
+  })
+
+  it('shows an unsigned source as its root with the unsigned choice, and an empty keyring as empty', () => {
+    const f = fieldsFromSource({
+      id: 1,
+      url: 'http://mirror.internal/stable/streams/v1/index.json',
+      keyring_filename: '',
+      keyring_data: '',
+      created: '',
+      updated: ''
+    })
+    expect(f).toMatchObject({ url: 'http://mirror.internal/stable/', signing: 'unsigned', keyringFile: '' })
   })
 })
 
@@ -124,6 +192,7 @@ describe('source form and UNC paths', () => {
   it('are refused by the source form with the same rule', () => {
     const base = {
       url: '/media/usb/maas',
+      signing: 'signed' as const,
       keyringMode: 'file' as const,
       keyringFile: '/ring.gpg',
       keyringData: ''
@@ -133,5 +202,14 @@ describe('source form and UNC paths', () => {
       /UNC/
     )
     expect(validateSourceFields(base).request).toBeDefined()
+  })
+})
+
+describe('date pieces', () => {
+  it('splits a date and time between the two, each kept whole', () => {
+    const pieces = dateTimePieces('2026-11-30T04:55:00.000Z')
+    expect(pieces).toHaveLength(2)
+    expect(pieces.join(' ')).toBe(formatDateTime('2026-11-30T04:55:00.000Z'))
+    expect(dateTimePieces(null)).toEqual(['—'])
   })
 })

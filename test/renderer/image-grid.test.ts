@@ -5,7 +5,7 @@ import {
   initialCells,
   planSelectionOps,
   selectionsOutsideGrid
-} from '../../src/renderer/src/stores/image-grid'
+} from '../../src/renderer/src/logic/image-grid'
 import { catalogue, entry, selection } from './fake-bridge'
 
 const grid = () => buildGrid(catalogue().entries, 'ubuntu')

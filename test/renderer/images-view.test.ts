@@ -56,18 +56,39 @@ describe('Images: source', () => {
     expect(wrapper.find('[data-testid="no-source-notice"]').exists()).toBe(false)
   })
 
-  it('shows empty fields and a notice when there is no source', async () => {
+  it('shows the Change source form itself when there is no source, not empty fields', async () => {
     bridge.listBootSources.mockResolvedValue([])
     const { wrapper } = await mountWith(ImagesView, bridge)
-    expect(wrapper.get('[data-testid="source-url"]').text()).toBe('')
-    expect(wrapper.get('[data-testid="source-keyring"]').text()).toBe('')
+    expect(wrapper.find('[data-testid="source-url"]').exists()).toBe(false)
+    expect(wrapper.find('[data-testid="source-keyring"]').exists()).toBe(false)
     expect(wrapper.get('[data-testid="no-source-notice"]').text()).toContain('No boot source')
+    const form = wrapper.get('[data-testid="no-source-form"]')
+    expect(form.get('h2').text()).toBe('Choose a source')
+    expect(form.find('[data-testid="connect-button"]').exists()).toBe(true)
+    expect((form.get('[data-testid="stream-stable"] input').element as HTMLInputElement).checked).toBe(true)
     expect(bridge.getCatalogue).not.toHaveBeenCalled()
     expect(wrapper.find('[data-testid="save-selection"]').exists()).toBe(false)
     // Nothing to sync from: Sync is disabled with the reason, and no automatic sync is announced.
     expect(wrapper.get('[data-testid="sync-button"]').attributes('disabled')).toBeDefined()
     expect(wrapper.get('[data-testid="sync-button"]').attributes('title')).toContain('no boot source')
     expect(wrapper.find('[data-testid="next-sync"]').exists()).toBe(false)
+  })
+
+  it('Connect from the no-source form creates the source and the Images page takes over', async () => {
+    bridge.listBootSources.mockResolvedValue([])
+    bridge.createBootSource.mockImplementation(async (arg) => source({ url: arg.url }))
+    const { wrapper } = await mountWith(ImagesView, bridge)
+    bridge.listBootSources.mockResolvedValue([source()])
+    await wrapper.get('[data-testid="no-source-form"] form').trigger('submit')
+    await flushPromises()
+    expect(bridge.createBootSource).toHaveBeenCalledWith({
+      url: 'https://images.maas.io/ephemeral-v3/stable/'
+    })
+    expect(wrapper.find('[data-testid="no-source-form"]').exists()).toBe(false)
+    expect(wrapper.get('[data-testid="source-url"]').text()).toBe(
+      'https://images.maas.io/ephemeral-v3/stable/'
+    )
+    expect(wrapper.find('[data-testid="ubuntu-releases"]').exists()).toBe(true)
   })
 
   it('marks a .json source as unverified', async () => {
@@ -96,7 +117,7 @@ describe('Images: selection', () => {
     expect(box('ubuntu-noble-arm64').checked).toBe(false)
     expect(box('ubuntu-jammy-amd64').checked).toBe(false)
     // Newest release first, with its kernels labelled as MAAS does.
-    const rows = wrapper.findAll('[data-testid="ubuntu-releases"] tbody tr')
+    const rows = wrapper.findAll('[data-testid="ubuntu-releases"] tbody tr[data-testid^="release-row-"]')
     expect(rows[0].text()).toContain('24.04 LTS')
     expect(rows[0].text()).toContain('GA')
     expect(rows[0].text()).toContain('HWE edge')

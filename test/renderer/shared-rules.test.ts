@@ -6,15 +6,21 @@
 import { describe, expect, it } from 'vitest'
 import { createSelectionSchema, settingsSchema } from '@shared/schemas'
 import { SETTINGS_BOUNDS } from '@shared/settings-rules'
-import { validateSourceFields } from '../../src/renderer/src/stores/source-form'
-import { validateSelectionFields } from '../../src/renderer/src/stores/selection-form'
-import { fieldsFromSettings, validateSettings } from '../../src/renderer/src/stores/settings-form'
+import { validateSourceFields } from '../../src/renderer/src/logic/source-form'
+import { validateSelectionFields } from '../../src/renderer/src/logic/selection-form'
+import { fieldsFromSettings, validateSettings } from '../../src/renderer/src/logic/settings-form'
 import { defaultSettings } from './fake-bridge'
 
 describe('forms apply the shared rules', () => {
   it('keyring data: wrapped base64 is compacted; padding in the middle is refused', () => {
     const form = (keyringData: string) =>
-      validateSourceFields({ url: 'http://m/', keyringMode: 'data', keyringFile: '', keyringData })
+      validateSourceFields({
+        url: 'http://m/',
+        signing: 'signed',
+        keyringMode: 'data',
+        keyringFile: '',
+        keyringData
+      })
     expect(form('mQINBFCM\n  c9EBEADD\r\nKn9m==\n').request?.keyring_data).toBe('mQINBFCMc9EBEADDKn9m==')
     expect(form('mQ==IN').errors.keyring).toMatch(/base64/)
   })

@@ -34,7 +34,7 @@ describe('Sources', () => {
     expect(first.text()).toContain('https://images.maas.io/ephemeral-v3/stable/')
     expect(first.text()).toContain('ubuntu-cloudimage-keyring.gpg')
     expect(first.text()).toContain('Used by Images')
-    expect(wrapper.get('[data-testid="source-selections-1"]').text()).toBe('2')
+    expect(wrapper.get('[data-testid="source-selections-1"]').text()).toBe('2 selections')
     expect(wrapper.get('[data-testid="source-row-2"]').text()).toContain('Keyring data')
     expect(wrapper.get('[data-testid="selection-row-2"]').text()).toContain('amd64, arm64')
 
@@ -43,11 +43,31 @@ describe('Sources', () => {
     expect(wrapper.find('[data-testid="selection-row-1"]').exists()).toBe(false)
   })
 
+  it('words the selection count and lets URLs wrap only after their slashes', async () => {
+    bridge.listSelections.mockImplementation(async ({ boot_source_id }) =>
+      boot_source_id === 1 ? [selection()] : []
+    )
+    const { wrapper } = await mountWith(SourcesView, bridge)
+    expect(wrapper.get('[data-testid="source-selections-1"]').text()).toBe('1 selection')
+    expect(wrapper.get('[data-testid="source-selections-2"]').text()).toBe('No selections')
+    const url = wrapper.get('[data-testid="source-row-1"] .sources-table__location')
+    expect(url.attributes('title')).toBe('https://images.maas.io/ephemeral-v3/stable/')
+    // A break opportunity after each slash run, none inside a name.
+    expect(url.element.innerHTML.replace(/<!--.*?-->/g, '')).toBe(
+      'https://<wbr>images.maas.io/<wbr>ephemeral-v3/<wbr>stable/<wbr>'
+    )
+    await wrapper.get('[data-testid="source-delete-1"]').trigger('click')
+    expect(wrapper.get('[data-testid="delete-source-dialog"]').text()).toContain(
+      'Its selection is deleted too'
+    )
+    expect(wrapper.get('[data-testid="delete-source-dialog"]').text()).not.toContain('(s)')
+  })
+
   it('confirms a delete, saying that its selections go too', async () => {
     const { wrapper } = await mountWith(SourcesView, bridge)
     await wrapper.get('[data-testid="source-delete-1"]').trigger('click')
     const dialog = wrapper.get('[data-testid="delete-source-dialog"]')
-    expect(dialog.text()).toContain('Its 2 selection(s) are deleted too')
+    expect(dialog.text()).toContain('Its 2 selections are deleted too')
     await dialog.get('[data-testid="confirm-cancel"]').trigger('click')
     expect(bridge.deleteBootSource).not.toHaveBeenCalled()
     expect(wrapper.find('[data-testid="delete-source-dialog"]').exists()).toBe(false)

@@ -2,7 +2,7 @@
  * A request the user can stop: the call carries a request id, and cancel() asks main to abort it
  * (cancelRequest). Main scopes ids per window, so a counter is unique enough.
  */
-import type { RequestOptions } from '../../../shared/ipc-contract'
+import type { RequestOptions } from '@shared/ipc-contract'
 import { getBridge } from './index'
 
 let counter = 0

@@ -3,8 +3,8 @@
  * place; in browser mode (tests) the page URL carries `?bridge=ws&token=…` and we connect back to
  * the loopback host that served the page.
  */
-import type { Bridge } from '../../../shared/ipc-contract'
-import { createBridge } from '../../../shared/bridge-client'
+import type { Bridge } from '@shared/ipc-contract'
+import { createBridge } from '@shared/bridge-client'
 import { createWebSocketTransport } from './ws-transport'
 
 declare global {

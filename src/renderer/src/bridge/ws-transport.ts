@@ -2,8 +2,8 @@
  * The loopback WebSocket transport used when the built renderer runs in a plain browser (end-to-end
  * tests without the Electron binary). It carries exactly the IPC contract's messages.
  */
-import type { BridgeTransport } from '../../../shared/bridge-client'
-import type { EventName, WireResult } from '../../../shared/ipc-contract'
+import type { BridgeTransport } from '@shared/bridge-client'
+import type { EventName, WireResult } from '@shared/ipc-contract'
 
 export function createWebSocketTransport(url: string): BridgeTransport {
   const socket = new WebSocket(url)

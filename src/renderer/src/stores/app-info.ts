@@ -1,8 +1,8 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { AppInfo } from '../../../shared/types'
+import type { AppInfo } from '@shared/types'
 import { getBridge } from '../bridge'
-import { errorMessage } from '../components/format'
+import { errorMessage } from '../logic/error-message'
 
 export const useAppInfoStore = defineStore('app-info', () => {
   const info = ref<AppInfo | null>(null)

@@ -4,9 +4,10 @@
  */
 import { defineStore } from 'pinia'
 import { computed, onScopeDispose, ref } from 'vue'
-import type { BootResource, ImportProgress, ImportResult } from '../../../shared/types'
+import type { BootResource, ImportProgress, ImportResult } from '@shared/types'
 import { getBridge } from '../bridge'
-import { errorMessage } from '../components/format'
+import { errorMessage } from '../logic/error-message'
+import { latestOnly } from '../logic/latest-only'
 
 export interface ResourceRow extends Omit<BootResource, 'version' | 'size'> {
   /** live status: the progress event's word for this resource wins over the listed one */
@@ -52,16 +53,16 @@ export const useImportsStore = defineStore('imports', () => {
     })
   })
 
-  let resourcesGeneration = 0
+  const latestResources = latestOnly()
   async function loadResources(): Promise<void> {
-    const mine = ++resourcesGeneration
+    const isLatest = latestResources.begin()
     try {
       const list = await getBridge().listBootResources()
-      if (mine !== resourcesGeneration) return
+      if (!isLatest()) return
       resources.value = list
       error.value = null
     } catch (err) {
-      if (mine === resourcesGeneration) error.value = errorMessage(err)
+      if (isLatest()) error.value = errorMessage(err)
     }
   }
 

@@ -4,7 +4,7 @@
  */
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { OfferedCell } from './pending-changes'
+import type { OfferedCell } from '../logic/pending-changes'
 
 export const useSelectionDraftStore = defineStore('selection-draft', () => {
   /** the source whose selections the grid edits */

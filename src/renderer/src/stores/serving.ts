@@ -1,10 +1,10 @@
 /** The app's mirror server for a MAAS region: on/off, loopback or the LAN, and the URL to copy. */
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import { DEFAULT_SERVE_PORT, servePortProblem } from '../../../shared/serve-port'
-import type { ServingStatus } from '../../../shared/types'
+import { DEFAULT_SERVE_PORT, servePortProblem } from '@shared/serve-port'
+import type { ServingStatus } from '@shared/types'
 import { getBridge } from '../bridge'
-import { errorMessage } from '../components/format'
+import { errorMessage } from '../logic/error-message'
 
 export const useServingStore = defineStore('serving', () => {
   const status = ref<ServingStatus | null>(null)

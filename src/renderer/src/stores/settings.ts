@@ -1,10 +1,10 @@
 /** The app's Settings (sync schedule, download connections, proxy) as main stores them. */
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { Settings } from '../../../shared/types'
-import type { RequestInput } from '../../../shared/ipc-contract'
+import type { Settings } from '@shared/types'
+import type { RequestInput } from '@shared/ipc-contract'
 import { getBridge } from '../bridge'
-import { errorMessage } from '../components/format'
+import { errorMessage } from '../logic/error-message'
 
 export const useSettingsStore = defineStore('settings', () => {
   const settings = ref<Settings | null>(null)

@@ -4,10 +4,11 @@
  */
 import { defineStore } from 'pinia'
 import { computed, onScopeDispose, ref } from 'vue'
-import type { BootSource, BootSourceSelection } from '../../../shared/types'
-import type { RequestInput } from '../../../shared/ipc-contract'
+import type { BootSource, BootSourceSelection } from '@shared/types'
+import type { RequestInput } from '@shared/ipc-contract'
 import { getBridge } from '../bridge'
-import { errorMessage } from '../components/format'
+import { errorMessage } from '../logic/error-message'
+import { latestOnly } from '../logic/latest-only'
 
 export const useSourcesStore = defineStore('sources', () => {
   const sources = ref<BootSource[]>([])
@@ -22,22 +23,22 @@ export const useSourcesStore = defineStore('sources', () => {
   )
 
   // A reload can be overtaken by a newer one (sourcesChanged arrives mid-load): only the newest lands.
-  let generation = 0
+  const latest = latestOnly()
 
   async function load(): Promise<void> {
-    const mine = ++generation
+    const isLatest = latest.begin()
     try {
       const bridge = getBridge()
       const list = await bridge.listBootSources()
       const lists = await Promise.all(list.map((s) => bridge.listSelections({ boot_source_id: s.id })))
-      if (mine !== generation) return
+      if (!isLatest()) return
       sources.value = list
       selectionsBySource.value = Object.fromEntries(list.map((s, i) => [s.id, lists[i]]))
       error.value = null
     } catch (err) {
-      if (mine === generation) error.value = errorMessage(err)
+      if (isLatest()) error.value = errorMessage(err)
     } finally {
-      if (mine === generation) loaded.value = true
+      if (isLatest()) loaded.value = true
     }
   }
 

@@ -11,9 +11,9 @@ import type {
   StageResult,
   StagingPlan,
   VerifyReport
-} from '../../../shared/types'
+} from '@shared/types'
 import { getBridge } from '../bridge'
-import { errorMessage } from '../components/format'
+import { errorMessage } from '../logic/error-message'
 
 export const useStagingStore = defineStore('staging', () => {
   const sources = ref<BootSource[]>([])

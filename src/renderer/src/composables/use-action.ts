@@ -1,14 +1,14 @@
 /**
  * The busy flag and error message every form action shares: `run` clears the last error, marks
  * the component busy, and turns a rejection into a message for an ErrorNotice. Returns whether
- * the action succeeded.
+ * the action succeeded. Actions that report in one place (a section's single ErrorNotice) pass
+ * that place as `error`.
  */
-import { ref } from 'vue'
-import { errorMessage } from './format'
+import { ref, type Ref } from 'vue'
+import { errorMessage } from '../logic/error-message'
 
-export function useAction() {
+export function useAction(error: Ref<string | null> = ref<string | null>(null)) {
   const busy = ref(false)
-  const error = ref<string | null>(null)
 
   async function run(action: () => Promise<void>, always?: () => void): Promise<boolean> {
     busy.value = true

@@ -3,8 +3,8 @@
  * one definition the CLI prints with too.
  */
 
-export { formatBytes, formatRate } from '../../../shared/format-bytes'
-import { formatBytes } from '../../../shared/format-bytes'
+export { formatBytes, formatRate } from '@shared/format-bytes'
+import { formatBytes } from '@shared/format-bytes'
 
 /** seconds → "45 s", "3 min 20 s", "1 h 05 min"; null means the engine can't estimate yet. */
 export function formatEta(seconds: number | null | undefined): string {
@@ -37,6 +37,16 @@ export function formatDateTime(iso: string | null | undefined): string {
   })
 }
 
+/**
+ * formatDateTime in two pieces, the date and the time, for narrow columns: each piece stays on one
+ * line and the break, if any, falls between them ("Nov 30, 2026," / "04:55 AM").
+ */
+export function dateTimePieces(iso: string | null | undefined): string[] {
+  const text = formatDateTime(iso)
+  const cut = text.lastIndexOf(', ')
+  return cut === -1 ? [text] : [text.slice(0, cut + 1), text.slice(cut + 2)]
+}
+
 /** What the UI calls a source's keyring: the file path, or a hint that the key is stored inline. */
 export function keyringLabel(source: { keyring_filename: string; keyring_data: string }): string {
   if (source.keyring_filename) return source.keyring_filename
@@ -50,10 +60,16 @@ function base64Length(b64: string): number {
   return Math.max(0, Math.floor((clean.length * 3) / 4) - padding)
 }
 
-/** Whatever was thrown (BridgeError or otherwise) → the text to show. */
-export function errorMessage(err: unknown): string {
-  if (err instanceof Error) return err.message || err.name
-  if (typeof err === 'string') return err
-  if (err && typeof err === 'object' && 'message' in err) return String((err as { message: unknown }).message)
-  return String(err)
+/** "1 selection", "2 selections", "No selections": a count in words, never "selection(s)". */
+export function countOf(n: number, singular: string, plural = `${singular}s`): string {
+  if (n === 0) return `No ${plural}`
+  return `${n} ${n === 1 ? singular : plural}`
+}
+
+/**
+ * A URL or path cut into pieces after each `/` or `\`: shown with a line-break opportunity
+ * between them, so a long location wraps at its separators, never in the middle of a name.
+ */
+export function pathPieces(location: string): string[] {
+  return location.match(/[^/\\]*[/\\]+|[^/\\]+$/g) ?? [location]
 }

@@ -4,8 +4,8 @@
  * deleted"). Pure functions over the draft ticks, the saved selections and the boot resources, so
  * they can be tested without Vue.
  */
-import type { BootResource, BootSourceSelection } from '../../../shared/types'
-import { selectionCovers } from '../../../shared/selection-rules'
+import type { BootResource, BootSourceSelection } from '@shared/types'
+import { selectionCovers } from '@shared/selection-rules'
 import { cellKey } from './image-grid'
 
 /** One release × arch the grid offers, with what a pending row shows for it. */

@@ -1,8 +1,8 @@
 /** The selection editor's fields (comma lists, as an admin types them) and their checks. */
-import type { BootSourceSelection } from '../../../shared/types'
-import type { RequestInput } from '../../../shared/ipc-contract'
+import type { BootSourceSelection } from '@shared/types'
+import type { RequestInput } from '@shared/ipc-contract'
 // The same rule main's schema applies, so the admin hears about it before the request.
-import { isSelectionName } from '../../../shared/selection-rules'
+import { isSelectionName } from '@shared/selection-rules'
 
 export interface SelectionFields {
   os: string

@@ -4,7 +4,7 @@
  * that counts each file once (kernels of one release share the squashfs).
  */
 import { compareArches } from './image-grid'
-import type { ResourceRow } from './imports'
+import type { ResourceRow } from '../stores/imports'
 
 export interface ResourceGroup {
   /** `${name} ${arch}` */
@@ -42,7 +42,8 @@ const STATUS_RANK = [
   'will be deleted',
   'synced'
 ]
-const rank = (status: string): number => {
+/** How much a status needs the admin's eye: failed first, synced last. */
+export const statusRank = (status: string): number => {
   const s = status.toLowerCase()
   const i = STATUS_RANK.findIndex((p) => s.startsWith(p))
   return i === -1 ? STATUS_RANK.length : i
@@ -73,7 +74,7 @@ export function groupResources(rows: ResourceRow[], status: (r: ResourceRow) => 
     const first = members[0]
     const [os, release = ''] = first.name.split('/')
     const statuses = members.map(status)
-    const worst = statuses.reduce((a, b) => (rank(b) < rank(a) ? b : a))
+    const worst = statuses.reduce((a, b) => (statusRank(b) < statusRank(a) ? b : a))
     const percents = members.map((r) => r.percent).filter((p): p is number => p !== null && p < 100)
     const versions = members
       .map((r) => r.version)

@@ -4,9 +4,9 @@
  * selection requests turn the ticked cells into saved selections. Kept free of Vue and the
  * bridge so it can be tested on its own.
  */
-import type { BootSourceSelection, CatalogueEntry, CatalogueGroup } from '../../../shared/types'
-import { selectionCovers } from '../../../shared/selection-rules'
-import type { RequestInput } from '../../../shared/ipc-contract'
+import type { BootSourceSelection, CatalogueEntry, CatalogueGroup } from '@shared/types'
+import { selectionCovers } from '@shared/selection-rules'
+import type { RequestInput } from '@shared/ipc-contract'
 
 export interface KernelInfo {
   subarch: string
@@ -22,6 +22,8 @@ export interface ReleaseRow {
   release: string
   title: string
   support_eol: string
+  /** a long-term support release ("24.04 LTS"): listed first, as MAAS does */
+  lts: boolean
   /** arches this release is offered for */
   arches: string[]
   kernels: KernelInfo[]
@@ -75,6 +77,7 @@ export function buildGrid(
         release: e.release,
         title: e.release_title,
         support_eol: e.support_eol,
+        lts: /\bLTS\b/.test(e.release_title),
         arches: [],
         kernels: []
       }
@@ -91,6 +94,51 @@ export function buildGrid(
     row.kernels.sort((a, b) => a.subarch.localeCompare(b.subarch, undefined, { numeric: true }))
   }
   return { rows: [...rows.values()].sort(compareRowsNewestFirst), arches: [...allArches].sort(compareArches) }
+}
+
+export interface ReleaseGroup {
+  /** "LTS releases" or "Non-LTS releases"; empty when a grid has no LTS to set apart */
+  label: string
+  rows: ReleaseRow[]
+}
+
+/** MAAS lists LTS releases first, then the others, each newest first. */
+export function groupByLts(rows: ReleaseRow[]): ReleaseGroup[] {
+  const lts = rows.filter((r) => r.lts)
+  if (!lts.length) return [{ label: '', rows }]
+  const others = rows.filter((r) => !r.lts)
+  return [
+    { label: 'LTS releases', rows: lts },
+    ...(others.length ? [{ label: 'Non-LTS releases', rows: others }] : [])
+  ]
+}
+
+/** The grid with the columns of every grid shown with it, so their architecture columns line up. */
+export function withArches(grid: ImageGrid, arches: string[]): ImageGrid {
+  return { ...grid, arches }
+}
+
+export function unionArches(grids: ImageGrid[]): string[] {
+  return [...new Set(grids.flatMap((g) => g.arches))].sort(compareArches)
+}
+
+/** The rows whose title, codename, OS or architectures contain every word of the query. */
+export function filterGrid(grid: ImageGrid, query: string): ImageGrid {
+  const words = query.trim().toLowerCase().split(/\s+/).filter(Boolean)
+  if (!words.length) return grid
+  const rows = grid.rows.filter((row) => {
+    const text = [row.title, row.release, row.os, ...row.arches].join(' ').toLowerCase()
+    return words.every((w) => text.includes(w))
+  })
+  return { ...grid, rows }
+}
+
+/** "arm64 is not available on 25.04": the visible reason a release's cell cannot be ticked. */
+export function unavailableReason(row: ReleaseRow, arches: string[]): string | null {
+  const missing = arches.filter((a) => !row.arches.includes(a))
+  if (!missing.length) return null
+  const name = row.title || row.release
+  return `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not available on ${name}`
 }
 
 export interface CellState {

@@ -1,8 +1,8 @@
 /** The Settings form: its text fields, their checks, and the patch of what changed. */
-import type { Settings } from '../../../shared/types'
-import type { RequestInput } from '../../../shared/ipc-contract'
-import { joinProxyPassword, proxyUrlError, splitProxyPassword } from '../../../shared/proxy-url'
-import { RELEASE_CODENAME, SETTINGS_BOUNDS } from '../../../shared/settings-rules'
+import type { Settings } from '@shared/types'
+import type { RequestInput } from '@shared/ipc-contract'
+import { joinProxyPassword, proxyUrlError, splitProxyPassword } from '@shared/proxy-url'
+import { RELEASE_CODENAME, SETTINGS_BOUNDS } from '@shared/settings-rules'
 
 export interface SettingsFields {
   auto_sync: boolean
