@@ -4,6 +4,7 @@
  * Save and sync, the locks while an import runs, and the default commissioning release's protection.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { BridgeError } from '@shared/bridge-client'
 import { enableAutoUnmount, flushPromises, type VueWrapper } from '@vue/test-utils'
 import ImagesView from '../../src/renderer/src/views/ImagesView.vue'
 import { DELETE_LOCKED_WHILE_IMPORTING, SOURCE_LOCKED_WHILE_IMPORTING } from '@shared/import-locks'
@@ -159,7 +160,8 @@ describe('Save and sync', () => {
 
   it('says the selection was saved but the sync did not start when main refuses', async () => {
     bridge.createSelection.mockImplementation(async (arg) => selection({ id: 3, ...arg }))
-    bridge.startImport.mockResolvedValue({ started: false, message: 'an import is already running (pid 42)' })
+    // As main does: a refused start rejects with the reason (busy), it never answers "not started".
+    bridge.startImport.mockRejectedValue(new BridgeError('busy', 'an import is already running (pid 42)'))
     const { wrapper } = await mountWith(ImagesView, bridge)
     await box(wrapper, 'ubuntu-jammy-amd64').setValue(true)
     await wrapper.get('[data-testid="save-selection"]').trigger('click')

@@ -134,7 +134,7 @@ export const useImportsStore = defineStore('imports', () => {
   /** "Sync": resolves to main's message; rejects with the BridgeError when main refuses. */
   async function start(): Promise<{ started: boolean; message: string }> {
     const result = await getBridge().startImport()
-    if (result.started) importing.value = true
+    importing.value = true
     return result
   }
 
