@@ -98,15 +98,11 @@ export const requests = {
   runStaging: request<StageResult>()(s.stagingRunSchema),
   stopStaging: request<{ stopping: boolean; message: string }>()(none),
   getStagingStatus: request<StagingStatus>()(none),
-  startServing: request<ServingStatus>()(
-    z
-      .object({
-        boot_source_id: s.idSchema,
-        port: z.number().int().min(0).max(65535).optional(),
-        lan: z.boolean().optional()
-      })
-      .strict()
-  ),
+  /**
+   * Serves a boot source's cache, or (`dir`) a staged directory, as a read-only mirror. `bind` is the CLI's
+   * `--bind`; the app gives `lan` instead. In the app a `dir` must be one the user picked in main's dialog.
+   */
+  startServing: request<ServingStatus>()(s.startServingSchema),
   stopServing: request<ServingStatus>()(none),
   getServingStatus: request<ServingStatus>()(none)
 } as const

@@ -154,3 +154,23 @@ export const stagingRunSchema = stagingTargetSchema
       .optional()
   })
   .strict()
+
+/** startServing: exactly one of a boot source or a staged directory; a port; loopback unless told otherwise. */
+export const startServingSchema = z
+  .object({
+    boot_source_id: idSchema.optional(),
+    dir: z
+      .string()
+      .min(1)
+      .max(4096)
+      .refine((v) => !isUncPath(v), UNC_REFUSED)
+      .optional(),
+    port: z.number().int().min(0).max(65535).optional(),
+    lan: z.boolean().optional(),
+    bind: z.union([z.ipv4(), z.ipv6()]).optional()
+  })
+  .strict()
+  .refine((a) => (a.boot_source_id === undefined) !== (a.dir === undefined), {
+    message: 'give a boot source or a staged directory to serve, not both'
+  })
+  .refine((a) => !(a.lan && a.bind), { message: 'give lan or bind, not both' })

@@ -258,4 +258,6 @@ export interface ServingStatus {
   address: string | null
   port: number | null
   boot_source_id: number | null
+  /** what is served, in words: "the image cache of boot source 1 (…)" or a staged directory */
+  label: string | null
 }

@@ -169,14 +169,16 @@ export function createFakeBridge(): FakeBridge {
       url: null,
       address: null,
       port: null,
-      boot_source_id: null
+      boot_source_id: null,
+      label: null
     })),
     getServingStatus: vi.fn(async () => ({
       serving: false,
       url: null,
       address: null,
       port: null,
-      boot_source_id: null
+      boot_source_id: null,
+      label: null
     })),
     listeners,
     on(event: EventName, listener: (payload: unknown) => void) {

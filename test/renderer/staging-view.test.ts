@@ -75,9 +75,7 @@ describe('Staging screen', () => {
     await flushPromises()
     expect(wrapper.get('[data-testid="staging-needed"]').text()).toBe('3.0 MB')
     expect(wrapper.get('[data-testid="staging-free"]').text()).toBe('8.0 GB free')
-    expect(wrapper.get('[data-testid="staging-plan"]').text()).toContain(
-      '1 image and 1 bootloader, 6 files'
-    )
+    expect(wrapper.get('[data-testid="staging-plan"]').text()).toContain('1 image and 1 bootloader, 6 files')
     expect(wrapper.find('[data-testid="staging-progress"]').exists()).toBe(false)
 
     await wrapper.get('[data-testid="staging-start"]').trigger('click')
@@ -138,7 +136,8 @@ describe('Staging screen', () => {
       url: 'http://192.0.2.10:8080/',
       address: '0.0.0.0',
       port: 8080,
-      boot_source_id: 1
+      boot_source_id: 1,
+      label: 'the image cache of boot source 1'
     })
     await wrapper.get('[data-testid="serve-toggle"]').trigger('click')
     await flushPromises()
@@ -157,7 +156,8 @@ describe('Staging screen', () => {
       url: 'http://127.0.0.1:8780/',
       address: '127.0.0.1',
       port: 8780,
-      boot_source_id: 1
+      boot_source_id: 1,
+      label: 'the image cache of boot source 1'
     })
     await wrapper.get('[data-testid="serve-toggle"]').trigger('click')
     await flushPromises()

@@ -102,7 +102,12 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
     getSource: (id) => sources.get(id)
   })
 
-  const serving = new ServeGateway({ dataDir: ctx.dataDir, getSource: (id) => sources.get(id) })
+  const serving = new ServeGateway({
+    dataDir: ctx.dataDir,
+    getSource: (id) => sources.get(id),
+    // The CLI's user typed the path; the window's renderer may only name a folder chosen in main's dialog.
+    mayServeDirectory: (dir) => ctx.host === 'cli' || picked.wasPicked('directory', dir)
+  })
 
   const changedSources = <T>(value: T): T => {
     events.emit('sourcesChanged', null)

@@ -4,35 +4,64 @@
  */
 import { networkInterfaces } from 'node:os'
 import type { BootSource, ServingStatus } from '@shared/types'
-import { cacheMirror } from '../serve/mirror-files'
+import { resolve } from 'node:path'
+import { AppError } from '@shared/errors'
+import { cacheMirror, directoryMirror } from '../serve/mirror-files'
 import { DEFAULT_PORT, startMirrorServer, type MirrorServer } from '../serve/mirror-server'
 
 export interface ServeGatewayDeps {
   dataDir: string
   getSource(id: number): Promise<BootSource>
+  /** whether a directory may be served: the app allows only one the user picked in main's dialog */
+  mayServeDirectory(dir: string): boolean
+}
+
+export interface ServeRequest {
+  boot_source_id?: number
+  dir?: string
+  port?: number
+  lan?: boolean
+  bind?: string
 }
 
 export class ServeGateway {
   private server: MirrorServer | null = null
   private sourceId: number | null = null
+  private label: string | null = null
 
   constructor(private readonly deps: ServeGatewayDeps) {}
 
   status(): ServingStatus {
     const s = this.server
     return s
-      ? { serving: true, url: publicUrl(s), address: s.address, port: s.port, boot_source_id: this.sourceId }
-      : { serving: false, url: null, address: null, port: null, boot_source_id: null }
+      ? {
+          serving: true,
+          url: publicUrl(s),
+          address: s.address,
+          port: s.port,
+          boot_source_id: this.sourceId,
+          label: this.label
+        }
+      : { serving: false, url: null, address: null, port: null, boot_source_id: null, label: null }
   }
 
-  async start(arg: { boot_source_id: number; port?: number; lan?: boolean }): Promise<ServingStatus> {
+  async start(arg: ServeRequest): Promise<ServingStatus> {
+    if (arg.dir !== undefined && !this.deps.mayServeDirectory(arg.dir))
+      throw new AppError(
+        'invalid_argument',
+        `choose the directory to serve with the folder picker: ${arg.dir}`
+      )
     await this.stop()
-    const files = await cacheMirror(this.deps.dataDir, await this.deps.getSource(arg.boot_source_id))
+    const files =
+      arg.dir !== undefined
+        ? await directoryMirror(resolve(arg.dir))
+        : await cacheMirror(this.deps.dataDir, await this.deps.getSource(arg.boot_source_id!))
     this.server = await startMirrorServer(files, {
       port: arg.port ?? DEFAULT_PORT,
-      bind: arg.lan ? '0.0.0.0' : '127.0.0.1'
+      bind: arg.bind ?? (arg.lan ? '0.0.0.0' : '127.0.0.1')
     })
-    this.sourceId = arg.boot_source_id
+    this.sourceId = arg.boot_source_id ?? null
+    this.label = files.label
     return this.status()
   }
 

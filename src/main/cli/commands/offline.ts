@@ -7,8 +7,7 @@ import { AppError } from '@shared/errors'
 import type { BootSource } from '@shared/types'
 import { formatBytes } from '../../stage/cache-access'
 import { StageProgressBar } from '../../stage/stage-progress-bar'
-import { cacheMirror, directoryMirror } from '../../serve/mirror-files'
-import { DEFAULT_PORT, startMirrorServer } from '../../serve/mirror-server'
+import { DEFAULT_PORT } from '../../serve/mirror-server'
 import type { CliCommand, CliContext, CliInput } from '../command'
 import { UsageError, param, rejectUnknownParams } from '../command'
 
@@ -75,23 +74,23 @@ export const offlineCommands: CliCommand[] = [
         throw new UsageError(`--port must be a port number, not ${port}`)
       const dir = param(input, 'dir')
       if (dir && param(input, 'source')) throw new UsageError('give source= or dir=, not both')
-      const files = dir
-        ? await directoryMirror(resolve(dir))
-        : await cacheMirror(ctx.dataDir, await pickSource(ctx, input))
-      const server = await startMirrorServer(files, {
-        port: port === undefined ? undefined : Number(port),
-        bind: param(input, 'bind')
+      // The same request as the app's Serve switch; this process keeps serving until Ctrl-C.
+      const status = await ctx.request('startServing', {
+        ...(dir ? { dir: resolve(dir) } : { boot_source_id: (await pickSource(ctx, input)).id }),
+        ...(port === undefined ? {} : { port: Number(port) }),
+        ...(param(input, 'bind') === undefined ? {} : { bind: param(input, 'bind') })
       })
-      ctx.stdout.write(`Serving ${files.label} at ${server.url}\n`)
-      if (!['127.0.0.1', '::1'].includes(server.address))
+      ctx.stdout.write(`Serving ${status.label} at ${status.url}\n`)
+      if (!['127.0.0.1', '::1'].includes(status.address ?? ''))
         ctx.stderr.write(
-          `maas-images: listening on ${server.address}: other machines on the network can read this mirror\n`
+          `maas-images: listening on ${status.address}: other machines on the network can read this mirror\n`
         )
       await new Promise<void>((done) => {
         if (ctx.signal.aborted) return done()
         ctx.signal.addEventListener('abort', () => done(), { once: true })
       })
-      await server.close()
+      // Not tied to the Ctrl-C signal, which has fired by now: stopping must run, not be cancelled.
+      await (await ctx.main()).request('stopServing', undefined)
       return undefined
     }
   },
