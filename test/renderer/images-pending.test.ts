@@ -324,11 +324,17 @@ describe('several sources on the Images page', () => {
     const { wrapper } = await mountWith(ImagesView, bridge)
     expect(wrapper.get('[data-testid="several-sources"]').text()).toContain('There are 2 boot sources')
     expect(wrapper.get('[data-testid="resource-source-7"]').text()).toBe(`from ${mirror}`)
-    expect(bridge.getCatalogue).toHaveBeenLastCalledWith({ boot_source_id: 1 })
+    expect(bridge.getCatalogue).toHaveBeenLastCalledWith(
+      { boot_source_id: 1 },
+      { requestId: expect.any(String) }
+    )
 
     await wrapper.get('[data-testid="edited-source"]').setValue('2')
     await flushPromises()
-    expect(bridge.getCatalogue).toHaveBeenLastCalledWith({ boot_source_id: 2 })
+    expect(bridge.getCatalogue).toHaveBeenLastCalledWith(
+      { boot_source_id: 2 },
+      { requestId: expect.any(String) }
+    )
     expect(wrapper.get('[data-testid="source-url"]').text()).toBe(mirror)
     // Change source edits the first source: this one is edited on Sources.
     expect(wrapper.find('[data-testid="change-source-link"]').exists()).toBe(false)

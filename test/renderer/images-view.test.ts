@@ -110,7 +110,7 @@ describe('Images: source', () => {
 describe('Images: selection', () => {
   it('builds the release × arch table from the catalogue and ticks the selected cells', async () => {
     const { wrapper } = await mountWith(ImagesView, bridge)
-    expect(bridge.getCatalogue).toHaveBeenCalledWith({ boot_source_id: 1 })
+    expect(bridge.getCatalogue).toHaveBeenCalledWith({ boot_source_id: 1 }, { requestId: expect.any(String) })
     const box = (id: string) =>
       wrapper.get(`[data-testid="image-checkbox-${id}"] input`).element as HTMLInputElement
     expect(box('ubuntu-noble-amd64').checked).toBe(true)
@@ -357,7 +357,38 @@ describe('Images: following changes', () => {
     const { wrapper } = await mountWith(ImagesView, bridge)
     await wrapper.get('[data-testid="refresh-catalogue"]').trigger('click')
     await flushPromises()
-    expect(bridge.getCatalogue).toHaveBeenLastCalledWith({ boot_source_id: 1, refresh: true })
+    expect(bridge.getCatalogue).toHaveBeenLastCalledWith(
+      { boot_source_id: 1, refresh: true },
+      { requestId: expect.any(String) }
+    )
+  })
+
+  it('Cancel stops a slow "Check for new images" by its request id and keeps what was shown', async () => {
+    const { wrapper } = await mountWith(ImagesView, bridge)
+    expect(wrapper.find('[data-testid="refresh-cancel"]').exists()).toBe(false)
+    const shown = wrapper.get('[data-testid="image-selection"]').text()
+    // A mirror that never answers: the read ends only when main aborts it, as handleRequest does.
+    let abort: (() => void) | undefined
+    bridge.getCatalogue.mockImplementationOnce(
+      () =>
+        new Promise(
+          (_, reject) => (abort = () => reject(new BridgeError('cancelled', 'getCatalogue cancelled')))
+        )
+    )
+    bridge.cancelRequest.mockImplementationOnce(async () => {
+      abort?.()
+      return { cancelled: true }
+    })
+    await wrapper.get('[data-testid="refresh-catalogue"]').trigger('click')
+    await flushPromises()
+    await wrapper.get('[data-testid="refresh-cancel"]').trigger('click')
+    await flushPromises()
+    const requestId = bridge.getCatalogue.mock.calls.at(-1)?.[1]?.requestId
+    expect(requestId).toMatch(/^[A-Za-z0-9_-]+$/)
+    expect(bridge.cancelRequest).toHaveBeenCalledWith({ id: requestId })
+    expect(wrapper.find('[data-testid="refresh-cancel"]').exists()).toBe(false)
+    expect(wrapper.find('.p-notification--negative').exists()).toBe(false)
+    expect(wrapper.get('[data-testid="image-selection"]').text()).toBe(shown)
   })
 })
 

@@ -3,6 +3,8 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { Catalogue } from '@shared/types'
 import { getBridge } from '../bridge'
+import { cancellable, type Cancellable } from '../bridge/cancellable'
+import { BridgeError } from '@shared/bridge-client'
 import { errorMessage } from '../logic/error-message'
 import { latestOnly } from '../logic/latest-only'
 
@@ -12,6 +14,8 @@ export const useCatalogueStore = defineStore('catalogue', () => {
   const loading = ref(false)
   const error = ref<string | null>(null)
   const latest = latestOnly()
+  /** the read in flight, which Cancel stops (a slow or stalled mirror should not hold the page) */
+  let call: Cancellable | null = null
 
   // One read per source at a time: Change source's picker and the Images page both ask for the
   // catalogue right after a Connect, and two reads at once would fetch the stream twice and race on
@@ -38,17 +42,31 @@ export const useCatalogueStore = defineStore('catalogue', () => {
     if (sourceId.value !== boot_source_id) catalogue.value = null
     sourceId.value = boot_source_id
     loading.value = true
+    const thisCall = (call = cancellable())
     try {
       const result = await getBridge().getCatalogue(
-        refresh ? { boot_source_id, refresh } : { boot_source_id }
+        refresh ? { boot_source_id, refresh } : { boot_source_id },
+        thisCall.options
       )
       if (!isLatest()) return
       catalogue.value = result
       error.value = null
     } catch (err) {
-      if (isLatest()) error.value = errorMessage(err)
+      // Cancelled by the user: what was shown before stays, with no error to dismiss.
+      if (isLatest() && !(err instanceof BridgeError && err.code === 'cancelled'))
+        error.value = errorMessage(err)
     } finally {
+      if (call === thisCall) call = null
       if (isLatest()) loading.value = false
+    }
+  }
+
+  /** Stops the read in flight (main aborts its fetches); the page keeps what it showed. */
+  async function cancel(): Promise<void> {
+    try {
+      await call?.cancel()
+    } catch (err) {
+      error.value = errorMessage(err)
     }
   }
 
@@ -61,5 +79,5 @@ export const useCatalogueStore = defineStore('catalogue', () => {
     error.value = null
   }
 
-  return { catalogue, sourceId, loading, error, load, clear }
+  return { catalogue, sourceId, loading, error, load, cancel, clear }
 })
