@@ -31,6 +31,35 @@ describe('Change source', () => {
     )
   })
 
+  it('Cancel stops a slow Connect by its request id: nothing saved, no error, the form usable again', async () => {
+    // A mirror that never answers: the Connect ends only when main aborts it, as handleRequest does.
+    let abort: (() => void) | undefined
+    bridge.updateBootSource.mockImplementationOnce(
+      () =>
+        new Promise(
+          (_, reject) => (abort = () => reject(new BridgeError('cancelled', 'updateBootSource cancelled')))
+        )
+    )
+    bridge.cancelRequest.mockImplementationOnce(async () => {
+      abort?.()
+      return { cancelled: true }
+    })
+    const { wrapper } = await mountWith(ChangeSourceView, bridge)
+    expect(wrapper.find('[data-testid="connect-cancel"]').exists()).toBe(false)
+    await wrapper.get('[data-testid="stream-candidate"] input').setValue(true)
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    await wrapper.get('[data-testid="connect-cancel"]').trigger('click')
+    await flushPromises()
+    const requestId = bridge.updateBootSource.mock.calls[0][1]?.requestId
+    expect(requestId).toMatch(/^[A-Za-z0-9_-]+$/)
+    expect(bridge.cancelRequest).toHaveBeenCalledWith({ id: requestId })
+    expect(wrapper.find('[data-testid="connect-cancel"]').exists()).toBe(false)
+    expect(wrapper.find('[data-testid="connect-success"]').exists()).toBe(false)
+    expect(wrapper.find('.p-notification--negative').exists()).toBe(false)
+    expect((wrapper.get('[data-testid="connect-button"]').element as HTMLButtonElement).disabled).toBe(false)
+  })
+
   it('switches to the candidate stream with updateBootSource, keeping the cloud-image keyring', async () => {
     bridge.updateBootSource.mockImplementation(async (arg) =>
       source({ url: arg.url, updated: '2025-08-06T00:00:00.000Z' })
@@ -42,7 +71,10 @@ describe('Change source', () => {
     ])
     await wrapper.get('form').trigger('submit')
     await flushPromises()
-    expect(bridge.updateBootSource).toHaveBeenCalledWith({ id: 1, url: CANDIDATE })
+    expect(bridge.updateBootSource).toHaveBeenCalledWith(
+      { id: 1, url: CANDIDATE },
+      { requestId: expect.any(String) }
+    )
     expect(bridge.createBootSource).not.toHaveBeenCalled()
     expect(wrapper.get('[data-testid="connect-success"]').text()).toContain(`Connected to ${CANDIDATE}`)
     expect(wrapper.get('[data-testid="change-source-url"]').text()).toBe(CANDIDATE)
@@ -60,11 +92,14 @@ describe('Change source', () => {
     await wrapper.get('[data-testid="choice-maas-io"] input').setValue(true)
     await wrapper.get('form').trigger('submit')
     await flushPromises()
-    expect(bridge.updateBootSource).toHaveBeenCalledWith({
-      id: 1,
-      url: 'https://images.maas.io/ephemeral-v3/stable/',
-      keyring_filename: '/usr/share/keyrings/ubuntu-cloudimage-keyring.gpg'
-    })
+    expect(bridge.updateBootSource).toHaveBeenCalledWith(
+      {
+        id: 1,
+        url: 'https://images.maas.io/ephemeral-v3/stable/',
+        keyring_filename: '/usr/share/keyrings/ubuntu-cloudimage-keyring.gpg'
+      },
+      { requestId: expect.any(String) }
+    )
   })
 
   it('creates the source with the custom URL and keyring file when there is none', async () => {
@@ -81,10 +116,13 @@ describe('Change source', () => {
     await wrapper.get('form').trigger('submit')
     await flushPromises()
     expect(bridge.createBootSource).toHaveBeenCalledTimes(1)
-    expect(bridge.createBootSource).toHaveBeenCalledWith({
-      url: 'http://mirror.internal/maas/images/ephemeral-v3/stable/',
-      keyring_filename: '/etc/maas/mirror-keyring.gpg'
-    })
+    expect(bridge.createBootSource).toHaveBeenCalledWith(
+      {
+        url: 'http://mirror.internal/maas/images/ephemeral-v3/stable/',
+        keyring_filename: '/etc/maas/mirror-keyring.gpg'
+      },
+      { requestId: expect.any(String) }
+    )
   })
 
   it('sends pasted keyring data and never the file path with it', async () => {
@@ -96,11 +134,14 @@ describe('Change source', () => {
     await wrapper.get('[data-testid="keyring-data-input"]').setValue('mQINBFCMc9EBEADDKn9m\nOfaA29yUhsD==\n')
     await wrapper.get('form').trigger('submit')
     await flushPromises()
-    expect(bridge.updateBootSource).toHaveBeenCalledWith({
-      id: 1,
-      url: 'file:///media/usb/maas/stable/',
-      keyring_data: 'mQINBFCMc9EBEADDKn9mOfaA29yUhsD=='
-    })
+    expect(bridge.updateBootSource).toHaveBeenCalledWith(
+      {
+        id: 1,
+        url: 'file:///media/usb/maas/stable/',
+        keyring_data: 'mQINBFCMc9EBEADDKn9mOfaA29yUhsD=='
+      },
+      { requestId: expect.any(String) }
+    )
   })
 
   it('shows the signature error and keeps showing the old source when Connect fails', async () => {
@@ -158,10 +199,13 @@ describe('Change source', () => {
     expect(wrapper.find('[data-testid="keyring-file-input"]').exists()).toBe(false)
     await wrapper.get('form').trigger('submit')
     await flushPromises()
-    expect(bridge.updateBootSource).toHaveBeenCalledWith({
-      id: 1,
-      url: 'http://m/stable/streams/v1/index.json'
-    })
+    expect(bridge.updateBootSource).toHaveBeenCalledWith(
+      {
+        id: 1,
+        url: 'http://m/stable/streams/v1/index.json'
+      },
+      { requestId: expect.any(String) }
+    )
     expect(wrapper.get('[data-testid="connect-success"]').text()).toContain('without a signature check')
   })
 
@@ -188,11 +232,14 @@ describe('Change source', () => {
     expect(help.text()).not.toMatch(/keybox/i)
     await wrapper.get('form').trigger('submit')
     await flushPromises()
-    expect(bridge.updateBootSource).toHaveBeenCalledWith({
-      id: 1,
-      url: 'http://mirror.internal/stable/',
-      keyring_filename: 'C:\\Program Files\\MAAS Images\\resources\\ubuntu-cloudimage-keyring.gpg'
-    })
+    expect(bridge.updateBootSource).toHaveBeenCalledWith(
+      {
+        id: 1,
+        url: 'http://mirror.internal/stable/',
+        keyring_filename: 'C:\\Program Files\\MAAS Images\\resources\\ubuntu-cloudimage-keyring.gpg'
+      },
+      { requestId: expect.any(String) }
+    )
   })
 
   it('after Connect shows the fetched images; Update selection saves the ticks and starts a sync', async () => {

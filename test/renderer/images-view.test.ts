@@ -81,9 +81,12 @@ describe('Images: source', () => {
     bridge.listBootSources.mockResolvedValue([source()])
     await wrapper.get('[data-testid="no-source-form"] form').trigger('submit')
     await flushPromises()
-    expect(bridge.createBootSource).toHaveBeenCalledWith({
-      url: 'https://images.maas.io/ephemeral-v3/stable/'
-    })
+    expect(bridge.createBootSource).toHaveBeenCalledWith(
+      {
+        url: 'https://images.maas.io/ephemeral-v3/stable/'
+      },
+      { requestId: expect.any(String) }
+    )
     expect(wrapper.find('[data-testid="no-source-form"]').exists()).toBe(false)
     expect(wrapper.get('[data-testid="source-url"]').text()).toBe(
       'https://images.maas.io/ephemeral-v3/stable/'

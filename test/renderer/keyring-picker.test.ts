@@ -40,10 +40,13 @@ describe('keyring file picker', () => {
     )
     await wrapper.get('form').trigger('submit')
     await flushPromises()
-    expect(bridge.createBootSource).toHaveBeenCalledWith({
-      url: MIRROR,
-      keyring_filename: '/home/admin/mirror-keyring.gpg'
-    })
+    expect(bridge.createBootSource).toHaveBeenCalledWith(
+      {
+        url: MIRROR,
+        keyring_filename: '/home/admin/mirror-keyring.gpg'
+      },
+      { requestId: expect.any(String) }
+    )
   })
 
   it('keeps the typed path when the dialog is cancelled', async () => {

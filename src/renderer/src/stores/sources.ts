@@ -5,7 +5,7 @@
 import { defineStore } from 'pinia'
 import { computed, onScopeDispose, ref } from 'vue'
 import type { BootSource, BootSourceSelection } from '@shared/types'
-import type { RequestInput } from '@shared/ipc-contract'
+import type { RequestInput, RequestOptions } from '@shared/ipc-contract'
 import { getBridge } from '../bridge'
 import { errorMessage } from '../logic/error-message'
 import { latestOnly } from '../logic/latest-only'
@@ -54,13 +54,24 @@ export const useSourcesStore = defineStore('sources', () => {
   }
   onScopeDispose(() => unsubscribe?.())
 
-  async function createSource(arg: RequestInput<'createBootSource'>): Promise<BootSource> {
-    const created = await getBridge().createBootSource(arg)
+  /** `options` carries a request id when the caller offers Cancel (a Connect fetches and verifies a stream). */
+  async function createSource(
+    arg: RequestInput<'createBootSource'>,
+    options?: RequestOptions
+  ): Promise<BootSource> {
+    const created = await (options
+      ? getBridge().createBootSource(arg, options)
+      : getBridge().createBootSource(arg))
     await load()
     return created
   }
-  async function updateSource(arg: RequestInput<'updateBootSource'>): Promise<BootSource> {
-    const updated = await getBridge().updateBootSource(arg)
+  async function updateSource(
+    arg: RequestInput<'updateBootSource'>,
+    options?: RequestOptions
+  ): Promise<BootSource> {
+    const updated = await (options
+      ? getBridge().updateBootSource(arg, options)
+      : getBridge().updateBootSource(arg))
     await load()
     return updated
   }
