@@ -80,6 +80,24 @@ async function expectCached(cache: BlobCache, list: Payload[]): Promise<void> {
   for (const p of list) expect(sha256(await readFile(cache.blobPath(p.sha256)))).toBe(p.sha256)
 }
 
+/**
+ * The big file over 4 connections from a 4 MiB/s server, with a stop requested once 3 MiB arrived: the
+ * partial it leaves has scattered segments and a resume journal.
+ */
+async function slowDownloadStoppedAt3MiB() {
+  server.options.rateBytesPerSec = 4 * MiB
+  const cache = await cacheIn()
+  const ac = new AbortController()
+  const big = [files[0]]
+  let seen = 0
+  const first = new Downloader(
+    jobs(big),
+    { cache, hashPool: pool, connections: 4, minSplitBytes: 256 * 1024, signal: ac.signal },
+    { bytes: (_j, n) => (seen += n) >= 3 * MiB && ac.abort() }
+  )
+  return { cache, big, first }
+}
+
 describe('downloader', () => {
   it('fetches every file, splitting large ones into Range segments, and verifies each', async () => {
     const cache = await cacheIn()
@@ -163,16 +181,7 @@ describe('downloader', () => {
   })
 
   it('stops on request, keeps partials with progress journals, and resumes without re-fetching much', async () => {
-    server.options.rateBytesPerSec = 4 * MiB
-    const cache = await cacheIn()
-    const ac = new AbortController()
-    const big = [files[0]]
-    let seen = 0
-    const first = new Downloader(
-      jobs(big),
-      { cache, hashPool: pool, connections: 4, minSplitBytes: 256 * 1024, signal: ac.signal },
-      { bytes: (_j, n) => (seen += n) >= 3 * MiB && ac.abort() }
-    )
+    const { cache, big, first } = await slowDownloadStoppedAt3MiB()
     const t0 = Date.now()
     const out = await first.run()
     expect(out.stopped).toBe(true)
@@ -197,16 +206,7 @@ describe('downloader', () => {
 
 describe('downloader and a server that stops honouring Range between runs', () => {
   it('discards the partial of an earlier run (scattered segments) and fetches the file again as one stream', async () => {
-    server.options.rateBytesPerSec = 4 * MiB
-    const cache = await cacheIn()
-    const ac = new AbortController()
-    const big = [files[0]]
-    let seen = 0
-    const first = new Downloader(
-      jobs(big),
-      { cache, hashPool: pool, connections: 4, minSplitBytes: 256 * 1024, signal: ac.signal },
-      { bytes: (_j, n) => (seen += n) >= 3 * MiB && ac.abort() }
-    )
+    const { cache, big, first } = await slowDownloadStoppedAt3MiB()
     expect((await first.run()).stopped).toBe(true)
     expect(await cache.listPartials()).toEqual([big[0].sha256])
     server.options.rateBytesPerSec = undefined
