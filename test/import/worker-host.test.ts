@@ -3,18 +3,29 @@
  * the browser-mode host runs out/main/import-worker.js) on the loopback test server: progress, result, the
  * lock, stop within 2 s, dispose, and a worker that dies mid-import.
  */
-import { readdir, rm } from 'node:fs/promises'
+import { readdir, rm, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { ImportProgress, ImportResult } from '@shared/types'
 import { lockHolder } from '../../src/main/import/import-lock'
+import { SyncScheduler } from '../../src/main/import/scheduler'
+import { failedImportResult } from '../../src/main/import/host/import-executor'
+import { dataLayout } from '../../src/main/core/data-layout'
+import { createMainServices } from '../../src/main/services'
 import { WorkerImportExecutor } from '../../src/main/import/host/worker-executor'
 import {
   workerThreadLauncher,
   type WorkerThreadOptions
 } from '../../src/main/import/host/worker-thread-launcher'
 import type { ImportWorkerChannel } from '../../src/main/import/host/worker-channel'
-import { assertCacheConsistent, engineFor, selection, streamEnv, type StreamEnv } from './engine-fixture'
+import {
+  assertCacheConsistent,
+  engineFor,
+  selection,
+  settings,
+  streamEnv,
+  type StreamEnv
+} from './engine-fixture'
 import { tempDir } from './helpers'
 
 const WORKER_ENTRY = resolve(__dirname, '../../src/main/import-worker.ts')
@@ -172,6 +183,82 @@ describe('imports in a worker thread', () => {
     expect(await engine.isImporting()).toBe(false)
     const names = await readdir(join(dd, 'cache', 'partial'))
     expect(names.some((n) => n.endsWith('.part.progress'))).toBe(true)
+  })
+})
+
+describe('the services with a worker launcher, as the app and the browser-mode host build them', () => {
+  it('startImport, getImportStatus and stopImport work through the worker; the events reach the window; stop within 2 s', async () => {
+    const dd = await dataDir()
+    const app = await createMainServices({
+      dataDir: dd,
+      version: '0',
+      host: 'test-bridge',
+      launchImportWorker: {
+        launch: workerThreadLauncher({ entry: WORKER_ENTRY }),
+        where: 'in a worker thread'
+      }
+    })
+    try {
+      await app.request('updateBootSource', {
+        id: 1,
+        url: env.server.url,
+        keyring_filename: env.gen.keyringPath
+      })
+      env.server.options.rateBytesPerSec = 512 * 1024
+      const seen = { progress: 0, changed: 0 }
+      let downloading = false
+      app.events.on('importProgress', (p) => {
+        seen.progress++
+        downloading ||= p.bytes_done > 256 * 1024
+      })
+      app.events.on('resourcesChanged', () => seen.changed++)
+      const finished = new Promise<ImportResult>((r) => app.events.on('importFinished', r))
+      await expect(app.request('startImport', undefined)).resolves.toMatchObject({ started: true })
+      await until(() => downloading, 'the slow download to start')
+      const status = await app.request('getImportStatus', undefined)
+      expect(status).toMatchObject({ importing: true, progress: { importing: true, phase: 'downloading' } })
+      await expect(app.request('startImport', undefined)).rejects.toMatchObject({ code: 'busy' })
+      await expect(app.request('deleteBootResource', { id: 1 })).rejects.toMatchObject({ code: 'busy' })
+
+      const asked = Date.now()
+      await expect(app.request('stopImport', undefined)).resolves.toMatchObject({ stopping: true })
+      const result = await finished
+      expect(Date.now() - asked).toBeLessThan(2000)
+      expect(result.stopped).toBe(true)
+      expect(await lockHolder(dd)).toBeNull()
+      expect(await app.request('getImportStatus', undefined)).toMatchObject({
+        importing: false,
+        progress: null,
+        last_result: { stopped: true }
+      })
+      expect(seen.progress).toBeGreaterThan(1)
+      expect(seen.changed).toBeGreaterThanOrEqual(1)
+    } finally {
+      await app.dispose()
+    }
+  })
+})
+
+describe('the automatic sync through the worker', () => {
+  it('the SyncScheduler starts the import when due, and it runs in the worker', async () => {
+    const dd = await dataDir()
+    const { executor, launched } = workerExecutor()
+    const engine = engineFor(env, dd, () => [selection('noble', ['amd64'])], { executor })
+    // The last import finished two hours ago: with the default 60-minute interval a sync is due now.
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000).toISOString()
+    await writeFile(
+      dataLayout(dd).lastImport,
+      JSON.stringify({ ...failedImportResult('x', twoHoursAgo), finished_at: twoHoursAgo })
+    )
+    const finished = new Promise<ImportResult>((r) => engine.once('finished', r))
+    const scheduler = new SyncScheduler(engine, async () => settings(), { minDelayMs: 50, recheckMs: 1000 })
+    scheduler.start()
+    const result = await finished
+    scheduler.stop()
+    expect(result.failures).toEqual([])
+    expect(launched).toHaveLength(1)
+    expect(await lockHolder(dd)).toBeNull()
+    await engine.dispose()
   })
 })
 
