@@ -155,6 +155,14 @@ describe('imports in a worker thread', () => {
     await until(() => downloading, 'the slow download to start')
     await expect(cli.runImport()).rejects.toMatchObject({ code: 'busy' })
     expect(await cli.isImporting()).toBe(true)
+    // The CLI sees the worker's progress through the snapshot file the worker rewrites every second.
+    let seen = await cli.status()
+    for (let i = 0; i < 150 && !seen.progress?.bytes_total; i++) {
+      await new Promise((r) => setTimeout(r, 20))
+      seen = await cli.status()
+    }
+    expect(seen).toMatchObject({ importing: true, progress: { importing: true } })
+    expect(seen.progress!.bytes_total).toBeGreaterThan(0)
     const asked = Date.now()
     expect(await cli.requestStop()).toBe(true)
     const result = await running
