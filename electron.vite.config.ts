@@ -18,7 +18,9 @@ export default defineConfig({
           // the maas-images CLI, plain Node
           cli: resolve(__dirname, 'src/main/cli.ts'),
           // the real services behind a loopback WebSocket, for browser-mode end-to-end tests
-          'browser-host': resolve(__dirname, 'src/main/browser-host.ts')
+          'browser-host': resolve(__dirname, 'src/main/browser-host.ts'),
+          // one import, in a utility process (the app) or a worker thread (browser-host); plain Node
+          'import-worker': resolve(__dirname, 'src/main/import-worker.ts')
         }
       }
     }

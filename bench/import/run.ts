@@ -10,7 +10,9 @@
  *              and without per-file sha-256 checks and 8 parallel curl then sha256sum, interleaved
  *   resume     kill -9 at ~40 %, import again, extra bytes the server sent, for the whole stream and for the
  *              small import (CentOS 7 plus bootloaders)
- *   lag        event-loop delay inside the import process (p50/p99/max), server at normal priority and nice 19
+ *   lag        event-loop delay (p50/p99/max), server at normal priority and nice 19: inside the CLI's import
+ *              process (it imports in process), and in the process that owns the window (the browser-mode
+ *              host, importing in its worker thread; host-lag.ts)
  *   catalogue  the median of bench/catalogue.bench.ts, run as a child
  * Prints measured figures only. Everything lives in one temp dir, removed at the end; every server, proxy and
  * import runs in its own process group and is killed on exit, error or Ctrl-C.
@@ -23,6 +25,7 @@ import { cliCommand } from './cli-binary'
 import { best, compare, IMPORT, type Rows } from './compare'
 import { MB, mb, SCENARIOS, type Ctx } from './context'
 import { loopLag } from './loop-lag'
+import { hostLoopLag } from './host-lag'
 import { parseOptions, type BenchOptions, type ScenarioKey } from './options'
 import { run } from './proc'
 import { resumeAfterKill } from './resume'
@@ -88,6 +91,10 @@ async function main(): Promise<void> {
       if (opts.parts.has('lag')) {
         console.log(`\nevent-loop delay inside the CLI import process (whole stream)`)
         for (const nice of [false, true]) for (const sc of scenarios) await loopLag(ctx, sc, nice)
+        console.log(
+          `\nevent-loop delay in the process that owns the window (the built browser-mode host), import in its worker thread (whole stream)`
+        )
+        for (const nice of [false, true]) for (const sc of scenarios) await hostLoopLag(ctx, sc, nice)
       }
       results.push(result)
     } finally {

@@ -9,13 +9,20 @@ import { resolveDataDir } from './core/data-dir'
 import { APP_VERSION } from './core/version'
 import { createMainServices } from './services'
 import { startBridgeServer } from './bridge/ws-bridge-server'
+import { workerThreadLauncher } from './import/host/worker-thread-launcher'
 
 async function main(): Promise<void> {
   const dataDir = resolveDataDir({ argv: process.argv })
   const app = await createMainServices({
     dataDir,
     version: APP_VERSION,
-    host: 'test-bridge'
+    host: 'test-bridge',
+    // As the app does with a utility process: imports run in a worker thread (out/main/import-worker.js),
+    // so this process, which stands in for the app's main process, stays responsive.
+    launchImportWorker: {
+      launch: workerThreadLauncher({ entry: join(__dirname, 'import-worker.js') }),
+      where: 'in a worker thread'
+    }
   })
   const server = await startBridgeServer({
     services: app.services,

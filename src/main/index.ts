@@ -33,6 +33,7 @@ import { isAllowedExternalUrl } from './shell/external-links'
 import { nativePathPicker } from './shell/native-pickers'
 import { notifyLongTasksInBackground } from './shell/notify'
 import { aboutDetail, appMenuTemplate } from './shell/app-menu'
+import { utilityProcessLauncher } from './shell/utility-process-launcher'
 
 const dataDir = resolveDataDir({ argv: process.argv, fallback: app.getPath('userData') })
 app.setPath('userData', dataDir)
@@ -126,7 +127,12 @@ if (!app.requestSingleInstanceLock({ dataDir })) {
       version: APP_VERSION,
       host: 'app',
       openExternal,
-      pickPath: nativePathPicker(() => mainWindow)
+      pickPath: nativePathPicker(() => mainWindow),
+      // The window's process stays responsive: imports run in a utility process (out/main/import-worker.js).
+      launchImportWorker: {
+        launch: utilityProcessLauncher(join(__dirname, 'import-worker.js')),
+        where: 'in a utility process'
+      }
     })
     registerIpcHandlers(ipcMain, main.services, (event) =>
       isTrustedSender(

@@ -35,6 +35,21 @@ describe('electron-builder targets', () => {
     expect((builderConfig.files as string[]).some((f) => f.startsWith('src'))).toBe(false)
   })
 
+  it('builds and packs the import worker the app starts as a utility process, at the path main gives it', () => {
+    // electron-vite builds one file per main entry, next to index.js: out/main/import-worker.js.
+    const vite = readFileSync(join(root, 'electron.vite.config.ts'), 'utf8')
+    expect(vite).toMatch(/'import-worker': resolve\(__dirname, 'src\/main\/import-worker\.ts'\)/)
+    for (const entry of ['src/main/index.ts', 'src/main/browser-host.ts'])
+      expect(readFileSync(join(root, entry), 'utf8')).toContain("join(__dirname, 'import-worker.js')")
+    const files = builderConfig.files as string[]
+    expect(files).toContain('out/main/**')
+    expect(
+      files.filter(
+        (f) => f.startsWith('!') && 'out/main/import-worker.js'.includes(f.slice(1).replace('**/*', ''))
+      )
+    ).toEqual([])
+  })
+
   it('uses icons from resources/ in every size the targets need', () => {
     expect(builderConfig.win?.icon).toBe('resources/icons/icon.ico')
     expect(builderConfig.mac?.icon).toBe('resources/icons/icon.icns')

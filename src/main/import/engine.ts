@@ -2,9 +2,11 @@
  * The import engine as the app's main process, the IPC layer and the CLI see it. Plain Node (no
  * Electron): one instance per data directory and process; the cross-process parts (the lock, the
  * stop request, the progress snapshot and the last result) live in files in the data directory.
+ * The engine holds the lock, polls the stop request and records the result; the import's work runs in its
+ * executor (host/import-executor.ts): in this process, or in a worker so that a window stays responsive.
  */
 import { EventEmitter } from 'node:events'
-import { readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { readFile, rm } from 'node:fs/promises'
 import { dataLayout } from '../core/data-layout'
 import type {
   BootResource,
@@ -15,17 +17,16 @@ import type {
   ImportStatus,
   Settings
 } from '@shared/types'
-import { AppError, toErrorShape } from '@shared/errors'
+import { AppError } from '@shared/errors'
 import { scrubSecrets } from '@shared/scrub-secrets'
 import { readJsonFile, writeFileAtomic } from '../core/atomic-file'
 import { BlobCache } from '../library/blob-cache'
 import type { DownloaderOptions } from './download/downloader'
-import { HashPool } from './download/hash-pool'
 import { ImportLock, lockHolder, requestStopFile } from './import-lock'
-import { ImportProgressTracker } from './import-progress'
 import { referencedBlobs, ResourceStore } from '../library/resource-store'
 import { toBootResource, type LiveResourceState } from '../library/resource-view'
-import { runImport } from './run-import'
+import { failedImportResult, initialProgress, type ImportExecutor } from './host/import-executor'
+import { InProcessImportExecutor } from './host/in-process-executor'
 
 export interface ImportEngineDeps {
   dataDir: string
@@ -35,23 +36,29 @@ export interface ImportEngineDeps {
   freeSpaceMarginBytes?: number
   /** downloader knobs for tests and benchmarks */
   tuning?: Partial<DownloaderOptions>
+  /**
+   * Where the import's work runs: in this process unless given (the composition root decides; see
+   * MainContext.launchImportWorker in services/index.ts). The lock, stop requests and the result stay here.
+   */
+  executor?: ImportExecutor
 }
 
 const STOP_POLL_MS = 250
-const PROGRESS_FILE_MS = 1000
 
 export class ImportEngine extends EventEmitter {
   readonly store: ResourceStore
   readonly cache: BlobCache
-  private running: { abort: AbortController; tracker: ImportProgressTracker } | undefined
+  readonly executor: ImportExecutor
+  /** the running import of this process and its latest progress */
+  private running: { abort: AbortController; progress: ImportProgress } | undefined
   private runningPromise: Promise<ImportResult> | undefined
   private nextSync: Date | null = null
-  private hashPool: HashPool | undefined
 
   constructor(private readonly deps: ImportEngineDeps) {
     super()
     this.store = new ResourceStore(deps.dataDir)
     this.cache = new BlobCache(deps.dataDir)
+    this.executor = deps.executor ?? new InProcessImportExecutor()
   }
 
   private get progressPath(): string {
@@ -87,54 +94,41 @@ export class ImportEngine extends EventEmitter {
     opts.signal?.addEventListener('abort', onAbort, { once: true })
     if (opts.signal?.aborted) abort.abort()
 
-    let lastFileWrite = 0
-    const tracker = new ImportProgressTracker((p) => {
-      this.emit('progress', p)
-      // Other processes (the CLI beside the app) see progress through this snapshot.
-      if (p.importing && Date.now() - lastFileWrite >= PROGRESS_FILE_MS) {
-        lastFileWrite = Date.now()
-        void writeSnapshot(this.progressPath, p)
-      }
-    })
-    this.running = { abort, tracker }
+    const running = { abort, progress: initialProgress() }
+    this.running = running
     const poll = setInterval(() => {
       void lock.stopRequested().then((yes) => yes && abort.abort())
     }, STOP_POLL_MS)
 
+    const startedAt = new Date().toISOString()
     let result: ImportResult
     try {
       const [sources, settings] = await Promise.all([this.deps.listSources(), this.deps.getSettings()])
-      this.hashPool ??= new HashPool()
-      result = await runImport({
-        dataDir: this.deps.dataDir,
-        sources,
-        settings,
-        store: this.store,
-        cache: this.cache,
-        hashPool: this.hashPool,
-        tracker,
-        signal: abort.signal,
-        freeSpaceMarginBytes: this.deps.freeSpaceMarginBytes ?? 64 * 1024 * 1024,
-        tuning: this.deps.tuning,
-        resourcesChanged: () => this.emit('resources-changed')
-      })
+      result = await this.executor.run(
+        {
+          dataDir: this.deps.dataDir,
+          sources,
+          settings,
+          freeSpaceMarginBytes: this.deps.freeSpaceMarginBytes ?? 64 * 1024 * 1024,
+          tuning: this.deps.tuning
+        },
+        {
+          signal: abort.signal,
+          progress: (p) => {
+            running.progress = p
+            this.emit('progress', p)
+          },
+          resourcesChanged: () => this.emit('resources-changed')
+        }
+      )
     } catch (err) {
-      const e = toErrorShape(err)
-      const now = new Date().toISOString()
-      result = {
-        ok: false,
-        started_at: now,
-        finished_at: now,
-        downloaded_bytes: 0,
-        failures: [e],
-        notes: [],
-        stopped: false
-      }
+      // The import could not run to its end (its worker died, say): the error is the result.
+      result = failedImportResult(err, startedAt)
     } finally {
       clearInterval(poll)
       opts.signal?.removeEventListener('abort', onAbort)
-      tracker.phase = 'idle'
-      tracker.flush()
+      // An executor that ended abnormally sent no last event: the window must not stay on "Importing".
+      if (running.progress.importing) this.emit('progress', idle(running.progress))
       this.running = undefined
       await rm(this.progressPath, { force: true })
       // Last line of defence: the result goes to the renderer (importFinished) and to disk.
@@ -163,7 +157,7 @@ export class ImportEngine extends EventEmitter {
     const importing = await this.isImporting()
     return {
       importing,
-      progress: this.running ? this.running.tracker.snapshot() : importing ? await this.readSnapshot() : null,
+      progress: this.running ? this.running.progress : importing ? await this.readSnapshot() : null,
       last_result: await this.lastResult(),
       next_sync_at: this.nextSync ? this.nextSync.toISOString() : null
     }
@@ -221,28 +215,20 @@ export class ImportEngine extends EventEmitter {
 
   /**
    * For shutdown: stops an import running in this process, waits until it has closed its files (so the
-   * partials resume cleanly), and releases the hash workers. The engine stays usable afterwards.
+   * partials resume cleanly; with a worker, until the worker has exited), and releases the hash workers.
+   * The engine stays usable afterwards.
    */
   async dispose(): Promise<void> {
     if (this.running) this.running.abort.abort()
     await this.runningPromise?.catch(() => undefined)
-    await this.hashPool?.destroy()
-    this.hashPool = undefined
+    await this.executor.dispose()
   }
 
+  /** What the import says about each resource it still works on: this process's, or another's snapshot. */
   private async liveStates(): Promise<Map<number, LiveResourceState>> {
-    if (this.running) return this.running.tracker.live()
-    const out = new Map<number, LiveResourceState>()
-    if (!(await lockHolder(this.deps.dataDir))) return out
-    const snap = await this.readSnapshot()
-    for (const r of snap?.resources ?? []) {
-      if (r.percent < 100)
-        out.set(r.id, {
-          state: r.status.startsWith('Downloading') ? 'downloading' : 'queued',
-          percent: r.percent
-        })
-    }
-    return out
+    if (this.running) return liveFromProgress(this.running.progress)
+    if (!(await lockHolder(this.deps.dataDir))) return new Map()
+    return liveFromProgress(await this.readSnapshot())
   }
 
   private async readSnapshot(): Promise<ImportProgress | null> {
@@ -254,15 +240,22 @@ export class ImportEngine extends EventEmitter {
   }
 }
 
-/** Best effort, no fsync: a progress snapshot is worthless after a crash anyway. */
-async function writeSnapshot(path: string, p: ImportProgress): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`
-  try {
-    await writeFile(tmp, JSON.stringify(p))
-    await rename(tmp, path)
-  } catch {
-    await rm(tmp, { force: true }).catch(() => undefined)
+/** Resources not yet complete (percent < 100), as the Images page shows them while an import runs. */
+function liveFromProgress(p: ImportProgress | null): Map<number, LiveResourceState> {
+  const out = new Map<number, LiveResourceState>()
+  for (const r of p?.resources ?? []) {
+    if (r.percent < 100)
+      out.set(r.id, {
+        state: r.status.startsWith('Downloading') ? 'downloading' : 'queued',
+        percent: r.percent
+      })
   }
+  return out
+}
+
+/** The last word of an import that ended without one. */
+function idle(p: ImportProgress): ImportProgress {
+  return { ...p, importing: false, phase: 'idle', rate: 0, eta: null }
 }
 
 /** Every text of an import result, without credentials (see scrubSecrets). */

@@ -13,6 +13,7 @@ import type {
 import { AppError } from '@shared/errors'
 import { DELETE_LOCKED_WHILE_IMPORTING, SOURCE_LOCKED_WHILE_IMPORTING } from '@shared/import-locks'
 import { ImportEngine, SyncScheduler } from '../import'
+import type { ImportExecutor } from '../import/host/import-executor'
 import type { AppEvents } from './events'
 
 export interface ImportGatewayDeps {
@@ -22,6 +23,8 @@ export interface ImportGatewayDeps {
   getSettings(): Promise<Settings>
   /** the desktop app (and its browser-mode stand-in, the test bridge) syncs on a timer; the CLI never does */
   autoSync: boolean
+  /** where imports run; in this process when absent (see MainContext.launchImportWorker) */
+  executor?: ImportExecutor
 }
 
 export const IMPORT_STARTED = 'Import of boot resources started'
@@ -35,7 +38,8 @@ export class ImportGateway {
     this.engine = new ImportEngine({
       dataDir: deps.dataDir,
       listSources: deps.listSources,
-      getSettings: deps.getSettings
+      getSettings: deps.getSettings,
+      executor: deps.executor
     })
     this.engine.on('progress', (p) => deps.events.emit('importProgress', p))
     this.engine.on('finished', (r) => deps.events.emit('importFinished', r))

@@ -23,6 +23,8 @@ import { AppEvents } from './events'
 import { SourcesService } from './sources-service'
 import { StreamsGateway } from './streams-gateway'
 import { ImportGateway } from './import-gateway'
+import { WorkerImportExecutor } from '../import/host/worker-executor'
+import type { ImportWorkerLauncher } from '../import/host/worker-channel'
 import { PickedPaths, type PathPicker, type PickKind } from './picked-paths'
 import { StagingGateway } from './staging-gateway'
 import { ServeGateway } from './serve-gateway'
@@ -39,6 +41,16 @@ export interface MainContext {
   openExternal?: (url: string) => Promise<void>
   /** only the Electron shell has native dialogs; elsewhere the pickers are refused */
   pickPath?: PathPicker
+  /**
+   * Where imports run: the one place this is chosen. A process that owns a window (the app: a utility
+   * process, src/main/shell/utility-process-launcher.ts; its browser-mode stand-in: a worker thread) passes a
+   * launcher, and each import's downloads, hashing, cache writes and HTTP parsing run in a worker it starts,
+   * so the window's event loop stays free. Without one the import runs in this process: that is the CLI's
+   * choice. It has no window to keep responsive, and a worker would cost it memory it does not have (a
+   * second V8 heap with the import code loaded again; measured in docs/performance.md) under its 100 MB
+   * peak-RSS target, and a message hop per progress event, for nothing.
+   */
+  launchImportWorker?: { launch: ImportWorkerLauncher; where: string }
 }
 
 export interface MainServices {
@@ -83,7 +95,10 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
     events,
     listSources: () => sources.sourcesWithSelections(),
     getSettings: () => settings.read(),
-    autoSync: ctx.host !== 'cli'
+    autoSync: ctx.host !== 'cli',
+    executor: ctx.launchImportWorker
+      ? new WorkerImportExecutor(ctx.launchImportWorker.launch, { where: ctx.launchImportWorker.where })
+      : undefined
   })
 
   const picked = new PickedPaths()
