@@ -10,6 +10,7 @@ import { MB, mb, withServer, type Ctx, type Scenario } from './context'
 import { run, timed, type Timed } from './proc'
 import { missingOutput, REFERENCE_CLIENTS } from './reference-clients'
 import { setupDataDir } from './workload'
+import type { ToolKey } from './options'
 
 export const IMPORT = 'maas-images import'
 
@@ -28,6 +29,7 @@ export function best(runs: Measured[]): Measured | undefined {
 }
 
 interface Tool {
+  key: ToolKey
   label: string
   measure(url: string): Promise<Measured>
 }
@@ -49,7 +51,8 @@ export async function compare(ctx: Ctx, sc: Scenario): Promise<Rows> {
             : undefined
       return { ...t, bytes, problem }
     }
-    const importTool = (connections?: number): Tool => ({
+    const importTool = (connections?: 16 | 32): Tool => ({
+      key: connections ? `import${connections}` : 'import',
       label: connections ? `${IMPORT}, connections=${connections}` : `${IMPORT} (defaults)`,
       async measure(url) {
         const dataDir = join(ctx.root, 'data-compare')
@@ -67,6 +70,7 @@ export async function compare(ctx: Ctx, sc: Scenario): Promise<Rows> {
       importTool(),
       ...(sc.shaping ? ctx.extraConnections.map(importTool) : []),
       ...REFERENCE_CLIENTS.map((client) => ({
+        key: client.key,
         label: client.label,
         async measure(url: string) {
           const outDir = join(ctx.root, 'out-compare')
@@ -81,7 +85,7 @@ export async function compare(ctx: Ctx, sc: Scenario): Promise<Rows> {
           }
         }
       }))
-    ]
+    ].filter((t) => ctx.tools.has(t.key))
     for (let rep = 0; rep < ctx.reps; rep++) {
       // Rotate the order so no tool always runs first (cold caches) or right after the same neighbour.
       const order = tools.map((_, i) => tools[(i + rep) % tools.length])
@@ -94,6 +98,7 @@ export async function compare(ctx: Ctx, sc: Scenario): Promise<Rows> {
             code: -1,
             wallS: NaN,
             rssMb: NaN,
+            cpuS: NaN,
             bytes: 0,
             problem: e instanceof Error ? e.message.split('\n')[0] : String(e)
           }
@@ -112,6 +117,7 @@ function printRows(rows: Rows, total: number): void {
   for (const [label, runs] of rows) {
     const b = best(runs)
     const all = runs.map((r) => (r.problem ? `${r.wallS.toFixed(2)}!` : r.wallS.toFixed(2))).join(', ')
+    const cpu = runs.map((r) => r.cpuS.toFixed(2)).join(', ')
     const rss = Math.max(...runs.map((r) => r.rssMb).filter((n) => Number.isFinite(n)))
     const head = `  ${label.padEnd(width)}  `
     if (!b) {
@@ -120,7 +126,7 @@ function printRows(rows: Rows, total: number): void {
     }
     console.log(
       `${head}best ${b.wallS.toFixed(2).padStart(6)} s (${(total / MB / b.wallS).toFixed(0).padStart(4)} MB/s; runs: ${all})` +
-        `  peak RSS ${String(rss).padStart(4)} MB  served ${mb(b.bytes)} MB`
+        `  peak RSS ${String(rss).padStart(4)} MB  served ${mb(b.bytes)} MB  cpu ${cpu} s`
     )
     for (const r of runs.filter((x) => x.problem)) console.log(`${' '.repeat(width + 4)}! ${r.problem}`)
   }

@@ -1,6 +1,6 @@
 /** What every part of the import benchmark shares: the workload, the CLI, the scenarios and a server per run. */
 import { join } from 'node:path'
-import type { ScenarioKey } from './options'
+import type { ScenarioKey, ToolKey } from './options'
 import { startBenchServer, type BenchServer, type ServerKind, type Shaping } from './servers'
 import type { Workload } from './workload'
 
@@ -33,7 +33,9 @@ export interface Ctx {
   /** limit for one measured run, scaled with the workload */
   runTimeoutS: number
   /** connection settings the shaped run also measures, besides the default */
-  extraConnections: number[]
+  extraConnections: Array<16 | 32>
+  /** which clients the compare part measures */
+  tools: Set<ToolKey>
 }
 
 let serial = 0

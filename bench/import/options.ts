@@ -2,6 +2,9 @@
 
 export type Part = 'compare' | 'resume' | 'lag' | 'catalogue'
 export type ScenarioKey = 'shaped' | 'unshaped'
+/** The measured clients of the compare part, by short name. */
+export type ToolKey = 'import' | 'import16' | 'import32' | 'aria2c' | 'aria2c-sha256' | 'curl'
+export const TOOLS: ToolKey[] = ['import', 'import16', 'import32', 'aria2c', 'aria2c-sha256', 'curl']
 
 export interface BenchOptions {
   /** fractions of real sizes, each measured in turn (growth is reported when there are several) */
@@ -9,15 +12,20 @@ export interface BenchOptions {
   reps: number
   scenarios: ScenarioKey[]
   parts: Set<Part>
+  /** which clients the compare part runs (default all) */
+  tools: Set<ToolKey>
 }
 
 export const USAGE = `usage: tsx bench/import/run.ts [--scale 0.25[,1.0]] [--reps N] [--only shaped|unshaped]
                                 [--parts compare,resume,lag,catalogue]
+                                [--tools import,import16,import32,aria2c,aria2c-sha256,curl]
   --scale   fraction of real image sizes; 0.25 (default) is about 0.7 GB, 1.0 about 2.9 GB; a comma list runs each
             and prints how time and memory grow
   --reps    repetitions per tool, interleaved (default 2); the best wall time is compared
   --only    run one scenario: shaped (25 MB/s per connection, 20 ms round trip) or unshaped loopback
   --parts   which parts to run (default all)
+  --tools   which clients the compare part measures (default all): the import with default settings, with
+            connections=16 or 32 (shaped only), aria2c without and with sha-256 checks, 8 x curl + sha256sum
 Environment: BENCH_SERVER=node uses the Node test server even when nginx is installed.`
 
 const PARTS: Part[] = ['compare', 'resume', 'lag', 'catalogue']
@@ -27,7 +35,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = {}): Bench
     scales: [0.25],
     reps: 2,
     scenarios: ['shaped', 'unshaped'],
-    parts: new Set(PARTS)
+    parts: new Set(PARTS),
+    tools: new Set(TOOLS)
   }
   // Older spellings, still honoured.
   if (env.BENCH_REPS) o.reps = positiveInt(env.BENCH_REPS, 'BENCH_REPS')
@@ -61,6 +70,9 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = {}): Bench
       case '--parts':
         o.parts = parts(value(), '--parts')
         break
+      case '--tools':
+        o.tools = oneOf(value(), '--tools', TOOLS)
+        break
       case '--help':
       case '-h':
         throw new Error(USAGE)
@@ -69,6 +81,16 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = {}): Bench
     }
   }
   return o
+}
+
+function oneOf<T extends string>(v: string, name: string, allowed: readonly T[]): Set<T> {
+  const out = new Set<T>()
+  for (const t of v.split(',')) {
+    if (!(allowed as readonly string[]).includes(t))
+      throw new Error(`${name} takes a comma list of ${allowed.join(', ')}, got "${t}"`)
+    out.add(t as T)
+  }
+  return out
 }
 
 function positiveInt(v: string, name: string): number {

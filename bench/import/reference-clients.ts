@@ -14,6 +14,7 @@ export interface PayloadFile {
 }
 
 export interface ReferenceClient {
+  key: 'aria2c' | 'aria2c-sha256' | 'curl'
   label: string
   /** writes the client's input files under `work` and returns what to run, in `outDir` */
   prepare(url: string, files: PayloadFile[], work: string, outDir: string): Promise<string[]>
@@ -42,6 +43,7 @@ export function aria2Input(url: string, files: PayloadFile[], checks: boolean): 
 
 function aria2(checks: boolean): ReferenceClient {
   return {
+    key: checks ? 'aria2c-sha256' : 'aria2c',
     label: checks ? 'aria2c -k1M + sha-256' : 'aria2c -k1M, no checks',
     async prepare(url, files, work, outDir) {
       const input = join(work, checks ? 'aria-checked.txt' : 'aria.txt')
@@ -52,6 +54,7 @@ function aria2(checks: boolean): ReferenceClient {
 }
 
 const curlThenSha256sum: ReferenceClient = {
+  key: 'curl',
   label: '8 x curl + sha256sum',
   async prepare(url, files, work, outDir) {
     const list = join(work, 'curl.txt')

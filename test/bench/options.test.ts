@@ -8,6 +8,12 @@ describe('import benchmark options', () => {
     expect(o.reps).toBe(2)
     expect(o.scenarios).toEqual(['shaped', 'unshaped'])
     expect([...o.parts].sort()).toEqual(['catalogue', 'compare', 'lag', 'resume'])
+    expect(o.tools.size).toBe(6)
+  })
+
+  it('takes --tools to measure only some clients, and refuses unknown ones by name', () => {
+    expect([...parseOptions(['--tools', 'import,aria2c']).tools]).toEqual(['import', 'aria2c'])
+    expect(() => parseOptions(['--tools', 'import,wget'])).toThrow(/--tools .*"wget"/)
   })
 
   it('takes --scale lists, --reps, --only and --parts, in both spellings', () => {
