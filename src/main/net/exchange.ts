@@ -12,6 +12,7 @@ import type { IncomingHttpHeaders } from 'node:http'
 import type { Dispatcher } from 'undici'
 import { AppError } from '@shared/errors'
 import { networkError, type RequestPhase } from './describe-error'
+import { requestStarting, type EndAware } from './paused-end-guard'
 import type { BodyConsumer, ResponseBody } from './response-body'
 import { Watchdog } from './watchdog'
 
@@ -47,7 +48,7 @@ export function exchange(target: URL, o: ExchangeOptions): Promise<RawResponse> 
   })
 }
 
-class Exchange implements Dispatcher.DispatchHandler, ResponseBody {
+class Exchange implements Dispatcher.DispatchHandler, ResponseBody, EndAware {
   private readonly url: string
   private controller: Controller | undefined
   private phase: RequestPhase = 'connect'
@@ -59,6 +60,8 @@ class Exchange implements Dispatcher.DispatchHandler, ResponseBody {
   /** chunks that came before consume() (normally none: the body is paused at the headers) */
   private held: Buffer[] = []
   private consumerPaused = false
+  /** the socket has ended: never pause undici's parser again (see paused-end-guard.ts) */
+  private advisory = false
   private readonly watchdog: Watchdog
   private connectTimer: NodeJS.Timeout | undefined
   private readonly onAbort = (): void => this.fail(new AppError('cancelled', `cancelled fetching ${this.url}`))
@@ -113,6 +116,14 @@ class Exchange implements Dispatcher.DispatchHandler, ResponseBody {
     clearTimeout(this.connectTimer)
     this.phase = 'headers'
     this.watchdog.start()
+    requestStarting(this)
+  }
+
+  socketEnded(): void {
+    if (this.complete || this.failure || this.advisory) return
+    this.advisory = true
+    // Whatever is left of the answer is in the socket's buffer now: let undici parse it to the end.
+    this.controller?.resume()
   }
 
   onResponseStart(controller: Controller, status: number, headers: IncomingHttpHeaders): void {
@@ -120,7 +131,7 @@ class Exchange implements Dispatcher.DispatchHandler, ResponseBody {
     this.phase = 'body'
     this.watchdog.kick()
     // Held until consume(): the caller looks at the status and headers first.
-    controller.pause()
+    if (!this.advisory) controller.pause()
     this.resolved = true
     this.resolve({ status, headers, url: this.url, body: this })
   }
@@ -131,7 +142,7 @@ class Exchange implements Dispatcher.DispatchHandler, ResponseBody {
     if (this.consumer) this.consumer.data(chunk)
     else {
       this.held.push(chunk)
-      controller.pause()
+      if (!this.advisory) controller.pause()
     }
   }
 
@@ -163,7 +174,7 @@ class Exchange implements Dispatcher.DispatchHandler, ResponseBody {
 
   pause(): void {
     this.consumerPaused = true
-    this.controller?.pause()
+    if (!this.advisory) this.controller?.pause()
   }
 
   resume(): void {
