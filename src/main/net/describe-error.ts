@@ -76,7 +76,9 @@ export function networkError(err: unknown, url: string, ctx: ErrorContext = {}):
   }
   const why = EXPLANATIONS[code]
   let detail: string
-  if (code.startsWith('HPE_')) detail = `invalid HTTP response (${code}: ${message})`
+  if (code.startsWith('HPE_') || (e as Error)?.name === 'HTTPParserError') {
+    detail = `invalid HTTP response (${code ? `${code}: ` : ''}${message})`
+  }
   else if (code) detail = why ? `${code} (${why})` : `${code}: ${message}`
   else detail = message
   return new AppError('network', `network error fetching ${url}${proxyNote}: ${detail}`, { cause: err })

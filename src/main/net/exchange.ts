@@ -149,8 +149,16 @@ class Exchange implements Dispatcher.DispatchHandler, ResponseBody, EndAware {
   onResponseEnd(): void {
     this.complete = true
     this.finish()
-    if (this.failure) return
-    if (this.consumer && this.held.length === 0) this.consumer.end()
+    if (this.failure || !this.consumer) return
+    // undici hands the connection to the next request only on its next turn of the event loop (it waits a
+    // setImmediate, queued after this returns); a consumer told now would ask for its next range before that
+    // and get a second connection. Told after undici's immediate, it reuses this one.
+    const consumer = this.consumer
+    queueMicrotask(() =>
+      setImmediate(() => {
+        if (!this.failure) consumer.end()
+      })
+    )
   }
 
   onResponseError(_controller: Controller, err: Error): void {
