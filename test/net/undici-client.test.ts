@@ -79,34 +79,61 @@ describe('a proxy that wants credentials', () => {
   })
 
   it.each([
-    ['http', 'http_proxy', 'http://stream.test/b', /^proxy http:\/\/127\.0\.0\.1:\d+ refused the request: HTTP 407 Proxy Authentication Required fetching http:\/\/stream\.test\/b$/],
-    ['https (CONNECT)', 'https_proxy', 'https://stream.test/c', /^proxy http:\/\/127\.0\.0\.1:\d+ refused CONNECT to stream\.test:443 \(HTTP 407 Proxy Authentication Required\) fetching https:\/\/stream\.test\/c$/]
-  ])('refused for %s: the message names the proxy, the URL and the 407, never the password', async (_k, setting, url, words) => {
-    seen.length = 0
-    const wrong = 'wr0ng-Secret'
-    const err = (await httpGet(url, {
-      proxy: { [setting]: `http://admin:${wrong}@127.0.0.1:${port}`, no_proxy: '' }
-    }).catch((e: unknown) => e)) as AppError
-    expect(err).toBeInstanceOf(AppError)
-    expect(err.code).toBe('network')
-    expect(err.message).toMatch(words)
-    const token = Buffer.from(`admin:${wrong}`).toString('base64')
-    // The proxy did get the credentials (as a token) ...
-    expect(seen).toHaveLength(1)
-    expect(seen[0]).toContain(`Basic ${token}`)
-    // ... and no form of them reaches a message, even through the undici error kept as the cause.
-    for (const text of [err.message, String(err.stack), scrubSecrets(String((err.cause as Error)?.message))]) {
-      expect(text).not.toContain(wrong)
-      expect(text).not.toContain(token)
+    [
+      'http',
+      'http_proxy',
+      'http://stream.test/b',
+      /^proxy http:\/\/127\.0\.0\.1:\d+ refused the request: HTTP 407 Proxy Authentication Required fetching http:\/\/stream\.test\/b$/
+    ],
+    [
+      'https (CONNECT)',
+      'https_proxy',
+      'https://stream.test/c',
+      /^proxy http:\/\/127\.0\.0\.1:\d+ refused CONNECT to stream\.test:443 \(HTTP 407 Proxy Authentication Required\) fetching https:\/\/stream\.test\/c$/
+    ]
+  ])(
+    'refused for %s: the message names the proxy, the URL and the 407, never the password',
+    async (_k, setting, url, words) => {
+      seen.length = 0
+      const wrong = 'wr0ng-Secret'
+      const err = (await httpGet(url, {
+        proxy: { [setting]: `http://admin:${wrong}@127.0.0.1:${port}`, no_proxy: '' }
+      }).catch((e: unknown) => e)) as AppError
+      expect(err).toBeInstanceOf(AppError)
+      expect(err.code).toBe('network')
+      expect(err.message).toMatch(words)
+      const token = Buffer.from(`admin:${wrong}`).toString('base64')
+      // The proxy did get the credentials (as a token) ...
+      expect(seen).toHaveLength(1)
+      expect(seen[0]).toContain(`Basic ${token}`)
+      // ... and no form of them reaches a message, even through the undici error kept as the cause.
+      for (const text of [
+        err.message,
+        String(err.stack),
+        scrubSecrets(String((err.cause as Error)?.message))
+      ]) {
+        expect(text).not.toContain(wrong)
+        expect(text).not.toContain(token)
+      }
     }
-  })
+  )
 })
 
 describe("undici's error codes become messages naming the URL, the proxy and the cause", () => {
   const url = 'http://mirror.test/f.img'
   it.each([
-    [new errors.SocketError('other side closed'), 'body', undefined, `connection closed early fetching ${url}`],
-    [new errors.ResponseContentLengthMismatchError(), 'body', undefined, `connection closed early fetching ${url}`],
+    [
+      new errors.SocketError('other side closed'),
+      'body',
+      undefined,
+      `connection closed early fetching ${url}`
+    ],
+    [
+      new errors.ResponseContentLengthMismatchError(),
+      'body',
+      undefined,
+      `connection closed early fetching ${url}`
+    ],
     [
       new errors.SocketError('other side closed'),
       'headers',
@@ -147,9 +174,13 @@ describe("undici's error codes become messages naming the URL, the proxy and the
     })
     const port = await listen(server)
     const target = `http://127.0.0.1:${port}/x`
-    const err = (await httpGet(target, { proxy: noProxy, agent: 'none' }).catch((e: unknown) => e)) as AppError
+    const err = (await httpGet(target, { proxy: noProxy, agent: 'none' }).catch(
+      (e: unknown) => e
+    )) as AppError
     expect(err.code).toBe('network')
-    expect(err.message).toMatch(new RegExp(`^network error fetching ${target}: invalid HTTP response \\(.*HTTP/1\\.1 protocol`))
+    expect(err.message).toMatch(
+      new RegExp(`^network error fetching ${target}: invalid HTTP response \\(.*HTTP/1\\.1 protocol`)
+    )
     await close(server, sockets)
   })
 })
@@ -185,7 +216,12 @@ describe('a paused body on a connection the server closed (undici 7 crashed here
     const server = net.createServer((s) => {
       sockets.add(s)
       s.once('data', () =>
-        s.end(Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: 500000\r\nConnection: close\r\n\r\n`), Buffer.alloc(200_000)]))
+        s.end(
+          Buffer.concat([
+            Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: 500000\r\nConnection: close\r\n\r\n`),
+            Buffer.alloc(200_000)
+          ])
+        )
       )
     })
     const port = await listen(server)

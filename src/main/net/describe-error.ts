@@ -70,16 +70,19 @@ export function networkError(err: unknown, url: string, ctx: ErrorContext = {}):
   }
   if (ctx.via && /Proxy Authentication Required \(407\)/.test(message)) {
     // undici's absolute-URI proxying turns a 407 into an error rather than a response.
-    return new AppError('network', `proxy ${ctx.via} refused the request: HTTP 407 Proxy Authentication Required fetching ${url}`, {
-      cause: err
-    })
+    return new AppError(
+      'network',
+      `proxy ${ctx.via} refused the request: HTTP 407 Proxy Authentication Required fetching ${url}`,
+      {
+        cause: err
+      }
+    )
   }
   const why = EXPLANATIONS[code]
   let detail: string
   if (code.startsWith('HPE_') || (e as Error)?.name === 'HTTPParserError') {
     detail = `invalid HTTP response (${code ? `${code}: ` : ''}${message})`
-  }
-  else if (code) detail = why ? `${code} (${why})` : `${code}: ${message}`
+  } else if (code) detail = why ? `${code} (${why})` : `${code}: ${message}`
   else detail = message
   return new AppError('network', `network error fetching ${url}${proxyNote}: ${detail}`, { cause: err })
 }

@@ -64,7 +64,8 @@ function directAgent(o: DispatcherOptions): Dispatcher {
  * proxyFor() has registered both forms with rememberSecret already.
  */
 function proxyAgent(proxy: URL, o: DispatcherOptions): Dispatcher {
-  const pools = (origin: string | URL, opts: object): Dispatcher => new Pool(origin, { ...opts, ...NO_TIMEOUTS })
+  const pools = (origin: string | URL, opts: object): Dispatcher =>
+    new Pool(origin, { ...opts, ...NO_TIMEOUTS })
   return new ProxyAgent({
     uri: proxyLabel(proxy),
     ...(proxy.username ? { token: basicToken(proxy) } : {}),
@@ -89,11 +90,4 @@ function basicToken(proxy: URL): string {
 
 function fingerprint(ca: string | Buffer): string {
   return createHash('sha256').update(ca).digest('hex').slice(0, 16)
-}
-
-/** Closes every dispatcher (tests, and a CLI that wants its sockets gone before exit). */
-export async function closeDispatchers(): Promise<void> {
-  const all = [...cache.values()]
-  cache.clear()
-  await Promise.all(all.map((d) => d.close().catch(() => undefined)))
 }

@@ -64,7 +64,8 @@ class Exchange implements Dispatcher.DispatchHandler, ResponseBody, EndAware {
   private advisory = false
   private readonly watchdog: Watchdog
   private connectTimer: NodeJS.Timeout | undefined
-  private readonly onAbort = (): void => this.fail(new AppError('cancelled', `cancelled fetching ${this.url}`))
+  private readonly onAbort = (): void =>
+    this.fail(new AppError('cancelled', `cancelled fetching ${this.url}`))
 
   constructor(
     private readonly target: URL,
@@ -75,7 +76,8 @@ class Exchange implements Dispatcher.DispatchHandler, ResponseBody, EndAware {
     this.url = target.href
     this.watchdog = new Watchdog(
       o.stallTimeoutMs,
-      (idle) => this.fail(new AppError('network', `stalled for ${Math.round(idle / 1000)} s fetching ${this.url}`)),
+      (idle) =>
+        this.fail(new AppError('network', `stalled for ${Math.round(idle / 1000)} s fetching ${this.url}`)),
       // Between the answer and its consumer, and while the consumer holds it, the wait is the consumer's.
       () => this.resolved && (this.consumer === undefined || this.consumerPaused)
     )
@@ -86,7 +88,12 @@ class Exchange implements Dispatcher.DispatchHandler, ResponseBody, EndAware {
     this.o.signal?.addEventListener('abort', this.onAbort, { once: true })
     this.connectTimer = setTimeout(() => {
       const via = this.o.via ? ` via proxy ${this.o.via}` : ''
-      this.fail(new AppError('network', `connect timeout after ${this.o.connectTimeoutMs / 1000} s fetching ${this.url}${via}`))
+      this.fail(
+        new AppError(
+          'network',
+          `connect timeout after ${this.o.connectTimeoutMs / 1000} s fetching ${this.url}${via}`
+        )
+      )
     }, this.o.connectTimeoutMs)
     try {
       this.o.dispatcher.dispatch(

@@ -103,7 +103,8 @@ export function httpError(res: { status: number; url: string; body: { destroy():
 }
 
 function requestOnce(target: URL, opts: HttpRequestOptions): Promise<RawResponse> {
-  if (opts.signal?.aborted) return Promise.reject(new AppError('cancelled', `cancelled fetching ${target.href}`))
+  if (opts.signal?.aborted)
+    return Promise.reject(new AppError('cancelled', `cancelled fetching ${target.href}`))
   const connectTimeoutMs = opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
   const proxy = proxyFor(target, opts.proxy)
   return exchange(target, {

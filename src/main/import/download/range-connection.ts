@@ -103,7 +103,11 @@ export async function fetchSegment(
   }
 }
 
-function checkContentRange(res: RangeResponse & { body: ResponseBody }, start: number, job: DownloadJob): void {
+function checkContentRange(
+  res: RangeResponse & { body: ResponseBody },
+  start: number,
+  job: DownloadJob
+): void {
   const cr = res.headers['content-range']
   const m = typeof cr === 'string' ? /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(cr.trim()) : null
   if (m && m[3] !== '*' && Number(m[3]) !== job.size) {
