@@ -265,3 +265,18 @@ describe("the downloader's path (httpOpen)", () => {
     await close(server)
   })
 })
+
+describe('a Readable as a response body (local mirrors, tests)', () => {
+  it('delivers an error that came before the body was consumed, instead of waiting for ever', async () => {
+    const { Readable } = await import('node:stream')
+    const { fromReadable } = await import('../../src/main/net/response-body')
+    const readable = new Readable({ read() {} })
+    const body = fromReadable(readable)
+    readable.destroy(new Error('EIO: read failed'))
+    await new Promise((r) => setTimeout(r, 10))
+    const got = await new Promise<unknown>((resolve) =>
+      body.consume({ data: () => undefined, end: () => resolve('ended'), error: resolve })
+    )
+    expect(String(got)).toContain('EIO: read failed')
+  })
+})

@@ -54,6 +54,8 @@ export function toReadable(body: ResponseBody, highWaterMark = 256 * 1024): Read
 export function fromReadable(readable: Readable): ResponseBody {
   let consumer: BodyConsumer | undefined
   let over = false
+  /** an error that came before consume(), delivered then */
+  let early: { err: unknown } | undefined
   const onData = (chunk: Buffer): void => {
     if (!over) consumer?.data(chunk)
   }
@@ -64,14 +66,19 @@ export function fromReadable(readable: Readable): ResponseBody {
   }
   const onError = (err: unknown): void => {
     if (over) return
+    if (!consumer) {
+      early = { err }
+      return
+    }
     over = true
-    consumer?.error(err)
+    consumer.error(err)
   }
-  // A late error (after destroy) must not become an unhandled 'error' event.
+  // Listened to at once: an error before consume() (or after destroy) must not be an unhandled 'error' event.
   readable.on('error', onError)
   return {
     consume(c) {
       consumer = c
+      if (early) return onError(early.err)
       readable.on('data', onData)
       readable.once('end', onEnd)
     },
