@@ -108,4 +108,39 @@ describe('body writer', () => {
       await new Promise<void>((r) => server.close(() => r()))
     }
   })
+
+  it('a disk slower than the stall timeout is not a stalled mirror: the watchdog skips time the body is paused', async () => {
+    const size = 3 * WRITE_BATCH
+    const data = Buffer.alloc(size, 9)
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Length': size })
+      res.end(data)
+    })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/f`
+    try {
+      const mem = memorySink(size)
+      // Each write takes longer than the stall timeout: the socket sits idle meanwhile, by our own choice.
+      const sink: SegmentSink = {
+        write: async (buf, n, pos) => {
+          await new Promise((r) => setTimeout(r, 400))
+          await mem.write(buf, n, pos)
+        },
+        written: (pos, n) => mem.written(pos, n)
+      }
+      const seg = segment(0, size)
+      const res = await httpOpen(url, {
+        proxy: { http_proxy: '', https_proxy: '', no_proxy: '*' },
+        stallTimeoutMs: 150
+      })
+      // Looked at for longer than the stall timeout before the body is read (range-connection may rewind).
+      await new Promise((r) => setTimeout(r, 300))
+      await copyBody(sink, seg, res, new AbortController().signal, size)
+      expect(seg.pos).toBe(size)
+      expect(mem.out.equals(data)).toBe(true)
+    } finally {
+      server.closeAllConnections()
+      await new Promise<void>((r) => server.close(() => r()))
+    }
+  })
 })
