@@ -280,3 +280,41 @@ describe('a Readable as a response body (local mirrors, tests)', () => {
     expect(String(got)).toContain('EIO: read failed')
   })
 })
+
+describe('cancellation', () => {
+  it('while the proxy sits on CONNECT (no socket handed over yet): rejects with cancelled at once', async () => {
+    const held: Socket[] = []
+    const silent = net.createServer((s) => void held.push(s))
+    const port = await listen(silent)
+    const ac = new AbortController()
+    const t0 = Date.now()
+    const pending = httpGet('https://stream.test/x', {
+      proxy: { https_proxy: `http://127.0.0.1:${port}`, no_proxy: '' },
+      signal: ac.signal,
+      connectTimeoutMs: 10_000
+    }).catch((e: unknown) => e)
+    setTimeout(() => ac.abort(), 100)
+    const err = (await pending) as AppError
+    expect(err).toBeInstanceOf(AppError)
+    expect(err.code).toBe('cancelled')
+    expect(err.message).toBe('cancelled fetching https://stream.test/x')
+    expect(Date.now() - t0).toBeLessThan(2000)
+    await close(silent, held)
+  })
+
+  it('while the server holds back its headers: rejects with cancelled at once', async () => {
+    const held: Socket[] = []
+    const silent = net.createServer((s) => void held.push(s))
+    const port = await listen(silent)
+    const ac = new AbortController()
+    const t0 = Date.now()
+    const pending = httpOpen(`http://127.0.0.1:${port}/slow`, { proxy: noProxy, signal: ac.signal }).catch(
+      (e: unknown) => e
+    )
+    setTimeout(() => ac.abort(), 100)
+    const err = (await pending) as AppError
+    expect(err.code).toBe('cancelled')
+    expect(Date.now() - t0).toBeLessThan(2000)
+    await close(silent, held)
+  })
+})

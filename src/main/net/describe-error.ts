@@ -23,6 +23,7 @@ const EXPLANATIONS: Record<string, string> = {
   UND_ERR_HEADERS_OVERFLOW: 'response headers too large',
   UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'body length does not match its Content-Length',
   UND_ERR_PRX_TLS: 'TLS to the proxy failed',
+  UND_ERR_ABORTED: 'request aborted',
   UND_ERR_DESTROYED: 'connection pool closed',
   UND_ERR_CLOSED: 'connection pool closed'
 }
