@@ -3,7 +3,10 @@
  * undici's error codes turned into messages that name the URL, the proxy and the cause, a paused body on a
  * closed connection (undici 7's crash, nodejs/undici#5360), and keep-alive reuse on the downloader's path.
  */
+import { readFileSync } from 'node:fs'
 import http from 'node:http'
+import https from 'node:https'
+import { join } from 'node:path'
 import net, { type AddressInfo, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { errors } from 'undici'
@@ -316,5 +319,34 @@ describe('cancellation', () => {
     expect(err.code).toBe('cancelled')
     expect(Date.now() - t0).toBeLessThan(2000)
     await close(silent, held)
+  })
+})
+
+describe('https straight to a mirror behind a private CA', () => {
+  it('trusts the CA only for requests that give it, even on the same origin right after', async () => {
+    const fixtures = join(__dirname, '../support/fixtures')
+    const cert = readFileSync(join(fixtures, 'tls-cert.pem'))
+    const key = readFileSync(join(fixtures, 'tls-key.pem'))
+    const server = https.createServer({ cert, key }, (_req, res) => res.end('private hello'))
+    const port = await listen(server)
+    const url = `https://127.0.0.1:${port}/p`
+    try {
+      const ok = await httpGet(url, { proxy: noProxy, ca: cert })
+      let text = ''
+      for await (const c of ok.body as AsyncIterable<Buffer>) text += c.toString()
+      expect(text).toBe('private hello')
+      // Its kept-alive connection must not serve a request that did not give the CA.
+      const err = (await httpGet(url, { proxy: noProxy }).catch((e: unknown) => e)) as AppError
+      expect(err).toBeInstanceOf(AppError)
+      expect(err.code).toBe('network')
+      expect(err.message).toMatch(
+        new RegExp(
+          `^network error fetching ${url}: (DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE) \\(`
+        )
+      )
+    } finally {
+      server.closeAllConnections()
+      await close(server)
+    }
   })
 })
