@@ -1,12 +1,18 @@
 /**
  * HTTP client micro-benchmark: the same files downloaded from nginx over loopback by
- *   - ours:          src/main/net httpGet (node:http + keep-alive agent + PassThrough body + stall watchdog),
+ *   - httpGet:       src/main/net httpGet (undici Agent + our dispatch handler + stall watchdog, body as a
+ *                    Readable read with for await): what metadata reads use,
+ *   - httpOpen:      src/main/net httpOpen, the body's chunks pushed to a consumer with no stream between:
+ *                    the downloader's path (body-writer.ts),
+ *   - before:        with --baseline DIR, httpGet of another checkout (e.g. the node:http client this
+ *                    replaced: `git archive c8f7418 src tsconfig.json | tar -x -C DIR`, node_modules linked),
  *   - undici:        Pool(connections=C, pipelining=1).request(), body read as a stream,
  *   - undici-stream: Pool.stream() into a Writable (no intermediate Readable),
  * with the same number of connections, whole files or fixed-size Range requests. Bodies are counted, not
  * hashed or written, so the figures are the client's own cost. Runs interleave; all are printed.
  *
  *   npx tsx bench/http-client.bench.ts [--files 8] [--mib 64] [--connections 8] [--range-mib 0|4] [--reps 3]
+ *                                      [--baseline DIR]
  *
  * Needs nginx (bench/import/nginx.ts starts it in its own process group). CPU time is this process's
  * (process.cpuUsage: user + system), which on a loaded machine is a steadier figure than wall time.
@@ -19,7 +25,8 @@ import { performance } from 'node:perf_hooks'
 import { Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { Pool } from 'undici'
-import { httpGet } from '../src/main/net/request'
+import { pathToFileURL } from 'node:url'
+import { httpGet, httpOpen } from '../src/main/net/request'
 import { startNginx } from './import/nginx'
 
 function arg(name: string, dflt: number): number {
@@ -80,15 +87,37 @@ function fmtSize(n: number): string {
 
 type Client = { name: string; fetchOne: (base: string, j: Job, chunks: Chunks) => Promise<void>; close?: () => Promise<void> }
 
-function ours(): Client {
+type HttpGet = typeof httpGet
+
+function readable(name: string, get: HttpGet): Client {
   return {
-    name: 'ours (src/main/net)',
+    name,
     async fetchOne(base, j, chunks) {
-      const res = await httpGet(base + j.path.slice(1), { proxy: DIRECT, headers: rangeHeader(j) })
+      const res = await get(base + j.path.slice(1), { proxy: DIRECT, headers: rangeHeader(j) })
       if (res.status !== 200 && res.status !== 206) throw new Error(`HTTP ${res.status} for ${j.path}`)
       for await (const chunk of res.body as AsyncIterable<Buffer>) chunks.add(chunk.length)
     }
   }
+}
+
+function pushed(): Client {
+  return {
+    name: 'httpOpen (pushed)',
+    async fetchOne(base, j, chunks) {
+      const res = await httpOpen(base + j.path.slice(1), { proxy: DIRECT, headers: rangeHeader(j) })
+      if (res.status !== 200 && res.status !== 206) throw new Error(`HTTP ${res.status} for ${j.path}`)
+      await new Promise<void>((resolve, reject) =>
+        res.body.consume({ data: (chunk) => chunks.add(chunk.length), end: resolve, error: reject })
+      )
+    }
+  }
+}
+
+async function baseline(): Promise<Client[]> {
+  const i = process.argv.indexOf('--baseline')
+  if (i < 0) return []
+  const mod = (await import(pathToFileURL(`${process.argv[i + 1]}/src/main/net/request.ts`).href)) as { httpGet: HttpGet }
+  return [readable('before: httpGet', mod.httpGet)]
 }
 
 function undiciRequest(base: string): Client {
@@ -165,7 +194,13 @@ async function main(): Promise<void> {
     const nginx = await startNginx({ dir: join(tmp, 'nginx'), root })
     try {
       const base = nginx.url
-      const clients = [ours(), undiciRequest(base), undiciStream(base)]
+      const clients = [
+        ...(await baseline()),
+        readable('httpGet (Readable)', httpGet),
+        pushed(),
+        undiciRequest(base),
+        undiciStream(base)
+      ]
       console.log(
         `${FILES} files x ${MIB} MiB from nginx on loopback, ${CONNECTIONS} connections, ` +
           `${RANGE ? `${RANGE / 1024 / 1024} MiB Range requests` : 'whole files'}, ${REPS} interleaved reps`

@@ -1,7 +1,10 @@
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { Readable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 import { copyBody, spareBatches, WRITE_BATCH, type SegmentSink } from '../../src/main/import/download/body-writer'
 import type { Segment } from '../../src/main/import/download/file-ranges'
+import { httpOpen } from '../../src/main/net/request'
 
 function segment(start: number, end: number): Segment {
   return { start, end, pos: start, busy: true, claimed: end, retryAt: 0, attempts: 0 }
@@ -58,5 +61,86 @@ describe('body writer', () => {
       pos = b
     }
     expect(pos).toBe(size)
+  })
+
+  it("reads undici's bodies to the end on one kept-alive connection, writes on a slow disk included", async () => {
+    const size = 4 * WRITE_BATCH + 1000
+    const data = Buffer.alloc(size)
+    for (let i = 0; i < size; i++) data[i] = (i * 13) & 0xff
+    let connections = 0
+    const server = http.createServer((req, res) => {
+      const [, a, b] = /^bytes=(\d+)-(\d+)$/.exec(String(req.headers.range)) ?? []
+      const start = Number(a)
+      const end = Number(b)
+      res.writeHead(206, { 'Content-Range': `bytes ${start}-${end}/${size}`, 'Content-Length': end - start + 1 })
+      res.end(data.subarray(start, end + 1))
+    })
+    server.on('connection', () => connections++)
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/f`
+    try {
+      const mem = memorySink(size)
+      // Each batch write takes a while, as on a busy disk: the body is paused meanwhile.
+      const sink: SegmentSink = {
+        write: async (buf, n, pos) => {
+          await new Promise((r) => setTimeout(r, 5))
+          await mem.write(buf, n, pos)
+        },
+        written: (pos, n) => mem.written(pos, n)
+      }
+      const seg = segment(0, size)
+      const step = 2 * WRITE_BATCH
+      for (let at = 0; at < size; at += step) {
+        const end = Math.min(size, at + step)
+        const res = await httpOpen(url, {
+          proxy: { http_proxy: '', https_proxy: '', no_proxy: '*' },
+          headers: { Range: `bytes=${at}-${end - 1}` }
+        })
+        expect(res.status).toBe(206)
+        await copyBody(sink, seg, res, new AbortController().signal, end)
+      }
+      expect(seg.pos).toBe(size)
+      expect(mem.out.equals(data)).toBe(true)
+      // A body read to its last wanted byte lets its response finish, so the connection serves the next range.
+      expect(connections).toBe(1)
+    } finally {
+      server.closeAllConnections()
+      await new Promise<void>((r) => server.close(() => r()))
+    }
+  })
+
+  it('a disk slower than the stall timeout is not a stalled mirror: the watchdog skips time the body is paused', async () => {
+    const size = 3 * WRITE_BATCH
+    const data = Buffer.alloc(size, 9)
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Length': size })
+      res.end(data)
+    })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/f`
+    try {
+      const mem = memorySink(size)
+      // Each write takes longer than the stall timeout: the socket sits idle meanwhile, by our own choice.
+      const sink: SegmentSink = {
+        write: async (buf, n, pos) => {
+          await new Promise((r) => setTimeout(r, 400))
+          await mem.write(buf, n, pos)
+        },
+        written: (pos, n) => mem.written(pos, n)
+      }
+      const seg = segment(0, size)
+      const res = await httpOpen(url, {
+        proxy: { http_proxy: '', https_proxy: '', no_proxy: '*' },
+        stallTimeoutMs: 150
+      })
+      // Looked at for longer than the stall timeout before the body is read (range-connection may rewind).
+      await new Promise((r) => setTimeout(r, 300))
+      await copyBody(sink, seg, res, new AbortController().signal, size)
+      expect(seg.pos).toBe(size)
+      expect(mem.out.equals(data)).toBe(true)
+    } finally {
+      server.closeAllConnections()
+      await new Promise<void>((r) => server.close(() => r()))
+    }
   })
 })

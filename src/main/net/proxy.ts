@@ -43,6 +43,11 @@ export function proxyFor(target: URL, override?: Partial<ProxySettings>): URL | 
   return check.url
 }
 
+/** Label for a proxy in messages and the URI undici is given: scheme, host and port, never credentials. */
+export function proxyLabel(proxy: URL): string {
+  return `${proxy.protocol}//${proxy.host}`
+}
+
 function settingName(target: URL): string {
   return target.protocol === 'https:' ? 'https_proxy setting' : 'http_proxy setting'
 }

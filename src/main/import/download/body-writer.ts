@@ -1,11 +1,14 @@
 /**
- * Streams one response body to disk at a segment's write position. Chunks are copied into one
- * 512 KiB buffer per request and written with a single positional write: far cheaper than writev of
- * many 64 KiB chunks, and no garbage per chunk. A segment may be split while its body streams (its
- * end shrinks): only bytes still inside it are written.
+ * Streams one response body to disk at a segment's write position. Chunks come straight from undici's
+ * parser (response-body.ts: no Readable, no PassThrough) and are copied once, into a reused 512 KiB
+ * batch written with a single positional write: far cheaper than writev of many 64 KiB chunks, and no
+ * garbage of ours per chunk. While a batch is being written the body is paused (backpressure to the
+ * socket; the stall watchdog does not count that time). A segment may be split while its body streams
+ * (its end shrinks): only bytes still inside it are written.
  */
 import { AppError } from '@shared/errors'
-import type { HttpResponse } from '../../net/request'
+import type { Readable } from 'node:stream'
+import { asResponseBody, type ResponseBody } from '../../net/response-body'
 import type { Segment } from './file-ranges'
 
 /** Bytes buffered per connection before a positional write. */
@@ -46,7 +49,7 @@ export interface SegmentSink {
 export async function copyBody(
   sink: SegmentSink,
   seg: Segment,
-  res: HttpResponse,
+  res: { url: string; body: ResponseBody | Readable },
   signal: AbortSignal,
   limit: number
 ): Promise<void> {
@@ -68,9 +71,9 @@ export async function copyBody(
     seg.pos += delta
     sink.written(from, delta)
   }
-  // 'data' events with explicit pause/resume rather than an async iterator: one less promise per chunk,
-  // which is a good part of the CPU (and garbage) of receiving at hundreds of MB/s.
-  const body = res.body
+  // Pushed chunks with explicit pause/resume rather than an async iterator: no promise per chunk, which
+  // is a good part of the CPU (and garbage) of receiving at hundreds of MB/s.
+  const body = asResponseBody(res.body)
   let failure: unknown
   await new Promise<void>((resolve) => {
     let settled = false
@@ -83,9 +86,6 @@ export async function copyBody(
       // could start writing at a position this write is about to move.
       if (settled || busy) return
       settled = true
-      body.off('data', onData)
-      body.off('end', onEnd)
-      body.off('error', finish)
       signal.removeEventListener('abort', onAbort)
       resolve()
     }
@@ -100,9 +100,13 @@ export async function copyBody(
     }
     const due = (): boolean =>
       fill === room || seg.pos + fill >= stopAt() || Date.now() - since >= FLUSH_MS
+    // The write that takes the request's last wanted byte: the body is not paused for it, so that undici
+    // sees the response end (and keeps the connection for the next request) while the bytes are written.
+    let finalWrite = false
     const drain = async (): Promise<void> => {
       busy = true
-      body.pause()
+      finalWrite = seg.pos + fill >= stopAt()
+      if (!finalWrite) body.pause()
       try {
         do {
           await flush()
@@ -119,7 +123,10 @@ export async function copyBody(
       else body.resume()
     }
     const onData = (chunk: Buffer): void => {
+      if (settled) return
       if (busy) {
+        // Past the last wanted byte (a padded body): not ours, and not kept.
+        if (finalWrite) return
         // Already paused; a chunk emitted before the pause took effect waits its turn.
         leftover = leftover ? Buffer.concat([leftover, chunk]) : chunk
         return
@@ -131,11 +138,9 @@ export async function copyBody(
       ended = true
       finish()
     }
-    body.on('data', onData)
-    body.once('end', onEnd)
-    body.once('error', finish)
     signal.addEventListener('abort', onAbort, { once: true })
-    if (signal.aborted) finish()
+    if (signal.aborted) return finish()
+    body.consume({ data: onData, end: onEnd, error: finish })
   })
   try {
     // Bytes that arrived before a cut or a stop are good bytes: keep them for the resume.

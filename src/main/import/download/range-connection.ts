@@ -6,12 +6,13 @@
  */
 import type { ProxySettings } from '@shared/types'
 import { AppError } from '@shared/errors'
-import { httpError, type HttpResponse } from '../../net/request'
+import { httpError } from '../../net/request'
+import { asResponseBody, type ResponseBody } from '../../net/response-body'
 import { copyBody } from './body-writer'
 import type { DownloadFile, DownloadJob } from './download-file'
 import { HttpStatus, StartOver, wrongSize } from './download-errors'
 import type { Segment } from './file-ranges'
-import type { RangeFetcher } from './range-fetch'
+import type { RangeFetcher, RangeResponse } from './range-fetch'
 import type { RequestSizer } from './request-sizer'
 
 export interface ConnectionOptions {
@@ -47,7 +48,7 @@ export async function fetchSegment(
     const reqEnd = file.rangeOk === false ? seg.end : Math.min(seg.end, seg.pos + step)
     seg.claimed = reqEnd
     const asked = performance.now()
-    const res = await opts.fetch(url, {
+    const answer = await opts.fetch(url, {
       start: seg.pos,
       end: reqEnd,
       proxy: opts.proxy,
@@ -55,9 +56,9 @@ export async function fetchSegment(
       stallTimeoutMs: opts.stallTimeoutMs,
       connectTimeoutMs: opts.connectTimeoutMs
     })
-    // Errors reach us through copyBody's listeners; a late one (the socket dying after we let go of the
-    // body) must not become an unhandled 'error' event that takes the process down.
-    res.body.on('error', () => undefined)
+    // One shape for every body (undici's, a local file's Readable); a Readable's late 'error' (the file
+    // closing after we let go of it) is caught by the adapter, never an unhandled event.
+    const res = { ...answer, body: asResponseBody(answer.body) }
     let limit = reqEnd
     if (res.status === 206) {
       checkContentRange(res, seg.pos, job)
@@ -102,7 +103,11 @@ export async function fetchSegment(
   }
 }
 
-function checkContentRange(res: HttpResponse, start: number, job: DownloadJob): void {
+function checkContentRange(
+  res: RangeResponse & { body: ResponseBody },
+  start: number,
+  job: DownloadJob
+): void {
   const cr = res.headers['content-range']
   const m = typeof cr === 'string' ? /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(cr.trim()) : null
   if (m && m[3] !== '*' && Number(m[3]) !== job.size) {
