@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'stream_invalid'
   | 'unsafe_path'
   | 'network'
+  /** the proxy refused the request (407, or a 4xx to CONNECT): its settings must change, retrying will not help */
+  | 'proxy_refused'
   | 'http_status'
   | 'checksum'
   | 'no_space'

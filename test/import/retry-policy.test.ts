@@ -75,6 +75,11 @@ describe('retry policy', () => {
     })
   })
 
+  it('fails at once when a proxy refuses (only new proxy settings can fix that)', () => {
+    const refused = new AppError('proxy_refused', 'proxy http://p:3128 refused the request: HTTP 407')
+    expect(retryDecision({ ...base, err: refused })).toEqual({ action: 'fail', error: refused })
+  })
+
   it('retries connection errnos and fails other errors naming the file', () => {
     const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })
     expect(retryDecision({ ...base, err: reset }).action).toBe('retry')

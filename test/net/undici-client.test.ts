@@ -103,7 +103,8 @@ describe('a proxy that wants credentials', () => {
         proxy: { [setting]: `http://admin:${wrong}@127.0.0.1:${port}`, no_proxy: '' }
       }).catch((e: unknown) => e)) as AppError
       expect(err).toBeInstanceOf(AppError)
-      expect(err.code).toBe('network')
+      // Not a network error: the downloader must not retry what only new proxy settings can fix.
+      expect(err.code).toBe('proxy_refused')
       expect(err.message).toMatch(words)
       const token = Buffer.from(`admin:${wrong}`).toString('base64')
       // The proxy did get the credentials (as a token) ...

@@ -61,7 +61,7 @@ export function networkError(err: unknown, url: string, ctx: ErrorContext = {}):
     const status = Number(refused[1])
     const target = new URL(url)
     return new AppError(
-      'network',
+      proxyStatusCode(status),
       `proxy ${ctx.via} refused CONNECT to ${target.hostname}:${target.port || '443'} (HTTP ${status} ${http.STATUS_CODES[status] ?? ''}) fetching ${url}`.replace(
         ' )',
         ')'
@@ -72,7 +72,7 @@ export function networkError(err: unknown, url: string, ctx: ErrorContext = {}):
   if (ctx.via && /Proxy Authentication Required \(407\)/.test(message)) {
     // undici's absolute-URI proxying turns a 407 into an error rather than a response.
     return new AppError(
-      'network',
+      'proxy_refused',
       `proxy ${ctx.via} refused the request: HTTP 407 Proxy Authentication Required fetching ${url}`,
       {
         cause: err
@@ -86,4 +86,12 @@ export function networkError(err: unknown, url: string, ctx: ErrorContext = {}):
   } else if (code) detail = why ? `${code} (${why})` : `${code}: ${message}`
   else detail = message
   return new AppError('network', `network error fetching ${url}${proxyNote}: ${detail}`, { cause: err })
+}
+
+/**
+ * A proxy's 4xx (authentication required, forbidden by its policy) stays until its settings change, so it is
+ * not retried; 408, 429 and 5xx may pass, so they stay network errors (retried with backoff).
+ */
+function proxyStatusCode(status: number): 'proxy_refused' | 'network' {
+  return status >= 400 && status < 500 && status !== 408 && status !== 429 ? 'proxy_refused' : 'network'
 }
