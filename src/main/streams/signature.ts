@@ -2,6 +2,7 @@ import * as openpgp from 'openpgp'
 import type { SignatureInfo } from '@shared/types'
 import { AppError } from '@shared/errors'
 import { CleartextFormatError, parseCleartext } from './cleartext'
+import { lfToCrlf } from './lf-to-crlf'
 
 export interface VerifiedText {
   /** the signed cleartext: the only text JSON may be parsed from */
@@ -34,6 +35,7 @@ const CHUNK_CHARS = 1 << 20
  * With `crlf`, every LF goes out as CRLF: the caller promises the text holds no CR at all, so this is exactly what
  * openpgp's canonicalizeEOL would make of it (every LF not after a CR becomes CRLF). openpgp then finds nothing
  * to rewrite; left to it, it copies the text line by line in JS (a third of the read of a 3 MB products file).
+ * The CRs go in after encoding, on the bytes (lf-to-crlf.ts): a string replaceAll before it cost 3x as much.
  */
 export function utf8Chunks(text: string, { crlf = false }: { crlf?: boolean } = {}): ReadableStream<Uint8Array> {
   let pos = 0
@@ -47,7 +49,8 @@ export function utf8Chunks(text: string, { crlf = false }: { crlf?: boolean } = 
       const last = text.charCodeAt(end - 1)
       if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--
       const piece = text.slice(pos, end)
-      controller.enqueue(Buffer.from(crlf ? piece.replaceAll('\n', '\r\n') : piece, 'utf8'))
+      const bytes = Buffer.from(piece, 'utf8')
+      controller.enqueue(crlf ? lfToCrlf(bytes) : bytes)
       pos = end
     }
   })
