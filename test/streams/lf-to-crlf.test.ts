@@ -44,6 +44,8 @@ describe('lfToCrlf', () => {
 
   it('turns UTF-8 text with LF line ends into exactly the UTF-8 of its CRLF form', () => {
     const text = `{\n "a": "é\u{1F600}",\n\n "b": "x"\n}\n`
-    expect(Buffer.from(lfToCrlf(Buffer.from(text))).equals(Buffer.from(text.replaceAll('\n', '\r\n')))).toBe(true)
+    expect(Buffer.from(lfToCrlf(Buffer.from(text))).equals(Buffer.from(text.replaceAll('\n', '\r\n')))).toBe(
+      true
+    )
   })
 })

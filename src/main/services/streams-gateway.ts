@@ -8,7 +8,12 @@ import type { BootSource, Catalogue, VerifyReport } from '@shared/types'
 import { AppError } from '@shared/errors'
 import type { SettingsStore } from '../core/settings-store'
 import type { KeyringRef } from '../streams/keyring'
-import { checkStream, loadCachedCatalogue, readCatalogue, type StreamCatalogue } from '../streams/read-catalogue'
+import {
+  checkStream,
+  loadCachedCatalogue,
+  readCatalogue,
+  type StreamCatalogue
+} from '../streams/read-catalogue'
 import { verifyMirror } from '../streams/verify-mirror'
 import { readCacheManifest } from '../streams/metadata-cache'
 

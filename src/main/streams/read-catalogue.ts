@@ -46,5 +46,7 @@ export function loadCachedCatalogue(
  * of its products: what Connect needs to say whether a source can be used.
  */
 export async function checkStream(opts: ReadStreamOptions): Promise<VerifiedDocuments> {
-  return readStreamDocuments(opts, (doc, contentId, path) => catalogueOfProducts(doc, contentId, path, () => {}))
+  return readStreamDocuments(opts, (doc, contentId, path) =>
+    catalogueOfProducts(doc, contentId, path, () => {})
+  )
 }

@@ -123,7 +123,9 @@ async function readAll(
 }
 
 /** A read whose products documents are expanded in full, every product kept (see readStream). */
-async function withProducts(read: (walk: ProductsWalk) => Promise<VerifiedDocuments>): Promise<VerifiedStream> {
+async function withProducts(
+  read: (walk: ProductsWalk) => Promise<VerifiedDocuments>
+): Promise<VerifiedStream> {
   const products: StreamProduct[] = []
   const keep = (p: StreamProduct): number => products.push(p)
   const docs = await read((doc, contentId, path) => expandEachProduct(doc, contentId, path, keep))
@@ -144,7 +146,10 @@ export async function readStream(opts: ReadStreamOptions): Promise<VerifiedStrea
  * budgets, rollback check and cache; what is kept of the products is up to the walk (the catalogue keeps one
  * entry per product, Connect nothing).
  */
-export async function readStreamDocuments(opts: ReadStreamOptions, walk: ProductsWalk): Promise<VerifiedDocuments> {
+export async function readStreamDocuments(
+  opts: ReadStreamOptions,
+  walk: ProductsWalk
+): Promise<VerifiedDocuments> {
   const source = resolveSource(opts.url)
   const trust = await trustFor(source, opts.keyring)
   const cacheDir = opts.metadataCacheDir

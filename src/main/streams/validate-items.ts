@@ -82,7 +82,8 @@ export function checkedItemSize(
   name: string
 ): number {
   const path = itemValue(own, version, inherited, 'path')
-  if (typeof path !== 'string') throw new AppError('stream_invalid', `${where} item ${name}: item has no path`)
+  if (typeof path !== 'string')
+    throw new AppError('stream_invalid', `${where} item ${name}: item has no path`)
   if (!isSafeItemPath(path)) assertSafeItemPath(path, `${where} item ${name}`)
   const ftype = itemValue(own, version, inherited, 'ftype')
   if (typeof ftype !== 'string' || !ftype)
@@ -113,7 +114,10 @@ export function checkedItemSize(
     any = true
   }
   if (!any) {
-    throw new AppError('stream_invalid', `${where} item ${name}: item has no checksum (sha256, sha512 or md5)`)
+    throw new AppError(
+      'stream_invalid',
+      `${where} item ${name}: item has no checksum (sha256, sha512 or md5)`
+    )
   }
   return size
 }
@@ -132,7 +136,8 @@ export function validateItem(name: string, fields: Record<string, unknown>, wher
   for (const kind of CHECKSUMS) {
     const v = fields[kind]
     if (v === undefined) continue
-    if (v === null || v === '') delete item[kind] // rare: an empty checksum field is the same as none
+    if (v === null || v === '')
+      delete item[kind] // rare: an empty checksum field is the same as none
     else item[kind] = (v as string).toLowerCase()
   }
   return item
