@@ -67,17 +67,22 @@ export function catalogueEntry(p: StreamProduct): CatalogueEntry | undefined {
   return entryOf(p.product_name, p.content_id, p.fields, latest, size)
 }
 
+/** compareSerials, with equal fields (most os, release and arch fields of a sort) settled without a scan. */
+function byField(a: string, b: string): number {
+  return a === b ? 0 : compareSerials(a, b)
+}
+
 /** Sorts entries in place into the order the Images screen and the CLI list them; returns them. */
 export function sortCatalogue(entries: CatalogueEntry[]): CatalogueEntry[] {
   return entries.sort(
     (a, b) =>
       GROUP_ORDER[a.group] - GROUP_ORDER[b.group] ||
-      compareSerials(a.os, b.os) ||
-      compareSerials(a.release, b.release) ||
-      compareSerials(a.arch, b.arch) ||
-      compareSerials(a.subarch, b.subarch) ||
-      compareSerials(a.kflavor, b.kflavor) ||
-      compareSerials(a.product_name, b.product_name)
+      byField(a.os, b.os) ||
+      byField(a.release, b.release) ||
+      byField(a.arch, b.arch) ||
+      byField(a.subarch, b.subarch) ||
+      byField(a.kflavor, b.kflavor) ||
+      byField(a.product_name, b.product_name)
   )
 }
 
