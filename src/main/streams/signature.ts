@@ -136,7 +136,8 @@ export async function verifyCleartext(
     // re-normalising 3 MB as a string. The text returned below
     // is these very bytes' text. Above 1 MiB they are streamed in 1 MiB chunks: handed over whole, openpgp keeps
     // several copies of a 60 MB document at once (about 300 MB); streamed, it hashes as it goes (signedBytes).
-    const message = await openpgp.createMessage({ binary: signedBytes(parsed.text) })
+    const data = signedBytes(parsed.text)
+    const message = await openpgp.createMessage({ binary: data })
     const result = await openpgp.verify({
       message,
       signature,
@@ -146,7 +147,7 @@ export async function verifyCleartext(
     })
     // With streamed input the verdict comes at the end of the data: expectSigned makes this read throw when no
     // signature verified. (Whole input comes back whole, already read.)
-    if (result.data instanceof ReadableStream) await drain(result.data as ReadableStream<Uint8Array>)
+    if (!(data instanceof Uint8Array)) await drain(result.data as ReadableStream<Uint8Array>)
     // expectSigned only makes openpgp throw when NO signature verifies: with two signatures, one may have
     // failed. The signer reported is the first whose own verification succeeded.
     const verified = await firstVerified(result.signatures, keys)
