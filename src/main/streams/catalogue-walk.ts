@@ -10,8 +10,8 @@ import { checkedItemSize, isNotFileType, itemValue } from './validate-items'
 /**
  * The catalogue entries of a products document without expanding it: the same walk as expandEachProduct
  * (expand-products.ts), with the same structure checks and every item of every version checked by the same
- * checkItem, in the same order, so it refuses exactly the documents the full expansion refuses, with the same
- * message. What it does not do is copy: no version fields, no item objects, no item maps; per product it keeps
+ * checkedItemSize, in the same order, so it refuses exactly the documents the full expansion refuses, with
+ * the same message. What it does not do is copy: no version fields, no item objects, no item maps; per product it keeps
  * the product's scalar fields (the entry shows them) and the size of its latest version. Gives each entry to
  * `visit` in document order (products without versions have none) and, like expandEachProduct, removes each
  * product from `doc.products` once walked.
