@@ -8,8 +8,12 @@ import type { BootSource, Catalogue, VerifyReport } from '@shared/types'
 import { AppError } from '@shared/errors'
 import type { SettingsStore } from '../core/settings-store'
 import type { KeyringRef } from '../streams/keyring'
-import { loadCachedStream, readStream, type VerifiedStream } from '../streams/read-stream'
-import { buildCatalogue } from '../streams/catalogue'
+import {
+  checkStream,
+  loadCachedCatalogue,
+  readCatalogue,
+  type StreamCatalogue
+} from '../streams/read-catalogue'
 import { verifyMirror } from '../streams/verify-mirror'
 import { readCacheManifest } from '../streams/metadata-cache'
 
@@ -31,24 +35,26 @@ export class StreamsGateway {
   }
 
   /**
-   * Fetches and verifies the whole stream; throws naming the cause when it can't ("Connect").
+   * Fetches and verifies the whole stream, every item validated; throws naming the cause when it can't
+   * ("Connect"). Nothing of the products is kept (checkStream).
    * Nothing is cached: the source may never be saved.
    */
   async connect(url: string, keyring: KeyringRef, signal?: AbortSignal): Promise<void> {
     const { proxy } = await this.deps.settings.read()
-    await readStream({ url, keyring, proxy, signal })
+    await checkStream({ url, keyring, proxy, signal })
   }
 
   /**
    * The catalogue of a source. Without `refresh` the last verified metadata is used when there is
-   * some (re-verified from the cache, no network); otherwise the stream is fetched.
+   * some (re-verified from the cache, no network); otherwise the stream is fetched. Either way each
+   * product is checked and reduced to its entry as it is read (read-catalogue.ts).
    */
   async catalogue(source: BootSource, refresh: boolean, signal?: AbortSignal): Promise<Catalogue> {
-    let stream: VerifiedStream | undefined
+    let stream: StreamCatalogue | undefined
     let fetchedAt = new Date().toISOString()
     if (!refresh) {
       try {
-        stream = await loadCachedStream(this.cacheDir(source.id), source.url, source)
+        stream = await loadCachedCatalogue(this.cacheDir(source.id), source.url, source)
         fetchedAt = (await readCacheManifest(this.cacheDir(source.id), source.url))?.saved_at ?? fetchedAt
       } catch (err) {
         if (!(err instanceof AppError && err.code === 'not_found')) throw err
@@ -56,7 +62,7 @@ export class StreamsGateway {
     }
     if (!stream) {
       const { proxy } = await this.deps.settings.read()
-      stream = await readStream({
+      stream = await readCatalogue({
         url: source.url,
         keyring: source,
         proxy,
@@ -70,7 +76,7 @@ export class StreamsGateway {
       verified: stream.verified,
       signatures: stream.documents.map((d) => d.signature),
       fetched_at: fetchedAt,
-      entries: buildCatalogue(stream)
+      entries: stream.entries
     }
   }
 

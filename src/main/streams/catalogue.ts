@@ -13,9 +13,9 @@ function bootloaderType(f: Record<string, unknown>): string {
   return str(f['bootloader-type'] ?? f.bootloader_type)
 }
 
-function groupOf(p: StreamProduct): CatalogueGroup {
-  if (bootloaderType(p.fields) || /bootloader/.test(p.content_id)) return 'bootloader'
-  return str(p.fields.os) === 'ubuntu' ? 'ubuntu' : 'other'
+function groupOf(fields: Record<string, unknown>, contentId: string): CatalogueGroup {
+  if (bootloaderType(fields) || /bootloader/.test(contentId)) return 'bootloader'
+  return str(fields.os) === 'ubuntu' ? 'ubuntu' : 'other'
 }
 
 /** "stable" from com.ubuntu.maas:stable:v3:download when a stream leaves label out. */
@@ -26,46 +26,72 @@ function labelFromContentId(contentId: string): string {
 const GROUP_ORDER: Record<CatalogueGroup, number> = { ubuntu: 0, bootloader: 1, other: 2 }
 
 /**
- * One entry per product that has at least one version: the latest version (byte order) and the sum of its
- * item sizes. Groups as the MAAS UI shows them: Ubuntu (release x arch x subarch/kflavor), bootloaders
- * (os, type, arch; no release) and other images (CentOS and anything not Ubuntu).
+ * The catalogue entry of a product from its expanded scalar fields, its latest version (byte order) and the sum
+ * of that version's item sizes. Groups as the MAAS UI shows them: Ubuntu (release x arch x subarch/kflavor),
+ * bootloaders (os, type, arch; no release) and other images (CentOS and anything not Ubuntu).
  */
-export function buildCatalogue(stream: VerifiedStream): CatalogueEntry[] {
-  const entries: CatalogueEntry[] = []
-  for (const p of stream.products) {
-    const latest = latestVersion(Object.keys(p.versions))
-    if (!latest) continue
-    const f = p.fields
-    const group = groupOf(p)
-    const isLoader = group === 'bootloader'
-    const items = Object.values(p.versions[latest].items)
-    const entry: CatalogueEntry = {
-      group,
-      product_name: p.product_name,
-      content_id: p.content_id,
-      os: str(f.os),
-      release: isLoader ? '' : str(f.release),
-      release_title: str(f.release_title),
-      arch: str(f.arch),
-      subarch: isLoader ? '' : str(f.subarch),
-      subarches: str(f.subarches),
-      kflavor: str(f.kflavor),
-      label: str(f.label) || labelFromContentId(p.content_id),
-      support_eol: str(f.support_eol),
-      latest_version: latest,
-      size: items.reduce((sum, it) => sum + it.size, 0)
-    }
-    if (isLoader) entry.bootloader_type = bootloaderType(f)
-    entries.push(entry)
+export function entryOf(
+  productName: string,
+  contentId: string,
+  f: Record<string, unknown>,
+  latest: string,
+  size: number
+): CatalogueEntry {
+  const group = groupOf(f, contentId)
+  const isLoader = group === 'bootloader'
+  const entry: CatalogueEntry = {
+    group,
+    product_name: productName,
+    content_id: contentId,
+    os: str(f.os),
+    release: isLoader ? '' : str(f.release),
+    release_title: str(f.release_title),
+    arch: str(f.arch),
+    subarch: isLoader ? '' : str(f.subarch),
+    subarches: str(f.subarches),
+    kflavor: str(f.kflavor),
+    label: str(f.label) || labelFromContentId(contentId),
+    support_eol: str(f.support_eol),
+    latest_version: latest,
+    size
   }
+  if (isLoader) entry.bootloader_type = bootloaderType(f)
+  return entry
+}
+
+/** The catalogue entry of an expanded product (entryOf); undefined for a product without versions. */
+export function catalogueEntry(p: StreamProduct): CatalogueEntry | undefined {
+  const latest = latestVersion(Object.keys(p.versions))
+  if (!latest) return undefined
+  const size = Object.values(p.versions[latest].items).reduce((sum, it) => sum + it.size, 0)
+  return entryOf(p.product_name, p.content_id, p.fields, latest, size)
+}
+
+/** compareSerials, with equal fields (most os, release and arch fields of a sort) settled without a scan. */
+function byField(a: string, b: string): number {
+  return a === b ? 0 : compareSerials(a, b)
+}
+
+/** Sorts entries in place into the order the Images screen and the CLI list them; returns them. */
+export function sortCatalogue(entries: CatalogueEntry[]): CatalogueEntry[] {
   return entries.sort(
     (a, b) =>
       GROUP_ORDER[a.group] - GROUP_ORDER[b.group] ||
-      compareSerials(a.os, b.os) ||
-      compareSerials(a.release, b.release) ||
-      compareSerials(a.arch, b.arch) ||
-      compareSerials(a.subarch, b.subarch) ||
-      compareSerials(a.kflavor, b.kflavor) ||
-      compareSerials(a.product_name, b.product_name)
+      byField(a.os, b.os) ||
+      byField(a.release, b.release) ||
+      byField(a.arch, b.arch) ||
+      byField(a.subarch, b.subarch) ||
+      byField(a.kflavor, b.kflavor) ||
+      byField(a.product_name, b.product_name)
   )
+}
+
+/** One entry per product that has at least one version (catalogueEntry), sorted (sortCatalogue). */
+export function buildCatalogue(stream: VerifiedStream): CatalogueEntry[] {
+  const entries: CatalogueEntry[] = []
+  for (const p of stream.products) {
+    const entry = catalogueEntry(p)
+    if (entry) entries.push(entry)
+  }
+  return sortCatalogue(entries)
 }

@@ -1,23 +1,15 @@
 import { AppError } from '@shared/errors'
 import { inherit, scalarsOf, type Scalars } from './inherit'
+import { child, isObject, refuseReservedName, RESERVED_NAME, type Obj } from './product-shape'
 import type { ProductsDoc } from './schema'
 import type { StreamItem, StreamProduct, StreamVersion } from './stream-types'
-import { isNotFile, validateItem } from './validate-items'
+import { isNotFile, validateItem, type ItemKey } from './validate-items'
 
-type Obj = Record<string, unknown>
-
-function isObject(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
-
-function child(parent: Obj, key: string, where: string): Obj {
-  const v = parent[key]
-  if (!isObject(v)) throw new AppError('stream_invalid', `${where}: "${key}" must be an object`)
-  return v
-}
-
-/** Item fields a reader needs on the item itself even when a condensed stream hoisted them higher up. */
-const ITEM_KEYS = ['ftype', 'path', 'size', 'sha256', 'sha512', 'md5'] as const
+/**
+ * Item fields a reader needs on the item itself even when a condensed stream hoisted them higher up
+ * (catalogue-walk.ts reads the same ones through the hierarchy instead of copying them).
+ */
+const ITEM_KEYS: readonly ItemKey[] = ['ftype', 'path', 'size', 'sha256', 'sha512', 'md5']
 
 /**
  * An item's own scalars plus the ITEM_KEYS it inherits. Copying every inherited product field into each of the
@@ -36,14 +28,20 @@ export function flattenItem(version: StreamVersion, item: StreamItem): Record<st
 }
 
 /**
- * Turns a products document into expanded products: scalar fields flow top level -> product -> version (all
- * expanded into `fields`) -> item (own fields + ITEM_KEYS; see flattenItem), the version/item structure is
- * checked, and every item is validated (size, checksum, safe path). `name` is the document's stream-relative
- * path, used in messages. Consumes `doc.products`: each product is removed from it once expanded.
+ * Expands a products document one product at a time and hands each to `visit` as soon as it is whole: scalar
+ * fields flow top level -> product -> version (all expanded into `fields`) -> item (own fields + ITEM_KEYS; see
+ * flattenItem), the version/item structure is checked, and every item is validated (size, checksum, safe path)
+ * before its product is visited. `name` is the document's stream-relative path, used in messages. Consumes
+ * `doc.products`: each product is removed from it once expanded, so a visitor that keeps only what it needs
+ * (the catalogue: one entry per product) never holds the whole expanded document.
  */
-export function expandProducts(doc: ProductsDoc, contentId: string, name: string): StreamProduct[] {
+export function expandEachProduct(
+  doc: ProductsDoc,
+  contentId: string,
+  name: string,
+  visit: (product: StreamProduct) => void
+): void {
   const top = scalarsOf(doc)
-  const out: StreamProduct[] = []
   for (const productName in doc.products) {
     const product = doc.products[productName]
     const pWhere = `${name}: product ${productName}`
@@ -54,26 +52,34 @@ export function expandProducts(doc: ProductsDoc, contentId: string, name: string
     for (const serial in versionMap) {
       const version = versionMap[serial]
       const vWhere = `${pWhere} version ${serial}`
+      if (serial === RESERVED_NAME) refuseReservedName(vWhere)
       if (!isObject(version)) throw new AppError('stream_invalid', `${vWhere}: must be an object`)
       const versionFields = inherit(productFields, version)
       const itemMap = child(version, 'items', vWhere)
       const items: StreamVersion['items'] = {}
       for (const itemName in itemMap) {
         const item = itemMap[itemName]
+        if (itemName === RESERVED_NAME) refuseReservedName(`${vWhere} item ${itemName}`)
         if (!isObject(item))
           throw new AppError('stream_invalid', `${vWhere} item ${itemName}: must be an object`)
         const fields = itemFields(versionFields, item)
         // Notifications are messages, not files: keep them out of the item list rather than fail on them.
         if (isNotFile(fields)) continue
-        items[itemName] = validateItem(itemName, fields, () => `${vWhere} item ${itemName}`)
+        items[itemName] = validateItem(itemName, fields, vWhere)
       }
       versions[serial] = { version: serial, fields: versionFields, items }
     }
-    out.push({ product_name: productName, content_id: contentId, fields: productFields, versions })
     // The parsed product is no longer needed once expanded: letting it go now means the parsed tree and the
     // expanded products of a huge document are never both whole in memory. (Deleting the key being visited is
     // allowed in for-in.)
     delete doc.products[productName]
+    visit({ product_name: productName, content_id: contentId, fields: productFields, versions })
   }
+}
+
+/** Every product of a products document, expanded and validated (see expandEachProduct). */
+export function expandProducts(doc: ProductsDoc, contentId: string, name: string): StreamProduct[] {
+  const out: StreamProduct[] = []
+  expandEachProduct(doc, contentId, name, (p) => out.push(p))
   return out
 }

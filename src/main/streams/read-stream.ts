@@ -2,7 +2,7 @@ import type { ProxySettings } from '@shared/types'
 import { AppError } from '@shared/errors'
 import { fetchBytes } from '../net/fetch-bytes'
 import { formatLimit, MAX_INDEX_ENTRIES, MAX_METADATA_BYTES, MAX_SOURCE_METADATA_BYTES } from '../net/limits'
-import { expandProducts } from './expand-products'
+import { expandEachProduct } from './expand-products'
 import { keyringName, loadKeyring, type KeyringRef } from './keyring'
 import {
   assertNotRolledBack,
@@ -14,11 +14,25 @@ import {
 import { ObjectBudget } from './object-budget'
 import { openDocument, type Trust } from './open-document'
 import { assertSafeItemPath, joinStreamPath } from './safe-path'
-import { indexSchema, parseDocument, parseJson, productsSchema } from './schema'
+import { indexSchema, parseDocument, parseJson, productsSchema, type ProductsDoc } from './schema'
 import { resolveSource, type StreamSource } from './source'
-import type { StreamDocument, StreamProduct, VerifiedStream } from './stream-types'
+import type { StreamDocument, StreamProduct, VerifiedDocuments, VerifiedStream } from './stream-types'
 
-export type { StreamDocument, StreamItem, StreamProduct, StreamVersion, VerifiedStream } from './stream-types'
+export type {
+  StreamDocument,
+  StreamItem,
+  StreamProduct,
+  StreamVersion,
+  VerifiedDocuments,
+  VerifiedStream
+} from './stream-types'
+
+/**
+ * Walks one verified, schema-checked products document: it must check every product, version and item before
+ * using it, as expandEachProduct (readStream) and catalogueOfProducts (the catalogue, Connect) do. `contentId`
+ * is the document's own content_id or else the index's; `path` names it in messages.
+ */
+export type ProductsWalk = (doc: ProductsDoc, contentId: string, path: string) => void
 
 export interface ReadStreamOptions {
   url: string
@@ -53,14 +67,19 @@ function updatedOf(json: unknown): string | undefined {
 
 /**
  * Index, then every products file it names: each verified (unless unsigned policy), parsed from the verified
- * text, schema-checked and expanded. Any failure aborts the whole read: a half-verified catalogue is worse than
- * none.
+ * text, schema-checked and handed to `walk`. Any failure aborts the whole read: a half-verified catalogue is worse
+ * than none (a walk may have seen some products by then; what it gathered must be dropped when this throws).
  *
  * Memory is bounded for a hostile stream: at most MAX_INDEX_ENTRIES entries, each distinct path fetched once,
  * one products file at a time, MAX_SOURCE_METADATA_BYTES and MAX_STREAM_OBJECTS in all, and each document's text and parsed tree are
  * dropped as soon as it is expanded (only the raw bytes stay, for the cache).
  */
-async function readAll(source: StreamSource, trust: Trust, fetch: Fetcher): Promise<VerifiedStream> {
+async function readAll(
+  source: StreamSource,
+  trust: Trust,
+  fetch: Fetcher,
+  walk: ProductsWalk
+): Promise<VerifiedDocuments> {
   const documents: StreamDocument[] = []
   let totalBytes = 0
   const objects = new ObjectBudget(source.input)
@@ -96,21 +115,41 @@ async function readAll(source: StreamSource, trust: Trust, fetch: Fetcher): Prom
     assertSafeItemPath(entry.path, `${source.indexPath}: content ${contentId}`)
     if (!byPath.has(entry.path)) byPath.set(entry.path, contentId)
   }
-  const products: StreamProduct[] = []
   for (const [path, contentId] of byPath) {
     const parsed = parseDocument(productsSchema, await load(path), 'products:1.0', path)
-    // A loop, not push(...spread): half a million products as call arguments overflow the stack.
-    for (const p of expandProducts(parsed, parsed.content_id ?? contentId, path)) products.push(p)
+    walk(parsed, parsed.content_id ?? contentId, path)
   }
-  return { rootUrl: source.root, verified: trust.signed, documents, products }
+  return { rootUrl: source.root, verified: trust.signed, documents }
+}
+
+/** A read whose products documents are expanded in full, every product kept (see readStream). */
+async function withProducts(
+  read: (walk: ProductsWalk) => Promise<VerifiedDocuments>
+): Promise<VerifiedStream> {
+  const products: StreamProduct[] = []
+  const keep = (p: StreamProduct): number => products.push(p)
+  const docs = await read((doc, contentId, path) => expandEachProduct(doc, contentId, path, keep))
+  return { ...docs, products }
 }
 
 /**
- * Reads and verifies a whole stream from an http(s) URL, file:// URL or directory. With metadataCacheDir, an
- * unchanged stream costs one conditional request per document (304) and the verified bytes are kept for
- * offline use (loadCachedStream) and byte-exact staging.
+ * Reads and verifies a whole stream from an http(s) URL, file:// URL or directory, every product expanded and
+ * validated. With metadataCacheDir, an unchanged stream costs one conditional request per document (304) and
+ * the verified bytes are kept for offline use (loadCachedStream) and byte-exact staging.
  */
 export async function readStream(opts: ReadStreamOptions): Promise<VerifiedStream> {
+  return withProducts((walk) => readStreamDocuments(opts, walk))
+}
+
+/**
+ * readStream with each products document handed to `walk` instead of expanded: the same fetches, verification,
+ * budgets, rollback check and cache; what is kept of the products is up to the walk (the catalogue keeps one
+ * entry per product, Connect nothing).
+ */
+export async function readStreamDocuments(
+  opts: ReadStreamOptions,
+  walk: ProductsWalk
+): Promise<VerifiedDocuments> {
   const source = resolveSource(opts.url)
   const trust = await trustFor(source, opts.keyring)
   const cacheDir = opts.metadataCacheDir
@@ -145,7 +184,7 @@ export async function readStream(opts: ReadStreamOptions): Promise<VerifiedStrea
     return { raw: res.data, url: res.url }
   }
 
-  const stream = await readAll(source, trust, fetch)
+  const stream = await readAll(source, trust, fetch, walk)
   assertNotRolledBack(cached, stream.documents)
   if (cacheDir) {
     await writeCache(
@@ -172,6 +211,16 @@ export async function loadCachedStream(
   url: string,
   keyring?: KeyringRef
 ): Promise<VerifiedStream> {
+  return withProducts((walk) => loadCachedStreamDocuments(metadataCacheDir, url, keyring, walk))
+}
+
+/** loadCachedStream with each products document handed to `walk` instead of expanded (see readStreamDocuments). */
+export async function loadCachedStreamDocuments(
+  metadataCacheDir: string,
+  url: string,
+  keyring: KeyringRef | undefined,
+  walk: ProductsWalk
+): Promise<VerifiedDocuments> {
   const source = resolveSource(url)
   const manifest: CacheManifest | null = await readCacheManifest(metadataCacheDir, source.input)
   if (!manifest) throw new AppError('not_found', `no cached metadata for ${source.input}`)
@@ -183,7 +232,7 @@ export async function loadCachedStream(
       throw new AppError('not_found', `${rel} of ${source.input} is not in the metadata cache`)
     return { raw, url: entry.url }
   }
-  return readAll(source, trust, fetch)
+  return readAll(source, trust, fetch, walk)
 }
 
 /**
@@ -196,5 +245,6 @@ export async function readStreamFrom(
   read: (rel: string) => Promise<{ raw: Buffer; url: string }>
 ): Promise<VerifiedStream> {
   const source = resolveSource(url)
-  return readAll(source, await trustFor(source, keyring), read)
+  const trust = await trustFor(source, keyring)
+  return withProducts((walk) => readAll(source, trust, read, walk))
 }

@@ -29,11 +29,15 @@ export interface StreamDocument {
   updated?: string
 }
 
-export interface VerifiedStream {
+/** A stream's documents, each verified (or read under the unsigned policy) and its products validated. */
+export interface VerifiedDocuments {
   /** http(s) URL ending in '/' or a directory path */
   rootUrl: string
   /** false when the source URL ends in .json (read unsigned) */
   verified: boolean
   documents: StreamDocument[]
+}
+
+export interface VerifiedStream extends VerifiedDocuments {
   products: StreamProduct[]
 }

@@ -22,9 +22,13 @@ const HEX: Record<ChecksumKind, RegExp> = {
   md5: /^[0-9a-f]{32}$/i
 }
 
-/** Items that are not files to import (MAAS skips them too). */
+/** Items that are not files to import (MAAS skips them too), by their ftype. */
+export function isNotFileType(ftype: unknown): boolean {
+  return ftype === 'notifications'
+}
+
 export function isNotFile(fields: Record<string, unknown>): boolean {
-  return fields.ftype === 'notifications'
+  return isNotFileType(fields.ftype)
 }
 
 export function strongestChecksum(item: {
@@ -39,55 +43,102 @@ export function strongestChecksum(item: {
   return undefined
 }
 
+/** The item fields checkedItemSize reads (own or inherited). */
+export type ItemKey = 'ftype' | 'path' | 'size' | 'sha512' | 'sha256' | 'md5'
+
+type Obj = Record<string, unknown>
+
+function isScalar(v: unknown): boolean {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
+}
+
 /**
- * Checks one expanded item and returns it typed. `fields` must be a fresh object owned by the caller (the
- * expanded copy): it is completed in place and returned as the item. `whereOf` names file, product, version
- * and item (built only when needed) so an admin can
- * find the bad entry upstream.
+ * An item field as expansion gives it to the item: the item's own scalar, else the version's, else the inherited
+ * product fields' (null: none at that level).
  */
-export function validateItem(
-  name: string,
-  fields: Record<string, unknown>,
-  whereOf: () => string
-): StreamItem {
-  const { ftype, path } = fields
-  if (typeof path !== 'string') throw new AppError('stream_invalid', `${whereOf()}: item has no path`)
-  if (!isSafeItemPath(path)) assertSafeItemPath(path, whereOf())
+export function itemValue(own: Obj, version: Obj | null, inherited: Obj | null, key: ItemKey): unknown {
+  const v = own[key]
+  if (isScalar(v)) return v
+  if (version !== null) {
+    const fromVersion = version[key]
+    if (isScalar(fromVersion)) return fromVersion
+  }
+  return inherited === null ? undefined : inherited[key]
+}
+
+/**
+ * Checks one item's fields (read with itemValue) and returns its size as a number; throws naming the item and
+ * what is wrong. Shared by validateItem (the expanded item: own = the expanded copy, nothing above it) and the
+ * catalogue walk (own = the parsed item, then its version and product), so both refuse exactly the same items
+ * with the same messages. `where` + ` item ` + `name` names file, product, version and item, so an admin can
+ * find the bad entry upstream; it is only put together when a check fails. No closures on purpose: this runs
+ * for each of the ~8,000 items of a big stream.
+ */
+export function checkedItemSize(
+  own: Obj,
+  version: Obj | null,
+  inherited: Obj | null,
+  where: string,
+  name: string
+): number {
+  const path = itemValue(own, version, inherited, 'path')
+  if (typeof path !== 'string')
+    throw new AppError('stream_invalid', `${where} item ${name}: item has no path`)
+  if (!isSafeItemPath(path)) assertSafeItemPath(path, `${where} item ${name}`)
+  const ftype = itemValue(own, version, inherited, 'ftype')
   if (typeof ftype !== 'string' || !ftype)
-    throw new AppError('stream_invalid', `${whereOf()}: item has no ftype`)
-  let size = fields.size
+    throw new AppError('stream_invalid', `${where} item ${name}: item has no ftype`)
+  const given = itemValue(own, version, inherited, 'size')
+  let size = given
   // A few writers emit sizes as strings; accept clean integers in either form.
   if (typeof size === 'string' && /^\d+$/.test(size)) size = Number(size)
   if (size === undefined || size === null || size === '') {
-    throw new AppError('stream_invalid', `${whereOf()}: item has no size`)
+    throw new AppError('stream_invalid', `${where} item ${name}: item has no size`)
   }
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
     throw new AppError(
       'stream_invalid',
-      `${whereOf()}: item size ${JSON.stringify(fields.size)} is not a byte count`
+      `${where} item ${name}: item size ${JSON.stringify(given)} is not a byte count`
     )
   }
+  let any = false
+  for (const kind of CHECKSUMS) {
+    const v = itemValue(own, version, inherited, kind)
+    if (v === undefined || v === null || v === '') continue // an empty checksum field is the same as none
+    if (typeof v !== 'string' || !HEX[kind].test(v)) {
+      throw new AppError(
+        'stream_invalid',
+        `${where} item ${name}: item ${kind} ${JSON.stringify(v)} is not a valid ${kind} digest`
+      )
+    }
+    any = true
+  }
+  if (!any) {
+    throw new AppError(
+      'stream_invalid',
+      `${where} item ${name}: item has no checksum (sha256, sha512 or md5)`
+    )
+  }
+  return size
+}
+
+/**
+ * Checks one expanded item (checkedItemSize) and returns it typed. `fields` must be a fresh object owned by the
+ * caller (the expanded copy, scalars only): it is completed in place and returned as the item. `where` names
+ * the item's version in messages (see checkedItemSize).
+ */
+export function validateItem(name: string, fields: Record<string, unknown>, where: string): StreamItem {
+  const size = checkedItemSize(fields, null, null, where, name)
   // Built by assignment (no spread, no delete) so V8 keeps one fast object shape per item layout.
   const item = fields as StreamItem
   item.name = name
   item.size = size
-  let any = false
   for (const kind of CHECKSUMS) {
     const v = fields[kind]
     if (v === undefined) continue
-    if (v === null || v === '') {
+    if (v === null || v === '')
       delete item[kind] // rare: an empty checksum field is the same as none
-      continue
-    }
-    if (typeof v !== 'string' || !HEX[kind].test(v)) {
-      throw new AppError(
-        'stream_invalid',
-        `${whereOf()}: item ${kind} ${JSON.stringify(v)} is not a valid ${kind} digest`
-      )
-    }
-    item[kind] = v.toLowerCase()
-    any = true
+    else item[kind] = (v as string).toLowerCase()
   }
-  if (!any) throw new AppError('stream_invalid', `${whereOf()}: item has no checksum (sha256, sha512 or md5)`)
   return item
 }

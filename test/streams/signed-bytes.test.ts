@@ -1,0 +1,41 @@
+/**
+ * signedBytes decides how the signed text reaches openpgp: whole up to 1 MiB (a stream costs openpgp ~1.7 ms per
+ * document, most of the verification of the small index and products files), streamed above it (a 60 MB
+ * document must never be copied whole several times). Either way the bytes are the text's UTF-8 with CRLF line
+ * ends when it has no CR, and the text itself when it has one.
+ */
+import { describe, expect, it } from 'vitest'
+import { signedBytes } from '../../src/main/streams/signature'
+
+const MIB = 1 << 20
+
+async function bytesOf(data: Uint8Array | ReadableStream<Uint8Array>): Promise<Buffer> {
+  if (data instanceof Uint8Array) return Buffer.from(data)
+  const parts: Buffer[] = []
+  for await (const chunk of data as unknown as AsyncIterable<Uint8Array>) parts.push(Buffer.from(chunk))
+  return Buffer.concat(parts)
+}
+
+describe('signedBytes', () => {
+  it('hands a text of up to 1 MiB over whole, with CRLF line ends', async () => {
+    const text = `{\n "é": "\u{1F600}",\n${'x'.repeat(MIB - 30)}\n}`
+    expect(text.length).toBeLessThanOrEqual(MIB)
+    const data = signedBytes(text)
+    expect(data).toBeInstanceOf(Uint8Array)
+    expect((await bytesOf(data)).equals(Buffer.from(text.replaceAll('\n', '\r\n')))).toBe(true)
+  })
+
+  it('streams a text over 1 MiB in chunks, with the same bytes as the whole would have', async () => {
+    const text = `${'line of text\n'.repeat(MIB / 13 + 10)}`
+    expect(text.length).toBeGreaterThan(MIB)
+    const data = signedBytes(text)
+    expect(data).toBeInstanceOf(ReadableStream)
+    expect((await bytesOf(data)).equals(Buffer.from(text.replaceAll('\n', '\r\n')))).toBe(true)
+  })
+
+  it('leaves a text with CRs as it is (openpgp canonicalises it), whole or streamed', async () => {
+    for (const text of ['a\r\nb\nc\r\n', `${'y\r\n'.repeat(MIB / 3 + 5)}z\n`]) {
+      expect((await bytesOf(signedBytes(text))).equals(Buffer.from(text))).toBe(true)
+    }
+  })
+})
