@@ -50,7 +50,14 @@ interface Sample {
     atMs: number
     smaps?: Record<string, number>
     smapsRss?: number
-    threads: { thread: number; heapTotal: number; heapUsed: number; external: number; arrayBuffers: number }[]
+    threads: {
+      thread: number
+      heapTotal: number
+      heapUsed: number
+      external: number
+      arrayBuffers: number
+      spaces: Record<string, number>
+    }[]
   }
   timeline: [number, number, number, number][]
 }
@@ -77,7 +84,9 @@ async function main(): Promise<void> {
       'whole'
     )
     const bytes = workload.selections.whole.bytes
-    console.log(`scale ${scale}: ${workload.selections.whole.files.length} files, ${(bytes / 1e6).toFixed(0)} MB`)
+    console.log(
+      `scale ${scale}: ${workload.selections.whole.files.length} files, ${(bytes / 1e6).toFixed(0)} MB`
+    )
     const last = new Map<string, Sample>()
     for (let rep = 0; rep < reps; rep++) {
       for (let k = 0; k < vs.length; k++) {
@@ -104,7 +113,14 @@ async function main(): Promise<void> {
             'boot-resources',
             'import'
           ],
-          { env: { MEMORY_SAMPLE_OUT: json, NODE_OPTIONS: `--require=${SAMPLER}` }, timeoutS: 60 + 600 * scale }
+          {
+            env: {
+              MEMORY_SAMPLE_OUT: json,
+              NODE_OPTIONS: `--require=${SAMPLER}`,
+              MEMORY_SAMPLE_SMAPS_MS: process.env.MEMORY_SAMPLE_SMAPS_MS ?? ''
+            },
+            timeoutS: 60 + 600 * scale
+          }
         )
         const cpuS = childCpu() - cpu0
         const sent = (await nginx.payloadBytes()) - before
@@ -138,7 +154,10 @@ function printBreakdown(label: string, s: Sample): void {
   for (const t of p.threads)
     console.log(
       `  thread ${t.thread}: heap ${t.heapUsed.toFixed(1)} used / ${t.heapTotal.toFixed(1)} total MiB, ` +
-        `external ${t.external.toFixed(1)} MiB (ArrayBuffers ${t.arrayBuffers.toFixed(1)})`
+        `external ${t.external.toFixed(1)} MiB (ArrayBuffers ${t.arrayBuffers.toFixed(1)})\n    spaces (physical MiB): ` +
+        Object.entries(t.spaces)
+          .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+          .join(', ')
     )
   if (p.smaps) {
     console.log(`  smaps at ${p.smapsRss?.toFixed(1)} MiB RSS:`)

@@ -3,7 +3,7 @@
  * what it saw at the process's peak RSS, so the peak can be taken apart:
  *   node --require bench/tools/memory-sampler.cjs out/main/cli.js ...   (MEMORY_SAMPLE_OUT=file.json)
  * Node applies --require to worker threads too: each thread samples its own isolate
- * (process.memoryUsage(): heapTotal, heapUsed, external, arrayBuffers) every MEMORY_SAMPLE_MS (25 ms); the
+ * (process.memoryUsage(): heapTotal, heapUsed, external, arrayBuffers; the physical size of each heap space) every MEMORY_SAMPLE_MS (25 ms); the
  * main thread also reads the process's RSS and, when RSS passes its peak by 1 MiB or more, /proc/self/smaps
  * summarised by kind of mapping (V8 heap, malloc arenas, thread stacks, the node binary, other files).
  * Workers send their latest sample to the main thread (a BroadcastChannel), so the peak record holds every
@@ -23,9 +23,15 @@ function start() {
   const every = Number(process.env.MEMORY_SAMPLE_MS || 25)
   const channel = new BroadcastChannel('memory-sampler')
   channel.unref?.()
+  const v8 = require('node:v8')
   const mine = () => {
     const m = process.memoryUsage()
+    const spaces = {}
+    for (const sp of v8.getHeapSpaceStatistics())
+      if (sp.physical_space_size > 0)
+        spaces[sp.space_name.replace('_space', '')] = sp.physical_space_size / MiB
     return {
+      spaces,
       thread: threadId,
       heapTotal: m.heapTotal / MiB,
       heapUsed: m.heapUsed / MiB,
@@ -69,41 +75,66 @@ function start() {
       }
     }
   }
+  // With MEMORY_SAMPLE_SMAPS_MS, the smaps summary over the run as well (each read costs ~1 ms).
+  const smapsEvery = Number(process.env.MEMORY_SAMPLE_SMAPS_MS || 0)
+  const smapsTimeline = []
+  if (smapsEvery > 0) setInterval(() => smapsTimeline.push([Date.now() - t0, smaps()]), smapsEvery).unref()
   const timer = setInterval(sample, every)
   timer.unref()
   process.on('exit', () => {
     sample()
     const round = (o) => JSON.parse(JSON.stringify(o, (k, v) => (typeof v === 'number' ? +v.toFixed(2) : v)))
-    fs.writeFileSync(out, JSON.stringify(round({ peak, timeline })))
+    fs.writeFileSync(out, JSON.stringify(round({ peak, timeline, smapsTimeline })))
     if (rawSmaps) fs.writeFileSync(out.replace(/\.json$/, '') + '.smaps', rawSmaps)
   })
 }
 
-/** RSS by kind of mapping, in MiB. Anonymous mappings are told apart by size and neighbours. */
+/**
+ * RSS by kind of mapping, in MiB. Anonymous mappings are told apart by shape: a glibc thread arena is a
+ * read-write mapping directly followed by its PROT_NONE reserve (64 MiB together), V8 heap pages are
+ * read-write mappings whose size is a multiple of 256 KiB; the rest (thread stacks, large malloc chunks,
+ * V8's code range) is "anon other".
+ */
 function smaps() {
   const text = require('node:fs').readFileSync('/proc/self/smaps', 'utf8')
-  const kinds = {}
-  let kind = 'other'
-  let size = 0
+  const maps = []
+  let cur
   for (const line of text.split('\n')) {
     const head = /^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ \S+ \d+\s*(.*)$/.exec(line)
     if (head) {
-      size = parseInt(head[2], 16) - parseInt(head[1], 16)
-      const name = head[4]
-      if (name.includes('/node') || name.endsWith('node')) kind = 'node binary'
-      else if (name.startsWith('/')) kind = 'other files'
-      else if (name === '[heap]') kind = 'brk heap (main arena)'
-      else if (name.startsWith('[stack')) kind = 'main stack'
-      else if (name) kind = name
-      // glibc thread arenas are 64 MiB reservations (heap_info at their start), V8 pages 256 KiB.
-      else if (size === 64 << 20 || size === 128 << 20 || (size > 60 << 20 && size <= 64 << 20))
-        kind = 'anon 64 MiB regions (malloc thread arenas)'
-      else if (size === 8 << 20 || size === (8 << 20) + 4096) kind = 'anon 8 MiB (thread stacks)'
-      else kind = 'anon other (V8 heap pages, mmapped malloc chunks)'
+      cur = {
+        a: parseInt(head[1], 16),
+        b: parseInt(head[2], 16),
+        perm: head[3],
+        name: head[4].trim(),
+        rss: 0
+      }
+      maps.push(cur)
       continue
     }
     const rss = /^Rss:\s+(\d+) kB/.exec(line)
-    if (rss) kinds[kind] = (kinds[kind] || 0) + Number(rss[1]) / 1024
+    if (rss && cur) cur.rss = Number(rss[1]) / 1024
   }
+  const kinds = {}
+  maps.forEach((m, i) => {
+    const size = m.b - m.a
+    const next = maps[i + 1]
+    let kind
+    if (/\/node$/.test(m.name)) kind = 'node binary'
+    else if (m.name.startsWith('/')) kind = 'other files'
+    else if (m.name === '[heap]') kind = 'malloc main arena (brk heap)'
+    else if (m.name) kind = m.name.startsWith('[stack') ? 'main stack' : 'other'
+    else if (
+      next &&
+      !next.name &&
+      next.perm === '---p' &&
+      next.a === m.b &&
+      [64, 128].includes((size + next.b - next.a) / 1048576)
+    )
+      kind = 'malloc thread arenas'
+    else if (m.perm === 'rw-p' && size % (256 << 10) === 0) kind = 'V8 heap pages'
+    else kind = 'anon other'
+    kinds[kind] = (kinds[kind] || 0) + m.rss
+  })
   return kinds
 }
