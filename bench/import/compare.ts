@@ -66,7 +66,7 @@ export async function compare(ctx: Ctx, sc: Scenario): Promise<Rows> {
     const tools: Tool[] = [
       importTool(),
       ...(sc.shaping ? ctx.extraConnections.map(importTool) : []),
-      ...REFERENCE_CLIENTS.map((client) => ({
+      ...(ctx.tools === 'import' ? [] : REFERENCE_CLIENTS).map((client) => ({
         label: client.label,
         async measure(url: string) {
           const outDir = join(ctx.root, 'out-compare')
@@ -93,6 +93,7 @@ export async function compare(ctx: Ctx, sc: Scenario): Promise<Rows> {
           m = {
             code: -1,
             wallS: NaN,
+            cpuS: NaN,
             rssMb: NaN,
             bytes: 0,
             problem: e instanceof Error ? e.message.split('\n')[0] : String(e)
@@ -119,7 +120,8 @@ function printRows(rows: Rows, total: number): void {
       continue
     }
     console.log(
-      `${head}best ${b.wallS.toFixed(2).padStart(6)} s (${(total / MB / b.wallS).toFixed(0).padStart(4)} MB/s; runs: ${all})` +
+      `${head}best ${b.wallS.toFixed(2).padStart(6)} s (${(total / MB / b.wallS).toFixed(0).padStart(4)} MB/s, ` +
+        `cpu ${b.cpuS.toFixed(2)} s; runs: ${all})` +
         `  peak RSS ${String(rss).padStart(4)} MB  served ${mb(b.bytes)} MB`
     )
     for (const r of runs.filter((x) => x.problem)) console.log(`${' '.repeat(width + 4)}! ${r.problem}`)

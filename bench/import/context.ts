@@ -34,6 +34,8 @@ export interface Ctx {
   runTimeoutS: number
   /** connection settings the shaped run also measures, besides the default */
   extraConnections: number[]
+  /** compare runs the reference clients too ('all'), or only the import with default settings */
+  tools: 'all' | 'import'
 }
 
 let serial = 0

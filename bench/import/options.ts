@@ -9,15 +9,19 @@ export interface BenchOptions {
   reps: number
   scenarios: ScenarioKey[]
   parts: Set<Part>
+  /** compare: the import and the reference clients ('all'), or the import with default settings alone */
+  tools: 'all' | 'import'
 }
 
 export const USAGE = `usage: tsx bench/import/run.ts [--scale 0.25[,1.0]] [--reps N] [--only shaped|unshaped]
-                                [--parts compare,resume,lag,catalogue]
+                                [--parts compare,resume,lag,catalogue] [--tools all|import]
   --scale   fraction of real image sizes; 0.25 (default) is about 0.7 GB, 1.0 about 2.9 GB; a comma list runs each
             and prints how time and memory grow
   --reps    repetitions per tool, interleaved (default 2); the best wall time is compared
   --only    run one scenario: shaped (25 MB/s per connection, 20 ms round trip) or unshaped loopback
   --parts   which parts to run (default all)
+  --tools   compare: all (default) or import, the import with default settings alone (no aria2c, curl or
+            extra connection settings), e.g. for its wall time, CPU and peak RSS at scale 1.0
 Environment: BENCH_SERVER=node uses the Node test server even when nginx is installed.`
 
 const PARTS: Part[] = ['compare', 'resume', 'lag', 'catalogue']
@@ -27,7 +31,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = {}): Bench
     scales: [0.25],
     reps: 2,
     scenarios: ['shaped', 'unshaped'],
-    parts: new Set(PARTS)
+    parts: new Set(PARTS),
+    tools: 'all'
   }
   // Older spellings, still honoured.
   if (env.BENCH_REPS) o.reps = positiveInt(env.BENCH_REPS, 'BENCH_REPS')
@@ -61,6 +66,12 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = {}): Bench
       case '--parts':
         o.parts = parts(value(), '--parts')
         break
+      case '--tools': {
+        const v = value()
+        if (v !== 'all' && v !== 'import') throw new Error(`--tools takes all or import, got "${v}"`)
+        o.tools = v
+        break
+      }
       case '--help':
       case '-h':
         throw new Error(USAGE)

@@ -4,6 +4,8 @@ import { killGroup, spawnGroup } from './children'
 export interface Timed {
   code: number
   wallS: number
+  /** user + system CPU of the process and the children it waited for */
+  cpuS: number
   rssMb: number
 }
 
@@ -72,11 +74,14 @@ export async function timed(argv: string[], opts: RunOptions = {}): Promise<Time
   const r = await run(['/usr/bin/time', '-v', ...argv], { ...opts, allowFailure: true })
   const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)/.exec(r.err)
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.err)
+  const user = /User time \(seconds\): ([\d.]+)/.exec(r.err)
+  const sys = /System time \(seconds\): ([\d.]+)/.exec(r.err)
   if (!wall || !rss) throw new Error(`no /usr/bin/time figures for ${argv.join(' ')}: ${r.err.slice(-500)}`)
   const wallS = Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3])
   if (r.code !== 0)
     process.stderr.write(
       `warning: ${argv[0]} exited ${r.code}: ${r.err.split('\n').slice(0, 5).join(' | ')}\n`
     )
-  return { code: r.code, wallS, rssMb: Math.round(Number(rss[1]) / 1024) }
+  const cpuS = Number(user?.[1] ?? NaN) + Number(sys?.[1] ?? NaN)
+  return { code: r.code, wallS, cpuS, rssMb: Math.round(Number(rss[1]) / 1024) }
 }

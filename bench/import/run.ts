@@ -70,7 +70,8 @@ async function main(): Promise<void> {
         scale,
         reps: opts.reps,
         runTimeoutS: Math.round(60 + 400 * scale),
-        extraConnections: [16, 32]
+        extraConnections: opts.tools === 'import' ? [] : [16, 32],
+        tools: opts.tools
       }
       const w = workload.selections
       console.log(

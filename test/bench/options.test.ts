@@ -8,6 +8,13 @@ describe('import benchmark options', () => {
     expect(o.reps).toBe(2)
     expect(o.scenarios).toEqual(['shaped', 'unshaped'])
     expect([...o.parts].sort()).toEqual(['catalogue', 'compare', 'lag', 'resume'])
+    expect(o.tools).toBe('all')
+  })
+
+  it('takes --tools import (the import alone in compare) and rejects other tool sets', () => {
+    expect(parseOptions(['--tools', 'import']).tools).toBe('import')
+    expect(parseOptions(['--tools=all']).tools).toBe('all')
+    expect(() => parseOptions(['--tools', 'aria2c'])).toThrow(/--tools takes all or import/)
   })
 
   it('takes --scale lists, --reps, --only and --parts, in both spellings', () => {
