@@ -10,7 +10,7 @@ export default defineConfig({
     resolve: { alias: shared },
     build: {
       // electron-store is ESM-only while main is CommonJS: bundle it instead of requiring it.
-      externalizeDeps: { exclude: ['electron-store'] },
+      externalizeDeps: { exclude: ['electron-store', 'zod'] },
       rollupOptions: {
         input: {
           // the Electron main process (the only entry that imports electron)

@@ -144,5 +144,5 @@ function printRatios(sc: Scenario, rows: Rows): void {
     const r = ours.wallS / theirs.wallS
     parts.push(`/ ${client.label} = ${r.toFixed(2)}x${client.label === target ? ' (target <= 1.20)' : ''}`)
   }
-  console.log(`  import (defaults), best vs best: ${parts.join(', ')}`)
+  if (parts.length) console.log(`  import (defaults), best vs best: ${parts.join(', ')}`)
 }

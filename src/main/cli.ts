@@ -1,28 +1,10 @@
 /**
  * Entry point of the `maas-images` command (out/main/cli.js). Plain Node: no Electron here.
+ *
+ * The heap is configured first, while it is still small (v8-tuning.ts); the CLI itself is loaded after
+ * that, as a separate chunk, so no module's top-level code runs (and grows the heap) before.
  */
-import { runCli } from './cli/run-cli'
-import { APP_VERSION } from './core/version'
-import { terminalLine } from './cli/terminal-text'
+import { tuneV8ForCli } from './cli/v8-tuning'
 
-const controller = new AbortController()
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(sig, () => controller.abort(new Error(`interrupted by ${sig}`)))
-}
-
-runCli(process.argv.slice(2), {
-  stdout: process.stdout,
-  stderr: process.stderr,
-  isTTY: Boolean(process.stdout.isTTY),
-  env: process.env,
-  version: APP_VERSION,
-  signal: controller.signal
-}).then(
-  (code) => {
-    process.exitCode = code
-  },
-  (err) => {
-    process.stderr.write(`maas-images: ${terminalLine(err instanceof Error ? err.message : String(err))}\n`)
-    process.exitCode = 1
-  }
-)
+tuneV8ForCli()
+void import('./cli/cli-main').then((cli) => cli.main())

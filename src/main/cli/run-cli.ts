@@ -5,7 +5,8 @@
 import { AppError, toErrorShape } from '@shared/errors'
 import { terminalLine } from './terminal-text'
 import { resolveDataDir } from '../core/data-dir'
-import { createMainServices, type MainServices } from '../services'
+// Loaded on first use: --help, --version and usage errors never load the services and what they import.
+import type { MainServices } from '../services'
 import type { CliCommand, CliContext } from './command'
 import { UsageError } from './command'
 import { commands as allCommands } from './commands'
@@ -76,7 +77,9 @@ export async function runCli(argv: readonly string[], io: CliIo, commands = allC
     const dataDir = resolveDataDir({ argv: opts.dataDir ? ['--data-dir', opts.dataDir] : [], env: io.env })
     const signal = io.signal ?? new AbortController().signal
     const open = (): Promise<MainServices> =>
-      (main ??= createMainServices({ dataDir, version: io.version, host: 'cli' }))
+      (main ??= import('../services').then((s) =>
+        s.createMainServices({ dataDir, version: io.version, host: 'cli' })
+      ))
     const ctx: CliContext = {
       dataDir,
       main: open,

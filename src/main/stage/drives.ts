@@ -2,7 +2,9 @@
  * Drives to stage onto: removable block devices (USB sticks, SD cards, external disks) with their mount
  * points, labels, file system, size and free space, from systeminformation (Linux, Windows, macOS).
  */
-import si from 'systeminformation'
+// Loaded when drives are listed: systeminformation is ~1 MB of JavaScript that nothing else needs, and
+// the CLI's other commands (an import above all) should not parse it.
+import type si from 'systeminformation'
 import type { Drive } from '@shared/types'
 
 export type { Drive } from '@shared/types'
@@ -37,6 +39,7 @@ export function toDrives(blocks: readonly Block[], fss: readonly Fs[], all = fal
 }
 
 export async function listDrives(all = false): Promise<Drive[]> {
+  const { default: si } = await import('systeminformation')
   const [blocks, fss] = await Promise.all([si.blockDevices(), si.fsSize()])
   return toDrives(blocks, fss, all)
 }
