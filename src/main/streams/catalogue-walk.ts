@@ -1,8 +1,7 @@
-import { AppError } from '@shared/errors'
 import type { CatalogueEntry } from '@shared/types'
 import { entryOf } from './catalogue'
 import { inherit, scalarsOf } from './inherit'
-import { child, isObject, refuseReservedName, RESERVED_NAME } from './product-shape'
+import { checkedItem, checkedProduct, checkedVersion, child } from './product-shape'
 import type { ProductsDoc } from './schema'
 import { compareSerials } from './serials'
 import { checkedItemSize, isNotFileType, itemValue } from './validate-items'
@@ -24,25 +23,19 @@ export function catalogueOfProducts(
 ): void {
   const top = scalarsOf(doc)
   for (const productName in doc.products) {
-    const product = doc.products[productName]
     const pWhere = `${name}: product ${productName}`
-    if (!isObject(product)) throw new AppError('stream_invalid', `${pWhere}: must be an object`)
+    const product = checkedProduct(doc.products, productName, pWhere)
     const productFields = inherit(top, product)
     const versionMap = child(product, 'versions', pWhere)
     let latest = ''
     let latestSize = 0
     for (const serial in versionMap) {
-      const version = versionMap[serial]
       const vWhere = `${pWhere} version ${serial}`
-      if (serial === RESERVED_NAME) refuseReservedName(vWhere)
-      if (!isObject(version)) throw new AppError('stream_invalid', `${vWhere}: must be an object`)
+      const version = checkedVersion(versionMap, serial, vWhere)
       const itemMap = child(version, 'items', vWhere)
       let size = 0
       for (const itemName in itemMap) {
-        const item = itemMap[itemName]
-        if (itemName === RESERVED_NAME) refuseReservedName(`${vWhere} item ${itemName}`)
-        if (!isObject(item))
-          throw new AppError('stream_invalid', `${vWhere} item ${itemName}: must be an object`)
+        const item = checkedItem(itemMap, itemName, vWhere)
         // Notifications are messages, not files: not checked or counted, as expandProducts leaves them out.
         if (isNotFileType(itemValue(item, version, productFields, 'ftype'))) continue
         size += checkedItemSize(item, version, productFields, vWhere, itemName)

@@ -1,6 +1,5 @@
-import { AppError } from '@shared/errors'
 import { inherit, scalarsOf, type Scalars } from './inherit'
-import { child, isObject, refuseReservedName, RESERVED_NAME, type Obj } from './product-shape'
+import { checkedItem, checkedProduct, checkedVersion, child, type Obj } from './product-shape'
 import type { ProductsDoc } from './schema'
 import type { StreamItem, StreamProduct, StreamVersion } from './stream-types'
 import { isNotFile, validateItem, type ItemKey } from './validate-items'
@@ -43,25 +42,19 @@ export function expandEachProduct(
 ): void {
   const top = scalarsOf(doc)
   for (const productName in doc.products) {
-    const product = doc.products[productName]
     const pWhere = `${name}: product ${productName}`
-    if (!isObject(product)) throw new AppError('stream_invalid', `${pWhere}: must be an object`)
+    const product = checkedProduct(doc.products, productName, pWhere)
     const productFields = inherit(top, product)
     const versionMap = child(product, 'versions', pWhere)
     const versions: Record<string, StreamVersion> = {}
     for (const serial in versionMap) {
-      const version = versionMap[serial]
       const vWhere = `${pWhere} version ${serial}`
-      if (serial === RESERVED_NAME) refuseReservedName(vWhere)
-      if (!isObject(version)) throw new AppError('stream_invalid', `${vWhere}: must be an object`)
+      const version = checkedVersion(versionMap, serial, vWhere)
       const versionFields = inherit(productFields, version)
       const itemMap = child(version, 'items', vWhere)
       const items: StreamVersion['items'] = {}
       for (const itemName in itemMap) {
-        const item = itemMap[itemName]
-        if (itemName === RESERVED_NAME) refuseReservedName(`${vWhere} item ${itemName}`)
-        if (!isObject(item))
-          throw new AppError('stream_invalid', `${vWhere} item ${itemName}: must be an object`)
+        const item = checkedItem(itemMap, itemName, vWhere)
         const fields = itemFields(versionFields, item)
         // Notifications are messages, not files: keep them out of the item list rather than fail on them.
         if (isNotFile(fields)) continue

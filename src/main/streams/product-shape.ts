@@ -28,3 +28,26 @@ export const RESERVED_NAME = '__proto__'
 export function refuseReservedName(where: string): never {
   throw new AppError('stream_invalid', `${where}: the name "${RESERVED_NAME}" is not allowed`)
 }
+
+/** Product `productName` of a products document, checked: an object. */
+export function checkedProduct(products: Obj, productName: string, pWhere: string): Obj {
+  const product = products[productName]
+  if (!isObject(product)) throw new AppError('stream_invalid', `${pWhere}: must be an object`)
+  return product
+}
+
+/** Version `serial` of a product, checked: not the reserved name, an object. */
+export function checkedVersion(versionMap: Obj, serial: string, vWhere: string): Obj {
+  if (serial === RESERVED_NAME) refuseReservedName(vWhere)
+  const version = versionMap[serial]
+  if (!isObject(version)) throw new AppError('stream_invalid', `${vWhere}: must be an object`)
+  return version
+}
+
+/** Item `itemName` of a version, checked: not the reserved name, an object. */
+export function checkedItem(itemMap: Obj, itemName: string, vWhere: string): Obj {
+  if (itemName === RESERVED_NAME) refuseReservedName(`${vWhere} item ${itemName}`)
+  const item = itemMap[itemName]
+  if (!isObject(item)) throw new AppError('stream_invalid', `${vWhere} item ${itemName}: must be an object`)
+  return item
+}
