@@ -1,6 +1,7 @@
 /** A generated, signed MAAS-shaped stream on the loopback test server, and engines pointed at it. */
 import { createHash } from 'node:crypto'
 import { readFile, rm } from 'node:fs/promises'
+import { afterAll, beforeAll, beforeEach } from 'vitest'
 import type { BootSourceSelection, Settings } from '@shared/types'
 import { ImportEngine, type ImportEngineDeps } from '../../src/main/import'
 import { BlobCache } from '../../src/main/library/blob-cache'
@@ -36,6 +37,34 @@ export async function streamEnv(scale = 0.01, releases = ['jammy', 'noble']): Pr
       await rm(dir, { recursive: true, force: true })
       // The generator puts the keyring beside the served tree.
       await rm(gen.keyringPath, { force: true })
+    }
+  }
+}
+
+/**
+ * One stream server for a test file (started before its tests, closed after, its knobs reset before each test)
+ * and fresh data dirs named `prefix…`, all removed at the end.
+ */
+export function useStreamEnv(prefix: string): { readonly env: StreamEnv; dataDir(): Promise<string> } {
+  let env: StreamEnv | undefined
+  const dirs: string[] = []
+  beforeAll(async () => {
+    env = await streamEnv(0.01)
+  })
+  afterAll(async () => {
+    await env?.close()
+    for (const d of dirs) await rm(d, { recursive: true, force: true })
+  })
+  beforeEach(() => env?.reset())
+  return {
+    get env() {
+      if (!env) throw new Error('useStreamEnv: the stream is read before beforeAll ran')
+      return env
+    },
+    async dataDir() {
+      const d = await tempDir(prefix)
+      dirs.push(d)
+      return d
     }
   }
 }

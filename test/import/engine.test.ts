@@ -1,6 +1,6 @@
-import { readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import { readFile, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { ImportProgress } from '@shared/types'
 import { BlobCache } from '../../src/main/library/blob-cache'
 import {
@@ -9,27 +9,11 @@ import {
   latestItems,
   payloadBytes,
   selection,
-  streamEnv,
-  type StreamEnv
+  useStreamEnv
 } from './engine-fixture'
-import { tempDir } from './helpers'
 
-let env: StreamEnv
-const dirs: string[] = []
-beforeAll(async () => {
-  env = await streamEnv(0.01)
-})
-afterAll(async () => {
-  await env.close()
-  for (const d of dirs) await rm(d, { recursive: true, force: true })
-})
-beforeEach(() => env.reset())
-
-async function dataDir(): Promise<string> {
-  const d = await tempDir('imp-data-')
-  dirs.push(d)
-  return d
-}
+const fixture = useStreamEnv('imp-data-')
+const dataDir = fixture.dataDir
 
 const nobleOrBoot = (p: string): boolean => p.includes(':24.04:') || p.includes(':1:')
 
@@ -37,7 +21,7 @@ describe('import engine', () => {
   it('imports the latest version of the selection plus bootloaders, verified, and a re-sync fetches only metadata', async () => {
     const dd = await dataDir()
     let sel = [selection('noble')]
-    const engine = engineFor(env, dd, () => sel)
+    const engine = engineFor(fixture.env, dd, () => sel)
     const events: Array<{ t: number; p: ImportProgress }> = []
     engine.on('progress', (p: ImportProgress) => events.push({ t: Date.now(), p }))
     const result = await engine.runImport()
@@ -58,8 +42,8 @@ describe('import engine', () => {
     )
     expect(resources.every((r) => r.status === 'Synced' && r.type === 'Synced')).toBe(true)
     // Exactly the unique latest payloads were fetched, each once, and every one is in the cache, verified.
-    const wanted = latestItems(env.gen, nobleOrBoot)
-    expect(payloadBytes(env.server)).toBe(wanted.reduce((n, i) => n + i.size, 0))
+    const wanted = latestItems(fixture.env.gen, nobleOrBoot)
+    expect(payloadBytes(fixture.env.server)).toBe(wanted.reduce((n, i) => n + i.size, 0))
     expect(await assertCacheConsistent(dd)).toBe(wanted.length)
     const r1 = await engine.getResource(resources.find((r) => r.architecture === 'amd64/ga-24.04')!.id)
     const set = Object.values(r1.sets!)
@@ -80,18 +64,18 @@ describe('import engine', () => {
     expect((await engine.status()).last_result?.ok).toBe(true)
 
     // Nothing new: metadata only, answered by 304s.
-    env.server.resetStats()
+    fixture.env.server.resetStats()
     const again = await engine.runImport()
     expect(again.ok).toBe(true)
     expect(again.notes).toContain('nothing new: only the metadata was fetched')
-    expect(env.server.stats.bytesServed).toBe(0)
-    expect([...env.server.stats.byPath.keys()].every((p) => p.startsWith('/streams/'))).toBe(true)
+    expect(fixture.env.server.stats.bytesServed).toBe(0)
+    expect([...fixture.env.server.stats.byPath.keys()].every((p) => p.startsWith('/streams/'))).toBe(true)
 
     // The raw signed metadata the import used is kept for staging, byte for byte.
     const manifest = JSON.parse(await readFile(join(dd, 'imported-metadata', '1', 'manifest.json'), 'utf8'))
     const index = manifest.documents.find((d: { path: string }) => d.path === 'streams/v1/index.sjson')
     expect(await readFile(join(dd, 'imported-metadata', '1', index.sha256))).toEqual(
-      await readFile(join(env.dir, 'streams/v1/index.sjson'))
+      await readFile(join(fixture.env.dir, 'streams/v1/index.sjson'))
     )
 
     // Unselecting arm64 removes those resources and their files (kernels of noble arm64 are unshared).
@@ -113,22 +97,22 @@ describe('import engine', () => {
   })
 
   it('completes with every hash right when every third payload connection is cut half-way', async () => {
-    env.server.options.cutEveryNth = 3
+    fixture.env.server.options.cutEveryNth = 3
     const dd = await dataDir()
-    const engine = engineFor(env, dd, () => [selection('noble')])
+    const engine = engineFor(fixture.env, dd, () => [selection('noble')])
     const result = await engine.runImport()
     expect(result.failures).toEqual([])
-    expect(await assertCacheConsistent(dd)).toBe(latestItems(env.gen, nobleOrBoot).length)
+    expect(await assertCacheConsistent(dd)).toBe(latestItems(fixture.env.gen, nobleOrBoot).length)
     await engine.dispose()
   })
 
   it('fails only the resources of a corrupt squashfs, with "checksum", keeping no corrupt byte', async () => {
-    const squash = latestItems(env.gen, (p) => p.includes(':24.04:amd64:')).find((i) =>
+    const squash = latestItems(fixture.env.gen, (p) => p.includes(':24.04:amd64:')).find((i) =>
       i.path.endsWith('/squashfs')
     )!
-    env.server.options.faults = { ['/' + squash.path]: { corruptAt: 12345 } }
+    fixture.env.server.options.faults = { ['/' + squash.path]: { corruptAt: 12345 } }
     const dd = await dataDir()
-    const engine = engineFor(env, dd, () => [selection('noble')])
+    const engine = engineFor(fixture.env, dd, () => [selection('noble')])
     const result = await engine.runImport()
     expect(result.ok).toBe(false)
     // Both amd64 kernels share that squashfs: both fail, each naming the checksum problem.
@@ -156,32 +140,32 @@ describe('import engine', () => {
   })
 
   it('reports a 404 on one item with the URL, and the other resources complete', async () => {
-    const kernel = latestItems(env.gen, (p) => p.includes(':24.04:arm64:hwe-24.04')).find((i) =>
+    const kernel = latestItems(fixture.env.gen, (p) => p.includes(':24.04:arm64:hwe-24.04')).find((i) =>
       i.path.endsWith('boot-kernel')
     )!
-    env.server.options.faults = { ['/' + kernel.path]: { status: 404 } }
+    fixture.env.server.options.faults = { ['/' + kernel.path]: { status: 404 } }
     const dd = await dataDir()
-    const engine = engineFor(env, dd, () => [selection('noble')])
+    const engine = engineFor(fixture.env, dd, () => [selection('noble')])
     const result = await engine.runImport()
     expect(result.failures).toEqual([
       {
         resource: 'ubuntu/noble arm64/hwe-24.04',
         file: 'boot-kernel',
         code: 'http_status',
-        message: `HTTP 404 Not Found fetching ${env.server.url}${kernel.path}`
+        message: `HTTP 404 Not Found fetching ${fixture.env.server.url}${kernel.path}`
       }
     ])
-    expect(env.server.stats.byPath.get('/' + kernel.path)!.requests).toBe(1)
+    expect(fixture.env.server.stats.byPath.get('/' + kernel.path)!.requests).toBe(1)
     const ok = (await engine.listResources()).filter((r) => r.status === 'Synced')
     expect(ok).toHaveLength(6)
     await engine.dispose()
   })
 
   it('refuses a second import on the same data directory with a clear message', async () => {
-    env.server.options.rateBytesPerSec = 2 * 1024 * 1024
+    fixture.env.server.options.rateBytesPerSec = 2 * 1024 * 1024
     const dd = await dataDir()
-    const a = engineFor(env, dd, () => [selection('noble')])
-    const b = engineFor(env, dd, () => [selection('noble')])
+    const a = engineFor(fixture.env, dd, () => [selection('noble')])
+    const b = engineFor(fixture.env, dd, () => [selection('noble')])
     const first = a.runImport()
     await new Promise((r) => setTimeout(r, 200))
     await expect(b.runImport()).rejects.toMatchObject({
@@ -199,10 +183,10 @@ describe('import engine', () => {
   })
 
   it('stops within 2 s on a stop request from another engine (process) and a later import resumes', async () => {
-    env.server.options.rateBytesPerSec = 1024 * 1024
+    fixture.env.server.options.rateBytesPerSec = 1024 * 1024
     const dd = await dataDir()
-    const runner = engineFor(env, dd, () => [selection('noble')])
-    const other = engineFor(env, dd, () => [selection('noble')])
+    const runner = engineFor(fixture.env, dd, () => [selection('noble')])
+    const other = engineFor(fixture.env, dd, () => [selection('noble')])
     let asked = 0
     let stoppedAt = 0
     runner.on('progress', (p: ImportProgress) => {
@@ -222,21 +206,21 @@ describe('import engine', () => {
     const statuses = (await runner.listResources()).map((r) => r.status)
     expect(statuses.some((s) => s === 'Queued for download')).toBe(true)
 
-    const total = latestItems(env.gen, nobleOrBoot).reduce((n, i) => n + i.size, 0)
-    const firstRun = payloadBytes(env.server)
-    env.reset()
+    const total = latestItems(fixture.env.gen, nobleOrBoot).reduce((n, i) => n + i.size, 0)
+    const firstRun = payloadBytes(fixture.env.server)
+    fixture.env.reset()
     const again = await runner.runImport()
     expect(again.failures).toEqual([])
     // Resumed: the second run fetched only what was missing (little more than the total minus the first run).
-    expect(payloadBytes(env.server)).toBeLessThan(total - firstRun + 2 * 1024 * 1024)
-    expect(payloadBytes(env.server)).toBeLessThan(total)
+    expect(payloadBytes(fixture.env.server)).toBeLessThan(total - firstRun + 2 * 1024 * 1024)
+    expect(payloadBytes(fixture.env.server)).toBeLessThan(total)
     await assertCacheConsistent(dd)
     await runner.dispose()
   })
 
   it('deletes a resource and only the files no other resource shares', async () => {
     const dd = await dataDir()
-    const engine = engineFor(env, dd, () => [selection('noble', ['amd64'])])
+    const engine = engineFor(fixture.env, dd, () => [selection('noble', ['amd64'])])
     await engine.runImport()
     const list = await engine.listResources()
     const ga = list.find((r) => r.architecture === 'amd64/ga-24.04')!
@@ -260,7 +244,7 @@ describe('import engine', () => {
 
   it('keeps a resource that left the stream but is still selected, with a note', async () => {
     const dd = await dataDir()
-    const engine = engineFor(env, dd, () => [selection('noble', ['amd64'])])
+    const engine = engineFor(fixture.env, dd, () => [selection('noble', ['amd64'])])
     await engine.runImport()
     // Pretend an older import brought a product the stream no longer has.
     const path = join(dd, 'resources.json')
@@ -292,10 +276,10 @@ describe('import engine', () => {
 
 describe('engine shutdown', () => {
   it('dispose() stops a running import and waits until its files are closed', async () => {
-    env.reset()
-    env.server.options.rateBytesPerSec = 1024 * 1024
+    fixture.env.reset()
+    fixture.env.server.options.rateBytesPerSec = 1024 * 1024
     const dd = await dataDir()
-    const engine = engineFor(env, dd, () => [selection('noble')])
+    const engine = engineFor(fixture.env, dd, () => [selection('noble')])
     let started = false
     engine.on('progress', (p: ImportProgress) => (started ||= p.bytes_done > 1024 * 1024))
     const running = engine.runImport()

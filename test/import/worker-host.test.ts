@@ -3,9 +3,9 @@
  * the browser-mode host runs out/main/import-worker.js) on the loopback test server: progress, result, the
  * lock, stop within 2 s, dispose, and a worker that dies mid-import.
  */
-import { readdir, rm, writeFile } from 'node:fs/promises'
+import { readdir, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { ImportProgress, ImportResult } from '@shared/types'
 import { lockHolder } from '../../src/main/import/import-lock'
 import { SyncScheduler } from '../../src/main/import/scheduler'
@@ -18,35 +18,13 @@ import {
   type WorkerThreadOptions
 } from '../../src/main/import/host/worker-thread-launcher'
 import type { ImportWorkerChannel } from '../../src/main/import/host/worker-channel'
-import {
-  assertCacheConsistent,
-  engineFor,
-  selection,
-  settings,
-  streamEnv,
-  type StreamEnv
-} from './engine-fixture'
-import { tempDir } from './helpers'
+import { assertCacheConsistent, engineFor, selection, settings, useStreamEnv } from './engine-fixture'
 
 const WORKER_ENTRY = resolve(__dirname, '../../src/main/import-worker.ts')
 const CRASHING_ENTRY = resolve(__dirname, '../support/crashing-import-worker.ts')
 
-let env: StreamEnv
-const dirs: string[] = []
-beforeAll(async () => {
-  env = await streamEnv(0.01)
-})
-afterAll(async () => {
-  await env.close()
-  for (const d of dirs) await rm(d, { recursive: true, force: true })
-})
-beforeEach(() => env.reset())
-
-async function dataDir(): Promise<string> {
-  const d = await tempDir('imp-worker-')
-  dirs.push(d)
-  return d
-}
+const fixture = useStreamEnv('imp-worker-')
+const dataDir = fixture.dataDir
 
 /** A worker-thread executor that also records every message the workers sent (what crossed the boundary). */
 function workerExecutor(opts: Partial<WorkerThreadOptions> = {}) {
@@ -75,10 +53,10 @@ const until = async (cond: () => boolean, what: string, ms = 20_000): Promise<vo
 
 describe('imports in a worker thread', () => {
   it('imports through the worker: progress with rate and ETA, resources-changed and the result cross; the lock is released', async () => {
-    env.server.options.rateBytesPerSec = 8 * 1024 * 1024
+    fixture.env.server.options.rateBytesPerSec = 8 * 1024 * 1024
     const dd = await dataDir()
     const { executor, received, launched } = workerExecutor()
-    const engine = engineFor(env, dd, () => [selection('noble')], { executor })
+    const engine = engineFor(fixture.env, dd, () => [selection('noble')], { executor })
     const progress: ImportProgress[] = []
     let changed = 0
     engine.on('progress', (p: ImportProgress) => progress.push(p))
@@ -118,10 +96,10 @@ describe('imports in a worker thread', () => {
   })
 
   it('stops within 2 s of a stop request: the import has ended and the lock is released', async () => {
-    env.server.options.rateBytesPerSec = 512 * 1024
+    fixture.env.server.options.rateBytesPerSec = 512 * 1024
     const dd = await dataDir()
     const { executor } = workerExecutor()
-    const engine = engineFor(env, dd, () => [selection('noble')], { executor })
+    const engine = engineFor(fixture.env, dd, () => [selection('noble')], { executor })
     let downloading = false
     engine.on('progress', (p: ImportProgress) => (downloading ||= p.bytes_done > 512 * 1024))
     let finishedAt = 0
@@ -144,11 +122,11 @@ describe('imports in a worker thread', () => {
   })
 
   it('a stop-import from another process (the CLI) stops the worker import within 2 s; the CLI is refused while it runs', async () => {
-    env.server.options.rateBytesPerSec = 512 * 1024
+    fixture.env.server.options.rateBytesPerSec = 512 * 1024
     const dd = await dataDir()
     const { executor } = workerExecutor()
-    const app = engineFor(env, dd, () => [selection('noble')], { executor })
-    const cli = engineFor(env, dd, () => [selection('noble')])
+    const app = engineFor(fixture.env, dd, () => [selection('noble')], { executor })
+    const cli = engineFor(fixture.env, dd, () => [selection('noble')])
     let downloading = false
     app.on('progress', (p: ImportProgress) => (downloading ||= p.bytes_done > 512 * 1024))
     const running = app.runImport()
@@ -173,10 +151,10 @@ describe('imports in a worker thread', () => {
   })
 
   it('dispose() stops the worker import and returns once the worker has exited, its files closed', async () => {
-    env.server.options.rateBytesPerSec = 1024 * 1024
+    fixture.env.server.options.rateBytesPerSec = 1024 * 1024
     const dd = await dataDir()
     const { executor, received } = workerExecutor()
-    const engine = engineFor(env, dd, () => [selection('noble')], { executor })
+    const engine = engineFor(fixture.env, dd, () => [selection('noble')], { executor })
     let started = false
     engine.on('progress', (p: ImportProgress) => (started ||= p.bytes_done > 1024 * 1024))
     const running = engine.runImport()
@@ -209,10 +187,10 @@ describe('the services with a worker launcher, as the app and the browser-mode h
     try {
       await app.request('updateBootSource', {
         id: 1,
-        url: env.server.url,
-        keyring_filename: env.gen.keyringPath
+        url: fixture.env.server.url,
+        keyring_filename: fixture.env.gen.keyringPath
       })
-      env.server.options.rateBytesPerSec = 512 * 1024
+      fixture.env.server.options.rateBytesPerSec = 512 * 1024
       const seen = { progress: 0, changed: 0 }
       let downloading = false
       app.events.on('importProgress', (p) => {
@@ -251,7 +229,7 @@ describe('the automatic sync through the worker', () => {
   it('the SyncScheduler starts the import when due, and it runs in the worker', async () => {
     const dd = await dataDir()
     const { executor, launched } = workerExecutor()
-    const engine = engineFor(env, dd, () => [selection('noble', ['amd64'])], { executor })
+    const engine = engineFor(fixture.env, dd, () => [selection('noble', ['amd64'])], { executor })
     // The last import finished two hours ago: with the default 60-minute interval a sync is due now.
     const twoHoursAgo = new Date(Date.now() - 2 * 3600_000).toISOString()
     await writeFile(
@@ -272,10 +250,10 @@ describe('the automatic sync through the worker', () => {
 
 describe('a worker that dies', () => {
   it('a crash mid-import ends the import with an error naming the cause, releases the lock, and the next import resumes', async () => {
-    env.server.options.rateBytesPerSec = 2 * 1024 * 1024
+    fixture.env.server.options.rateBytesPerSec = 2 * 1024 * 1024
     const dd = await dataDir()
     const crashing = workerExecutor({ entry: CRASHING_ENTRY })
-    const engine = engineFor(env, dd, () => [selection('noble')], { executor: crashing.executor })
+    const engine = engineFor(fixture.env, dd, () => [selection('noble')], { executor: crashing.executor })
     const progress: ImportProgress[] = []
     engine.on('progress', (p: ImportProgress) => progress.push(p))
     let finished: ImportResult | undefined
@@ -298,8 +276,8 @@ describe('a worker that dies', () => {
     await engine.dispose()
 
     const healthy = workerExecutor()
-    const again = engineFor(env, dd, () => [selection('noble')], { executor: healthy.executor })
-    env.reset()
+    const again = engineFor(fixture.env, dd, () => [selection('noble')], { executor: healthy.executor })
+    fixture.env.reset()
     const second = await again.runImport()
     expect(second.failures).toEqual([])
     await assertCacheConsistent(dd)
@@ -311,7 +289,7 @@ describe('a worker that dies', () => {
     const { executor } = workerExecutor({
       resourceLimits: { maxOldGenerationSizeMb: 4, maxYoungGenerationSizeMb: 1 }
     })
-    const engine = engineFor(env, dd, () => [selection('noble')], { executor })
+    const engine = engineFor(fixture.env, dd, () => [selection('noble')], { executor })
     const result = await engine.runImport()
     expect(result.ok).toBe(false)
     expect(result.failures[0].message).toMatch(
