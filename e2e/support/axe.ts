@@ -24,6 +24,18 @@ interface Violation {
 export async function expectNoAxeViolations(page: Page, state: string): Promise<void> {
   // globalThis is the page's window there; e2e code is typed for Node, without the DOM library.
   if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(axeSource)
+  // Audit the settled page: axe reads the computed colour now, and half-way through Vanilla's colour
+  // transition (a button just turned .p-button--negative) that colour fails the contrast rule although
+  // nobody reads it. Only transitions are awaited: spinners animate for ever.
+  await page.evaluate(async () => {
+    interface Running {
+      finished: Promise<unknown>
+      constructor: { name: string }
+    }
+    const doc = (globalThis as unknown as { document: { getAnimations(): Running[] } }).document
+    const transitions = doc.getAnimations().filter((a) => a.constructor.name === 'CSSTransition')
+    await Promise.all(transitions.map((a) => a.finished.catch(() => undefined)))
+  })
   const violations = await page.evaluate(async () => {
     const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: Violation[] }> } }).axe
     const result = await axe.run()
