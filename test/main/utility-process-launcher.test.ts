@@ -6,16 +6,14 @@
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import { EventEmitter } from 'node:events'
-import { rm } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { resolve } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { ImportProgress } from '@shared/types'
 import { WorkerImportExecutor } from '../../src/main/import/host/worker-executor'
 import type { ImportWorkerChannel, WorkerExit } from '../../src/main/import/host/worker-channel'
 import { lockHolder } from '../../src/main/import/import-lock'
-import { engineFor, selection, streamEnv, type StreamEnv } from '../import/engine-fixture'
-import { tempDir } from '../import/helpers'
+import { engineFor, selection, useStreamEnv } from '../import/engine-fixture'
 
 class FakeUtilityProcess extends EventEmitter {
   pid: number | undefined = undefined
@@ -87,15 +85,7 @@ describe('utility process launcher (stand-in electron)', () => {
 })
 
 describe('the worker entry as a utility process (process.parentPort)', () => {
-  let env: StreamEnv
-  const dirs: string[] = []
-  beforeAll(async () => {
-    env = await streamEnv(0.01)
-  })
-  afterAll(async () => {
-    await env.close()
-    for (const d of dirs) await rm(d, { recursive: true, force: true })
-  })
+  const fixture = useStreamEnv('imp-utility-')
 
   /** Like the launcher, over a forked Node process whose preload provides Electron's parentPort. */
   function forkedUtility(): ImportWorkerChannel {
@@ -120,8 +110,10 @@ describe('the worker entry as a utility process (process.parentPort)', () => {
   }
 
   it('runs an import, reports progress and the result, and exits on shutdown', async () => {
-    const dd = await tempDir('imp-utility-')
-    dirs.push(dd)
+    const dd = await fixture.dataDir()
+    // Slow enough that the download outlives progress's 100 ms throttle: unthrottled, a fast machine
+    // finished it between two progress events and no 'downloading' one was ever sent.
+    fixture.env.server.options.rateBytesPerSec = 4 * 1024 * 1024
     const channels: ImportWorkerChannel[] = []
     const exits: WorkerExit[] = []
     const executor = new WorkerImportExecutor(
@@ -133,7 +125,7 @@ describe('the worker entry as a utility process (process.parentPort)', () => {
       },
       { where: 'in a utility process' }
     )
-    const engine = engineFor(env, dd, () => [selection('noble', ['amd64'])], { executor })
+    const engine = engineFor(fixture.env, dd, () => [selection('noble', ['amd64'])], { executor })
     const progress: ImportProgress[] = []
     engine.on('progress', (p: ImportProgress) => progress.push(p))
     const result = await engine.runImport()
