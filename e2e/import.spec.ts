@@ -89,6 +89,18 @@ test('Sync downloads the selection with live progress and the images reach Synce
   await expect(page.getByTestId('import-eta')).toHaveText(/^\d+ s$/)
   await expect(page.getByTestId('import-files')).toHaveText(/^\d+ of \d+$/)
   await expect(progress.getByRole('progressbar', { name: 'Overall import progress' })).toBeVisible()
+  // While downloading, Version and Last synced hold only dashes: every column head must still show its
+  // words whole (Vanilla clips them with an ellipsis: "Last syn…") and the table stay inside its card.
+  const table = page.getByTestId('resources-table')
+  const clipped = await table.locator('thead th, thead th button').evaluateAll((els) =>
+    els
+      .filter((el) => el.scrollWidth > el.clientWidth)
+      .map((el) => (el as unknown as { innerText: string }).innerText)
+  )
+  expect(clipped).toEqual([])
+  const section = await page.getByTestId('imports-section').boundingBox()
+  const box = await table.boundingBox()
+  expect(box!.x + box!.width).toBeLessThanOrEqual(section!.x + section!.width)
   await screenshot(page, 'images-sync-progress', page.getByTestId('imports-section'))
 
   const result = page.getByTestId('last-import-result')
