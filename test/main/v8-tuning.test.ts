@@ -41,4 +41,22 @@ describe('CLI V8 tuning', () => {
     expect(tuned.maxExternal).toBeLessThanOrEqual(20 * MiB)
     expect(tuned.scavenges).toBeGreaterThan(0)
   })
+
+  it("keeps WebAssembly (undici's HTTP parser) at its baseline tier, where V8 would re-compile it on background threads", () => {
+    const tsx = resolve(__dirname, '../../node_modules/.bin/tsx')
+    const tier = (
+      mode: 'tuned' | 'default',
+      ms: number
+    ): { turboFan: boolean; liftoff: boolean; ms: number } =>
+      JSON.parse(
+        execFileSync(tsx, [join(__dirname, 'wasm-tier-child.ts'), mode, String(ms)], {
+          encoding: 'utf8',
+          timeout: 60_000
+        })
+      ) as { turboFan: boolean; liftoff: boolean; ms: number }
+    const untuned = tier('default', 20_000)
+    expect(untuned.turboFan).toBe(true)
+    // Tuned, it stays in Liftoff for three times as long as V8 took to re-compile it untuned (at least 1 s).
+    expect(tier('tuned', Math.max(1000, 3 * untuned.ms))).toMatchObject({ turboFan: false, liftoff: true })
+  })
 })

@@ -13,8 +13,16 @@
  * resident meanwhile. Freeing ~11,000 64 KiB blocks per 700 MB in the pause costs a few milliseconds.
  * The heap governor (heap-governor.ts) relies on it.
  *
- * Both flags are read when they apply (a young generation about to grow, a collection ending), not only
- * at start-up, so setting them here works (test/main/v8-tuning.test.ts checks both on a real process).
+ * WebAssembly at its baseline tier only (`--liftoff-only`): the HTTP client's parser (undici's llhttp) is
+ * WebAssembly, and V8 re-compiles its hot functions with TurboFan on background threads, whose compile
+ * memory stays in their malloc arenas for the rest of the run: about 34 MB in an import with nothing to
+ * fetch (115 -> 80 MB peak RSS), about 12 MB at the peak of a full import (docs/performance.md, section 0).
+ * Parsing is a fraction of a per cent of an import's CPU (bodies are not scanned), so the slower tier
+ * costs nothing measurable.
+ *
+ * The flags are read when they apply (a young generation about to grow, a collection ending, a WebAssembly
+ * module compiled), not only at start-up, so setting them here works (test/main/v8-tuning.test.ts checks
+ * each on a real process).
  * Flags are process-wide, worker threads share them; but starting a worker sets the growth factor back
  * to its default for the whole process (Node 20, measured: the main thread's young generation then grows
  * to 32 MiB), so they are set again once each worker runs. See docs/performance.md, "Memory".
@@ -22,7 +30,11 @@
 import { setFlagsFromString } from 'node:v8'
 import { startHeapGovernor, type HeapGovernor } from './heap-governor'
 
-export const V8_FLAGS = ['--semi-space-growth-factor=1', '--no-concurrent-array-buffer-sweeping'] as const
+export const V8_FLAGS = [
+  '--semi-space-growth-factor=1',
+  '--no-concurrent-array-buffer-sweeping',
+  '--liftoff-only'
+] as const
 
 function applyFlags(): void {
   for (const flag of V8_FLAGS) setFlagsFromString(flag)
