@@ -2,7 +2,12 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Readable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
-import { copyBody, spareBatches, WRITE_BATCH, type SegmentSink } from '../../src/main/import/download/body-writer'
+import {
+  copyBody,
+  spareBatches,
+  WRITE_BATCH,
+  type SegmentSink
+} from '../../src/main/import/download/body-writer'
 import type { Segment } from '../../src/main/import/download/file-ranges'
 import { httpOpen } from '../../src/main/net/request'
 
@@ -11,7 +16,20 @@ function segment(start: number, end: number): Segment {
 }
 
 /** A sink that keeps what was written where, and which buffers the writes came from. */
-function memorySink(size: number): SegmentSink & { out: Buffer; buffers: Set<Buffer>; journal: Array<[number, number]> } {
+/** `mem`, with every batch write taking `ms` first (a slow disk). */
+function slowSink(mem: SegmentSink, ms: number): SegmentSink {
+  return {
+    write: async (buf, n, pos) => {
+      await new Promise((r) => setTimeout(r, ms))
+      await mem.write(buf, n, pos)
+    },
+    written: (pos, n) => mem.written(pos, n)
+  }
+}
+
+function memorySink(
+  size: number
+): SegmentSink & { out: Buffer; buffers: Set<Buffer>; journal: Array<[number, number]> } {
   const out = Buffer.alloc(size)
   const buffers = new Set<Buffer>()
   const journal: Array<[number, number]> = []
@@ -72,7 +90,10 @@ describe('body writer', () => {
       const [, a, b] = /^bytes=(\d+)-(\d+)$/.exec(String(req.headers.range)) ?? []
       const start = Number(a)
       const end = Number(b)
-      res.writeHead(206, { 'Content-Range': `bytes ${start}-${end}/${size}`, 'Content-Length': end - start + 1 })
+      res.writeHead(206, {
+        'Content-Range': `bytes ${start}-${end}/${size}`,
+        'Content-Length': end - start + 1
+      })
       res.end(data.subarray(start, end + 1))
     })
     server.on('connection', () => connections++)
@@ -81,13 +102,7 @@ describe('body writer', () => {
     try {
       const mem = memorySink(size)
       // Each batch write takes a while, as on a busy disk: the body is paused meanwhile.
-      const sink: SegmentSink = {
-        write: async (buf, n, pos) => {
-          await new Promise((r) => setTimeout(r, 5))
-          await mem.write(buf, n, pos)
-        },
-        written: (pos, n) => mem.written(pos, n)
-      }
+      const sink = slowSink(mem, 5)
       const seg = segment(0, size)
       const step = 2 * WRITE_BATCH
       for (let at = 0; at < size; at += step) {
@@ -121,13 +136,7 @@ describe('body writer', () => {
     try {
       const mem = memorySink(size)
       // Each write takes longer than the stall timeout: the socket sits idle meanwhile, by our own choice.
-      const sink: SegmentSink = {
-        write: async (buf, n, pos) => {
-          await new Promise((r) => setTimeout(r, 400))
-          await mem.write(buf, n, pos)
-        },
-        written: (pos, n) => mem.written(pos, n)
-      }
+      const sink = slowSink(mem, 400)
       const seg = segment(0, size)
       const res = await httpOpen(url, {
         proxy: { http_proxy: '', https_proxy: '', no_proxy: '*' },
