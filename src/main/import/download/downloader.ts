@@ -18,6 +18,7 @@
  * - retry-policy.ts: backoff for network errors, 5xx and stalls; other 4xx try the next URL, then fail.
  * - download-errors.ts: the kinds of failure, and isDiskFull, the one test for a full disk (it stops the run).
  */
+import { setMaxListeners } from 'node:events'
 import type { ProxySettings } from '@shared/types'
 import { AppError } from '@shared/errors'
 import type { BlobCache } from '../../library/blob-cache'
@@ -110,6 +111,10 @@ export class Downloader {
     const budget = killLossBudget(jobs.reduce((n, j) => n + j.size, 0))
     const cap = Math.max(1, Math.min(opts.connections, Math.max(START, Math.floor(budget / MIN_REQUEST))))
     this.hosts = new HostConnections(cap)
+    // Every open connection listens on the run's signal (removed when it ends), so more than Node's default
+    // of 10 is normal here: up to the cap per host. Without this an import with 16 connections printed
+    // "MaxListenersExceededWarning: Possible EventTarget memory leak" on the admin's terminal.
+    setMaxListeners(0, this.abort.signal)
     this.connectionOptions = {
       fetch: opts.fetch ?? fetchRange,
       sizer: new RequestSizer(budget),
