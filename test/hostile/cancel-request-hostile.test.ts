@@ -3,7 +3,7 @@
  * stop promptly with code `cancelled`, and a cancelled Connect saves nothing. Before, neither could
  * be stopped: the refresh ran until the last byte arrived.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, rm, utimes } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -49,6 +49,11 @@ describe('cancelRequest', () => {
       url: m.server.url,
       keyring_filename: m.stream.keyringPath
     })
+    // The mirror publishes again after Connect (whose documents the source now has cached): the refresh must
+    // fetch the new documents, not revalidate them with 304s.
+    const later = new Date(Date.now() + 60_000)
+    const metadata = join(m.stream.dir, 'streams/v1')
+    for (const name of await readdir(metadata)) await utimes(join(metadata, name), later, later)
     // 64 bytes/s: the signed index alone would take tens of seconds.
     m.server.options.rateBytesPerSec = 64
     const before = streamRequests(m)
@@ -85,5 +90,8 @@ describe('cancelRequest', () => {
     // Let the trickle finish its current chunk: nothing may be saved afterwards either.
     await new Promise((r) => setTimeout(r, 300))
     expect(await main.services.listBootSources(undefined)).toEqual(existing)
+    // Nor any metadata: what Connect verified is written only for a source that was saved.
+    const cached = await readdir(join(data!, 'metadata')).catch(() => [])
+    expect(cached).toEqual([])
   }, 60_000)
 })

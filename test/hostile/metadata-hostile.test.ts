@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { checkStream } from '../../src/main/streams/read-catalogue'
 import { readStream } from '../../src/main/streams/read-stream'
 import { verifyMirror } from '../../src/main/streams/verify-mirror'
 import {
@@ -132,6 +133,21 @@ describe('hostile metadata over http', () => {
       doc.updated = 'Fri, 01 Aug 2025 10:00:00 +0000'
     })
     await expect(read(m)).resolves.toBeTruthy()
+  })
+
+  it("Connect's verified copy does not replace newer cached metadata when the source is saved (rollback)", async () => {
+    m = await hostileMirror()
+    await read(m)
+    const cachedBefore = (await m.cachedFiles()).sort()
+    await rewriteDocument(m.stream, 'streams/v1/index', (doc) => {
+      doc.updated = 'Mon, 01 Jan 2024 00:00:00 +0000'
+    })
+    // Connect itself caches nothing, so it cannot see the newer copy; saving its documents there must.
+    const connected = await checkStream({ url: m.server.url, keyring: m.keyring, proxy: m.direct })
+    await expect(connected.saveTo(m.cacheDir)).rejects.toThrow(
+      `rollback refused: ${m.server.url}streams/v1/index.sjson is dated Mon, 01 Jan 2024 00:00:00 +0000`
+    )
+    expect((await m.cachedFiles()).sort()).toEqual(cachedBefore)
   })
 })
 

@@ -45,8 +45,13 @@ describe('CLI with a signed stream on loopback', () => {
     const source = created.json() as { id: number; url: string }
     expect(source.url).toBe(server.url)
 
+    // Connect's verified documents went into the new source's cache: listing asks again (refresh) and every
+    // document answers 304, so no document's bytes are sent a second time.
+    server.resetStats()
     const r = await cli(data, 'boot-source', 'available', String(source.id))
     expect(r.code, r.stderr).toBe(0)
+    expect(server.stats.requests).toBeGreaterThan(0)
+    expect(server.stats.bytesServed).toBe(0)
     const entries = r.json() as CatalogueEntry[]
     const real = stream.products.filter((p) => !p.synthetic)
     expect(entries).toHaveLength(real.length)

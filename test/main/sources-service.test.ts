@@ -17,7 +17,7 @@ beforeEach(async () => {
 })
 afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
-const make = (connect: ConnectFn = async () => {}) =>
+const make = (connect: ConnectFn = async () => undefined) =>
   new SourcesService({ store, connect, defaultKeyring: () => '/bundled/ring.gpg' })
 
 describe('boot sources', () => {
@@ -40,7 +40,7 @@ describe('boot sources', () => {
   })
 
   it('creates only after connect succeeds, with a unique url and one keyring', async () => {
-    const connect = vi.fn(async () => {})
+    const connect = vi.fn(async () => undefined)
     const service = make(connect)
     const s = await service.create({ url: 'http://mirror.local/maas', keyring_data: 'AAAA' })
     expect(s).toMatchObject({
@@ -71,7 +71,7 @@ describe('boot sources', () => {
   })
 
   it('update with a new url and no keyring saves the new url and keeps the keyring', async () => {
-    const connect = vi.fn(async () => {})
+    const connect = vi.fn(async () => undefined)
     const service = make(connect)
     const before = await service.get(1)
     const after = await service.update({ id: 1, url: 'http://mirror.example/maas/' })
@@ -82,6 +82,33 @@ describe('boot sources', () => {
       keyring_filename: before.keyring_filename,
       keyring_data: before.keyring_data
     })
+  })
+
+  it("keeps what Connect verified for the saved source (its new id), and a cache that cannot be written fails nothing", async () => {
+    const kept: number[] = []
+    const connect = vi.fn(async () => ({ keep: async (id: number) => void kept.push(id) }))
+    const service = make(connect)
+    const created = await service.create({ url: 'http://mirror.local/maas' })
+    expect(kept).toEqual([created.id])
+    await service.update({ id: 1, url: 'http://mirror.example/maas/' })
+    expect(kept).toEqual([created.id, 1])
+
+    const full = make(async () => ({
+      keep: async () => {
+        throw new AppError('io', 'cannot write metadata cache in /data/metadata/3: no space left on device')
+      }
+    }))
+    const saved = await full.create({ url: 'http://other.local/' })
+    expect((await full.get(saved.id)).url).toBe('http://other.local/')
+
+    // A cancelled connect saves nothing, so nothing is kept either.
+    const ac = new AbortController()
+    const cancelled = make(async () => {
+      ac.abort()
+      return { keep: async (id: number) => void kept.push(id) }
+    })
+    await expect(cancelled.create({ url: 'http://third.local/' }, ac.signal)).rejects.toThrow()
+    expect(kept).toEqual([created.id, 1])
   })
 
   it('deleting a source deletes its selections only', async () => {
@@ -117,7 +144,7 @@ describe('boot sources', () => {
     const a = make()
     const b = new SourcesService({
       store: new StateStore(dir),
-      connect: async () => {},
+      connect: async () => undefined,
       defaultKeyring: () => ''
     })
     await Promise.all(

@@ -3,7 +3,7 @@
  * expanding it. They must give the catalogue buildCatalogue(readStream(...)) gives, with the same verified
  * documents, and refuse every stream readStream refuses, with the same error.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -72,6 +72,25 @@ describe('readCatalogue gives what buildCatalogue(readStream) gives', () => {
       buildCatalogue(await loadCachedStream(cacheDir, plain.server.url, plain.keyring))
     )
     expect(offline.documents.map((d) => d.signature)).toEqual(online.documents.map((d) => d.signature))
+  })
+
+  it('checkStream writes nothing, and what it verified, saved later, is the cache a read would have written', async () => {
+    const viaRead = join(cacheRoot, 'by-read')
+    const viaConnect = join(cacheRoot, 'by-connect')
+    await readCatalogue(optsOf(plain, { metadataCacheDir: viaRead }))
+    // Even when handed a cache directory, Connect leaves it alone: its source may never be saved.
+    const checked = await checkStream(optsOf(plain, { metadataCacheDir: viaConnect }))
+    await expect(readdir(viaConnect)).rejects.toThrow(/ENOENT/)
+    await checked.saveTo(viaConnect)
+    const fromConnect = await loadCachedCatalogue(viaConnect, plain.server.url, plain.keyring)
+    const fromRead = await loadCachedCatalogue(viaRead, plain.server.url, plain.keyring)
+    expect(fromConnect.entries).toEqual(fromRead.entries)
+    expect(fromConnect.documents).toEqual(fromRead.documents)
+    // The validators came along: the next read of that cache asks with them and every document answers 304.
+    plain.server.resetStats()
+    await readCatalogue(optsOf(plain, { metadataCacheDir: viaConnect }))
+    expect(plain.server.stats.requests).toBeGreaterThan(0)
+    expect(plain.server.stats.bytesServed).toBe(0)
   })
 })
 

@@ -23,8 +23,21 @@ export interface KeyringRef {
   keyring_data: string
 }
 
-/** Fetches and verifies a stream; throws an AppError naming the cause when it can't (or was aborted). */
-export type ConnectFn = (url: string, keyring: KeyringRef, signal?: AbortSignal) => Promise<void>
+/** What Connect verified, held in memory until the source is saved. */
+export interface ConnectedStream {
+  /** Writes the verified documents into the saved source's metadata cache. */
+  keep(sourceId: number): Promise<void>
+}
+
+/**
+ * Fetches and verifies a stream; throws an AppError naming the cause when it can't (or was aborted). What it
+ * verified may be kept for the source once saved (undefined: nothing to keep).
+ */
+export type ConnectFn = (
+  url: string,
+  keyring: KeyringRef,
+  signal?: AbortSignal
+) => Promise<ConnectedStream | undefined>
 
 export interface SourcesServiceDeps {
   store: StateStore
@@ -49,6 +62,18 @@ function pickKeyring(
   // A copy of exactly the keyring fields: callers spread this over a source, and a whole source here
   // once carried its old url over the new one.
   return { keyring_filename: fallback.keyring_filename, keyring_data: fallback.keyring_data }
+}
+
+/**
+ * Saves what Connect verified into the new source's metadata cache. The source is saved already: a cache that
+ * cannot be written (a full disk, newer copies there) only means the catalogue fetches the stream itself.
+ */
+async function keepVerified(connected: ConnectedStream | undefined, sourceId: number): Promise<void> {
+  try {
+    await connected?.keep(sourceId)
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err
+  }
 }
 
 function matchesUnique(a: { os: string; release: string }, b: { os: string; release: string }): boolean {
@@ -77,9 +102,9 @@ export class SourcesService {
     const url = normaliseSourceUrl(input.url)
     const keyring = pickKeyring(input, { keyring_filename: this.deps.defaultKeyring(), keyring_data: '' })
     await this.assertUrlFree(url)
-    await this.connect(url, keyring, signal)
+    const connected = await this.connect(url, keyring, signal)
     signal?.throwIfAborted()
-    return this.deps.store.update((state) => {
+    const created = await this.deps.store.update((state) => {
       if (state.sources.some((s) => s.url === url)) throw duplicateUrl(url)
       const stamp = this.stamp()
       const source: BootSource = {
@@ -92,6 +117,8 @@ export class SourcesService {
       state.sources.push(source)
       return source
     })
+    await keepVerified(connected, created.id)
+    return created
   }
 
   /** `signal` cancels the connect; a cancelled update changes nothing. */
@@ -105,19 +132,25 @@ export class SourcesService {
       keyring.keyring_data !== current.keyring_data
     if (!changed) return current
     if (url !== current.url) await this.assertUrlFree(url, current.id)
-    await this.connect(url, keyring, signal)
+    const connected = await this.connect(url, keyring, signal)
     signal?.throwIfAborted()
-    return this.deps.store.update((state) => {
+    const updated = await this.deps.store.update((state) => {
       const source = state.sources.find((s) => s.id === input.id)
       if (!source) throw new AppError('not_found', `boot source ${input.id} does not exist`)
       if (state.sources.some((s) => s.url === url && s.id !== input.id)) throw duplicateUrl(url)
       Object.assign(source, { url, ...keyring, updated: this.stamp() })
       return source
     })
+    await keepVerified(connected, updated.id)
+    return updated
   }
 
   /** Connect, with the caller's signal only when there is one. */
-  private connect(url: string, keyring: KeyringRef, signal: AbortSignal | undefined): Promise<void> {
+  private connect(
+    url: string,
+    keyring: KeyringRef,
+    signal: AbortSignal | undefined
+  ): Promise<ConnectedStream | undefined> {
     return signal ? this.deps.connect(url, keyring, signal) : this.deps.connect(url, keyring)
   }
 

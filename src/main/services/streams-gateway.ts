@@ -7,6 +7,7 @@ import type { DataLayout } from '../core/data-layout'
 import type { BootSource, Catalogue, VerifyReport } from '@shared/types'
 import { AppError } from '@shared/errors'
 import type { SettingsStore } from '../core/settings-store'
+import type { ConnectedStream } from './sources-service'
 import type { KeyringRef } from '../streams/keyring'
 import {
   checkStream,
@@ -36,12 +37,14 @@ export class StreamsGateway {
 
   /**
    * Fetches and verifies the whole stream, every item validated; throws naming the cause when it can't
-   * ("Connect"). Nothing of the products is kept (checkStream).
-   * Nothing is cached: the source may never be saved.
+   * ("Connect"). Nothing of the products is kept (checkStream), and nothing is written: the source may never
+   * be saved. Once it is, keep() puts the verified documents into its metadata cache, so the catalogue shown
+   * next is read from there instead of fetching the whole stream again.
    */
-  async connect(url: string, keyring: KeyringRef, signal?: AbortSignal): Promise<void> {
+  async connect(url: string, keyring: KeyringRef, signal?: AbortSignal): Promise<ConnectedStream> {
     const { proxy } = await this.deps.settings.read()
-    await checkStream({ url, keyring, proxy, signal })
+    const checked = await checkStream({ url, keyring, proxy, signal })
+    return { keep: (sourceId) => checked.saveTo(this.cacheDir(sourceId)) }
   }
 
   /**

@@ -5,8 +5,10 @@ import type { KeyringRef } from './keyring'
 import {
   loadCachedStreamDocuments,
   readStreamDocuments,
+  readStreamForCache,
   type ProductsWalk,
-  type ReadStreamOptions
+  type ReadStreamOptions,
+  type VerifiedForCache
 } from './read-stream'
 import type { VerifiedDocuments } from './stream-types'
 
@@ -43,10 +45,12 @@ export function loadCachedCatalogue(
 
 /**
  * Reads and checks a whole stream as readStream does (every item of every version validated), keeping nothing
- * of its products: what Connect needs to say whether a source can be used.
+ * of its products: what Connect needs to say whether a source can be used. Nothing is written
+ * (opts.metadataCacheDir is not used): the verified documents can be saved once the source is (saveTo), so
+ * that the catalogue shown next does not fetch the stream a second time.
  */
-export async function checkStream(opts: ReadStreamOptions): Promise<VerifiedDocuments> {
-  return readStreamDocuments(opts, (doc, contentId, path) =>
+export async function checkStream(opts: ReadStreamOptions): Promise<VerifiedForCache> {
+  return readStreamForCache({ ...opts, metadataCacheDir: undefined }, (doc, contentId, path) =>
     catalogueOfProducts(doc, contentId, path, () => {})
   )
 }

@@ -141,6 +141,15 @@ export async function readStream(opts: ReadStreamOptions): Promise<VerifiedStrea
   return withProducts((walk) => readStreamDocuments(opts, walk))
 }
 
+/** A verified read that can still be written into a metadata cache (Connect's, before its source is saved). */
+export interface VerifiedForCache extends VerifiedDocuments {
+  /**
+   * Writes these documents, with their validators, as this stream's entry in `cacheDir`: what a read with
+   * metadataCacheDir writes. Refuses (rollback, nothing written) when the entry there holds newer signed copies.
+   */
+  saveTo(cacheDir: string): Promise<void>
+}
+
 /**
  * readStream with each products document handed to `walk` instead of expanded: the same fetches, verification,
  * budgets, rollback check and cache; what is kept of the products is up to the walk (the catalogue keeps one
@@ -150,6 +159,19 @@ export async function readStreamDocuments(
   opts: ReadStreamOptions,
   walk: ProductsWalk
 ): Promise<VerifiedDocuments> {
+  const { saveTo, ...stream } = await readStreamForCache(opts, walk)
+  if (opts.metadataCacheDir) await saveTo(opts.metadataCacheDir)
+  return stream
+}
+
+/**
+ * readStreamDocuments without writing the cache: the caller decides where, if anywhere, the verified documents
+ * go (saveTo). Connect uses it: the source it checks has no cache directory until it is saved.
+ */
+export async function readStreamForCache(
+  opts: ReadStreamOptions,
+  walk: ProductsWalk
+): Promise<VerifiedForCache> {
   const source = resolveSource(opts.url)
   const trust = await trustFor(source, opts.keyring)
   const cacheDir = opts.metadataCacheDir
@@ -186,9 +208,11 @@ export async function readStreamDocuments(
 
   const stream = await readAll(source, trust, fetch, walk)
   assertNotRolledBack(cached, stream.documents)
-  if (cacheDir) {
+  const saveTo = async (dir: string): Promise<void> => {
+    // The entry read above (for the 304s) was already checked; any other may hold newer copies.
+    if (dir !== cacheDir) assertNotRolledBack(await readCacheManifest(dir, source.input), stream.documents)
     await writeCache(
-      cacheDir,
+      dir,
       { source: source.input, root: source.root, index_path: source.indexPath, verified: stream.verified },
       stream.documents.map((d) => ({
         path: d.path,
@@ -199,7 +223,7 @@ export async function readStreamDocuments(
       }))
     )
   }
-  return stream
+  return { ...stream, saveTo }
 }
 
 /**
