@@ -39,6 +39,18 @@ export default defineConfig({
   renderer: {
     resolve: { alias: { '@renderer': resolve(__dirname, 'src/renderer/src'), ...shared } },
     plugins: [vue()],
+    css: {
+      preprocessorOptions: {
+        scss: {
+          // Vanilla 4 is built on @import and global mixins (its docs: `@import 'vanilla-framework';
+          // @include vanilla;`), so Dart Sass printed ~700 deprecation warnings per build from Vanilla's own
+          // files, burying any warning of ours. Quiet Vanilla's; ours stay on, except @import, which using
+          // Vanilla requires.
+          quietDeps: true,
+          silenceDeprecations: ['import']
+        }
+      }
+    },
     build: { rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } } }
   }
 })
