@@ -3,11 +3,14 @@
  * undici's error codes turned into messages that name the URL, the proxy and the cause, a paused body on a
  * closed connection (undici 7's crash, nodejs/undici#5360), and keep-alive reuse on the downloader's path.
  */
+import diagnostics from 'node:diagnostics_channel'
 import { readFileSync } from 'node:fs'
 import http from 'node:http'
 import https from 'node:https'
 import { join } from 'node:path'
 import net, { type AddressInfo, type Socket } from 'node:net'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { errors } from 'undici'
 import { AppError } from '@shared/errors'
@@ -27,6 +30,16 @@ async function listen(server: net.Server): Promise<number> {
 function close(server: net.Server, sockets: Iterable<Socket> = []): Promise<void> {
   for (const s of sockets) s.destroy()
   return new Promise((r) => server.close(() => r()))
+}
+
+/** V8's collector, reached without exposing a global `gc` (as the CLI's heap governor does). */
+function collector(): () => void {
+  setFlagsFromString('--expose-gc')
+  try {
+    return runInNewContext('gc') as () => void
+  } finally {
+    setFlagsFromString('--no-expose-gc')
+  }
 }
 
 /** Reads a raw body to the end, the way body-writer does: pausing on every chunk, resuming later. */
@@ -266,6 +279,39 @@ describe("the downloader's path (httpOpen)", () => {
     }
     expect(connections).toBe(1)
     server.closeAllConnections()
+    await close(server)
+  })
+
+  it('lets the socket read that carried the headers be freed while the body still streams', async () => {
+    // Headers now, the body a second later: the read holding the headers holds nothing else.
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Length': 4, 'X-Padding': 'p'.repeat(200) })
+      res.flushHeaders()
+      setTimeout(() => res.end('body'), 1000)
+    })
+    const port = await listen(server)
+    // What undici parsed the headers from: weak references to the memory under its raw header buffers.
+    const reads: Array<WeakRef<ArrayBufferLike>> = []
+    const onHeaders = (m: unknown): void => {
+      for (const b of (m as { response: { headers: unknown[] } }).response.headers)
+        if (Buffer.isBuffer(b)) reads.push(new WeakRef(b.buffer))
+    }
+    diagnostics.subscribe('undici:request:headers', onHeaders)
+    const res = await httpOpen(`http://127.0.0.1:${port}/slow`, { proxy: noProxy }).finally(() =>
+      diagnostics.unsubscribe('undici:request:headers', onHeaders)
+    )
+    expect(res.status).toBe(200)
+    expect(reads.length).toBeGreaterThan(0)
+    // The request is still open (its body has not come): a full collection must find those reads dead.
+    // No deref() before the collections (it keeps its target alive to the end of the job), and a timer between
+    // them: objects a job kept for its WeakRefs are let go only when the job ends.
+    const gc = collector()
+    for (let i = 0; i < 3; i++) {
+      gc()
+      await new Promise((r) => setTimeout(r, 10))
+    }
+    expect(reads.filter((r) => r.deref() !== undefined)).toHaveLength(0)
+    expect((await drainSlowly(res.body)).toString()).toBe('body')
     await close(server)
   })
 })
