@@ -3,7 +3,7 @@
  * an error or Ctrl-C leaves no nginx, proxy or import behind. Temp dirs registered here are removed too.
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
-import { rmSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync } from 'node:fs'
 
 const groups = new Set<number>()
 const tempDirs = new Set<string>()
@@ -32,6 +32,28 @@ export function spawnGroup(cmd: string, args: string[], opts: SpawnOptions = {})
     })
   }
   return p
+}
+
+/**
+ * CPU time (user + system, seconds) used so far by the live processes of a process group, from /proc (Linux;
+ * NaN elsewhere): a server's share of the two cores while a client runs, read before and after. Clock ticks are
+ * taken as 100 per second (USER_HZ on every Linux the benchmark runs on).
+ */
+export function groupCpuSeconds(pgid: number): number {
+  if (process.platform !== 'linux') return NaN
+  let ticks = 0
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8')
+      // Fields after the command name (which may hold spaces): state ppid pgrp ... utime(14) stime(15).
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      if (Number(f[2]) === pgid) ticks += Number(f[11]) + Number(f[12])
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return ticks / 100
 }
 
 /** Sends `signal` to the child's whole process group. */

@@ -17,6 +17,8 @@ export const IMPORT = 'maas-images import'
 export interface Measured extends Timed {
   /** payload bytes the server sent during the run */
   bytes: number
+  /** CPU seconds the server (nginx, and the shaping proxy when shaped) used during the run, on the same cores */
+  serverCpuS?: number
   /** why the run does not count, if it does not */
   problem?: string
 }
@@ -41,7 +43,9 @@ export async function compare(ctx: Ctx, sc: Scenario): Promise<Rows> {
     console.log(`\n${sc.title}\n  server: ${server.description}`)
     const counted = async (argv: string[], cwd?: string): Promise<Measured> => {
       const before = await server.payloadBytes()
+      const cpuBefore = server.cpuSeconds()
       const t = await timed(argv, { cwd, timeoutS: ctx.runTimeoutS })
+      const serverCpuS = server.cpuSeconds() - cpuBefore
       const bytes = (await server.payloadBytes()) - before
       const problem =
         t.code !== 0
@@ -49,7 +53,7 @@ export async function compare(ctx: Ctx, sc: Scenario): Promise<Rows> {
           : bytes < w.bytes
             ? `served only ${mb(bytes)} of ${mb(w.bytes)} MB`
             : undefined
-      return { ...t, bytes, problem }
+      return { ...t, bytes, serverCpuS, problem }
     }
     const importTool = (connections?: 16 | 32): Tool => ({
       key: connections ? `import${connections}` : 'import',
@@ -118,6 +122,7 @@ function printRows(rows: Rows, total: number): void {
     const b = best(runs)
     const all = runs.map((r) => (r.problem ? `${r.wallS.toFixed(2)}!` : r.wallS.toFixed(2))).join(', ')
     const cpu = runs.map((r) => r.cpuS.toFixed(2)).join(', ')
+    const serverCpu = runs.map((r) => (r.serverCpuS ?? NaN).toFixed(2)).join(', ')
     const rss = Math.max(...runs.map((r) => r.rssMb).filter((n) => Number.isFinite(n)))
     const head = `  ${label.padEnd(width)}  `
     if (!b) {
@@ -126,7 +131,7 @@ function printRows(rows: Rows, total: number): void {
     }
     console.log(
       `${head}best ${b.wallS.toFixed(2).padStart(6)} s (${(total / MB / b.wallS).toFixed(0).padStart(4)} MB/s; runs: ${all})` +
-        `  peak RSS ${String(rss).padStart(4)} MB  served ${mb(b.bytes)} MB  cpu ${cpu} s`
+        `  peak RSS ${String(rss).padStart(4)} MB  served ${mb(b.bytes)} MB  cpu ${cpu} s  server cpu ${serverCpu} s`
     )
     for (const r of runs.filter((x) => x.problem)) console.log(`${' '.repeat(width + 4)}! ${r.problem}`)
   }

@@ -6,7 +6,7 @@
 import type { ChildProcess } from 'node:child_process'
 import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { killGroup, spawnGroup } from './children'
+import { groupCpuSeconds, killGroup, spawnGroup } from './children'
 import { nginxBinary, startNginx } from './nginx'
 
 const REPO = resolve(__dirname, '..', '..')
@@ -27,6 +27,8 @@ export interface BenchServer {
   liveBytes(): Promise<number>
   /** payload bytes served, once every request has ended (for the figures) */
   payloadBytes(): Promise<number>
+  /** CPU seconds the server's processes (nginx and the shaping proxy, or the Node server) used so far */
+  cpuSeconds(): number
   stop(): Promise<void>
 }
 
@@ -76,6 +78,8 @@ async function stopProc(proc: ChildProcess): Promise<void> {
   await gone
   clearTimeout(timer)
 }
+
+const cpuOf = (proc: ChildProcess): number => (proc.pid === undefined ? NaN : groupCpuSeconds(proc.pid))
 
 const tsx = (script: string): string[] => [process.execPath, '--import', 'tsx', join(REPO, script)]
 const niced = (argv: string[], nice?: boolean): string[] => (nice ? ['nice', '-n', '19', ...argv] : argv)
@@ -131,6 +135,7 @@ export async function startBenchServer(o: {
     description,
     liveBytes: async () => nginx.liveBytes(),
     payloadBytes: () => nginx.payloadBytes(),
+    cpuSeconds: () => cpuOf(nginx.proc) + (proxy ? cpuOf(proxy) : 0),
     async stop() {
       if (proxy) await stopProc(proxy)
       await nginx.stop()
@@ -161,6 +166,7 @@ async function startNodeServer(
       (o.shaping ? ' (the delay is added once before each response)' : '') +
       (o.nice ? ', server at nice 19' : ''),
     liveBytes: payload,
+    cpuSeconds: () => cpuOf(proc),
     async payloadBytes() {
       // Counted as written; a killed client's last writes land within a moment.
       await new Promise((r) => setTimeout(r, 300))
