@@ -202,53 +202,46 @@ describe("undici's error codes become messages naming the URL, the proxy and the
   })
 })
 
+/**
+ * A raw server that answers the first request with a 200 claiming `contentLength` bytes, sends `body`, and
+ * closes at once: by the time the body is consumed, all of it (and the FIN) is in the socket.
+ */
+async function answerAndClose(
+  contentLength: number,
+  body: Buffer
+): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>()
+  const head = `HTTP/1.1 200 OK\r\nContent-Length: ${contentLength}\r\nConnection: close\r\n\r\n`
+  const server = net.createServer((s) => {
+    sockets.add(s)
+    s.once('data', () => s.end(Buffer.concat([Buffer.from(head), body])))
+  })
+  const port = await listen(server)
+  return { port, close: () => close(server, sockets) }
+}
+
 describe('a paused body on a connection the server closed (undici 7 crashed here)', () => {
   it('is read to its end, with every byte, by a consumer that pauses on every chunk', async () => {
     const body = Buffer.alloc(300 * 1024)
     for (let i = 0; i < body.length; i++) body[i] = (i * 31) & 0xff
-    const sockets = new Set<Socket>()
-    // The whole answer and the FIN at once: by the time the body is consumed, all of it is in the socket.
-    const server = net.createServer((s) => {
-      sockets.add(s)
-      s.once('data', () =>
-        s.end(
-          Buffer.concat([
-            Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`),
-            body
-          ])
-        )
-      )
-    })
-    const port = await listen(server)
+    const server = await answerAndClose(body.length, body)
     for (let round = 0; round < 3; round++) {
-      const res = await httpOpen(`http://127.0.0.1:${port}/f`, { proxy: noProxy })
+      const res = await httpOpen(`http://127.0.0.1:${server.port}/f`, { proxy: noProxy })
       await new Promise((r) => setTimeout(r, 100))
       expect((await drainSlowly(res.body)).equals(body)).toBe(true)
     }
-    await close(server, sockets)
+    await server.close()
   })
 
   it('a cut answer on such a connection fails as "connection closed early", not a crash', async () => {
-    const sockets = new Set<Socket>()
-    const server = net.createServer((s) => {
-      sockets.add(s)
-      s.once('data', () =>
-        s.end(
-          Buffer.concat([
-            Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: 500000\r\nConnection: close\r\n\r\n`),
-            Buffer.alloc(200_000)
-          ])
-        )
-      )
-    })
-    const port = await listen(server)
-    const url = `http://127.0.0.1:${port}/cut`
+    const server = await answerAndClose(500_000, Buffer.alloc(200_000))
+    const url = `http://127.0.0.1:${server.port}/cut`
     const res = await httpOpen(url, { proxy: noProxy })
     await new Promise((r) => setTimeout(r, 100))
     const err = (await drainSlowly(res.body).catch((e: unknown) => e)) as AppError
     expect(err).toBeInstanceOf(AppError)
     expect(err.message).toBe(`connection closed early fetching ${url}`)
-    await close(server, sockets)
+    await server.close()
   })
 })
 
