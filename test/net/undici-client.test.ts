@@ -307,6 +307,31 @@ describe("the downloader's path (httpOpen)", () => {
     expect((await drainSlowly(res.body)).toString()).toBe('body')
     await close(server)
   })
+
+  it("empties undici's raw header array once the headers are parsed, so its views of the socket read can go", async () => {
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Length': 4, 'X-Mirror': 'one' })
+      res.end('body')
+    })
+    const port = await listen(server)
+    // The array undici parsed the headers from (the one it hands to our handler), as undici publishes it.
+    let raw: unknown[] | undefined
+    const onHeaders = (m: unknown): void => {
+      raw = (m as { response: { headers: unknown[] } }).response.headers
+    }
+    diagnostics.subscribe('undici:request:headers', onHeaders)
+    const res = await httpOpen(`http://127.0.0.1:${port}/f`, { proxy: noProxy }).finally(() =>
+      diagnostics.unsubscribe('undici:request:headers', onHeaders)
+    )
+    // Parsed first: every header is in the answer as a string.
+    expect(res.status).toBe(200)
+    expect(res.headers['x-mirror']).toBe('one')
+    expect(res.headers['content-length']).toBe('4')
+    // Then let go: no Buffer (a view of the 64 KiB read that carried it) is left in the array.
+    expect(raw).toEqual([])
+    expect((await drainSlowly(res.body)).toString()).toBe('body')
+    await close(server)
+  })
 })
 
 describe('a Readable as a response body (local mirrors, tests)', () => {
