@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto'
 import net, { type AddressInfo, type Server, type Socket } from 'node:net'
 import { performance } from 'node:perf_hooks'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startShapingProxy, type ShapingProxy } from '../../bench/import/shaping-proxy'
 
@@ -105,5 +107,40 @@ describe('shaping proxy', () => {
     const got = await readAll(c)
     expect(got.length).toBe(payload.length)
     expect(got.equals(payload)).toBe(true)
+  })
+
+  it('lets go of what it has delivered: 60 MiB through an open connection leave no more than its high-water mark held', async () => {
+    // The server sends one reused 64 KiB buffer again and again and keeps the connection open: any memory
+    // that grows is the proxy's.
+    const block = Buffer.alloc(64 * 1024, 1)
+    const total = 60 * 1024 * 1024
+    const src = await listen((s) => {
+      let sent = 0
+      const more = (): void => {
+        while (sent < total) {
+          sent += block.length
+          if (!s.write(block)) return void s.once('drain', more)
+        }
+      }
+      more()
+    })
+    const p = await proxy(src, { oneWayMs: 1 })
+    const c = await connect(p.port)
+    let received = 0
+    await new Promise<void>((resolve) =>
+      c.on('data', (d: Buffer) => {
+        received += d.length
+        if (received === total) resolve()
+      })
+    )
+    setFlagsFromString('--expose-gc')
+    const gc = runInNewContext('gc') as () => void
+    setFlagsFromString('--no-expose-gc')
+    gc()
+    await new Promise((r) => setTimeout(r, 10))
+    gc()
+    // Delivered chunks were kept in the delay line's queue until 1,024 had piled up: all of these (~960 reads).
+    expect(process.memoryUsage().arrayBuffers).toBeLessThan(16 * 1024 * 1024)
+    c.destroy()
   })
 })
