@@ -3,7 +3,9 @@
  * starts a worker thread as the import's hash pool does (which resets one of the flags),
  * then (1) churns short-lived objects with a survivor window, which makes V8 grow its young generation,
  * and (2) receives 640 MiB the way an import does, as 64 KiB buffers that each die after being copied
- * into a reused batch, 1 MiB per event-loop turn. Prints the young generation's size and the most external memory V8 held, as JSON.
+ * into a reused batch, 1 MiB per event-loop turn, and (3) 320 MiB as buffers that live for 24 turns before they
+ * die (promoted out of the young generation). Prints the young generation's size and the most external memory
+ * V8 held in (2) and in (3), as JSON.
  */
 import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8'
 import { once } from 'node:events'
@@ -41,10 +43,32 @@ async function main(): Promise<void> {
     maxExternal = Math.max(maxExternal, getHeapStatistics().external_memory)
     if (received < 640 << 20) setTimeout(tick, 1)
     else {
+      received = 0
+      promotedTick()
+    }
+  }
+  // (3) The same, but each buffer lives for 24 turns first (a chunk waiting in a paused socket, a header
+  // array): long enough to survive the governor's scavenges and be promoted, so only a full collection frees it.
+  const held: Buffer[][] = []
+  let maxPromoted = 0
+  const promotedTick = (): void => {
+    const turn: Buffer[] = []
+    for (let c = 0; c < 4; c++) {
+      const chunk = Buffer.allocUnsafeSlow(CHUNK)
+      chunk.copy(batch, ((received / CHUNK) % 8) * CHUNK)
+      turn.push(chunk)
+      received += CHUNK
+    }
+    held.push(turn)
+    if (held.length > 24) held.shift()
+    maxPromoted = Math.max(maxPromoted, getHeapStatistics().external_memory)
+    if (received < 320 << 20) setTimeout(promotedTick, 1)
+    else {
       process.stdout.write(
         JSON.stringify({
           newSpace,
           maxExternal,
+          maxPromoted,
           scavenges: governor?.scavenges ?? 0,
           fullCollections: governor?.fullCollections ?? 0
         })

@@ -12,6 +12,7 @@ const MiB = 1 << 20
 interface ChildReport {
   newSpace: number
   maxExternal: number
+  maxPromoted: number
   scavenges: number
   fullCollections: number
 }
@@ -40,6 +41,14 @@ describe('CLI V8 tuning', () => {
     expect(untuned.maxExternal).toBeGreaterThanOrEqual(30 * MiB)
     expect(tuned.maxExternal).toBeLessThanOrEqual(20 * MiB)
     expect(tuned.scavenges).toBeGreaterThan(0)
+  })
+
+  it('frees buffers that died old (promoted by its scavenges) with full collections, within its step', () => {
+    // 6 MiB alive at any time. With the governor's "full" collection being a scavenge (gc({ type: 'major' }) in
+    // Node 20's V8), they piled up to 78 MB, twice what V8 alone let them reach (38 MB).
+    expect(tuned.fullCollections).toBeGreaterThan(0)
+    expect(tuned.maxPromoted).toBeLessThanOrEqual(24 * MiB)
+    expect(untuned.maxPromoted).toBeGreaterThan(tuned.maxPromoted)
   })
 
   it("keeps WebAssembly (undici's HTTP parser) at its baseline tier, where V8 would re-compile it on background threads", () => {

@@ -135,11 +135,12 @@ class Exchange implements Dispatcher.DispatchHandler, ResponseBody, EndAware {
 
   onResponseStart(controller: Controller, status: number, headers: IncomingHttpHeaders): void {
     // undici's raw header array holds Buffers that are views of the 64 KiB socket read that carried the
-    // headers. undici leaves it on the controller for the whole request, and the array itself stays reachable
-    // after that in ways we do not control: in an import, full collections forced from a timer freed none of
-    // the reads under it (external memory 25.4 -> 25.4 MB each time) until the array was emptied. The parsed
-    // headers here are strings (undici parsed them before calling us, and reads the array no more), so empty
-    // it in place and drop it: peak RSS of a shaped import 102-104 MB against 116-126 (docs/performance.md).
+    // headers, and undici leaves it on the controller for the whole request. Often it has already been
+    // promoted out of V8's young generation (a scavenge during parsing found it alive); then, even once
+    // unreachable, it pins that read until the next full collection. The parsed headers here are strings
+    // (undici parsed them before calling us and reads the array no more), so empty it in place and drop it:
+    // the reads go at the next scavenge. Peak RSS of a shaped 0.25 import 102-103 MB against 113-115
+    // (docs/performance.md, "Session 5").
     if (Array.isArray(controller.rawHeaders)) controller.rawHeaders.length = 0
     controller.rawHeaders = null
     if (status < 200 || this.failure) return

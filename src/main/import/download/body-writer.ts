@@ -1,6 +1,6 @@
 /**
  * Streams one response body to disk at a segment's write position. Chunks come straight from undici's
- * parser (response-body.ts: no Readable, no PassThrough) and are copied once, into a reused 512 KiB
+ * parser (response-body.ts: no Readable, no PassThrough) and are copied once, into a reused 256 KiB
  * batch written with a single positional write: far cheaper than writev of many 64 KiB chunks, and no
  * garbage of ours per chunk. While a batch is being written the body is paused (backpressure to the
  * socket; the stall watchdog does not count that time). A segment may be split while its body streams
@@ -12,7 +12,7 @@ import { asResponseBody, type ResponseBody } from '../../net/response-body'
 import type { Segment } from './file-ranges'
 
 /** Bytes buffered per connection before a positional write. */
-export const WRITE_BATCH = 512 << 10
+export const WRITE_BATCH = 256 << 10
 /** Bytes a connection may hold or be writing past its recorded position: a split never cuts inside them. */
 export const WRITE_GUARD = WRITE_BATCH + (512 << 10)
 /** A batch older than this is written even when not full, so progress and hashing keep moving on slow links. */
@@ -21,7 +21,7 @@ const FLUSH_MS = 50
 const SPARE_MAX = 16
 
 /**
- * Batch buffers are reused rather than allocated per request: a fresh 512 KiB buffer per Range request is
+ * Batch buffers are reused rather than allocated per request: a fresh batch per Range request is
  * memory outside the JS heap that only a garbage collection gives back, and with short requests and many
  * connections that churn, not the bytes in flight, set the import's peak RSS.
  */
@@ -98,8 +98,7 @@ export async function copyBody(
       fill += n
       return n < chunk.length ? chunk.subarray(n) : undefined
     }
-    const due = (): boolean =>
-      fill === room || seg.pos + fill >= stopAt() || Date.now() - since >= FLUSH_MS
+    const due = (): boolean => fill === room || seg.pos + fill >= stopAt() || Date.now() - since >= FLUSH_MS
     // The write that takes the request's last wanted byte: the body is not paused for it, so that undici
     // sees the response end (and keeps the connection for the next request) while the bytes are written.
     let finalWrite = false

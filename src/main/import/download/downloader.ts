@@ -11,7 +11,7 @@
  *   it enters the cache.
  * - range-connection.ts: one connection's Range requests and answer checks. A wrong size fails the file
  *   at once; a whole-file 200 after Range answers makes it start over as one stream (restartFile here).
- * - body-writer.ts: positional writes, 512 KiB buffered per connection (buffers reused), each journalled for resume.
+ * - body-writer.ts: positional writes, 256 KiB buffered per connection (buffers reused), each journalled for resume.
  * - host-connections.ts + concurrency-controller.ts: how many connections each host gets, adapted to the
  *   throughput they bring, capped by the connections setting.
  * - request-sizer.ts: how much one Range request asks for: from latency, and within the run's kill-loss budget.
