@@ -13,8 +13,12 @@ import type { Segment } from './file-ranges'
 
 /** Bytes buffered per connection before a positional write. */
 export const WRITE_BATCH = 256 << 10
-/** Bytes a connection may hold or be writing past its recorded position: a split never cuts inside them. */
-export const WRITE_GUARD = WRITE_BATCH + (512 << 10)
+/**
+ * Bytes a connection may hold or be writing past its recorded position (a batch, plus what its socket has
+ * read ahead): a split never cuts inside them. Kept at 1 MiB when the batch went from 512 to 256 KiB, so a
+ * split still never lands inside a 1 MiB request and wastes its rest.
+ */
+export const WRITE_GUARD = Math.max(1 << 20, WRITE_BATCH + (512 << 10))
 /** A batch older than this is written even when not full, so progress and hashing keep moving on slow links. */
 const FLUSH_MS = 50
 /** Batches kept for reuse: one per connection at the default cap (more would only hold memory). */
