@@ -22,7 +22,7 @@ const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads')
 const { createHash } = require('node:crypto')
 const fs = require('node:fs')
-const buf = Buffer.allocUnsafe(1 << 20)
+const buf = Buffer.allocUnsafe(256 * 1024)
 const files = new Map()
 function advance(f, upTo) {
   while (f.pos < upTo) {
@@ -79,7 +79,11 @@ export class HashPool {
 
   constructor(size = Math.max(1, Math.min(2, availableParallelism() - 1))) {
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(WORKER_SOURCE, { eval: true })
+      const worker = new Worker(WORKER_SOURCE, {
+        eval: true,
+        // It allocates almost nothing but its messages: a young generation of 1 MiB instead of 2-4.
+        resourceLimits: { maxYoungGenerationSizeMb: 1 }
+      })
       worker.on('message', (m: { op: string; id: number; hex?: string; message?: string }) =>
         this.onMessage(m)
       )
