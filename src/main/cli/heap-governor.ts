@@ -32,13 +32,13 @@ export interface HeapGovernorOptions {
 }
 
 /**
- * A scavenge costs about 0.5 ms and a full collection about 5 ms here; at these steps an import of 0.7 GB
- * runs ~250 scavenges and a few full collections, and its external memory stays within ~12 MiB of what
- * is alive (docs/performance.md, "Session 5").
+ * A scavenge costs about 0.5 ms and a full collection about 5 ms here. 4 MiB rather than 8 for full
+ * collections: 3-4 MB less peak RSS at full scale (2.9 GB), no CPU difference measurable
+ * (docs/performance.md, "Session 5").
  */
 export const HEAP_GOVERNOR_DEFAULTS: HeapGovernorOptions = {
   stepBytes: 2 << 20,
-  majorBytes: 8 << 20,
+  majorBytes: 4 << 20,
   intervalMs: 5
 }
 
