@@ -22,7 +22,7 @@ const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads')
 const { createHash } = require('node:crypto')
 const fs = require('node:fs')
-const buf = Buffer.allocUnsafe(256 * 1024)
+const buf = Buffer.allocUnsafe(1 << 20)
 const files = new Map()
 function advance(f, upTo) {
   while (f.pos < upTo) {
