@@ -1,10 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto'
 import net, { type AddressInfo, type Server, type Socket } from 'node:net'
 import { performance } from 'node:perf_hooks'
-import { setFlagsFromString } from 'node:v8'
-import { runInNewContext } from 'node:vm'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startShapingProxy, type ShapingProxy } from '../../bench/import/shaping-proxy'
+import { fullGc } from '../support/full-gc'
 
 let servers: Server[] = []
 let proxies: ShapingProxy[] = []
@@ -133,9 +132,7 @@ describe('shaping proxy', () => {
         if (received === total) resolve()
       })
     )
-    setFlagsFromString('--expose-gc')
-    const gc = runInNewContext('gc') as () => void
-    setFlagsFromString('--no-expose-gc')
+    const gc = fullGc()
     gc()
     await new Promise((r) => setTimeout(r, 10))
     gc()

@@ -9,14 +9,13 @@ import http from 'node:http'
 import https from 'node:https'
 import { join } from 'node:path'
 import net, { type AddressInfo, type Socket } from 'node:net'
-import { setFlagsFromString } from 'node:v8'
-import { runInNewContext } from 'node:vm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { errors } from 'undici'
 import { AppError } from '@shared/errors'
 import { scrubSecrets } from '@shared/scrub-secrets'
 import { networkError } from '../../src/main/net/describe-error'
 import { httpGet, httpOpen } from '../../src/main/net/request'
+import { fullGc } from '../support/full-gc'
 import type { ResponseBody } from '../../src/main/net/response-body'
 
 const noProxy = { http_proxy: '', https_proxy: '', no_proxy: '*' }
@@ -30,16 +29,6 @@ async function listen(server: net.Server): Promise<number> {
 function close(server: net.Server, sockets: Iterable<Socket> = []): Promise<void> {
   for (const s of sockets) s.destroy()
   return new Promise((r) => server.close(() => r()))
-}
-
-/** V8's collector, reached without exposing a global `gc` (as the CLI's heap governor does). */
-function collector(): () => void {
-  setFlagsFromString('--expose-gc')
-  try {
-    return runInNewContext('gc') as () => void
-  } finally {
-    setFlagsFromString('--no-expose-gc')
-  }
 }
 
 /** Reads a raw body to the end, the way body-writer does: pausing on every chunk, resuming later. */
@@ -298,7 +287,7 @@ describe("the downloader's path (httpOpen)", () => {
     // The request is still open (its body has not come): a full collection must find those reads dead.
     // No deref() before the collections (it keeps its target alive to the end of the job), and a timer between
     // them: objects a job kept for its WeakRefs are let go only when the job ends.
-    const gc = collector()
+    const gc = fullGc()
     for (let i = 0; i < 3; i++) {
       gc()
       await new Promise((r) => setTimeout(r, 10))
