@@ -110,8 +110,8 @@ test('a tampered products file is refused with a signature error and the old sou
   }
 })
 
-// Regression: Images used to ask for the catalogue twice when it opened with the sources loaded,
-// and the two metadata-cache writes raced ("cannot write metadata cache … ENOENT").
+// Images must ask for the catalogue once when it opens with the sources loaded: two requests would make
+// two metadata-cache writes race ("cannot write metadata cache … ENOENT").
 test('opening Images right after Connect reads nothing more of the stream, without a cache error', async ({
   page,
   mirror,

@@ -2,8 +2,8 @@
  * The CLI's peak memory with a 60 MB products file (just under the 64 MiB per-document cap, ~520,000 tiny
  * products): measured in a child process running the CLI through tsx, which reports
  * process.resourceUsage().maxRSS (the whole process's high-water mark; tsx itself accounts for ~100 MiB of it).
- * Before the fix this read died with "Maximum call stack size exceeded" after 820-880 MiB; now the object budget
- * refuses the document, by name, before it is verified or parsed.
+ * Parsed whole, such a document takes the process past 800 MiB and then dies with "Maximum call stack size
+ * exceeded"; the object budget must refuse it, by name, before it is verified or parsed.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'

@@ -84,8 +84,8 @@ describe('adaptive connections in the downloader', () => {
   }, 20_000)
 
   it('splits one big file over every allowed connection, and never opens more than the setting', async () => {
-    // Before the fix the picker walked a spent Map iterator when looking for a segment to split: one big
-    // file stayed on one connection.
+    // The picker must find a segment to split on every look (a spent Map iterator finds none): otherwise one
+    // big file stays on one connection.
     expect(await adaptiveRun(5)).toBe(5)
   }, 20_000)
 })

@@ -294,7 +294,8 @@ describe('downloader stalls', () => {
         }
       }
     )
-    // Before the fix no timer was armed and nothing ran: the run never ended. Bound it in real time.
+    // If no retry timer is armed for a backoff that is already over, nothing runs and the run never ends:
+    // bound it in real time.
     const hung = setTimeout(() => d.stop(), 3000)
     const out = await d.run().finally(() => clearTimeout(hung))
     expect(out).toEqual({ fatal: undefined, stopped: false })

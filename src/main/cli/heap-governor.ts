@@ -34,7 +34,7 @@ export interface HeapGovernorOptions {
 /**
  * A scavenge costs about 0.5 ms and a full collection about 5 ms here. 4 MiB rather than 8 for full
  * collections: 3-4 MB less peak RSS at full scale (2.9 GB), no CPU difference measurable
- * (docs/performance.md, "Session 5").
+ * (docs/performance.md, "Decisions that stand").
  */
 export const HEAP_GOVERNOR_DEFAULTS: HeapGovernorOptions = {
   stepBytes: 2 << 20,
@@ -52,8 +52,8 @@ export interface HeapGovernor {
 /**
  * V8's gc extension. Called with no argument it runs a full mark-compact; `{ type: 'minor' }` runs a
  * scavenge. Not `{ type: 'major' }`: in Node 20's V8 (11.3) that runs a scavenge too (--trace-gc says
- * "Scavenge ... testing"), which is why this governor's "full" collections freed nothing until they were
- * called without an argument (test/main/v8-tuning.test.ts, buffers that die old).
+ * "Scavenge ... testing"), so a full collection asked for that way frees no buffer that was promoted
+ * (test/main/v8-tuning.test.ts, buffers that die old).
  */
 type GcFunction = (options?: { type: 'minor' }) => void
 

@@ -16,7 +16,8 @@
  * WebAssembly at its baseline tier only (`--liftoff-only`): the HTTP client's parser (undici's llhttp) is
  * WebAssembly, and V8 re-compiles its hot functions with TurboFan on background threads, whose compile
  * memory stays in their malloc arenas for the rest of the run: about 34 MB in an import with nothing to
- * fetch (115 -> 80 MB peak RSS), about 12 MB at the peak of a full import (docs/performance.md, section 0).
+ * fetch (115 -> 80 MB peak RSS), 4-12 MB at the peak of a full import (docs/performance.md, "Decisions that
+ * stand").
  * Parsing is a fraction of a per cent of an import's CPU (bodies are not scanned), so the slower tier
  * costs nothing measurable.
  *
@@ -25,7 +26,7 @@
  * each on a real process).
  * Flags are process-wide, worker threads share them; but starting a worker sets the growth factor back
  * to its default for the whole process (Node 20, measured: the main thread's young generation then grows
- * to 32 MiB), so they are set again once each worker runs. See docs/performance.md, "Memory".
+ * to 32 MiB), so they are set again once each worker runs. See docs/performance.md, "Decisions that stand".
  */
 import { setFlagsFromString } from 'node:v8'
 import { startHeapGovernor, type HeapGovernor } from './heap-governor'

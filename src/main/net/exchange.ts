@@ -140,7 +140,7 @@ class Exchange implements Dispatcher.DispatchHandler, ResponseBody, EndAware {
     // unreachable, it pins that read until the next full collection. The parsed headers here are strings
     // (undici parsed them before calling us and reads the array no more), so empty it in place and drop it:
     // the reads go at the next scavenge. Peak RSS of a shaped 0.25 import 102-103 MB against 113-115
-    // (docs/performance.md, "Session 5").
+    // (docs/performance.md, "Decisions that stand").
     if (Array.isArray(controller.rawHeaders)) controller.rawHeaders.length = 0
     controller.rawHeaders = null
     if (status < 200 || this.failure) return

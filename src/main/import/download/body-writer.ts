@@ -15,8 +15,8 @@ import type { Segment } from './file-ranges'
 export const WRITE_BATCH = 256 << 10
 /**
  * Bytes a connection may hold or be writing past its recorded position (a batch, plus what its socket has
- * read ahead): a split never cuts inside them. Kept at 1 MiB when the batch went from 512 to 256 KiB, so a
- * split still never lands inside a 1 MiB request and wastes its rest.
+ * read ahead): a split never cuts inside them. At least 1 MiB whatever the batch size, so a split never lands
+ * inside a 1 MiB request and wastes its rest.
  */
 export const WRITE_GUARD = Math.max(1 << 20, WRITE_BATCH + (512 << 10))
 /** A batch older than this is written even when not full, so progress and hashing keep moving on slow links. */

@@ -12,7 +12,11 @@
  * connections are still being opened).
  */
 
-/** Connections per host before anything is measured: what a fixed setting used to give. */
+/**
+ * Connections per host before anything is measured: as many as the benchmark's reference client opens per
+ * server (aria2c -x8). More are opened only when they raise the throughput (and, above 8, only as many as the
+ * kill-loss budget allows: see Downloader).
+ */
 export const START = 8
 /** Multiplier of each raise. */
 const GROWTH = 2
