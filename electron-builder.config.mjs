@@ -23,11 +23,20 @@ export const builderConfig = {
     '!**/*.map'
   ],
   asar: true,
+  // Native modules cannot be loaded from inside app.asar (electron-builder rebuilds them for Electron and
+  // unpacks them by default; said here so a config change cannot lose it): @ronomon/direct-io's binding.node.
+  asarUnpack: ['**/*.node'],
   // Next to app.asar, in process.resourcesPath (src/main/core/resources-path.ts looks there first).
   extraResources: [
     { from: 'resources/keyrings', to: 'keyrings', filter: ['**/*'] },
     { from: 'resources/icons', to: 'icons', filter: ['512x512.png'] },
-    { from: 'out/cli', to: 'cli', filter: ['maas-images.cjs'] }
+    { from: 'out/cli', to: 'cli', filter: ['maas-images.cjs'] },
+    // The CLI bundle requires this native module at run time (N-API: the same binary loads in Node and Electron).
+    {
+      from: 'node_modules/@ronomon/direct-io',
+      to: 'cli/node_modules/@ronomon/direct-io',
+      filter: ['binding.node', 'package.json', 'LICENSE']
+    }
   ],
   afterPack: join(root, 'packaging/after-pack.mjs'),
   linux: {

@@ -115,7 +115,7 @@ test('stages the synced images onto a directory, shows the figures, verifies the
       await screenshot(page, 'staging-progress', page.getByTestId('staging-progress'))
       hold.release()
     }
-    await expect(page.getByTestId('staging-result')).toContainText('Every file was read back and verified', {
+    await expect(page.getByTestId('staging-result')).toContainText('Every file was read back from the drive and verified', {
       timeout: 30_000
     })
     await expect(page.getByTestId('staging-progress')).toHaveCount(0)

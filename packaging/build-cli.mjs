@@ -16,6 +16,9 @@ export const cliBuildOptions = {
   target: 'node20',
   format: 'cjs',
   logLevel: 'warning',
+  // A native module (its main is binding.node): required at run time from cli/node_modules, which the
+  // packages ship beside the bundle (electron-builder.config.mjs); without it the read-back says "cache".
+  external: ['@ronomon/direct-io'],
   // openpgp's ESM build calls createRequire(import.meta.url), which is empty in CommonJS output.
   define: { 'import.meta.url': '__cliModuleUrl' },
   banner: { js: "const __cliModuleUrl = require('node:url').pathToFileURL(__filename).href;" }

@@ -28,6 +28,9 @@ export interface BootSourceSelection {
   labels: string[]
 }
 
+/** Where a read-back read a file from: the drive itself, or the system cache (which may hold what was written). */
+export type ReadBackSource = 'medium' | 'cache'
+
 export type CatalogueGroup = 'ubuntu' | 'bootloader' | 'other'
 
 /** One image a verified stream offers (latest version only). */
@@ -85,6 +88,11 @@ export interface VerifyReport {
   missing_by_design?: number
   /** --deep: items present but wrong, or staged and then lost; any makes ok false */
   corrupt?: number
+  /**
+   * --deep on a local mirror: 'medium' when every item file was read from the drive itself, 'cache' when at
+   * least one was read through the system cache (which can still hold bytes the drive did not keep)
+   */
+  read_back?: ReadBackSource
   problems: string[]
 }
 
@@ -238,6 +246,12 @@ export interface StageResult {
   files_skipped: number
   bytes: number
   bytes_copied: number
+  /**
+   * Where the read-back after writing (and the check of files already there) read from: 'medium' when every
+   * file was read from the drive itself, bypassing the system cache; 'cache' when at least one could only be
+   * read through the system cache, which may still hold the bytes written rather than those stored.
+   */
+  read_back: ReadBackSource
   seconds: number
 }
 

@@ -93,7 +93,7 @@ describe('notifyInBackground', () => {
       rate: 0,
       eta: null
     }
-    const done = { ok: true, result: { images: [{}, {}], target: '/media/usb' } as never, error: null }
+    const done = { ok: true, result: { images: [{}, {}], target: '/media/usb', read_back: 'medium' } as never, error: null }
     // Short: finished 5 s after it started.
     events.emit('stagingProgress', progress)
     t += 5_000
@@ -107,7 +107,7 @@ describe('notifyInBackground', () => {
     events.emit('stagingFinished', done)
     expect(show).toHaveBeenCalledWith({
       title: 'Staging finished',
-      body: '2 images onto /media/usb, every file read back and verified.'
+      body: '2 images onto /media/usb; every file was read back from the drive and verified.'
     })
     // Long, but the window is in front.
     foreground = true

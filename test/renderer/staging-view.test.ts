@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { enableAutoUnmount, flushPromises } from '@vue/test-utils'
 import StagingView from '../../src/renderer/src/views/StagingView.vue'
 import { BridgeError } from '@shared/bridge-client'
-import type { StagingPlan } from '@shared/types'
+import type { StageResult, StagingPlan } from '@shared/types'
 import { createFakeBridge, type FakeBridge } from './fake-bridge'
 import { mountWith } from './mount'
 
@@ -116,6 +116,35 @@ describe('Staging screen', () => {
     await flushPromises()
     expect(wrapper.get('[data-testid="staging-error"]').text()).toContain('failed (EIO)')
     expect(wrapper.find('[data-testid="staging-stopped"]').exists()).toBe(false)
+  })
+
+  it('says the stick was read back from the drive only when it was, and a cache-only read-back as a caution', async () => {
+    const result = (read_back: 'medium' | 'cache'): StageResult => ({
+      target: '/media/usb',
+      file_system: 'FAT32',
+      mapped_names: true,
+      images: plan().images,
+      files: 6,
+      files_copied: 6,
+      files_skipped: 0,
+      bytes: 3_000_000,
+      bytes_copied: 3_000_000,
+      read_back,
+      seconds: 2
+    })
+    const { wrapper } = await mountWith(StagingView, bridge)
+    bridge.emit('stagingFinished', { ok: true, result: result('medium'), error: null })
+    await flushPromises()
+    expect(wrapper.get('[data-testid="staging-result"]').classes()).toContain('p-notification--positive')
+    expect(wrapper.get('[data-testid="staging-read-back"]').text()).toBe(
+      'Every file was read back from the drive and verified.'
+    )
+    bridge.emit('stagingFinished', { ok: true, result: result('cache'), error: null })
+    await flushPromises()
+    expect(wrapper.get('[data-testid="staging-result"]').classes()).toContain('p-notification--caution')
+    const words = wrapper.get('[data-testid="staging-read-back"]').text()
+    expect(words).toContain('through the system cache only: the drive itself was not re-read')
+    expect(words).not.toContain('from the drive and verified')
   })
 
   it('serves on the typed port (8780 unless changed), refuses a port that is not one, and says plainly when it is on the network', async () => {

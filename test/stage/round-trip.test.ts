@@ -175,7 +175,7 @@ describe('staging onto a plain directory', () => {
     const target = join(tmp, 'plain')
     const first = await stageCli(dd.a, target)
     expect(first.stderr).toMatch(
-      /Staged \d+ image\(s\), \d+ files .* copied \d+ files .* in [\d.]+s; every file read back and verified/
+      /Staged \d+ image\(s\), \d+ files .* copied \d+ files .* in [\d.]+s; every file was read back from the drive and verified/
     )
     expect(first.result).toMatchObject({ mapped_names: false, files_skipped: 0 })
     const want = [...signedDocs, ...staged.map((s) => s.path), 'README.txt', 'maas-images-stage.json'].sort()

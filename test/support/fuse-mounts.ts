@@ -114,3 +114,64 @@ export async function mountTmpfs(point: string, bytes: number): Promise<FuseMoun
     }
   }
 }
+
+const LYING_FS = join(__dirname, 'lying-fs.py')
+const PYTHON = '/usr/bin/python3'
+
+/** Throws naming what the lying stick needs and is missing (root, /dev/fuse, Debian's python3-fusepy). */
+export function requireLyingFsTools(): void {
+  const missing: string[] = []
+  if (process.getuid?.() !== 0) missing.push('root (this test mounts a file system)')
+  try {
+    execFileSync('test', ['-c', '/dev/fuse'])
+  } catch {
+    missing.push('/dev/fuse')
+  }
+  try {
+    execFileSync(PYTHON, ['-c', 'import fusepy'], { stdio: 'ignore' })
+  } catch {
+    missing.push(`${PYTHON} with fusepy`)
+  }
+  if (missing.length)
+    throw new Error(
+      `the lying-stick test needs ${missing.join(', ')}: run as root with apt-get install python3-fusepy`
+    )
+}
+
+/**
+ * A stick that stores the first byte of every file of a page or more flipped, while the page cache keeps the
+ * bytes it was given (test/support/lying-fs.py, mounted with kernel_cache). Its backing directory survives
+ * an unmount, so `remount()` is the stick plugged in again at the site.
+ */
+export async function mountLying(
+  dir: string
+): Promise<FuseMount & { backing: string; remount(): Promise<void> }> {
+  const backing = join(dir, 'lying-backing')
+  const point = join(dir, 'lying')
+  await mkdir(backing, { recursive: true })
+  await mkdir(point, { recursive: true })
+  let daemon: ChildProcess
+  const attach = async (): Promise<void> => {
+    daemon = spawn(PYTHON, [LYING_FS, backing, point], { stdio: ['ignore', 'ignore', 'inherit'] })
+    await waitMounted(point)
+  }
+  const detach = async (): Promise<void> => {
+    if (await mounted(point)) execFileSync('umount', [point])
+    daemon.kill('SIGTERM')
+    await waitMounted(point, false)
+  }
+  await attach()
+  return {
+    point,
+    image: '',
+    backing,
+    get daemon() {
+      return daemon
+    },
+    unmount: detach,
+    async remount() {
+      await detach()
+      await attach()
+    }
+  }
+}

@@ -3,6 +3,7 @@
  * a staging that ran for a while (a short one finishes while the user still watches it).
  */
 import type { EventMap } from '@shared/ipc-contract'
+import { stagedReadBackWords } from '@shared/read-back-words'
 import type { ImportResult } from '@shared/types'
 import type { AppEvents } from '../services/events'
 
@@ -46,7 +47,7 @@ export function stagingFinishedNote(finished: EventMap['stagingFinished']): { ti
   if (finished.ok && r)
     return {
       title: 'Staging finished',
-      body: `${r.images.length} images onto ${r.target}, every file read back and verified.`
+      body: `${r.images.length} images onto ${r.target}; ${stagedReadBackWords(r.read_back)}.`
     }
   if (finished.error?.code === 'cancelled') return { title: 'Staging stopped', body: finished.error.message }
   return { title: 'Staging failed', body: finished.error?.message ?? 'See the Staging screen.' }

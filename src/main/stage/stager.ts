@@ -14,6 +14,7 @@ import type { BootSource, StageProgress, StageResult } from '@shared/types'
 import { sha256Hex } from '../streams/metadata-cache'
 import { BlobCache } from './cache-access'
 import { MAPPED_NAMES_FILE, MAPPED_NAMES_TEXT, localStreamPath } from './name-map'
+import type { ReadBackSource } from '../net/medium-read'
 import { alreadyThere, copyVerified } from './safe-copy'
 import { stagedContent, type ContentFilter, type StagedContent } from './staged-content'
 import { stickReadme } from './stick-readme'
@@ -152,11 +153,19 @@ async function copyAll(
 
   // Incremental: what is already there with the right size and sha256 stays.
   const todo: PlannedFile[] = []
+  // 'cache' once any file was checked only through the system cache: the result never claims more.
+  let readBack: ReadBackSource = 'medium'
+  const readFrom = (source: ReadBackSource): void => {
+    if (source === 'cache') readBack = 'cache'
+  }
   try {
     for (const f of files) {
       progress.current = f.path
-      if (await alreadyThere(dest(f.path), f.size, f.sha256, signal)) progress.files_done++
-      else todo.push(f)
+      const there = await alreadyThere(dest(f.path), f.size, f.sha256, signal)
+      if (there) {
+        readFrom(there)
+        progress.files_done++
+      } else todo.push(f)
     }
   } catch (err) {
     throw describeWriteError(err, target, progress.current ?? target, signal?.aborted)
@@ -184,13 +193,13 @@ async function copyAll(
   const copyStart = Date.now()
   progress.phase = 'copying'
   try {
-    await writeSmall(join(target, STAGE_MANIFEST_FILE), manifest(false))
+    readFrom(await writeSmall(join(target, STAGE_MANIFEST_FILE), manifest(false)))
     if (fs.mapNames)
-      await writeSmall(join(target, MAPPED_NAMES_FILE), MAPPED_NAMES_TEXT.replace(/\n/g, '\r\n'))
+      readFrom(await writeSmall(join(target, MAPPED_NAMES_FILE), MAPPED_NAMES_TEXT.replace(/\n/g, '\r\n')))
     for (const f of todo) {
       signal?.throwIfAborted()
       progress.current = f.path
-      await copyVerified(f.from, dest(f.path), f, {
+      const source = await copyVerified(f.from, dest(f.path), f, {
         signal,
         onBytes: (n) => {
           progress.bytes_done += n
@@ -201,14 +210,17 @@ async function copyAll(
           opts.onProgress?.({ ...progress })
         }
       })
+      readFrom(source)
       progress.files_done++
       opts.onProgress?.({ ...progress })
     }
-    await writeSmall(
-      join(target, 'README.txt'),
-      stickReadme(content, stagedAt, fs.mapNames, opts.appVersion ?? '')
+    readFrom(
+      await writeSmall(
+        join(target, 'README.txt'),
+        stickReadme(content, stagedAt, fs.mapNames, opts.appVersion ?? '')
+      )
     )
-    await writeSmall(join(target, STAGE_MANIFEST_FILE), manifest(true))
+    readFrom(await writeSmall(join(target, STAGE_MANIFEST_FILE), manifest(true)))
   } catch (err) {
     throw describeWriteError(err, target, progress.current ?? target, signal?.aborted)
   }
@@ -225,12 +237,13 @@ async function copyAll(
     files_skipped: files.length - todo.length,
     bytes: files.reduce((n, f) => n + f.size, 0),
     bytes_copied: progress.bytes_total,
+    read_back: readBack,
     seconds: Math.round((Date.now() - started) / 100) / 10
   }
 }
 
 /** Small files (manifest, README) through the same temp + fsync + rename + read-back path. */
-async function writeSmall(path: string, text: string): Promise<void> {
+async function writeSmall(path: string, text: string): Promise<ReadBackSource> {
   const raw = Buffer.from(text, 'utf8')
-  await copyVerified(raw, path, { sha256: sha256Hex(raw), size: raw.length })
+  return await copyVerified(raw, path, { sha256: sha256Hex(raw), size: raw.length })
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
-import type { ProxySettings } from '@shared/types'
+import type { ProxySettings, ReadBackSource } from '@shared/types'
 import { AppError } from '@shared/errors'
 import { openLocalFile } from '../net/local-file'
+import { hashFromMedium } from '../net/medium-read'
 import { httpError, httpGet } from '../net/request'
 import { isUrlRoot, joinStreamPath } from './safe-path'
 import { strongestChecksum, type StreamItem } from './validate-items'
@@ -12,6 +13,8 @@ export interface ItemCheck {
   /** true when the file is simply not in this mirror (partial mirrors are normal) */
   missing?: boolean
   problem?: string
+  /** a local file: whether its bytes came from the drive or may have come from the system cache */
+  readBack?: ReadBackSource
 }
 
 /**
@@ -112,8 +115,9 @@ async function checkLocal(
   try {
     // Size first: a short file is the common case (interrupted copy) and costs no hashing.
     if (opened.size !== item.size) return mismatch({ hex: '', size: opened.size })
-    const body = opened.handle.createReadStream({ highWaterMark: 1024 * 1024, autoClose: false, signal })
-    return mismatch(await digest(body, kind, item.size))
+    // From the drive, not the system cache: a stick that kept other bytes than it was given must show it here.
+    const got = await hashFromMedium(opened.handle, location, kind, { maxBytes: item.size, signal })
+    return { ...mismatch(got), readBack: got.source }
   } finally {
     await opened.handle.close().catch(() => undefined)
   }

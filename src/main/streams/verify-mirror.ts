@@ -215,6 +215,8 @@ export async function verifyMirror(
     for (const c of report.items) if (!c.ok && !c.missing) problem(`${c.path}: ${c.problem}`)
     report.missing_by_design = report.items.filter((c) => c.missing).length
     report.corrupt = report.items.filter((c) => !c.ok && !c.missing).length
+    const readBacks = checks.map((c) => c.readBack).filter((r) => r !== undefined)
+    if (readBacks.length) report.read_back = readBacks.includes('cache') ? 'cache' : 'medium'
   }
 
   if (opts.signal?.aborted) problem(`verify of ${location} cancelled: the report is incomplete`)

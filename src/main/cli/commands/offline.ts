@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path'
 import { AppError } from '@shared/errors'
+import { stagedReadBackWords } from '@shared/read-back-words'
 import type { BootSource } from '@shared/types'
 import { formatBytes } from '../../stage/cache-access'
 import { StageProgressBar } from '../../stage/stage-progress-bar'
@@ -53,7 +54,7 @@ export const offlineCommands: CliCommand[] = [
         `Staged ${result.images.length} image(s), ${result.files} files (${formatBytes(result.bytes)}) onto ` +
           `${result.target} [${result.file_system}${result.mapped_names ? ', mapped names' : ''}]: ` +
           `copied ${result.files_copied} files (${formatBytes(result.bytes_copied)}), ` +
-          `${result.files_skipped} already there, in ${result.seconds}s; every file read back and verified\n`
+          `${result.files_skipped} already there, in ${result.seconds}s; ${stagedReadBackWords(result.read_back)}\n`
       )
       return result
     }

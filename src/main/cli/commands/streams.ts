@@ -2,6 +2,7 @@
  * Beyond MAAS: `boot-source available` (what a verified stream offers) and `verify` (check a
  * mirror's signatures, and with --deep its item checksums).
  */
+import { verifiedReadBackWords } from '@shared/read-back-words'
 import { verifySchema } from '@shared/schemas'
 import { validate } from '@shared/validate'
 import type { CliCommand } from '../command'
@@ -52,6 +53,7 @@ export const streamCommands: CliCommand[] = [
       // Ctrl-C / SIGTERM abort every request and local read of the verify.
       const report = await ctx.request('verifyMirror', arg)
       if (!report.ok) ctx.exitCode = 1
+      if (report.read_back) ctx.stderr.write(`maas-images: ${verifiedReadBackWords(report.read_back)}\n`)
       return report
     }
   }

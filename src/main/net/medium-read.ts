@@ -1,0 +1,223 @@
+/**
+ * Hashing a file as it is stored on its medium, not as the page cache remembers it. After we write a file,
+ * the kernel keeps the bytes we wrote in its cache; an ordinary read of the file answers from there, so a stick
+ * that stores other bytes than it was given (counterfeit, failing) reads back "good" until it is unplugged.
+ *
+ * The choice: `@ronomon/direct-io` (what balena's etcher-sdk uses) gives aligned buffers and macOS's F_NOCACHE;
+ * the uncached open itself is Node's: O_DIRECT on Linux, which libuv maps to FILE_FLAG_NO_BUFFERING on Windows
+ * (direct-io exports the right value for each). It is a native module (N-API, so one build serves Node and
+ * Electron), loaded lazily: where it is missing, or the file system refuses uncached reads (EINVAL), the file is
+ * hashed through the cache and the result says so (`source: 'cache'`), never more than was checked.
+ *
+ * The file is never reopened by a name that could now mean another file: on Linux the checked handle is
+ * reopened through /proc/self/fd/N (the same inode, new flags); elsewhere the name is reopened without
+ * following links and must be the same file (device and inode) as the handle.
+ */
+import { createRequire } from 'node:module'
+import { createHash } from 'node:crypto'
+import { constants as fsConstants } from 'node:fs'
+import { open, type FileHandle } from 'node:fs/promises'
+import type { ReadBackSource } from '@shared/types'
+
+export type { ReadBackSource } from '@shared/types'
+
+export interface MediumDigest {
+  hex: string
+  /** bytes hashed; with `over`, how far reading went before it stopped */
+  size: number
+  /** the file was longer than `maxBytes`: `hex` is empty */
+  over?: boolean
+  /** 'medium': the bytes came from the device; 'cache': they may have come from the system cache */
+  source: ReadBackSource
+  /** why the read went through the cache */
+  cacheReason?: string
+}
+
+interface DirectIo {
+  O_DIRECT: number
+  getAlignedBuffer(size: number, alignment: number): Buffer
+  setF_NOCACHE(fd: number, value: 0 | 1, cb: (err: Error | undefined) => void): void
+}
+
+/** 4096 is a multiple of every common sector size (512 and Advanced Format's 4096): offsets, lengths, memory. */
+export const ALIGNMENT = 4096
+const CHUNK = 1 << 20
+
+let loaded: DirectIo | null | undefined
+let loadProblem = ''
+
+function directIo(): DirectIo | null {
+  if (loaded === undefined) {
+    try {
+      loaded = createRequire(import.meta.url)('@ronomon/direct-io') as DirectIo
+    } catch (err) {
+      loaded = null
+      loadProblem = `the direct-io module could not be loaded (${(err as Error).message.split('\n')[0]})`
+    }
+  }
+  return loaded
+}
+
+function code(err: unknown): string {
+  return (err as NodeJS.ErrnoException)?.code ?? ''
+}
+
+class Refused extends Error {}
+
+async function sameFile(a: FileHandle, b: FileHandle): Promise<boolean> {
+  const [x, y] = await Promise.all([a.stat({ bigint: true }), b.stat({ bigint: true })])
+  return x.dev === y.dev && x.ino === y.ino
+}
+
+/** Opens the file behind `handle` again with `flags`; the result is the same file or an error. */
+async function reopen(handle: FileHandle, path: string, flags: number): Promise<FileHandle> {
+  let again: FileHandle
+  if (process.platform === 'linux') {
+    try {
+      again = await open(`/proc/self/fd/${handle.fd}`, flags)
+    } catch (err) {
+      // No /proc (a container without it): the name, checked below.
+      if (code(err) !== 'ENOENT') throw err
+      again = await open(path, flags | (fsConstants.O_NOFOLLOW ?? 0))
+    }
+  } else {
+    again = await open(path, flags | (fsConstants.O_NOFOLLOW ?? 0))
+  }
+  if (!(await sameFile(handle, again))) {
+    await again.close().catch(() => undefined)
+    throw new Refused(`${path} changed while it was read back`)
+  }
+  return again
+}
+
+function setNoCache(io: DirectIo, fd: number): Promise<void> {
+  return new Promise((resolve, reject) => io.setF_NOCACHE(fd, 1, (err) => (err ? reject(err) : resolve())))
+}
+
+/** A handle whose reads bypass the cache, or the reason there is none. */
+async function uncachedHandle(handle: FileHandle, path: string): Promise<FileHandle | string> {
+  const io = directIo()
+  if (!io) return loadProblem
+  try {
+    if (process.platform === 'darwin') {
+      // F_NOCACHE does not purge pages cached before it was set (see direct-io's README): the writer sets it
+      // too (`keepOutOfCache`) so the bytes it wrote are not in the cache to answer this read.
+      const h = await reopen(handle, path, fsConstants.O_RDONLY)
+      await setNoCache(io, h.fd).catch(async (err) => {
+        await h.close().catch(() => undefined)
+        throw err
+      })
+      return h
+    }
+    if (process.platform === 'linux' || process.platform === 'win32' || process.platform === 'freebsd')
+      return await reopen(handle, path, fsConstants.O_RDONLY | io.O_DIRECT)
+    return `uncached reads are not supported on ${process.platform}`
+  } catch (err) {
+    if (err instanceof Refused) throw err
+    if (code(err) === 'EINVAL') return `the file system of ${path} refuses uncached reads`
+    return `${path} could not be opened for an uncached read (${code(err) || (err as Error).message})`
+  }
+}
+
+/**
+ * Reads at offsets and lengths that are multiples of ALIGNMENT into an aligned buffer, as O_DIRECT and
+ * FILE_FLAG_NO_BUFFERING require. The last block of a file is usually partial: the read returns fewer bytes;
+ * any short read is continued from the aligned offset at or below where it stopped, skipping what was hashed.
+ */
+async function hashAligned(
+  h: FileHandle,
+  buf: Buffer,
+  algorithm: string,
+  maxBytes: number,
+  signal: AbortSignal | undefined
+): Promise<{ hex: string; size: number; over?: boolean }> {
+  const hash = createHash(algorithm)
+  let done = 0
+  for (;;) {
+    signal?.throwIfAborted()
+    const at = done - (done % ALIGNMENT)
+    const skip = done - at
+    const { bytesRead } = await h.read(buf, 0, buf.length, at)
+    if (bytesRead <= skip) break
+    const fresh = bytesRead - skip
+    if (done + fresh > maxBytes) return { hex: '', size: done + fresh, over: true }
+    hash.update(buf.subarray(skip, bytesRead))
+    done += fresh
+  }
+  return { hex: hash.digest('hex'), size: done }
+}
+
+async function hashCached(
+  handle: FileHandle,
+  path: string,
+  algorithm: string,
+  maxBytes: number,
+  signal: AbortSignal | undefined
+): Promise<{ hex: string; size: number; over?: boolean }> {
+  const buf = Buffer.allocUnsafe(CHUNK)
+  try {
+    return await hashAligned(handle, buf, algorithm, maxBytes, signal)
+  } catch (err) {
+    // A handle opened for writing only (the stager's): read through another one to the same file.
+    if (code(err) !== 'EBADF') throw err
+  }
+  const readable = await reopen(handle, path, fsConstants.O_RDONLY)
+  try {
+    return await hashAligned(readable, buf, algorithm, maxBytes, signal)
+  } finally {
+    await readable.close().catch(() => undefined)
+  }
+}
+
+export interface MediumReadOptions {
+  /** stop reading once the file is longer than this (a file that grew, or lies about its size) */
+  maxBytes?: number
+  signal?: AbortSignal
+}
+
+/**
+ * Hashes the file behind an open, already checked `handle` (named `path` in messages, and on systems without
+ * /proc, reopened by it) from its medium where the platform and file system allow it, else through the cache,
+ * saying which. The caller keeps and closes `handle`.
+ */
+export async function hashFromMedium(
+  handle: FileHandle,
+  path: string,
+  algorithm: string,
+  opts: MediumReadOptions = {}
+): Promise<MediumDigest> {
+  const maxBytes = opts.maxBytes ?? Number.MAX_SAFE_INTEGER
+  const uncached = await uncachedHandle(handle, path)
+  if (typeof uncached !== 'string') {
+    try {
+      const got = await hashAligned(
+        uncached,
+        directIo()!.getAlignedBuffer(CHUNK, ALIGNMENT),
+        algorithm,
+        maxBytes,
+        opts.signal
+      )
+      return { ...got, source: 'medium' }
+    } catch (err) {
+      // Some file systems accept the open and refuse the read.
+      if (code(err) !== 'EINVAL') throw err
+      const reason = `the file system of ${path} refuses uncached reads`
+      const got = await hashCached(handle, path, algorithm, maxBytes, opts.signal)
+      return { ...got, source: 'cache', cacheReason: reason }
+    } finally {
+      await uncached.close().catch(() => undefined)
+    }
+  }
+  const got = await hashCached(handle, path, algorithm, maxBytes, opts.signal)
+  return { ...got, source: 'cache', cacheReason: uncached }
+}
+
+/**
+ * macOS: turns caching off on a handle about to write a file, so a later F_NOCACHE read cannot be answered by
+ * pages this write left in the cache. Elsewhere nothing to do: an O_DIRECT read writes back and bypasses them.
+ */
+export async function keepOutOfCache(handle: FileHandle): Promise<void> {
+  if (process.platform !== 'darwin') return
+  const io = directIo()
+  if (io) await setNoCache(io, handle.fd).catch(() => undefined)
+}

@@ -1,0 +1,93 @@
+#!/usr/bin/python3
+"""A USB stick that lies, for the read-back tests: a FUSE file system over a backing directory that stores
+every file of a page or more with its first byte flipped, while the page cache (kernel_cache) keeps the bytes it was given.
+A reader served by the cache sees a good file; a reader that asks the medium (O_DIRECT), or anyone after a
+remount, sees the stored, wrong bytes. Usage: lying-fs.py BACKING MOUNTPOINT (stays in the foreground).
+Debian: python3-fusepy."""
+import os
+import sys
+
+from fusepy import FUSE, FuseOSError, Operations
+
+
+class LyingFs(Operations):
+    def __init__(self, root):
+        self.root = root
+
+    def _p(self, path):
+        return os.path.join(self.root, path.lstrip('/'))
+
+    def getattr(self, path, fh=None):
+        try:
+            st = os.lstat(self._p(path))
+        except OSError as e:
+            raise FuseOSError(e.errno)
+        keys = ('st_mode', 'st_nlink', 'st_uid', 'st_gid', 'st_size', 'st_atime', 'st_mtime', 'st_ctime')
+        return {k: getattr(st, k) for k in keys}
+
+    def readdir(self, path, fh):
+        return ['.', '..'] + os.listdir(self._p(path))
+
+    def statfs(self, path):
+        st = os.statvfs(self._p(path))
+        keys = ('f_bsize', 'f_frsize', 'f_blocks', 'f_bfree', 'f_bavail', 'f_files', 'f_ffree', 'f_namemax')
+        return {k: getattr(st, k) for k in keys}
+
+    def mkdir(self, path, mode):
+        os.mkdir(self._p(path), mode)
+
+    def rmdir(self, path):
+        os.rmdir(self._p(path))
+
+    def unlink(self, path):
+        os.unlink(self._p(path))
+
+    def rename(self, old, new):
+        os.rename(self._p(old), self._p(new))
+
+    def chmod(self, path, mode):
+        os.chmod(self._p(path), mode)
+
+    def utimens(self, path, times=None):
+        os.utime(self._p(path), times)
+
+    def truncate(self, path, length, fh=None):
+        os.truncate(self._p(path), length)
+
+    def create(self, path, mode, fi=None):
+        return os.open(self._p(path), os.O_RDWR | os.O_CREAT | os.O_TRUNC, mode)
+
+    def open(self, path, flags):
+        # O_DIRECT and the access mode are the kernel's business; the backing file is always opened read-write.
+        return os.open(self._p(path), os.O_RDWR if flags & os.O_ACCMODE else os.O_RDONLY)
+
+    def read(self, path, size, offset, fh):
+        return os.pread(fh, size, offset)
+
+    def write(self, path, data, offset, fh):
+        stored = bytearray(data)
+        # The lie: the first byte of every file of a page or more. A shorter file is a partial page, which the
+        # kernel does not keep as up to date and reads from us again: the cache hides only whole pages.
+        if offset == 0 and len(stored) >= 4096:
+            stored[0] ^= 0xFF
+        return os.pwrite(fh, bytes(stored), offset)
+
+    def flush(self, path, fh):
+        return 0
+
+    def fsync(self, path, datasync, fh):
+        os.fsync(fh)
+        return 0
+
+    def fsyncdir(self, path, datasync, fh):
+        return 0
+
+    def release(self, path, fh):
+        os.close(fh)
+        return 0
+
+
+if __name__ == '__main__':
+    if len(sys.argv) != 3:
+        sys.exit('usage: lying-fs.py BACKING MOUNTPOINT')
+    FUSE(LyingFs(sys.argv[1]), sys.argv[2], foreground=True, nothreads=True, kernel_cache=True)
