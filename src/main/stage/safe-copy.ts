@@ -2,38 +2,69 @@
  * Writing one file onto a staging target so that a pulled stick or a crash never leaves a wrong file
  * under a real name: write to `<name>.maas-images-tmp`, fsync, rename, fsync the directory, then read
  * the file back from the target and check its sha256 before calling it staged.
+ *
+ * Every name on the target is created and opened through core/contained-path.ts: never through a link,
+ * never a special file, folders checked one by one under the target's real path.
  */
 import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises'
+import { constants as fsConstants } from 'node:fs'
+import { open, rename, rm, type FileHandle } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { AppError } from '@shared/errors'
+import {
+  createFileExclusive,
+  inspectFile,
+  openRegularFile,
+  type ContainedRoot
+} from '../core/contained-path'
 
 export const TEMP_SUFFIX = '.maas-images-tmp'
 const CHUNK = 1 << 20
+const DIR_FLAGS =
+  fsConstants.O_RDONLY |
+  (fsConstants.O_DIRECTORY ?? 0) |
+  (fsConstants.O_NOFOLLOW ?? 0) |
+  (fsConstants.O_NONBLOCK ?? 0)
 
-export async function hashFile(path: string, signal?: AbortSignal): Promise<string> {
+/** sha256 of what `handle` holds, read from its start. */
+async function hashHandle(handle: FileHandle, signal?: AbortSignal): Promise<string> {
   const h = createHash('sha256')
-  const rs = createReadStream(path, { highWaterMark: CHUNK, signal })
-  for await (const chunk of rs) h.update(chunk as Buffer)
+  const buf = Buffer.allocUnsafe(CHUNK)
+  for (let pos = 0; ; ) {
+    signal?.throwIfAborted()
+    const { bytesRead } = await handle.read(buf, 0, CHUNK, pos)
+    if (bytesRead === 0) break
+    h.update(buf.subarray(0, bytesRead))
+    pos += bytesRead
+  }
   return h.digest('hex')
 }
 
-/** True when `path` already holds exactly these bytes (incremental staging). */
+/**
+ * True when `path` already holds exactly these bytes (incremental staging). Anything but a regular file
+ * (a link, a FIFO, a device) is not there: it is hashed through the handle lstat checked, never by name.
+ */
 export async function alreadyThere(
+  root: ContainedRoot,
   path: string,
   size: number,
   sha256: string,
   signal?: AbortSignal
 ): Promise<boolean> {
-  const st = await stat(path).catch(() => null)
-  if (!st || !st.isFile() || st.size !== size) return false
-  return (await hashFile(path, signal)) === sha256
+  const opened = await openRegularFile(root, path)
+  if (!opened) return false
+  try {
+    if (opened.size !== size) return false
+    return (await hashHandle(opened.handle, signal)) === sha256
+  } finally {
+    await opened.handle.close().catch(() => undefined)
+  }
 }
 
 async function fsyncDir(dir: string): Promise<void> {
   if (process.platform === 'win32') return
-  const fh = await open(dir, 'r')
+  // A folder, not followed through a link, and never a FIFO's blocking open.
+  const fh = await open(dir, DIR_FLAGS)
   try {
     await fh.sync()
   } catch (err) {
@@ -47,58 +78,112 @@ async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
+async function writeAll(fh: FileHandle, from: string | Buffer, opts: CopyOptions): Promise<void> {
+  if (typeof from !== 'string') {
+    await fh.writeFile(from)
+    opts.onBytes?.(from.length)
+    return
+  }
+  const buf = Buffer.allocUnsafe(CHUNK)
+  const src = await open(from, 'r')
+  try {
+    let pos = 0
+    for (;;) {
+      opts.signal?.throwIfAborted()
+      const { bytesRead } = await src.read(buf, 0, CHUNK, pos)
+      if (bytesRead === 0) break
+      let off = 0
+      while (off < bytesRead) off += (await fh.write(buf, off, bytesRead - off)).bytesWritten
+      pos += bytesRead
+      opts.onBytes?.(bytesRead)
+    }
+  } finally {
+    await src.close()
+  }
+}
+
 /**
- * Copies `from` (a file path or the bytes themselves) to `dest`; `onBytes` reports written bytes.
- * Throws checksum when the read-back differs.
+ * Opens the file just renamed to `dest` for the read-back: by name, without following links, and only if
+ * it is the very file that was written (same device and inode), so nothing swapped in after the rename
+ * is what gets checked.
  */
-export async function copyVerified(
-  from: string | Buffer,
+async function openForReadBack(
+  root: ContainedRoot,
+  dest: string,
+  written: { dev: number; ino: number }
+): Promise<FileHandle> {
+  const opened = await openRegularFile(root, dest, written)
+  if (!opened)
+    throw new AppError(
+      'unsafe_path',
+      `${dest} is not the file staging just wrote there (something replaced it); is another program writing to this target?`
+    )
+  return opened.handle
+}
+
+/** Hashes the written file through `handle` and throws checksum when it is not what was meant. */
+async function readBack(
+  handle: FileHandle,
   dest: string,
   expect: { sha256: string; size: number },
-  opts: { signal?: AbortSignal; onBytes?: (n: number) => void } = {}
+  signal?: AbortSignal
 ): Promise<void> {
-  await mkdir(dirname(dest), { recursive: true })
-  const tmp = dest + TEMP_SUFFIX
-  const fh = await open(tmp, 'w')
-  try {
-    if (typeof from === 'string') {
-      const buf = Buffer.allocUnsafe(CHUNK)
-      const src = await open(from, 'r')
-      try {
-        let pos = 0
-        for (;;) {
-          opts.signal?.throwIfAborted()
-          const { bytesRead } = await src.read(buf, 0, CHUNK, pos)
-          if (bytesRead === 0) break
-          let off = 0
-          while (off < bytesRead) off += (await fh.write(buf, off, bytesRead - off)).bytesWritten
-          pos += bytesRead
-          opts.onBytes?.(bytesRead)
-        }
-      } finally {
-        await src.close()
-      }
-    } else {
-      await fh.writeFile(from)
-      opts.onBytes?.(from.length)
-    }
-    await fh.sync()
-  } catch (err) {
-    await fh.close().catch(() => undefined)
-    await rm(tmp, { force: true }).catch(() => undefined)
-    throw err
-  }
-  await fh.close()
-  await rename(tmp, dest)
-  await fsyncDir(dirname(dest))
-  const st = await stat(dest)
-  const got = st.size === expect.size ? await hashFile(dest, opts.signal) : `(${st.size} bytes)`
-  if (got !== expect.sha256) {
-    await rm(dest, { force: true }).catch(() => undefined)
+  const st = await handle.stat()
+  const got = st.size === expect.size ? await hashHandle(handle, signal) : `(${st.size} bytes)`
+  if (got !== expect.sha256)
     throw new AppError(
       'checksum',
       `${dest} read back wrong after writing: sha256 ${got}, expected ${expect.sha256} (${expect.size} bytes); ` +
         'the drive may be failing'
     )
+}
+
+export interface CopyOptions {
+  signal?: AbortSignal
+  onBytes?: (n: number) => void
+}
+
+/**
+ * Copies `from` (a file path or the bytes themselves) to `dest` under the target `root`; `onBytes`
+ * reports written bytes. Throws checksum when the read-back differs, unsafe_path when a link or a
+ * special file is in the way.
+ */
+export async function copyVerified(
+  root: ContainedRoot,
+  from: string | Buffer,
+  dest: string,
+  expect: { sha256: string; size: number },
+  opts: CopyOptions = {}
+): Promise<void> {
+  const tmp = dest + TEMP_SUFFIX
+  // The final name first: a special file or a folder there is refused before anything is written, and a
+  // folder link on the way is refused by name. A link or a file there is replaced by the rename below
+  // (rename replaces the link itself, never its target).
+  await inspectFile(root, dest)
+  const fh = await createFileExclusive(root, tmp)
+  let written: { dev: number; ino: number }
+  try {
+    await writeAll(fh, from, opts)
+    await fh.sync()
+    written = await fh.stat()
+  } catch (err) {
+    await fh.close().catch(() => undefined)
+    await rm(tmp, { force: true }).catch(() => undefined)
+    throw err
+  } finally {
+    await fh.close().catch(() => undefined)
+  }
+  // Checked again just before the rename: only a file or a link may be replaced by it.
+  await inspectFile(root, dest)
+  await rename(tmp, dest)
+  await fsyncDir(dirname(dest))
+  const handle = await openForReadBack(root, dest, written)
+  try {
+    await readBack(handle, dest, expect, opts.signal)
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'checksum') await rm(dest, { force: true }).catch(() => undefined)
+    throw err
+  } finally {
+    await handle.close().catch(() => undefined)
   }
 }
