@@ -11,6 +11,7 @@ import { constants as fsConstants } from 'node:fs'
 import { open, rename, rm, type FileHandle } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { AppError } from '@shared/errors'
+import { openLocalFile } from '../net/local-file'
 import {
   createFileExclusive,
   inspectFile,
@@ -85,7 +86,9 @@ async function writeAll(fh: FileHandle, from: string | Buffer, opts: CopyOptions
     return
   }
   const buf = Buffer.allocUnsafe(CHUNK)
-  const src = await open(from, 'r')
+  // The cache blob through the bounded local reader too: a regular file only, and an open that neither
+  // waits on a FIFO nor outlasts a stop.
+  const { handle: src } = await openLocalFile(from, { signal: opts.signal })
   try {
     let pos = 0
     for (;;) {
