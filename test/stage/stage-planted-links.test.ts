@@ -95,7 +95,13 @@ function stageProcess(
     child.on('error', fail)
     child.on('close', (code, signal) => {
       for (const t of timers) clearTimeout(t)
-      ok({ code, signal, stderr, afterChecking: checkingAt === null ? null : Date.now() - checkingAt, forced })
+      ok({
+        code,
+        signal,
+        stderr,
+        afterChecking: checkingAt === null ? null : Date.now() - checkingAt,
+        forced
+      })
     })
   })
 }

@@ -12,12 +12,7 @@ import { open, rename, rm, type FileHandle } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { AppError } from '@shared/errors'
 import { openLocalFile } from '../net/local-file'
-import {
-  createFileExclusive,
-  inspectFile,
-  openRegularFile,
-  type ContainedRoot
-} from '../core/contained-path'
+import { createFileExclusive, inspectFile, openRegularFile, type ContainedRoot } from '../core/contained-path'
 
 export const TEMP_SUFFIX = '.maas-images-tmp'
 const CHUNK = 1 << 20
@@ -31,7 +26,7 @@ const DIR_FLAGS =
 async function hashHandle(handle: FileHandle, signal?: AbortSignal): Promise<string> {
   const h = createHash('sha256')
   const buf = Buffer.allocUnsafe(CHUNK)
-  for (let pos = 0; ; ) {
+  for (let pos = 0; ;) {
     signal?.throwIfAborted()
     const { bytesRead } = await handle.read(buf, 0, CHUNK, pos)
     if (bytesRead === 0) break
@@ -173,9 +168,8 @@ export async function copyVerified(
     await fh.close().catch(() => undefined)
     await rm(tmp, { force: true }).catch(() => undefined)
     throw err
-  } finally {
-    await fh.close().catch(() => undefined)
   }
+  await fh.close()
   // Checked again just before the rename: only a file or a link may be replaced by it.
   await inspectFile(root, dest)
   await rename(tmp, dest)
@@ -184,7 +178,8 @@ export async function copyVerified(
   try {
     await readBack(handle, dest, expect, opts.signal)
   } catch (err) {
-    if (err instanceof AppError && err.code === 'checksum') await rm(dest, { force: true }).catch(() => undefined)
+    if (err instanceof AppError && err.code === 'checksum')
+      await rm(dest, { force: true }).catch(() => undefined)
     throw err
   } finally {
     await handle.close().catch(() => undefined)
