@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import { lstat, mkdir, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BlobCache } from '../../src/main/library'
@@ -76,6 +76,21 @@ describe('staging target lock', () => {
     const again = await lockTarget(target)
     expect(await readFile(join(target, STAGING_LOCK_FILE), 'utf8')).toBe(String(process.pid))
     await again.release()
+    expect(await readdir(target)).toEqual([])
+  })
+
+  it('a link planted at the lock name is removed, never followed: not read, not written through', async () => {
+    const target = join(tmp, 'lock-link')
+    const outside = join(tmp, 'lock-link-outside')
+    await mkdir(target, { recursive: true })
+    // Were the link followed, this file would read as a lock held by pid 1 (alive), or be overwritten.
+    await writeFile(outside, '1')
+    await symlink(outside, join(target, STAGING_LOCK_FILE))
+    const lock = await lockTarget(target)
+    expect((await lstat(join(target, STAGING_LOCK_FILE))).isFile()).toBe(true)
+    expect(await readFile(join(target, STAGING_LOCK_FILE), 'utf8')).toBe(String(process.pid))
+    await lock.release()
+    expect(await readFile(outside, 'utf8')).toBe('1')
     expect(await readdir(target)).toEqual([])
   })
 })

@@ -1,67 +1,55 @@
 /**
  * Writing one file onto a staging target so that a pulled stick or a crash never leaves a wrong file
  * under a real name: write to `<name>.maas-images-tmp`, fsync, rename, fsync the directory, then read
- * the file back from the medium (not the system cache, see net/medium-read.ts) and check its sha256
- * before calling it staged.
+ * the file back from the medium (not the system cache, see net/medium-read.ts) through a handle checked to be
+ * the file just written, and check its sha256 before calling it staged.
+ *
+ * Every name on the target is created and opened through core/contained-path.ts: never through a link,
+ * never a special file, folders checked one by one under the target's real path.
  */
 import { constants as fsConstants } from 'node:fs'
-import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises'
+import { open, rename, rm, type FileHandle } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { AppError } from '@shared/errors'
+import { openLocalFile } from '../net/local-file'
 import { hashFromMedium, keepOutOfCache, type ReadBackSource } from '../net/medium-read'
+import { createFileExclusive, inspectFile, openRegularFile, type ContainedRoot } from '../core/contained-path'
 
 export const TEMP_SUFFIX = '.maas-images-tmp'
 const CHUNK = 1 << 20
+const DIR_FLAGS =
+  fsConstants.O_RDONLY |
+  (fsConstants.O_DIRECTORY ?? 0) |
+  (fsConstants.O_NOFOLLOW ?? 0) |
+  (fsConstants.O_NONBLOCK ?? 0)
 
 /**
  * Where `path` already holds exactly these bytes as read from the medium (incremental staging): where they
- * were read from; false when it does not.
+ * were read from; false when it does not. Anything but a regular file (a link, a FIFO, a device) is not
+ * there: it is hashed through the handle lstat checked, never by name.
  */
 export async function alreadyThere(
+  root: ContainedRoot,
   path: string,
   size: number,
   sha256: string,
   signal?: AbortSignal
 ): Promise<ReadBackSource | false> {
-  const st = await stat(path).catch(() => null)
-  if (!st || !st.isFile() || st.size !== size) return false
-  const fh = await open(path, fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0))
+  const opened = await openRegularFile(root, path)
+  if (!opened) return false
   try {
-    if (!(await fh.stat()).isFile()) return false
-    const got = await hashFromMedium(fh, path, 'sha256', { maxBytes: size, signal })
+    if (opened.size !== size) return false
+    const got = await hashFromMedium(opened.handle, path, 'sha256', { maxBytes: size, signal })
     return !got.over && got.hex === sha256 ? got.source : false
   } finally {
-    await fh.close()
+    await opened.handle.close().catch(() => undefined)
   }
-}
-
-/**
- * The read-back: hashes the file just written, through the handle that wrote it, from the medium where the
- * system allows (else through the cache, which the result says). Throws checksum when the bytes differ.
- */
-async function readBack(
-  fh: FileHandle,
-  dest: string,
-  expect: { sha256: string; size: number },
-  signal: AbortSignal | undefined
-): Promise<ReadBackSource> {
-  const got = await hashFromMedium(fh, dest, 'sha256', { maxBytes: expect.size, signal })
-  const wrong = got.over || got.size !== expect.size ? `(${got.size} bytes)` : got.hex
-  if (wrong !== expect.sha256) {
-    await rm(dest, { force: true }).catch(() => undefined)
-    throw new AppError(
-      'checksum',
-      `${dest} read back wrong after writing: sha256 ${wrong}, expected ${expect.sha256} (${expect.size} bytes)` +
-        `${got.source === 'cache' ? ' (read through the system cache)' : ' (read from the drive)'}; ` +
-        'the drive may be failing'
-    )
-  }
-  return got.source
 }
 
 async function fsyncDir(dir: string): Promise<void> {
   if (process.platform === 'win32') return
-  const fh = await open(dir, 'r')
+  // A folder, not followed through a link, and never a FIFO's blocking open.
+  const fh = await open(dir, DIR_FLAGS)
   try {
     await fh.sync()
   } catch (err) {
@@ -75,54 +63,121 @@ async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
+async function writeAll(fh: FileHandle, from: string | Buffer, opts: CopyOptions): Promise<void> {
+  if (typeof from !== 'string') {
+    await fh.writeFile(from)
+    opts.onBytes?.(from.length)
+    return
+  }
+  const buf = Buffer.allocUnsafe(CHUNK)
+  // The cache blob through the bounded local reader too: a regular file only, and an open that neither
+  // waits on a FIFO nor outlasts a stop.
+  const { handle: src } = await openLocalFile(from, { signal: opts.signal })
+  try {
+    let pos = 0
+    for (;;) {
+      opts.signal?.throwIfAborted()
+      const { bytesRead } = await src.read(buf, 0, CHUNK, pos)
+      if (bytesRead === 0) break
+      let off = 0
+      while (off < bytesRead) off += (await fh.write(buf, off, bytesRead - off)).bytesWritten
+      pos += bytesRead
+      opts.onBytes?.(bytesRead)
+    }
+  } finally {
+    await src.close()
+  }
+}
+
 /**
- * Copies `from` (a file path or the bytes themselves) to `dest`; `onBytes` reports written bytes.
- * Throws checksum when the read-back differs; returns where the read-back read from.
+ * Opens the file just renamed to `dest` for the read-back: by name, without following links, and only if
+ * it is the very file that was written (same device and inode), so nothing swapped in after the rename
+ * is what gets checked.
+ */
+async function openForReadBack(
+  root: ContainedRoot,
+  dest: string,
+  written: { dev: number; ino: number }
+): Promise<FileHandle> {
+  const opened = await openRegularFile(root, dest, written)
+  if (!opened)
+    throw new AppError(
+      'unsafe_path',
+      `${dest} is not the file staging just wrote there (something replaced it); is another program writing to this target?`
+    )
+  return opened.handle
+}
+
+/**
+ * Hashes the written file through `handle`, from the medium where the system allows (else through the cache,
+ * which the result says), and throws checksum when it is not what was meant.
+ */
+async function readBack(
+  handle: FileHandle,
+  dest: string,
+  expect: { sha256: string; size: number },
+  signal?: AbortSignal
+): Promise<ReadBackSource> {
+  const got = await hashFromMedium(handle, dest, 'sha256', { maxBytes: expect.size, signal })
+  const wrong = got.over || got.size !== expect.size ? `(${got.size} bytes)` : got.hex
+  if (wrong !== expect.sha256)
+    throw new AppError(
+      'checksum',
+      `${dest} read back wrong after writing: sha256 ${wrong}, expected ${expect.sha256} (${expect.size} bytes)` +
+        `${got.source === 'cache' ? ' (read through the system cache)' : ' (read from the drive)'}; ` +
+        'the drive may be failing'
+    )
+  return got.source
+}
+
+export interface CopyOptions {
+  signal?: AbortSignal
+  onBytes?: (n: number) => void
+}
+
+/**
+ * Copies `from` (a file path or the bytes themselves) to `dest` under the target `root`; `onBytes`
+ * reports written bytes. Throws checksum when the read-back differs, unsafe_path when a link or a
+ * special file is in the way; returns where the read-back read from.
  */
 export async function copyVerified(
+  root: ContainedRoot,
   from: string | Buffer,
   dest: string,
   expect: { sha256: string; size: number },
-  opts: { signal?: AbortSignal; onBytes?: (n: number) => void } = {}
+  opts: CopyOptions = {}
 ): Promise<ReadBackSource> {
-  await mkdir(dirname(dest), { recursive: true })
   const tmp = dest + TEMP_SUFFIX
-  const fh = await open(tmp, 'w')
+  // The final name first: a special file or a folder there is refused before anything is written, and a
+  // folder link on the way is refused by name. A link or a file there is replaced by the rename below
+  // (rename replaces the link itself, never its target).
+  await inspectFile(root, dest)
+  const fh = await createFileExclusive(root, tmp)
+  let written: { dev: number; ino: number }
   try {
+    // macOS: F_NOCACHE must be on before the write, since it does not drop pages already cached.
     await keepOutOfCache(fh)
-    if (typeof from === 'string') {
-      const buf = Buffer.allocUnsafe(CHUNK)
-      const src = await open(from, 'r')
-      try {
-        let pos = 0
-        for (;;) {
-          opts.signal?.throwIfAborted()
-          const { bytesRead } = await src.read(buf, 0, CHUNK, pos)
-          if (bytesRead === 0) break
-          let off = 0
-          while (off < bytesRead) off += (await fh.write(buf, off, bytesRead - off)).bytesWritten
-          pos += bytesRead
-          opts.onBytes?.(bytesRead)
-        }
-      } finally {
-        await src.close()
-      }
-    } else {
-      await fh.writeFile(from)
-      opts.onBytes?.(from.length)
-    }
+    await writeAll(fh, from, opts)
     await fh.sync()
+    written = await fh.stat()
   } catch (err) {
     await fh.close().catch(() => undefined)
     await rm(tmp, { force: true }).catch(() => undefined)
     throw err
   }
-  // The handle stays open across the rename: the read-back reads the file that was written, not a name.
+  await fh.close()
+  // Checked again just before the rename: only a file or a link may be replaced by it.
+  await inspectFile(root, dest)
+  await rename(tmp, dest)
+  await fsyncDir(dirname(dest))
+  const handle = await openForReadBack(root, dest, written)
   try {
-    await rename(tmp, dest)
-    await fsyncDir(dirname(dest))
-    return await readBack(fh, dest, expect, opts.signal)
+    return await readBack(handle, dest, expect, opts.signal)
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'checksum')
+      await rm(dest, { force: true }).catch(() => undefined)
+    throw err
   } finally {
-    await fh.close().catch(() => undefined)
+    await handle.close().catch(() => undefined)
   }
 }

@@ -7,15 +7,16 @@
  * is recognised as ours and read with the right names), items next, the products documents and the
  * index last (a reader finds no index until everything it names is there), the final manifest at the end.
  */
-import { mkdir, stat } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { AppError } from '@shared/errors'
 import type { BootSource, StageProgress, StageResult } from '@shared/types'
+import { containedRoot, inspectFile, type ContainedRoot } from '../core/contained-path'
 import { sha256Hex } from '../streams/metadata-cache'
 import { BlobCache } from './cache-access'
 import { MAPPED_NAMES_FILE, MAPPED_NAMES_TEXT, localStreamPath } from './name-map'
 import type { ReadBackSource } from '../net/medium-read'
-import { alreadyThere, copyVerified } from './safe-copy'
+import { TEMP_SUFFIX, alreadyThere, copyVerified } from './safe-copy'
 import { stagedContent, type ContentFilter, type StagedContent } from './staged-content'
 import { stickReadme } from './stick-readme'
 import { detectTargetFs, type TargetFs } from './target-fs'
@@ -25,9 +26,10 @@ import {
   refuseForeignContent,
   refuseNameClashes,
   refuseOversized,
-  refuseShortSpace
+  refuseShortSpace,
+  STAGE_OWN_FILES
 } from './target-checks'
-import { lockTarget } from './target-lock'
+import { STAGING_LOCK_FILE, lockTarget } from './target-lock'
 import { STAGE_MANIFEST_FILE } from './stage-manifest'
 
 /** Room for README.txt, the manifest and directory entries on top of the files themselves. */
@@ -56,10 +58,11 @@ interface PlannedFile {
 const GONE = new Set(['EIO', 'ENODEV', 'ENXIO', 'ENOTCONN', 'EROFS', 'ESTALE', 'ENOENT', 'EBADF'])
 
 function describeWriteError(err: unknown, target: string, file: string, aborted = false): unknown {
-  if (err instanceof AppError) return err
   const code = (err as NodeJS.ErrnoException).code ?? ''
-  if (aborted || code === 'ABORT_ERR')
+  // Whatever the stop interrupted (a read, a write, an lstat), it is the stop the admin needs to hear about.
+  if (aborted || code === 'ABORT_ERR' || (err instanceof AppError && err.code === 'cancelled'))
     return new AppError('cancelled', `staging onto ${target} stopped; staging again resumes`)
+  if (err instanceof AppError) return err
   if (code === 'ENOSPC')
     return new AppError(
       'no_space',
@@ -106,7 +109,8 @@ export async function stage(opts: StageOptions): Promise<StageResult> {
     fs,
     ignoresCase(fs)
   )
-  const lock = await lockTarget(target)
+  const root = await containedRoot(target, opts.signal)
+  const lock = await lockTarget(root.real)
   const pin = await new BlobCache(opts.dataDir).pin(content.items.map((i) => i.sha256))
   try {
     // A delete may have run between reading the content and pinning it: from here on nothing can.
@@ -114,7 +118,7 @@ export async function stage(opts: StageOptions): Promise<StageResult> {
     for (const i of content.items)
       if (!(await cache.has(i.sha256, i.size)))
         throw new AppError('not_found', `${i.path} left the cache as staging started (deleted); stage again`)
-    return await copyAll(opts, content, files, fs, started)
+    return await copyAll(opts, root, content, files, fs, started)
   } finally {
     // On a pulled stick the lock cannot be removed: the original error matters, and a dead pid frees it.
     await pin.release().catch(() => undefined)
@@ -124,13 +128,15 @@ export async function stage(opts: StageOptions): Promise<StageResult> {
 
 async function copyAll(
   opts: StageOptions,
+  root: ContainedRoot,
   content: StagedContent,
   files: PlannedFile[],
   fs: TargetFs,
   started: number
 ): Promise<StageResult> {
   const { target, signal } = opts
-  const dest = (rel: string): string => localStreamPath(target, rel, fs.mapNames)
+  // Every path under the target's real path: core/contained-path.ts checks each folder below it.
+  const dest = (rel: string): string => localStreamPath(root.real, rel, fs.mapNames)
   const progress: StageProgress = {
     phase: 'checking',
     files_done: 0,
@@ -144,10 +150,21 @@ async function copyAll(
 
   // Space first, from sizes alone (cheap): files missing or of another size must be written at least.
   // Hashing what is there can take minutes on a full stick; a short one is refused before that.
+  // The same pass looks (lstat, no link followed) at every name staging will write, temp names
+  // included: a FIFO, device, socket or folder where a file should be, or a folder link on the way, is
+  // refused by name before anything is written (a link at a file's name is replaced, never followed).
   let atLeast = 0
-  for (const f of files) {
-    const st = await stat(dest(f.path)).catch(() => null)
-    if (!st || st.size !== f.size) atLeast += f.size
+  try {
+    for (const rel of STAGE_OWN_FILES.filter((n) => n !== STAGING_LOCK_FILE))
+      for (const p of [join(root.real, rel), join(root.real, rel) + TEMP_SUFFIX]) await inspectFile(root, p)
+    for (const f of files) {
+      progress.current = f.path
+      const st = await inspectFile(root, dest(f.path))
+      await inspectFile(root, dest(f.path) + TEMP_SUFFIX)
+      if (st === null || st === 'link' || st.size !== f.size) atLeast += f.size
+    }
+  } catch (err) {
+    throw describeWriteError(err, target, progress.current ?? target, signal?.aborted)
   }
   refuseShortSpace(target, atLeast + SLACK_BYTES, fs)
 
@@ -161,7 +178,7 @@ async function copyAll(
   try {
     for (const f of files) {
       progress.current = f.path
-      const there = await alreadyThere(dest(f.path), f.size, f.sha256, signal)
+      const there = await alreadyThere(root, dest(f.path), f.size, f.sha256, signal)
       if (there) {
         readFrom(there)
         progress.files_done++
@@ -193,13 +210,15 @@ async function copyAll(
   const copyStart = Date.now()
   progress.phase = 'copying'
   try {
-    readFrom(await writeSmall(join(target, STAGE_MANIFEST_FILE), manifest(false)))
+    readFrom(await writeSmall(root, join(root.real, STAGE_MANIFEST_FILE), manifest(false)))
     if (fs.mapNames)
-      readFrom(await writeSmall(join(target, MAPPED_NAMES_FILE), MAPPED_NAMES_TEXT.replace(/\n/g, '\r\n')))
+      readFrom(
+        await writeSmall(root, join(root.real, MAPPED_NAMES_FILE), MAPPED_NAMES_TEXT.replace(/\n/g, '\r\n'))
+      )
     for (const f of todo) {
       signal?.throwIfAborted()
       progress.current = f.path
-      const source = await copyVerified(f.from, dest(f.path), f, {
+      const source = await copyVerified(root, f.from, dest(f.path), f, {
         signal,
         onBytes: (n) => {
           progress.bytes_done += n
@@ -216,11 +235,12 @@ async function copyAll(
     }
     readFrom(
       await writeSmall(
-        join(target, 'README.txt'),
+        root,
+        join(root.real, 'README.txt'),
         stickReadme(content, stagedAt, fs.mapNames, opts.appVersion ?? '')
       )
     )
-    readFrom(await writeSmall(join(target, STAGE_MANIFEST_FILE), manifest(true)))
+    readFrom(await writeSmall(root, join(root.real, STAGE_MANIFEST_FILE), manifest(true)))
   } catch (err) {
     throw describeWriteError(err, target, progress.current ?? target, signal?.aborted)
   }
@@ -242,8 +262,14 @@ async function copyAll(
   }
 }
 
-/** Small files (manifest, README) through the same temp + fsync + rename + read-back path. */
-async function writeSmall(path: string, text: string): Promise<ReadBackSource> {
+/** Small files (manifest, README, mapped-names marker) through the same contained temp + fsync + rename + read-back path. */
+async function writeSmall(root: ContainedRoot, path: string, text: string): Promise<ReadBackSource> {
   const raw = Buffer.from(text, 'utf8')
-  return await copyVerified(raw, path, { sha256: sha256Hex(raw), size: raw.length })
+  return await copyVerified(
+    root,
+    raw,
+    path,
+    { sha256: sha256Hex(raw), size: raw.length },
+    { signal: root.signal }
+  )
 }

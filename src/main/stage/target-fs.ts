@@ -74,11 +74,13 @@ function darwinMounts(): Promise<string> {
 async function colonAllowed(dir: string): Promise<boolean> {
   const probe = join(dir, `.maas-images-probe:${process.pid}`)
   try {
-    await writeFile(probe, '')
+    // Exclusive: never written through a link or into a FIFO planted at the name.
+    await writeFile(probe, '', { flag: 'wx' })
     await rm(probe, { force: true })
     return true
-  } catch {
-    return false
+  } catch (err) {
+    // Something (not ours: left alone) already has a name with ':' here, so ':' is allowed.
+    return (err as NodeJS.ErrnoException).code === 'EEXIST'
   }
 }
 
