@@ -10,7 +10,7 @@ import type {
   BootSourceSelection,
   Catalogue,
   CatalogueEntry,
-  Settings
+  ShownSettings
 } from '@shared/types'
 
 type Requests = Omit<Bridge, 'on'>
@@ -20,12 +20,16 @@ export type FakeBridge = { [K in keyof Requests]: Mock<Requests[K]> } & {
   listeners: Map<EventName, Set<(payload: unknown) => void>>
 }
 
-export const defaultSettings = (): Settings => ({
+export const defaultSettings = (): ShownSettings => ({
   auto_sync: true,
   sync_interval_minutes: 60,
   connections: 8,
   proxy: { http_proxy: '', https_proxy: '', no_proxy: '' },
-  commissioning_distro_series: 'noble'
+  commissioning_distro_series: 'noble',
+  proxy_password_storage: {
+    where: 'keyring',
+    message: 'Proxy password: none stored; one would be kept in the system keyring (Secret Service)'
+  }
 })
 
 export function source(over: Partial<BootSource> = {}): BootSource {

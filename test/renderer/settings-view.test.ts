@@ -94,6 +94,19 @@ describe('Settings', () => {
     })
   })
 
+  it('says where main keeps the proxy password, as main says it', async () => {
+    const onFile = {
+      ...defaultSettings(),
+      proxy_password_storage: {
+        where: 'file' as const,
+        message: 'Proxy password: kept in settings.json (mode 0600): no system keyring on this machine (no D-Bus)'
+      }
+    }
+    bridge.getSettings.mockResolvedValue(onFile)
+    const { wrapper } = await mountWith(SettingsView, bridge)
+    expect(wrapper.get('[data-testid="proxy-password-storage"]').text()).toBe(onFile.proxy_password_storage.message)
+  })
+
   it("shows main's refusal", async () => {
     bridge.updateSettings.mockRejectedValue(new BridgeError('io', 'settings.json: read-only file system'))
     const { wrapper } = await mountWith(SettingsView, bridge)
