@@ -27,7 +27,14 @@ export const builderConfig = {
   extraResources: [
     { from: 'resources/keyrings', to: 'keyrings', filter: ['**/*'] },
     { from: 'resources/icons', to: 'icons', filter: ['512x512.png'] },
-    { from: 'out/cli', to: 'cli', filter: ['maas-images.cjs'] }
+    { from: 'out/cli', to: 'cli', filter: ['maas-images.cjs'] },
+    // The CLI bundle loads the system keyring's native module from here (packaging/build-cli.mjs); only
+    // the build machine's platform package is installed, so only it is shipped.
+    {
+      from: 'node_modules/@napi-rs',
+      to: 'cli/node_modules/@napi-rs',
+      filter: ['keyring/**/*', 'keyring-*/**/*']
+    }
   ],
   afterPack: join(root, 'packaging/after-pack.mjs'),
   linux: {

@@ -16,6 +16,10 @@ export const cliBuildOptions = {
   target: 'node20',
   format: 'cjs',
   logLevel: 'warning',
+  // A native module cannot be bundled: it is loaded from node_modules next to the bundle, which the
+  // packages ship (electron-builder.config.mjs, extraResources), and without it proxy passwords stay in
+  // settings.json (src/main/core/system-keyring.ts).
+  external: ['@napi-rs/keyring'],
   // openpgp's ESM build calls createRequire(import.meta.url), which is empty in CommonJS output.
   define: { 'import.meta.url': '__cliModuleUrl' },
   banner: { js: "const __cliModuleUrl = require('node:url').pathToFileURL(__filename).href;" }

@@ -26,8 +26,7 @@ beforeEach(() => {
 })
 afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
-const services = async () =>
-  (await createMainServices({ dataDir: dir, version: '0', host: 'cli' })).services
+const services = async () => (await createMainServices({ dataDir: dir, version: '0', host: 'cli' })).services
 
 function storeSettings(proxy: Record<string, string>): void {
   writeFileSync(join(dir, 'settings.json'), JSON.stringify({ proxy: { no_proxy: '', ...proxy } }))

@@ -57,12 +57,17 @@ export async function keyringPasswords(
   for (const key of wanted) {
     const fix = `unlock the keyring, or type the ${key} password again in Settings (or maas-images settings update ${key}=URL)`
     if (!store.ok)
-      throw new AppError('credential_store', `the ${key} password is kept in the system keyring, but ${store.why}; ${fix}`)
+      throw new AppError(
+        'credential_store',
+        `the ${key} password is kept in the system keyring, but ${store.why}; ${fix}`
+      )
     let password: string | null
     try {
       password = await store.keyring.get(keyringAccount(doc, key)!)
     } catch (err) {
-      throw new AppError('credential_store', `the ${key} password: ${(err as Error).message}; ${fix}`, { cause: err })
+      throw new AppError('credential_store', `the ${key} password: ${(err as Error).message}; ${fix}`, {
+        cause: err
+      })
     }
     if (password === null)
       throw new AppError(
@@ -123,7 +128,10 @@ export async function describeStorage(
   if (inKeyring && !inFile) {
     const store = await probe()
     if (store.ok)
-      return { where: 'keyring', message: `Proxy password: kept in the system keyring (${store.keyring.name})` }
+      return {
+        where: 'keyring',
+        message: `Proxy password: kept in the system keyring (${store.keyring.name})`
+      }
     return {
       where: 'keyring',
       message: `Proxy password: kept in the system keyring, which cannot be used now: ${store.why}`

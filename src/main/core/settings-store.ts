@@ -8,12 +8,7 @@ import type { z } from 'zod'
 import type { ProxySettings, Settings, ShownSettings } from '@shared/types'
 import { settingsPatchSchema, storedSettingsPatchSchema, settingsSchema } from '@shared/schemas'
 import { AppError } from '@shared/errors'
-import {
-  PASSWORD_MASK,
-  maskProxyPassword,
-  restoreProxyPassword,
-  splitProxyPassword
-} from '@shared/proxy-url'
+import { PASSWORD_MASK, maskProxyPassword, restoreProxyPassword, splitProxyPassword } from '@shared/proxy-url'
 import { rememberSecret } from '@shared/scrub-secrets'
 import { dataLayout } from './data-layout'
 import { JsonDocument } from './json-document'

@@ -57,9 +57,13 @@ class NapiKeyring implements SystemKeyring {
     try {
       return await run(AbortSignal.timeout(CALL_TIMEOUT_MS))
     } catch (err) {
-      throw new AppError('credential_store', `the system keyring (${this.name}) could not ${what}: ${reason(err)}`, {
-        cause: err
-      })
+      throw new AppError(
+        'credential_store',
+        `the system keyring (${this.name}) could not ${what}: ${reason(err)}`,
+        {
+          cause: err
+        }
+      )
     }
   }
 
@@ -71,7 +75,10 @@ class NapiKeyring implements SystemKeyring {
     await this.call('store a password', (signal) => this.entry(account).setPassword(password, signal))
     const back = await this.get(account)
     if (back !== password)
-      throw new AppError('credential_store', `the system keyring (${this.name}) did not keep the password it was given`)
+      throw new AppError(
+        'credential_store',
+        `the system keyring (${this.name}) did not keep the password it was given`
+      )
   }
 
   async delete(account: string): Promise<void> {
