@@ -126,16 +126,15 @@ export async function describeStorage(
   const inFile = PROXY_URL_FIELDS.some((key) => passwordIn(doc.proxy?.[key]))
   const inKeyring = PROXY_URL_FIELDS.some((key) => keyringAccount(doc, key))
   if (inKeyring && !inFile) {
+    // Read back, so that the screen says so when the keyring is locked or the entry was deleted.
     const store = await probe()
-    if (store.ok)
-      return {
-        where: 'keyring',
-        message: `Proxy password: kept in the system keyring (${store.keyring.name})`
-      }
-    return {
-      where: 'keyring',
-      message: `Proxy password: kept in the system keyring, which cannot be used now: ${store.why}`
+    try {
+      await keyringPasswords(doc, async () => store)
+    } catch (err) {
+      return { where: 'keyring', message: `Proxy password: ${(err as Error).message}` }
     }
+    const name = store.ok ? ` (${store.keyring.name})` : ''
+    return { where: 'keyring', message: `Proxy password: kept in the system keyring${name}` }
   }
   const store = await probe()
   const none = !inFile && !inKeyring
