@@ -5,13 +5,7 @@
 import { vi, type Mock } from 'vitest'
 import type { Bridge, EventMap, EventName } from '@shared/ipc-contract'
 import { BridgeError } from '@shared/bridge-client'
-import type {
-  BootSource,
-  BootSourceSelection,
-  Catalogue,
-  CatalogueEntry,
-  ShownSettings
-} from '@shared/types'
+import type { BootSource, BootSourceSelection, Catalogue, CatalogueEntry, ShownSettings } from '@shared/types'
 
 type Requests = Omit<Bridge, 'on'>
 export type FakeBridge = { [K in keyof Requests]: Mock<Requests[K]> } & {
