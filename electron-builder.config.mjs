@@ -36,6 +36,13 @@ export const builderConfig = {
       from: 'node_modules/@ronomon/direct-io',
       to: 'cli/node_modules/@ronomon/direct-io',
       filter: ['binding.node', 'package.json', 'LICENSE']
+    },
+    // The CLI bundle loads the system keyring's native module from here (packaging/build-cli.mjs); only
+    // the build machine's platform package is installed, so only it is shipped.
+    {
+      from: 'node_modules/@napi-rs',
+      to: 'cli/node_modules/@napi-rs',
+      filter: ['keyring/**/*', 'keyring-*/**/*']
     }
   ],
   afterPack: join(root, 'packaging/after-pack.mjs'),

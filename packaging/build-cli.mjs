@@ -16,9 +16,10 @@ export const cliBuildOptions = {
   target: 'node20',
   format: 'cjs',
   logLevel: 'warning',
-  // A native module (its main is binding.node): required at run time from cli/node_modules, which the
-  // packages ship beside the bundle (electron-builder.config.mjs); without it the read-back says "cache".
-  external: ['@ronomon/direct-io'],
+  // Native modules cannot be bundled: they are required at run time from cli/node_modules, which the packages
+  // ship beside the bundle (electron-builder.config.mjs, extraResources). Without @ronomon/direct-io the
+  // read-back says "cache"; without @napi-rs/keyring proxy passwords stay in settings.json.
+  external: ['@ronomon/direct-io', '@napi-rs/keyring'],
   // openpgp's ESM build calls createRequire(import.meta.url), which is empty in CommonJS output.
   define: { 'import.meta.url': '__cliModuleUrl' },
   banner: { js: "const __cliModuleUrl = require('node:url').pathToFileURL(__filename).href;" }

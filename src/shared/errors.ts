@@ -25,6 +25,8 @@ export type ErrorCode =
   | 'io'
   /** a file in the data directory is not JSON, or not the shape expected: the message names it */
   | 'damaged_file'
+  /** the operating system's credential store (Secret Service, Keychain, Credential Manager) failed */
+  | 'credential_store'
   | 'internal'
 
 export interface AppErrorShape {

@@ -17,7 +17,7 @@ import type {
   ImportProgress,
   ImportResult,
   ImportStatus,
-  Settings,
+  ShownSettings,
   VerifyReport,
   Drive,
   StagingPlan,
@@ -77,8 +77,10 @@ export const requests = {
   stopImport: request<{ stopping: boolean; message: string }>()(none),
   getImportStatus: request<ImportStatus>()(none),
 
-  getSettings: request<Settings>()(none),
-  updateSettings: request<Settings>()(s.settingsPatchSchema),
+  /** the settings with proxy passwords masked, and where those passwords are kept */
+  /** the settings with proxy passwords masked, and where those passwords are kept */
+  getSettings: request<ShownSettings>()(none),
+  updateSettings: request<ShownSettings>()(s.settingsPatchSchema),
 
   /** opens only allow-listed https links (src/main/shell/external-links.ts) */
   openExternal: request<void>()(z.object({ url: s.externalUrlSchema }).strict()),

@@ -99,11 +99,19 @@ export const settingsSchema = z
   })
   .strict()
 
+/**
+ * Which proxy passwords are in the system keyring, by the account each is filed under there; the proxy URL in
+ * settings.json then has no password.
+ */
+export const proxyKeyringSchema = z
+  .object({ http_proxy: z.string().uuid().optional(), https_proxy: z.string().uuid().optional() })
+  .strict()
+
 /** What settings.json may hold: read leniently, so one bad proxy value does not lose the rest. */
 export const storedSettingsPatchSchema = settingsSchema
   .omit({ proxy: true })
   .partial()
-  .extend({ proxy: proxySchema.partial().optional() })
+  .extend({ proxy: proxySchema.partial().optional(), proxy_keyring: proxyKeyringSchema.optional() })
   .strict()
 
 const proxyUrlField = z

@@ -100,6 +100,17 @@ export interface VerifyReport {
 export type ProxySettings = z.output<typeof proxySchema>
 export type Settings = z.output<typeof settingsSchema>
 
+/** Where proxy passwords are kept, as `settings read` and the Settings screen say. */
+export interface ProxyPasswordStorage {
+  /** keyring: the operating system's credential store; file: settings.json, readable only by its owner */
+  where: 'keyring' | 'file'
+  /** one line for an admin, e.g. "Proxy password: kept in the system keyring (Secret Service)" */
+  message: string
+}
+
+/** The settings as main shows them to the renderer and the CLI: proxy passwords masked, and where they are. */
+export type ShownSettings = Settings & { proxy_password_storage: ProxyPasswordStorage }
+
 export interface BootResourceFile {
   filename: string
   filetype: string

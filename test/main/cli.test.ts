@@ -126,7 +126,11 @@ describe('settings from the CLI', () => {
       sync_interval_minutes: 60,
       connections: 16,
       proxy: { http_proxy: '', https_proxy: '', no_proxy: '' },
-      commissioning_distro_series: 'noble'
+      commissioning_distro_series: 'noble',
+      proxy_password_storage: {
+        where: expect.any(String),
+        message: expect.stringMatching(/^Proxy password: /)
+      }
     })
     const updated = await cli(dir, 'settings', 'update', 'connections=4', 'https_proxy=http://proxy:3128')
     expect(updated.json()).toMatchObject({ connections: 4, proxy: { https_proxy: 'http://proxy:3128' } })

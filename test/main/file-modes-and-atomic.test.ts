@@ -1,4 +1,14 @@
-import { lstatSync, mkdtempSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs'
+import {
+  lstatSync,
+  mkdtempSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+  chmodSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -104,7 +114,14 @@ describe('imported metadata', () => {
         }
       ]
     }
-    const source = { id: 1, url: 'http://mirror/', keyring_filename: '', keyring_data: '', created: '', updated: '' }
+    const source = {
+      id: 1,
+      url: 'http://mirror/',
+      keyring_filename: '',
+      keyring_data: '',
+      created: '',
+      updated: ''
+    }
     await saveImportedMetadata(dir, [{ source, stream }], new Set())
     expect(readFileSync(join(dir, 'outside.txt'), 'utf8')).toBe('untouched')
     expect(lstatSync(join(target, sha)).isFile()).toBe(true)

@@ -34,10 +34,15 @@ describe('handleRequest', () => {
     const seen: { signal?: AbortSignal } = {}
     const h = handlers({ getCatalogue: untilAborted(seen) as RequestHandlers['getCatalogue'] })
     const inFlight = new InFlightRequests()
-    const pending = handleRequest(h, 'getCatalogue', { boot_source_id: 1, refresh: true }, {
-      requestId: 'refresh-1',
-      inFlight
-    })
+    const pending = handleRequest(
+      h,
+      'getCatalogue',
+      { boot_source_id: 1, refresh: true },
+      {
+        requestId: 'refresh-1',
+        inFlight
+      }
+    )
     await vi.waitFor(() => expect(seen.signal).toBeDefined())
     expect(inFlight.size).toBe(1)
     const started = Date.now()
@@ -45,7 +50,10 @@ describe('handleRequest', () => {
       ok: true,
       value: { cancelled: true }
     })
-    expect(await pending).toEqual({ ok: false, error: { code: 'cancelled', message: 'getCatalogue cancelled' } })
+    expect(await pending).toEqual({
+      ok: false,
+      error: { code: 'cancelled', message: 'getCatalogue cancelled' }
+    })
     expect(Date.now() - started).toBeLessThan(1000)
     expect(seen.signal!.aborted).toBe(true)
     expect(inFlight.size).toBe(0)

@@ -4,10 +4,7 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createMainServices, type MainServices } from '../../src/main/services'
 import { ImportLock } from '../../src/main/import/import-lock'
-import {
-  DELETE_LOCKED_WHILE_IMPORTING,
-  SOURCE_LOCKED_WHILE_IMPORTING
-} from '@shared/import-locks'
+import { DELETE_LOCKED_WHILE_IMPORTING, SOURCE_LOCKED_WHILE_IMPORTING } from '@shared/import-locks'
 
 let dir: string
 let app: MainServices

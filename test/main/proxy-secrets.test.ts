@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { cli } from './cli-helpers'
 import { createMainServices } from '../../src/main/services'
 import { scrubImportResult } from '../../src/main/import/engine'
@@ -14,16 +14,19 @@ import { scrubSecrets } from '@shared/scrub-secrets'
 import { PASSWORD_MASK } from '@shared/proxy-url'
 import { handleRequest } from '../../src/main/services/handle-request'
 import { proxyFor } from '../../src/main/net/proxy'
+import { KEYRING_SWITCH } from '../../src/main/core/system-keyring'
 
 const SECRET = 's3cret-Pw'
 let dir: string
+// These tests are about the password in settings.json: a desktop's own keyring is kept out of them
+// (test/main/proxy-keyring.system.test.ts covers the keyring).
+vi.stubEnv(KEYRING_SWITCH, 'off')
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'maas-images-secrets-'))
 })
 afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
-const services = async () =>
-  (await createMainServices({ dataDir: dir, version: '0', host: 'cli' })).services
+const services = async () => (await createMainServices({ dataDir: dir, version: '0', host: 'cli' })).services
 
 function storeSettings(proxy: Record<string, string>): void {
   writeFileSync(join(dir, 'settings.json'), JSON.stringify({ proxy: { no_proxy: '', ...proxy } }))
@@ -99,6 +102,12 @@ describe('a proxy password stored in settings', () => {
     })
     const r = await cli(dir, 'settings', 'read')
     expect(r.stdout).not.toContain(SECRET)
+    expect(r.json()).toMatchObject({
+      proxy_password_storage: {
+        where: 'file',
+        message: `Proxy password: kept in settings.json (mode 0600): the system keyring is turned off (${KEYRING_SWITCH}=off)`
+      }
+    })
   })
 
   it('is kept when the mask comes back for the same user and proxy, refused for another host', async () => {

@@ -6,12 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import { isUnsignedLocation, namesIndexFile } from '@shared/stream-location'
 import { compactKeyringData, isBase64KeyringData } from '@shared/keyring-data'
-import {
-  isSelectionName,
-  selectionCovers,
-  selectionMatches,
-  wildcardMatches
-} from '@shared/selection-rules'
+import { isSelectionName, selectionCovers, selectionMatches, wildcardMatches } from '@shared/selection-rules'
 import { isWithin, RELEASE_CODENAME, SETTINGS_BOUNDS } from '@shared/settings-rules'
 import { createSelectionSchema, settingsSchema } from '@shared/schemas'
 import { resolveSource } from '../../src/main/streams/source'

@@ -84,7 +84,7 @@ describe('boot sources', () => {
     })
   })
 
-  it("keeps what Connect verified for the saved source (its new id), and a cache that cannot be written fails nothing", async () => {
+  it('keeps what Connect verified for the saved source (its new id), and a cache that cannot be written fails nothing', async () => {
     const kept: number[] = []
     const connect = vi.fn(async () => ({ keep: async (id: number) => void kept.push(id) }))
     const service = make(connect)

@@ -58,7 +58,12 @@ function rawGet(
 ): Promise<{ status: number }> {
   const { hostname, port } = new URL(origin)
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ hostname, port, path, headers: { ...headers, host: host ?? `${hostname}:${port}` } })
+    const req = httpRequest({
+      hostname,
+      port,
+      path,
+      headers: { ...headers, host: host ?? `${hostname}:${port}` }
+    })
     req.on('response', (res) => {
       res.resume()
       resolve({ status: res.statusCode ?? 0 })
@@ -142,7 +147,11 @@ describe('loopback WebSocket bridge: cancelRequest', () => {
         call!.signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true })
       })
     handlers.cancelRequest = async ({ id }, call) => ({ cancelled: call?.cancel(id) ?? false })
-    const own = await startBridgeServer({ services: handlers, events: app.events, rendererDir: join(dir, 'renderer') })
+    const own = await startBridgeServer({
+      services: handlers,
+      events: app.events,
+      rendererDir: join(dir, 'renderer')
+    })
     const open = (): Promise<WebSocket> =>
       new Promise((resolve, reject) => {
         const ws = new WebSocket(`${own.origin.replace('http', 'ws')}/bridge?token=${own.token}`, {
@@ -174,7 +183,10 @@ describe('loopback WebSocket bridge: cancelRequest', () => {
         ok: true,
         value: { cancelled: true }
       })
-      expect(await pending).toEqual({ ok: false, error: { code: 'cancelled', message: 'getCatalogue cancelled' } })
+      expect(await pending).toEqual({
+        ok: false,
+        error: { code: 'cancelled', message: 'getCatalogue cancelled' }
+      })
       // A page that goes away takes its requests with it.
       const orphan = send(other, 'getCatalogue', { boot_source_id: 1 }, 'refresh-2')
       await vi.waitFor(() => expect(seen).toHaveLength(2))

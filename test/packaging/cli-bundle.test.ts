@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { build } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cliBuildOptions } from '../../packaging/build-cli.mjs'
+import { builderConfig } from '../../electron-builder.config.mjs'
 
 const root = join(__dirname, '../..')
 const work = mkdtempSync(join(tmpdir(), 'maas-images-cli-bundle-'))
@@ -24,6 +25,33 @@ beforeAll(async () => {
 })
 
 describe('packaged CLI bundle', () => {
+  it('loads the system keyring library shipped next to it, and says so when it is missing', () => {
+    const storage = (): { where: string; message: string } =>
+      JSON.parse(
+        execFileSync(process.execPath, [cli, '--data-dir', join(work, 'data-keyring'), 'settings', 'read'], {
+          cwd: work,
+          encoding: 'utf8',
+          // No D-Bus session: the library loads, the Secret Service is not there.
+          env: { PATH: process.env.PATH ?? '', HOME: work }
+        })
+      ).proxy_password_storage
+    expect(storage().message).toMatch(
+      /^Proxy password: none stored; one would be kept in settings\.json \(mode 0600\): no system keyring library/
+    )
+    const shipped = (
+      builderConfig.extraResources as Array<{ from: string; to: string; filter: string[] }>
+    ).find((r) => r.from === 'node_modules/@napi-rs')!
+    const to = join(resources, shipped.to)
+    cpSync(join(root, shipped.from), to, { recursive: true })
+    try {
+      expect(storage().message).toMatch(
+        /^Proxy password: none stored; one would be kept in settings\.json \(mode 0600\): no system keyring on this machine/
+      )
+    } finally {
+      rmSync(join(resources, 'cli', 'node_modules'), { recursive: true, force: true })
+    }
+  })
+
   it('runs under plain Node from the install layout and finds the bundled keyring', () => {
     const run = (...args: string[]) =>
       execFileSync(process.execPath, [cli, '--data-dir', join(work, 'data'), ...args], {

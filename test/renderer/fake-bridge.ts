@@ -5,13 +5,7 @@
 import { vi, type Mock } from 'vitest'
 import type { Bridge, EventMap, EventName } from '@shared/ipc-contract'
 import { BridgeError } from '@shared/bridge-client'
-import type {
-  BootSource,
-  BootSourceSelection,
-  Catalogue,
-  CatalogueEntry,
-  Settings
-} from '@shared/types'
+import type { BootSource, BootSourceSelection, Catalogue, CatalogueEntry, ShownSettings } from '@shared/types'
 
 type Requests = Omit<Bridge, 'on'>
 export type FakeBridge = { [K in keyof Requests]: Mock<Requests[K]> } & {
@@ -20,12 +14,16 @@ export type FakeBridge = { [K in keyof Requests]: Mock<Requests[K]> } & {
   listeners: Map<EventName, Set<(payload: unknown) => void>>
 }
 
-export const defaultSettings = (): Settings => ({
+export const defaultSettings = (): ShownSettings => ({
   auto_sync: true,
   sync_interval_minutes: 60,
   connections: 8,
   proxy: { http_proxy: '', https_proxy: '', no_proxy: '' },
-  commissioning_distro_series: 'noble'
+  commissioning_distro_series: 'noble',
+  proxy_password_storage: {
+    where: 'keyring',
+    message: 'Proxy password: none stored; one would be kept in the system keyring (Secret Service)'
+  }
 })
 
 export function source(over: Partial<BootSource> = {}): BootSource {

@@ -71,7 +71,10 @@ describe('Settings', () => {
   })
 
   it('shows a stored proxy password only as the mask, in a password field, and sends the mask back', async () => {
-    const masked = { ...defaultSettings(), proxy: { ...defaultSettings().proxy, https_proxy: 'http://admin:********@squid:3128/' } }
+    const masked = {
+      ...defaultSettings(),
+      proxy: { ...defaultSettings().proxy, https_proxy: 'http://admin:********@squid:3128/' }
+    }
     bridge.getSettings.mockResolvedValue(masked)
     bridge.updateSettings.mockResolvedValue({ ...masked, connections: 4 })
     const { wrapper } = await mountWith(SettingsView, bridge)
@@ -92,6 +95,22 @@ describe('Settings', () => {
     expect(bridge.updateSettings).toHaveBeenLastCalledWith({
       proxy: { https_proxy: 'http://admin:n3w%20p%40ss@squid:3128/' }
     })
+  })
+
+  it('says where main keeps the proxy password, as main says it', async () => {
+    const onFile = {
+      ...defaultSettings(),
+      proxy_password_storage: {
+        where: 'file' as const,
+        message:
+          'Proxy password: kept in settings.json (mode 0600): no system keyring on this machine (no D-Bus)'
+      }
+    }
+    bridge.getSettings.mockResolvedValue(onFile)
+    const { wrapper } = await mountWith(SettingsView, bridge)
+    expect(wrapper.get('[data-testid="proxy-password-storage"]').text()).toBe(
+      onFile.proxy_password_storage.message
+    )
   })
 
   it("shows main's refusal", async () => {

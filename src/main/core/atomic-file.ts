@@ -29,7 +29,10 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
 }
 
 /** fsync of a directory makes its entries (a rename) durable. Windows cannot open a directory for it. */
-export async function syncDirectory(dir: string, platform: NodeJS.Platform = process.platform): Promise<void> {
+export async function syncDirectory(
+  dir: string,
+  platform: NodeJS.Platform = process.platform
+): Promise<void> {
   if (platform === 'win32') return
   const dh = await open(dir, 'r')
   try {

@@ -11,7 +11,10 @@ import { join } from 'node:path'
 export const PRIVATE_DIR_MODE = 0o700
 export const PRIVATE_FILE_MODE = 0o600
 
-export async function secureDataDir(dataDir: string, platform: NodeJS.Platform = process.platform): Promise<void> {
+export async function secureDataDir(
+  dataDir: string,
+  platform: NodeJS.Platform = process.platform
+): Promise<void> {
   await mkdir(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE })
   if (platform === 'win32') return
   await chmod(dataDir, PRIVATE_DIR_MODE)

@@ -15,7 +15,7 @@ import type {
 import type { Host } from '@shared/types'
 import { handleRequest, InFlightRequests, unwrap } from './handle-request'
 import { StateStore } from '../core/state-store'
-import { SettingsStore, maskSettings } from '../core/settings-store'
+import { SettingsStore } from '../core/settings-store'
 import { secureDataDir } from '../core/data-dir-permissions'
 import { defaultKeyringPath, ensureFirstRun } from '../core/first-run'
 import { bundledKeyringPath } from '../core/resources-path'
@@ -174,11 +174,11 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
     getImportStatus: () => imports.status(),
 
     // Proxy passwords never leave main: the renderer and the CLI's output get them masked.
-    getSettings: async () => maskSettings(await settings.read()),
+    getSettings: () => settings.shown(),
     updateSettings: async (patch) => {
-      const next = await settings.update(patch)
+      await settings.update(patch)
       imports.settingsChanged()
-      return maskSettings(next)
+      return settings.shown()
     },
 
     openExternal: async ({ url }) => {

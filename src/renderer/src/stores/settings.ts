@@ -1,13 +1,13 @@
-/** The app's Settings (sync schedule, download connections, proxy) as main stores them. */
+/** The app's Settings (sync schedule, download connections, proxy) as main shows them: passwords masked. */
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { Settings } from '@shared/types'
+import type { ShownSettings } from '@shared/types'
 import type { RequestInput } from '@shared/ipc-contract'
 import { getBridge } from '../bridge'
 import { errorMessage } from '../logic/error-message'
 
 export const useSettingsStore = defineStore('settings', () => {
-  const settings = ref<Settings | null>(null)
+  const settings = ref<ShownSettings | null>(null)
   const error = ref<string | null>(null)
 
   async function load(): Promise<void> {
@@ -20,7 +20,7 @@ export const useSettingsStore = defineStore('settings', () => {
   }
 
   /** Rejects with main's validation message; the saved settings come back as main normalised them. */
-  async function save(patch: RequestInput<'updateSettings'>): Promise<Settings> {
+  async function save(patch: RequestInput<'updateSettings'>): Promise<ShownSettings> {
     const next = await getBridge().updateSettings(patch)
     settings.value = next
     return next
