@@ -3,10 +3,11 @@
  * exclusively and holding the owner's pid. A second staging is refused (not queued); a lock left by a
  * dead process (crash, stick pulled and the process killed) is taken over.
  */
-import { open, readFile, rm } from 'node:fs/promises'
+import { open, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { AppError } from '@shared/errors'
 import { isProcessAlive } from '../core/file-lock'
+import { readLocalFile } from '../net/local-file'
 
 export const STAGING_LOCK_FILE = '.maas-images-staging.lock'
 
@@ -46,7 +47,12 @@ export async function lockTarget(target: string): Promise<TargetLock> {
         }
       }
     }
-    const owner = Number((await readFile(path, 'utf8').catch(() => '')).trim())
+    // The target is a stick someone handed us: what sits at the lock's name may be a FIFO or a link to
+    // /dev/zero. Only a small regular file under the target is read; anything else is no lock of ours.
+    const text = await readLocalFile(path, 64, () => new AppError('io', `${path} is too big for a lock`), {
+      root: target
+    }).catch(() => Buffer.alloc(0))
+    const owner = Number(text.toString('utf8').trim())
     if (owner && owner !== process.pid && isProcessAlive(owner)) {
       throw new AppError('busy', `${target} is being staged by process ${owner}; wait for it or stop it`)
     }
