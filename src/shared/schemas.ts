@@ -5,6 +5,7 @@
 import { z } from 'zod'
 import { proxyUrlError } from './proxy-url'
 import { UNC_REFUSED, isUncPath } from './unc-path'
+import { KEYRING_MAX_BYTES } from './keyring-data'
 import { SELECTION_NAME, SELECTION_NAME_RULE } from './selection-rules'
 import { RELEASE_CODENAME, SETTINGS_BOUNDS } from './settings-rules'
 
@@ -34,7 +35,7 @@ export const keyringFields = {
     .optional(),
   keyring_data: z
     .string()
-    .max(16 * 1024 * 1024)
+    .max(KEYRING_MAX_BYTES)
     .optional()
 }
 

@@ -4,7 +4,7 @@
  */
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { copyFile, mkdir, rm, symlink, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { fetchBytes } from '../../src/main/net/fetch-bytes'
@@ -124,9 +124,15 @@ describe('hostile directory mirrors', () => {
     m = await hostileMirror()
     const controller = new AbortController()
     controller.abort(new Error('interrupted by SIGINT'))
-    await expect(readDir(m, controller.signal)).rejects.toThrow(
-      `cancelled reading ${join(m.stream.dir, INDEX)}`
-    )
+    // The keyring is the first local read (it takes the signal too), then the index.
+    await expect(readDir(m, controller.signal)).rejects.toThrow(`cancelled reading ${m.stream.keyringPath}`)
+    await expect(
+      readStream({
+        url: m.stream.dir,
+        keyring: { keyring_data: (await readFile(m.stream.keyringPath)).toString('base64') },
+        signal: controller.signal
+      })
+    ).rejects.toThrow(`cancelled reading ${join(m.stream.dir, INDEX)}`)
     expect(await m.cachedFiles()).toEqual([])
   })
 

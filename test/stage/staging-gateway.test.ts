@@ -40,6 +40,8 @@ function gateway(events: AppEvents, now?: () => number): StagingGateway {
     version: 'test',
     events,
     now,
+    // The CLI's rule: any path.
+    mayStageTo: () => true,
     getSource: async (id) => ({
       id,
       url: env.server.url,

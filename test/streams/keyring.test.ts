@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { execFileSync } from 'node:child_process'
+import { mkdtemp, readFile, rm, symlink, truncate, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -79,5 +80,40 @@ describe('loadKeyring', () => {
       `${file} is not a readable OpenPGP keyring`
     )
     await expect(loadKeyring({})).rejects.toThrow(/no keyring configured/)
+  })
+
+  it('refuses a keyring that is /dev/zero, or a link to it, at once without reading it', async () => {
+    const link = join(tmp, 'zero.gpg')
+    await symlink('/dev/zero', link)
+    for (const path of ['/dev/zero', link]) {
+      const started = Date.now()
+      await expect(loadKeyring({ keyring_filename: path })).rejects.toMatchObject({
+        code: 'keyring',
+        message: `keyring ${path} is a device, expected a regular file: refused`
+      })
+      expect(Date.now() - started).toBeLessThan(2000)
+    }
+  })
+
+  it('refuses a keyring file over the 16 MiB cap, naming it and the cap', async () => {
+    const big = join(tmp, 'big.gpg')
+    await writeFile(big, '')
+    // Sparse: 17 MiB without writing them.
+    await truncate(big, 17 * 1024 * 1024)
+    await expect(loadKeyring({ keyring_filename: big })).rejects.toMatchObject({
+      code: 'keyring',
+      message: `keyring ${big} is over the 16 MiB limit for a keyring: refused`
+    })
+  })
+
+  it('refuses a keyring that is a FIFO within a second, without waiting for a writer', async () => {
+    const fifo = join(tmp, 'fifo.gpg')
+    execFileSync('mkfifo', [fifo])
+    const started = Date.now()
+    await expect(loadKeyring({ keyring_filename: fifo })).rejects.toMatchObject({
+      code: 'keyring',
+      message: `keyring ${fifo} is a FIFO, expected a regular file: refused`
+    })
+    expect(Date.now() - started).toBeLessThan(1000)
   })
 })

@@ -8,6 +8,7 @@ import { dataLayout } from '../core/data-layout'
 import type { BootSource, BootSourceSelection, ImportResult, Settings } from '@shared/types'
 import { AppError, toErrorShape } from '@shared/errors'
 import { readStream, type VerifiedStream } from '../streams/read-stream'
+import { isUrlRoot } from '../streams/safe-path'
 import { applyPlan, markBlobsComplete } from './plan/apply-plan'
 import { formatBytes } from '@shared/format-bytes'
 import { BlobCache } from '../library/blob-cache'
@@ -114,7 +115,8 @@ export async function runImport(ctx: RunContext): Promise<ImportResult> {
       if (failures.length === 0) notes.push('nothing new: only the metadata was fetched')
     } else if (space.fit.length) {
       ctx.tracker.setPhase('downloading')
-      const outcome = await download(ctx, space.fit, done, failed)
+      const localRoots = read.map((s) => s.stream.rootUrl).filter((root) => !isUrlRoot(root))
+      const outcome = await download(ctx, space.fit, localRoots, done, failed)
       fatal = outcome.fatal
       stopped = outcome.stopped && !fatal
     }
@@ -265,6 +267,7 @@ async function checkFreeSpace(
 async function download(
   ctx: RunContext,
   blobs: Plan['blobs'],
+  localRoots: readonly string[],
   done: Set<string>,
   failed: Map<string, AppError>
 ) {
@@ -282,6 +285,7 @@ async function download(
       connections: Math.max(1, Math.floor(ctx.settings.connections || 8)),
       proxy: ctx.settings.proxy,
       signal: ctx.signal,
+      localRoots,
       ...ctx.tuning
     },
     {

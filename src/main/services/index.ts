@@ -114,7 +114,10 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
     dataDir: ctx.dataDir,
     version: ctx.version,
     events,
-    getSource: (id) => sources.get(id)
+    getSource: (id) => sources.get(id),
+    // As for serving: the window's renderer names only a folder picked in main's dialog (or a listed drive).
+    // The browser-mode host has no pickers; its e2e suite types the path.
+    mayStageTo: (target) => ctx.host !== 'app' || picked.wasPicked('directory', target)
   })
 
   const serving = new ServeGateway({

@@ -15,6 +15,11 @@ export interface StagingGatewayDeps {
   version: string
   events: AppEvents
   getSource(id: number): Promise<BootSource>
+  /**
+   * whether a target may be staged to without having been listed as a drive: the CLI's user typed the path;
+   * the window's renderer may only name a folder picked in main's dialog (see services/index.ts)
+   */
+  mayStageTo(target: string): boolean
   /** the clock progress is throttled by (tests fix it) */
   now?: () => number
 }
@@ -32,10 +37,31 @@ export class StagingGateway {
     last_error: null
   }
 
-  constructor(private readonly deps: StagingGatewayDeps) {}
+  /** mount points this process has listed as drives: the renderer may stage onto any of them */
+  private readonly listedMounts = new Set<string>()
 
-  drives(all = false) {
-    return listDrives(all)
+  constructor(
+    private readonly deps: StagingGatewayDeps,
+    private readonly list: typeof listDrives = listDrives
+  ) {}
+
+  async drives(all = false) {
+    const found = await this.list(all)
+    for (const d of found) this.listedMounts.add(d.mount)
+    return found
+  }
+
+  /**
+   * Staging writes as this process (often with sudo): a renderer that could name any path could have it
+   * write streams/ and image folders anywhere. So the target is a drive we listed or a folder picked in
+   * main's dialog, as `serve dir=` is; the CLI keeps typed paths.
+   */
+  private checkTarget(target: string): void {
+    if (this.listedMounts.has(target) || this.deps.mayStageTo(target)) return
+    throw new AppError(
+      'invalid_argument',
+      `choose where to stage with the folder picker or from the list of drives: ${target}`
+    )
   }
 
   async plan(sourceId: number, target: string, signal?: AbortSignal) {
@@ -47,6 +73,7 @@ export class StagingGateway {
   }
 
   async start(sourceId: number, target: string): Promise<{ started: boolean; message: string }> {
+    this.checkTarget(target)
     if (this.running)
       return { started: false, message: `staging onto ${this.status.target} is already running` }
     const abort = new AbortController()
@@ -60,6 +87,7 @@ export class StagingGateway {
    * emits the same events as start(). `signal` stops it.
    */
   async run(sourceId: number, target: string, filter: ContentFilter | undefined, signal: AbortSignal) {
+    this.checkTarget(target)
     if (this.running) throw new AppError('busy', `staging onto ${this.status.target} is already running`)
     const abort = new AbortController()
     const forward = (): void => abort.abort(signal.reason)
@@ -110,7 +138,13 @@ export class StagingGateway {
         throw err
       }
     )
-    this.running = { abort, done: done.then(() => undefined, () => undefined) }
+    this.running = {
+      abort,
+      done: done.then(
+        () => undefined,
+        () => undefined
+      )
+    }
     return done
   }
 

@@ -1,6 +1,8 @@
-import { readFile } from 'node:fs/promises'
 import * as openpgp from 'openpgp'
 import { AppError } from '@shared/errors'
+import { KEYRING_MAX_BYTES } from '@shared/keyring-data'
+import { formatLimit } from '../net/limits'
+import { readLocalFile } from '../net/local-file'
 
 export interface KeyringRef {
   keyring_filename?: string
@@ -94,7 +96,7 @@ async function parseKeys(data: Uint8Array, name: string): Promise<openpgp.Public
  * config already accepts SHA-1 self-signatures on keys (the Ubuntu cloud image key has them) while still
  * refusing SHA-1 for message signatures, which is exactly the policy we want.
  */
-export async function loadKeyring(k: KeyringRef): Promise<openpgp.PublicKey[]> {
+export async function loadKeyring(k: KeyringRef, signal?: AbortSignal): Promise<openpgp.PublicKey[]> {
   if (k.keyring_data && k.keyring_data.trim()) {
     const data = Buffer.from(k.keyring_data.trim(), 'base64')
     if (data.length === 0) throw new AppError('keyring', 'keyring_data is not valid base64')
@@ -102,16 +104,31 @@ export async function loadKeyring(k: KeyringRef): Promise<openpgp.PublicKey[]> {
   }
   const path = k.keyring_filename
   if (!path) throw new AppError('keyring', 'no keyring configured: set keyring_filename or keyring_data')
-  let data: Buffer
+  return parseKeys(await readKeyringFile(path, signal), path)
+}
+
+/**
+ * A keyring file is a path an admin typed, so it gets the bounded local reader: regular files only (a FIFO is
+ * refused without waiting for a writer, /dev/zero without reading it), at most KEYRING_MAX_BYTES, and Ctrl-C
+ * or Stop release the read.
+ */
+async function readKeyringFile(path: string, signal: AbortSignal | undefined): Promise<Buffer> {
+  const tooBig = (): AppError =>
+    new AppError(
+      'keyring',
+      `keyring ${path} is over the ${formatLimit(KEYRING_MAX_BYTES)} limit for a keyring: refused`
+    )
   try {
-    data = await readFile(path)
+    return await readLocalFile(path, KEYRING_MAX_BYTES, tooBig, { signal })
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code
-    if (code === 'ENOENT') throw new AppError('keyring', `keyring file not found: ${path}`, { cause: err })
-    if (code === 'EISDIR') throw new AppError('keyring', `keyring path is a directory, not a file: ${path}`)
-    throw new AppError('keyring', `cannot read keyring ${path}: ${code ?? (err as Error).message}`, {
-      cause: err
-    })
+    if (!(err instanceof AppError)) throw err
+    if (err.code === 'keyring' || err.code === 'cancelled') throw err
+    if (err.code === 'not_found')
+      throw new AppError('keyring', `keyring file not found: ${path}`, { cause: err })
+    // The reader's messages begin with the path ("… is a FIFO, expected a regular file: refused").
+    const text = err.message.startsWith(path)
+      ? `keyring ${err.message}`
+      : `cannot read keyring ${path}: ${err.message}`
+    throw new AppError('keyring', text, { cause: err })
   }
-  return parseKeys(data, path)
 }

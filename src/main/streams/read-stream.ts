@@ -48,7 +48,11 @@ export interface ReadStreamOptions {
 /** Reads one stream document by its root-relative path. */
 type Fetcher = (rel: string) => Promise<{ raw: Buffer; url: string; etag?: string; lastModified?: string }>
 
-async function trustFor(source: StreamSource, keyring: KeyringRef | undefined): Promise<Trust> {
+async function trustFor(
+  source: StreamSource,
+  keyring: KeyringRef | undefined,
+  signal?: AbortSignal
+): Promise<Trust> {
   if (!source.signed) return { signed: false, keys: [], keyringLabel: '' }
   if (!keyring || (!keyring.keyring_filename && !keyring.keyring_data)) {
     throw new AppError(
@@ -56,7 +60,7 @@ async function trustFor(source: StreamSource, keyring: KeyringRef | undefined): 
       `no keyring configured for ${source.input}: signed streams need keyring_filename or keyring_data`
     )
   }
-  return { signed: true, keys: await loadKeyring(keyring), keyringLabel: keyringName(keyring) }
+  return { signed: true, keys: await loadKeyring(keyring, signal), keyringLabel: keyringName(keyring) }
 }
 
 /** The document's own `updated` date, when it has one (used to refuse rollbacks). */
@@ -173,7 +177,7 @@ export async function readStreamForCache(
   walk: ProductsWalk
 ): Promise<VerifiedForCache> {
   const source = resolveSource(opts.url)
-  const trust = await trustFor(source, opts.keyring)
+  const trust = await trustFor(source, opts.keyring, opts.signal)
   const cacheDir = opts.metadataCacheDir
   const cached = cacheDir ? await readCacheManifest(cacheDir, source.input) : null
   const validators: Map<string, { etag?: string; lastModified?: string }> = new Map()

@@ -81,7 +81,7 @@ export async function verifyMirror(
   try {
     source = resolveSource(location)
     trust = source.signed
-      ? { signed: true, keys: await loadKeyring(keyring), keyringLabel: keyringName(keyring) }
+      ? { signed: true, keys: await loadKeyring(keyring, opts.signal), keyringLabel: keyringName(keyring) }
       : { signed: false, keys: [], keyringLabel: '' }
   } catch (err) {
     problem((err as Error).message)

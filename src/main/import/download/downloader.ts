@@ -73,6 +73,8 @@ export interface DownloaderOptions {
    */
   requestBytes?: number
   fetch?: RangeFetcher
+  /** the roots of the import's local mirrors: file: URLs are read only under them (see RangeRequest) */
+  localRoots?: readonly string[]
 }
 
 export interface DownloadOutcome {
@@ -125,6 +127,7 @@ export class Downloader {
       proxy: opts.proxy,
       stallTimeoutMs: opts.stallTimeoutMs,
       connectTimeoutMs: opts.connectTimeoutMs,
+      localRoots: opts.localRoots,
       // Now other connections may join this file.
       rangeConfirmed: () => queueMicrotask(() => this.pump()),
       restart: (file) => this.restartFile(file)

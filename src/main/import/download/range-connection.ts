@@ -27,6 +27,8 @@ export interface ConnectionOptions {
   proxy?: Partial<ProxySettings>
   stallTimeoutMs?: number
   connectTimeoutMs?: number
+  /** the roots of the import's local mirrors (see RangeRequest) */
+  localRoots?: readonly string[]
   /** the first 206 of the file: other connections may now join it */
   rangeConfirmed(file: DownloadFile): void
   /** a whole-file 200 over other connections' bytes: the file must start over once they end */
@@ -54,7 +56,8 @@ export async function fetchSegment(
       proxy: opts.proxy,
       signal,
       stallTimeoutMs: opts.stallTimeoutMs,
-      connectTimeoutMs: opts.connectTimeoutMs
+      connectTimeoutMs: opts.connectTimeoutMs,
+      localRoots: opts.localRoots
     })
     // One shape for every body (undici's, a local file's Readable); a Readable's late 'error' (the file
     // closing after we let go of it) is caught by the adapter, never an unhandled event.
