@@ -101,7 +101,7 @@ describe('serve', () => {
     expect(head.headers['content-length']).toBe(String(item.size))
   })
 
-  it('answers Range with 206 and the exact bytes, and an unsatisfiable range with 416', async () => {
+  it('answers Range with 206 and the exact bytes, an invalid range with 200, an unsatisfiable one with 416', async () => {
     const item = gen.items.find((i) => i.size > 100)!
     const whole = await readFile(join(gen.dir, item.path))
     const r = await get(plain.url, `/${item.path}`, { range: 'bytes=10-19' })
@@ -114,6 +114,12 @@ describe('serve', () => {
     expect(tail.body.equals(whole.subarray(whole.length - 7))).toBe(true)
     const open = await get(plain.url, `/${item.path}`, { range: `bytes=${item.size - 3}-` })
     expect(open.body.equals(whole.subarray(item.size - 3))).toBe(true)
+    // An invalid range (last before first) is ignored, as RFC 9110 says: 200 and the whole body.
+    const backwards = await get(plain.url, `/${item.path}`, { range: 'bytes=5-3' })
+    expect(backwards.status).toBe(200)
+    expect(backwards.headers['content-range']).toBeUndefined()
+    expect(backwards.headers['content-length']).toBe(String(item.size))
+    expect(backwards.body.equals(whole)).toBe(true)
     const bad = await get(plain.url, `/${item.path}`, { range: `bytes=${item.size}-` })
     expect(bad.status).toBe(416)
     expect(bad.headers['content-range']).toBe(`bytes */${item.size}`)
