@@ -36,7 +36,11 @@ afterAll(async () => {
 })
 
 const hostile: Array<[string, () => Promise<void>, string]> = [
-  ['a FIFO', async () => execFileSync('mkfifo', [manifest]), 'is a FIFO, expected a regular file: refused'],
+  [
+    'a FIFO',
+    async () => void execFileSync('mkfifo', [manifest]),
+    'is a FIFO, expected a regular file: refused'
+  ],
   [
     'a link to /dev/zero',
     async () => symlink('/dev/zero', manifest),

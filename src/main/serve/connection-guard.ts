@@ -1,8 +1,12 @@
 /**
- * Keeps clients of the mirror server from holding it: every socket is reset after `idleTimeoutMs` without
- * progress either way (a client that stops reading), and connections beyond a total or a per-address cap are
+ * Keeps clients of the mirror server from holding it: every socket is reset once no byte has moved either way
+ * for `idleTimeoutMs` (a client that stops reading), and connections beyond a total or a per-address cap are
  * dropped as they arrive. A reset rather than a close: a closed socket whose peer reads nothing keeps its unsent
  * bytes in the kernel until the peer gives up, a reset frees them at once.
+ *
+ * Idleness is measured here, from each socket's byte counts, not with socket.setTimeout: Node does not fire that
+ * timeout while a write is pending unless the pending size stayed the same over a whole period, so a client that
+ * stalls mid-body was reset only after twice the time.
  */
 import { EventEmitter } from 'node:events'
 import type { Server } from 'node:http'
@@ -30,23 +34,21 @@ export class ConnectionGuard extends EventEmitter {
   /** connections reset for inactivity */
   timedOut = 0
   private readonly perAddress = new Map<string, number>()
+  /** per open socket: bytes moved at the last look, and since when that count has not changed */
+  private readonly progress = new Map<Socket, { moved: number; since: number }>()
 
   constructor(server: Server, limits: ConnectionLimits = {}) {
     super()
     const idle = limits.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS
     const total = limits.maxConnections ?? DEFAULT_MAX_CONNECTIONS
     const perAddress = limits.maxConnectionsPerAddress ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS
-    // node:http applies server.timeout to each socket and restores it after a keep-alive pause; with a
-    // 'timeout' listener on the server it leaves the socket to us.
-    server.setTimeout(idle)
-    server.on('timeout', (socket: Socket) => {
-      this.timedOut++
-      socket.resetAndDestroy()
-      this.emit('change')
-    })
     // A request's headers must arrive within the same time (a client trickling one header byte at a time).
     server.headersTimeout = Math.min(idle, server.headersTimeout)
     server.requestTimeout = Math.min(idle, server.requestTimeout || idle)
+    // Looks every quarter of the idle time (at most every 5 s): a stalled socket goes within idle + that.
+    const sweep = setInterval(() => this.resetIdle(idle), Math.max(25, Math.min(idle / 4, 5000)))
+    sweep.unref()
+    server.once('close', () => clearInterval(sweep))
     server.on('connection', (socket: Socket) => {
       const from = socket.remoteAddress ?? ''
       const n = this.perAddress.get(from) ?? 0
@@ -58,8 +60,10 @@ export class ConnectionGuard extends EventEmitter {
       }
       this.open++
       this.perAddress.set(from, n + 1)
+      this.progress.set(socket, { moved: 0, since: Date.now() })
       socket.once('close', () => {
         this.open--
+        this.progress.delete(socket)
         const left = (this.perAddress.get(from) ?? 1) - 1
         if (left === 0) this.perAddress.delete(from)
         else this.perAddress.set(from, left)
@@ -67,5 +71,23 @@ export class ConnectionGuard extends EventEmitter {
       })
       this.emit('change')
     })
+  }
+
+  private resetIdle(idle: number): void {
+    const now = Date.now()
+    for (const [socket, p] of this.progress) {
+      // bytesWritten counts what was handed to the socket: it stops growing once the client stops reading
+      // and the response is held back by backpressure.
+      const moved = socket.bytesRead + socket.bytesWritten
+      if (moved !== p.moved) {
+        p.moved = moved
+        p.since = now
+      } else if (now - p.since >= idle) {
+        this.progress.delete(socket)
+        this.timedOut++
+        socket.resetAndDestroy()
+        this.emit('change')
+      }
+    }
   }
 }
