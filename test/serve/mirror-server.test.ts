@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, readdir, readlink, rm, writeFile } from 'node:fs/promises'
 import { request } from 'node:http'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -213,6 +213,42 @@ describe('serve', () => {
       expect(head.req.bodyLength).toBe(0)
       expect(head.req.contentLength).toBe(got.req.bodyLength)
     }
+  })
+
+  it('closes every file it opened: after GET, HEAD, 416 and a client that hangs up mid-body', async () => {
+    const item = gen.items.reduce((a, b) => (b.size > a.size ? b : a))
+    const file = join(gen.dir, item.path)
+    const openCopies = async (): Promise<number> => {
+      let n = 0
+      for (const fd of await readdir('/proc/self/fd'))
+        if ((await readlink(`/proc/self/fd/${fd}`).catch(() => '')) === file) n++
+      return n
+    }
+    for (let i = 0; i < 5; i++) {
+      await get(plain.url, `/${item.path}`)
+      await get(plain.url, `/${item.path}`, { method: 'HEAD' })
+      await get(plain.url, `/${item.path}`, { range: `bytes=${item.size}-` })
+      await get(plain.url, `/${item.path}`, { range: 'bytes=5-3' })
+    }
+    // A client that reads one chunk and hangs up.
+    await new Promise<void>((resolve, reject) => {
+      const u = new URL(plain.url)
+      const req = request({ host: u.hostname, port: u.port, path: `/${item.path}` }, (res) => {
+        res.once('data', () => {
+          req.destroy()
+          resolve()
+        })
+      })
+      req.on('error', (e) => (req.destroyed ? undefined : reject(e)))
+      req.end()
+    })
+    // Closing a handle completes on the thread pool: give its callbacks turns, without a clock.
+    let left = await openCopies()
+    for (let turns = 0; left > 0 && turns < 2000; turns++) {
+      await new Promise((r) => setImmediate(r))
+      if (turns % 50 === 49) left = await openCopies()
+    }
+    expect(await openCopies()).toBe(0)
   })
 
   it('names a port already in use and says what to do', async () => {
