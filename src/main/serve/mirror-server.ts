@@ -99,11 +99,15 @@ async function answer(
   let streaming = false
   try {
     await send(req, res, rel, file.size, async (start, end) => {
+      // From here the stream owns the handle and closes it when it ends or is destroyed.
+      const stream = file.handle.createReadStream({
+        start,
+        end,
+        highWaterMark: BODY_CHUNK_BYTES,
+        autoClose: true
+      })
       streaming = true
-      await pipeline(
-        file.handle.createReadStream({ start, end, highWaterMark: BODY_CHUNK_BYTES, autoClose: true }),
-        res
-      )
+      await pipeline(stream, res)
     })
   } finally {
     if (!streaming) await file.handle.close().catch(() => undefined)
@@ -179,11 +183,15 @@ export async function startMirrorServer(
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(new AppError('io', listenFailure(bind, opts.port ?? DEFAULT_PORT, err), { cause: err }))
     )
-    server.listen(opts.port ?? DEFAULT_PORT, bind, () => resolve())
+    server.listen(opts.port ?? DEFAULT_PORT, bind, () => {
+      // Before any request is read: the names a loopback listener answers to depend on its port.
+      const a = server.address() as AddressInfo
+      hostOk = hostHeaderCheck(a.address, a.port)
+      resolve()
+    })
   })
   const addr = server.address() as AddressInfo
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address
-  hostOk = hostHeaderCheck(addr.address, addr.port)
   return {
     url: `http://${host}:${addr.port}/`,
     address: addr.address,
