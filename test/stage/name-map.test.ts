@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile, mkdir, symlink } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -8,7 +8,8 @@ import {
   decodePath,
   encodeName,
   encodePath,
-  localStreamPath
+  localStreamPath,
+  usesMappedNames
 } from '../../src/main/stage/name-map'
 import { joinStreamPath } from '../../src/main/streams/safe-path'
 import { generateStream, type GeneratedStream } from '../support/stream-generator'
@@ -104,5 +105,26 @@ describe('FAT/exFAT/NTFS name mapping', () => {
       join(mapped, 'streams', 'v1', 'com.ubuntu.maas%3Astable%3Av3%3Adownload.sjson')
     )
     expect(localStreamPath(mapped, rel, false)).toBe(join(mapped, ...rel.split('/')))
+  })
+})
+
+describe('the mapped-names marker', () => {
+  it('counts only as a regular file in the tree, never through a link', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'maas-images-marker-'))
+    try {
+      const outside = join(dir, 'outside.txt')
+      await writeFile(outside, 'mapped')
+      const tree = join(dir, 'tree')
+      await mkdir(tree)
+      expect(usesMappedNames(tree)).toBe(false)
+      // A link (here to a file outside the tree) is not the marker staging writes.
+      await symlink(outside, join(tree, MAPPED_NAMES_FILE))
+      expect(usesMappedNames(tree)).toBe(false)
+      await rm(join(tree, MAPPED_NAMES_FILE))
+      await writeFile(join(tree, MAPPED_NAMES_FILE), 'mapped')
+      expect(usesMappedNames(tree)).toBe(true)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 })

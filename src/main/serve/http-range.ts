@@ -12,8 +12,9 @@ export function parseRange(header: string | undefined, size: number): RangeAnswe
     return { start: Math.max(0, size - suffix), end: size - 1 }
   }
   const start = Number(m[1])
-  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1)
-  if (!Number.isSafeInteger(start) || start >= size || (m[2] !== '' && Number(m[2]) < start))
-    return 'unsatisfiable'
-  return { start, end }
+  // A last position before the first makes the range invalid, not unsatisfiable: RFC 9110 14.1.1 and 14.2
+  // say to ignore the header then and answer 200 with the whole body.
+  if (m[2] !== '' && Number(m[2]) < start) return null
+  if (!Number.isSafeInteger(start) || start >= size) return 'unsatisfiable'
+  return { start, end: m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1) }
 }

@@ -4,15 +4,21 @@
  * (a staged stick, mapped names read back, or any plain mirror). Nothing else is reachable: a path is
  * answered only when it names one of these files.
  */
-import { readFile, stat } from 'node:fs/promises'
-import { join } from 'node:path'
+import type { FileHandle } from 'node:fs/promises'
 import type { BootSource } from '@shared/types'
+import { dataLayout } from '../core/data-layout'
+import { openLocalFile } from '../net/local-file'
 import { localStreamPath, usesMappedNames } from '../stage/name-map'
 import { stagedContent } from '../stage/staged-content'
-import { STAGE_MANIFEST_FILE } from '../stage/stage-manifest'
+import { readStagedManifest } from '../stage/stage-manifest'
 import { isSafeItemPath } from '../streams/safe-path'
 
-export type MirrorFile = { kind: 'bytes'; data: Buffer } | { kind: 'file'; path: string; size: number }
+/**
+ * A file to send: bytes held in memory, or a regular file already opened and checked. The body is read from
+ * that handle, never by name again, so a link swapped in after the check cannot change what is sent; whoever
+ * receives a 'file' closes its handle.
+ */
+export type MirrorFile = { kind: 'bytes'; data: Buffer } | { kind: 'file'; handle: FileHandle; size: number }
 
 export interface MirrorFiles {
   /** a description for logs and the CLI */
@@ -20,10 +26,21 @@ export interface MirrorFiles {
   lookup(rel: string): Promise<MirrorFile | null>
 }
 
-async function regularFile(path: string): Promise<MirrorFile | null> {
-  const st = await stat(path).catch(() => null)
-  return st && st.isFile() ? { kind: 'file', path, size: st.size } : null
+/**
+ * Opens a file to serve through the bounded local reader with `root` as its root: its real path must stay in
+ * the folder and it must be a regular file (a FIFO would block, a device never ends). Anything refused is simply
+ * not in the mirror: a 404 that says nothing of what the name leads to.
+ */
+async function servedFile(path: string, root: string): Promise<MirrorFile | null> {
+  try {
+    const { handle, size } = await openLocalFile(path, { root })
+    return { kind: 'file', handle, size }
+  } catch {
+    return null
+  }
 }
+
+type CacheEntry = { kind: 'bytes'; data: Buffer } | { kind: 'blob'; path: string }
 
 /**
  * The cache of one source; re-read at most every `refreshMs` so a finished import shows up. Fails at
@@ -34,13 +51,14 @@ export async function cacheMirror(
   source: BootSource,
   refreshMs = 5000
 ): Promise<MirrorFiles> {
-  const build = async (): Promise<Map<string, MirrorFile>> => {
+  const build = async (): Promise<Map<string, CacheEntry>> => {
     const c = await stagedContent(dataDir, source)
-    const m = new Map<string, MirrorFile>()
+    const m = new Map<string, CacheEntry>()
     for (const d of c.documents) m.set(d.path, { kind: 'bytes', data: d.raw })
-    for (const i of c.items) m.set(i.path, { kind: 'file', path: i.blob, size: i.size })
+    for (const i of c.items) m.set(i.path, { kind: 'blob', path: i.blob })
     return m
   }
+  const blobs = dataLayout(dataDir).cacheBlobs
   let current = await build()
   let built = Date.now()
   let rebuilding: Promise<void> | null = null
@@ -58,33 +76,28 @@ export async function cacheMirror(
       const f = current.get(rel)
       if (!f || f.kind === 'bytes') return f ?? null
       // The blob may have gone (a delete): 404 rather than a broken body.
-      return regularFile(f.path)
+      return servedFile(f.path, blobs)
     }
   }
 }
 
 /**
- * A directory. A tree staged by this app serves exactly what its manifest lists (not its README, lock
- * or marker files); any other directory serves every file under its root.
+ * A directory. A tree staged by this app serves what its manifest lists and nothing else (not its README,
+ * lock or marker files); any other directory serves every regular file under its root. The manifest is not
+ * signed, so it only narrows: a listed name is still opened with the folder as root, and a link out of it is
+ * a 404 like any other. A manifest that cannot be read as one (FIFO, device, too big, wrong shape) fails here,
+ * naming the file, rather than being taken for "no manifest" and widening what is served.
  */
 export async function directoryMirror(root: string): Promise<MirrorFiles> {
   const mapped = usesMappedNames(root)
-  let listed: Set<string> | null = null
-  try {
-    const m = JSON.parse(await readFile(join(root, STAGE_MANIFEST_FILE), 'utf8')) as {
-      documents?: string[]
-      items?: Array<{ path: string }>
-    }
-    listed = new Set([...(m.documents ?? []), ...(m.items ?? []).map((i) => i.path)])
-  } catch {
-    listed = null
-  }
+  const m = await readStagedManifest(root)
+  const listed = m ? new Set([...m.documents, ...m.items.map((i) => i.path)]) : null
   return {
     label: `${root}${mapped ? ' (mapped names)' : ''}`,
     async lookup(rel) {
       if (!isSafeItemPath(rel) || rel.split('/').some((s) => s === '' || s === '.')) return null
       if (listed && !listed.has(rel)) return null
-      return regularFile(localStreamPath(root, rel, mapped))
+      return servedFile(localStreamPath(root, rel, mapped), root)
     }
   }
 }

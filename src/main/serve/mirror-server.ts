@@ -1,14 +1,18 @@
 /**
  * A read-only HTTP server for a SimpleStreams mirror, as MAAS (python-simplestreams) reads one: every
  * document and item at its upstream path, GET and HEAD with Range, exact Content-Length. Anything the
- * mirror does not hold is 404; methods other than GET/HEAD are 405. Binds to loopback unless told.
+ * mirror does not hold is 404; methods other than GET/HEAD are 405. Binds to loopback unless told, and
+ * there answers only requests addressed to loopback (host-header.ts). Clients that stall are reset and
+ * too many connections dropped (connection-guard.ts); a body is streamed in small chunks, so a client that
+ * stops reading holds little memory until it is reset.
  */
-import { createReadStream } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { pipeline } from 'node:stream/promises'
 import { AppError } from '@shared/errors'
 import { DEFAULT_SERVE_PORT } from '@shared/serve-port'
+import { ConnectionGuard, DEFAULT_IDLE_TIMEOUT_MS, type ConnectionLimits } from './connection-guard'
+import { hostHeaderCheck } from './host-header'
 import { parseRange } from './http-range'
 import type { MirrorFile, MirrorFiles } from './mirror-files'
 
@@ -19,8 +23,16 @@ export interface MirrorServer {
   url: string
   address: string
   port: number
+  /** open connections and what the guard dropped or reset */
+  connections: ConnectionGuard
   close(): Promise<void>
 }
+
+/**
+ * Read size of a file body, and so the most one response buffers while its client does not read: 64 KiB
+ * (1 MiB held 2 MiB per stalled client: 150 of them took the server from 63 to 377 MB).
+ */
+const BODY_CHUNK_BYTES = 64 * 1024
 
 function contentType(rel: string): string {
   if (rel.endsWith('.sjson')) return 'text/plain; charset=utf-8'
@@ -53,7 +65,16 @@ function plain(res: ServerResponse, status: number, text: string, extra: Record<
   res.end(text)
 }
 
-async function answer(req: IncomingMessage, res: ServerResponse, files: MirrorFiles): Promise<void> {
+async function answer(
+  req: IncomingMessage,
+  res: ServerResponse,
+  files: MirrorFiles,
+  hostOk: ((host: string | undefined) => boolean) | null
+): Promise<void> {
+  if (hostOk && !hostOk(req.headers.host)) {
+    plain(res, 421, 'this mirror answers only requests addressed to this machine\n', { Connection: 'close' })
+    return
+  }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     plain(res, 405, 'read-only mirror: GET and HEAD only\n', { Allow: 'GET, HEAD' })
     return
@@ -64,12 +85,46 @@ async function answer(req: IncomingMessage, res: ServerResponse, files: MirrorFi
     plain(res, 404, 'not in this mirror\n')
     return
   }
-  const size = file.kind === 'bytes' ? file.data.length : file.size
-  const range = parseRange(req.headers.range, size)
-  const headers: Record<string, string | number> = {
-    'Content-Type': contentType(rel),
-    'Accept-Ranges': 'bytes'
+  if (file.kind === 'bytes') {
+    await send(
+      req,
+      res,
+      rel,
+      file.data.length,
+      (start, end) => void res.end(file.data.subarray(start, end + 1))
+    )
+    return
   }
+  // The handle lookup checked is the one read; it is closed whatever happens to the response.
+  let streaming = false
+  try {
+    await send(req, res, rel, file.size, async (start, end) => {
+      // From here the stream owns the handle and closes it when it ends or is destroyed.
+      const stream = file.handle.createReadStream({
+        start,
+        end,
+        highWaterMark: BODY_CHUNK_BYTES,
+        autoClose: true
+      })
+      streaming = true
+      await pipeline(stream, res)
+    })
+  } finally {
+    if (!streaming) await file.handle.close().catch(() => undefined)
+  }
+}
+
+type Body = (start: number, end: number) => void | Promise<void>
+
+/** Status and headers for `size` bytes under the request's Range, then the body (none for HEAD or 416). */
+async function send(
+  req: IncomingMessage,
+  res: ServerResponse,
+  rel: string,
+  size: number,
+  body: Body
+): Promise<void> {
+  const range = parseRange(req.headers.range, size)
   if (range === 'unsatisfiable') {
     // No body: python-simplestreams resumes a `.part` file with `Range: bytes=<its size>-` and appends
     // whatever body comes back without looking at the status, so a part that is already whole must
@@ -80,18 +135,18 @@ async function answer(req: IncomingMessage, res: ServerResponse, files: MirrorFi
   }
   const start = range ? range.start : 0
   const end = range ? range.end : size - 1
-  headers['Content-Length'] = Math.max(0, end - start + 1)
+  const headers: Record<string, string | number> = {
+    'Content-Type': contentType(rel),
+    'Accept-Ranges': 'bytes',
+    'Content-Length': Math.max(0, end - start + 1)
+  }
   if (range) headers['Content-Range'] = `bytes ${start}-${end}/${size}`
   res.writeHead(range ? 206 : 200, headers)
   if (req.method === 'HEAD' || size === 0) {
     res.end()
     return
   }
-  if (file.kind === 'bytes') {
-    res.end(file.data.subarray(start, end + 1))
-    return
-  }
-  await pipeline(createReadStream(file.path, { start, end, highWaterMark: 1 << 20 }), res)
+  await body(start, end)
 }
 
 /** What went wrong listening, with what to do about it. */
@@ -107,21 +162,33 @@ function listenFailure(bind: string, port: number, err: NodeJS.ErrnoException): 
 
 export async function startMirrorServer(
   files: MirrorFiles,
-  opts: { port?: number; bind?: string } = {}
+  opts: { port?: number; bind?: string } & ConnectionLimits = {}
 ): Promise<MirrorServer> {
-  const server: Server = createServer((req, res) => {
-    answer(req, res, files).catch(() => {
-      // A client that went away mid-body, or a file that vanished: end this response only.
-      if (!res.headersSent) plain(res, 500, 'read error\n')
-      else res.destroy()
-    })
-  })
+  let hostOk: ((host: string | undefined) => boolean) | null = null
+  const idle = opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS
+  // How often node:http looks for requests whose headers are late (default 30 s, too coarse for short limits).
+  const server: Server = createServer(
+    { connectionsCheckingInterval: Math.min(30_000, Math.max(100, idle / 4)) },
+    (req, res) => {
+      answer(req, res, files, hostOk).catch(() => {
+        // A client that went away mid-body, or a file that vanished: end this response only.
+        if (!res.headersSent) plain(res, 500, 'read error\n')
+        else res.destroy()
+      })
+    }
+  )
+  const connections = new ConnectionGuard(server, opts)
   const bind = opts.bind ?? DEFAULT_BIND
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(new AppError('io', listenFailure(bind, opts.port ?? DEFAULT_PORT, err), { cause: err }))
     )
-    server.listen(opts.port ?? DEFAULT_PORT, bind, () => resolve())
+    server.listen(opts.port ?? DEFAULT_PORT, bind, () => {
+      // Before any request is read: the names a loopback listener answers to depend on its port.
+      const a = server.address() as AddressInfo
+      hostOk = hostHeaderCheck(a.address, a.port)
+      resolve()
+    })
   })
   const addr = server.address() as AddressInfo
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address
@@ -129,6 +196,7 @@ export async function startMirrorServer(
     url: `http://${host}:${addr.port}/`,
     address: addr.address,
     port: addr.port,
+    connections,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve())

@@ -16,7 +16,7 @@
  * downloads, verify, serve) look for it and map every stream path, so mapped names are read back
  * transparently. Trees without it hold upstream names.
  */
-import { existsSync } from 'node:fs'
+import { lstatSync } from 'node:fs'
 import { join } from 'node:path'
 
 /** Present at the root of a staged tree whose file names are mapped; explains the mapping to humans. */
@@ -67,9 +67,17 @@ export function decodePath(rel: string): string {
   return rel.split('/').map(decodeName).join('/')
 }
 
-/** True when the directory is a staged tree with mapped names. */
+/**
+ * True when the directory is a staged tree with mapped names. Only a regular file counts as the marker (lstat:
+ * not followed), as staging writes it: a link, even a dangling one or one out of the tree, is not the marker, so
+ * what lies outside the tree cannot change how names inside it are read.
+ */
 export function usesMappedNames(root: string): boolean {
-  return existsSync(join(root, MAPPED_NAMES_FILE))
+  try {
+    return lstatSync(join(root, MAPPED_NAMES_FILE)).isFile()
+  } catch {
+    return false
+  }
 }
 
 /** The local file of a stream path under a directory root, mapped when the tree says so. */

@@ -13,10 +13,14 @@ import { resolveSource } from './source'
 import type { StreamItem } from './validate-items'
 import { readStagedManifest } from '../stage/stage-manifest'
 
-/** Paths a staged tree's manifest says it holds; null for any other mirror. */
-async function stagedItemPaths(root: string): Promise<Set<string> | null> {
+/**
+ * Paths a staged tree's manifest says it holds; null for any other mirror. The manifest is read through the
+ * bounded reader: a FIFO, device, link out of the tree or oversized file there is refused at once (it throws,
+ * naming the file) instead of hanging the verify or filling memory.
+ */
+async function stagedItemPaths(root: string, signal?: AbortSignal): Promise<Set<string> | null> {
   if (isUrlRoot(root)) return null
-  const m = await readStagedManifest(root)
+  const m = await readStagedManifest(root, { signal })
   return m ? new Set(m.items.map((i) => i.path)) : null
 }
 
@@ -197,6 +201,13 @@ export async function verifyMirror(
   }
 
   if (opts.deep) {
+    // Read first: a manifest that cannot be used is reported before any item is hashed.
+    let staged: Set<string> | null = null
+    try {
+      staged = await stagedItemPaths(source.root, opts.signal)
+    } catch (err) {
+      problem((err as Error).message)
+    }
     const checks: ItemCheck[] = []
     await runLimited(
       [...verifiedItems.values()].map((item) => async () => {
@@ -207,7 +218,6 @@ export async function verifyMirror(
     )
     checks.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
     // A staged tree lists what it was given: one of those missing is damage, the rest were left out by design.
-    const staged = await stagedItemPaths(source.root)
     report.items = checks.map(({ path, ok, missing, problem: p }) => {
       if (missing && !staged?.has(path)) return { path, ok, missing: true, problem: 'missing' }
       return { path, ok, ...(p ? { problem: missing ? 'staged but missing' : p } : {}) }

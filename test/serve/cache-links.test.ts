@@ -1,0 +1,81 @@
+/**
+ * `serve source=` (the image cache) opens each blob through the bounded local reader with the blob folder as
+ * root, as `serve dir=` does with its folder: a blob that has become a link out of the cache, or a FIFO, is a
+ * 404, not the file it leads to and not a hung response. End to end through the CLI.
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { stagedContent } from '../../src/main/stage/staged-content'
+import { streamEnv, type StreamEnv } from '../import/engine-fixture'
+import { cli } from '../main/cli-helpers'
+import { serveCli, type ServingCli } from '../support/serve-cli'
+
+const SECRET = 'a private file outside the image cache'
+let env: StreamEnv
+let tmp: string
+let dataDir: string
+
+beforeAll(async () => {
+  env = await streamEnv(0.002, ['noble'])
+  tmp = await mkdtemp(join(tmpdir(), 'maas-images-cache-links-'))
+  dataDir = join(tmp, 'data')
+  const src = await cli(
+    dataDir,
+    'boot-source',
+    'update',
+    '1',
+    `url=${env.server.url}`,
+    `keyring_filename=${env.gen.keyringPath}`
+  )
+  expect(src.code, src.stderr).toBe(0)
+  const imp = await cli(dataDir, 'boot-resources', 'import')
+  expect(imp.code, imp.stderr).toBe(0)
+}, 120_000)
+
+afterAll(async () => {
+  await env?.close()
+  await rm(tmp, { recursive: true, force: true })
+})
+
+describe('serve source= and the blobs behind it', () => {
+  it('serves a blob, and 404 for a blob that is a link out of the cache or a FIFO', async () => {
+    const source = {
+      id: 1,
+      url: env.server.url,
+      keyring_filename: env.gen.keyringPath,
+      keyring_data: '',
+      created: '',
+      updated: ''
+    }
+    const { items } = await stagedContent(dataDir, source)
+    const [good, linked, fifo] = items.filter((i) => i.size > 0)
+    const s = await serveCli(dataDir, 'source=1')
+    expect('url' in s, JSON.stringify(s)).toBe(true)
+    const served = s as ServingCli
+    // Swapped once serving: the cache was whole when the server listed it.
+    const secret = join(tmp, 'secret')
+    await writeFile(secret, SECRET)
+    await rm(linked.blob)
+    await symlink(secret, linked.blob)
+    await rm(fifo.blob)
+    execFileSync('mkfifo', [fifo.blob])
+    try {
+      const ok = await fetch(served.url + good.path)
+      expect(ok.status).toBe(200)
+      expect(Buffer.from(await ok.arrayBuffer()).equals(await readFile(good.blob))).toBe(true)
+      for (const item of [linked, fifo]) {
+        const r = await fetch(served.url + item.path)
+        expect({ status: r.status, body: await r.text() }, item.path).toEqual({
+          status: 404,
+          body: 'not in this mirror\n'
+        })
+      }
+    } finally {
+      expect(await served.stop()).toBe(0)
+    }
+    expect(served.stdout() + served.stderr()).not.toContain(secret)
+  }, 60_000)
+})
