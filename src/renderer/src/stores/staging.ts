@@ -9,6 +9,7 @@ import { computed, ref, watch } from 'vue'
 import type { Drive, StageProgress, StageResult, StagingPlan, VerifyReport } from '@shared/types'
 import { getBridge } from '../bridge'
 import { errorMessage } from '../logic/error-message'
+import { formatPercent } from '../logic/format'
 import { followMainEvents } from './main-events'
 import { useSourcesStore } from './sources'
 
@@ -35,6 +36,23 @@ export const useStagingStore = defineStore('staging', () => {
   const verify = ref<VerifyReport | null>(null)
   const verifying = ref(false)
   const error = ref<string | null>(null)
+
+  /** the plan says the target is too small (a file system that reports no free space is never short) */
+  const short = computed(
+    () => !!plan.value && plan.value.free !== null && plan.value.free < plan.value.needed
+  )
+  const canStage = computed(
+    () => !!plan.value && !staging.value && !short.value && plan.value.too_big.length === 0
+  )
+  const percent = computed(() =>
+    progress.value ? formatPercent(progress.value.bytes_done, progress.value.bytes_total) : 0
+  )
+  /** the plan's images, OS images first, bootloaders after */
+  const planImages = computed(() => ({
+    os: plan.value?.images.filter((i) => !i.bootloader) ?? [],
+    bootloaders: plan.value?.images.filter((i) => i.bootloader) ?? []
+  }))
+  const verifiedFiles = computed(() => (verify.value?.items ?? []).filter((i) => i.ok).length)
 
   const events = followMainEvents(
     {
@@ -173,6 +191,11 @@ export const useStagingStore = defineStore('staging', () => {
     verify,
     verifying,
     error,
+    short,
+    canStage,
+    percent,
+    planImages,
+    verifiedFiles,
     picking,
     pickError,
     load,
