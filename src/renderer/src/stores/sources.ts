@@ -4,7 +4,7 @@
  */
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import type { BootSource, BootSourceSelection } from '@shared/types'
+import type { BootSource, BootSourceSelection, VerifyReport } from '@shared/types'
 import type { RequestInput, RequestOptions, SelectionChangesApplied } from '@shared/ipc-contract'
 import { getBridge } from '../bridge'
 import { errorMessage } from '../logic/error-message'
@@ -87,6 +87,20 @@ export const useSourcesStore = defineStore('sources', () => {
     await getBridge().deleteSelection(arg)
     await load()
   }
+  /** main's native file dialog (desktop app only): the keyring file chosen, or null when cancelled */
+  async function pickKeyringFile(): Promise<string | null> {
+    return (await getBridge().pickKeyringFile()).path
+  }
+  /**
+   * Re-checks a source's signatures without changing anything: who signed each metadata file.
+   * `options` carries the request id of the page's Cancel.
+   */
+  async function verifySource(src: BootSource, options: RequestOptions): Promise<VerifyReport> {
+    const keyring = src.keyring_data
+      ? { keyring_data: src.keyring_data }
+      : { keyring_filename: src.keyring_filename }
+    return getBridge().verifyMirror({ location: src.url, ...keyring }, options)
+  }
   /** A whole selection change of one source: main applies all of it or, refusing, none of it. */
   async function applySelectionChanges(
     arg: RequestInput<'applySelectionChanges'>
@@ -114,6 +128,8 @@ export const useSourcesStore = defineStore('sources', () => {
     createSelection,
     updateSelection,
     deleteSelection,
-    applySelectionChanges
+    applySelectionChanges,
+    pickKeyringFile,
+    verifySource
   }
 })
