@@ -9,6 +9,7 @@ import { normaliseSourceUrl } from '../../src/main/services/boot-source-url'
 import { AppError } from '@shared/errors'
 import { selectionChangesSchema } from '@shared/schemas'
 import { readFile } from 'node:fs/promises'
+import { createMainServices } from '../../src/main/services'
 
 let dir: string
 let store: StateStore
@@ -256,5 +257,44 @@ describe('a whole selection change (applySelectionChanges)', () => {
       service.applySelectionChanges(changes({ boot_source_id: 1, delete: [theirs.id] }))
     ).rejects.toThrow(`boot source selection ${theirs.id} does not exist in boot source 1`)
     expect(await store.selections(other.id)).toHaveLength(1)
+  })
+})
+
+describe('applySelectionChanges as a request', () => {
+  it('is validated, says sourcesChanged once when saved, and nothing when refused', async () => {
+    const app = await createMainServices({ dataDir: dir, version: '0', host: 'cli' })
+    try {
+      let changed = 0
+      app.events.on('sourcesChanged', () => changed++)
+      const applied = await app.request('applySelectionChanges', {
+        boot_source_id: 1,
+        create: [
+          { os: 'ubuntu', release: 'jammy', arches: ['amd64'] },
+          { os: 'ubuntu', release: 'focal', arches: ['amd64'] }
+        ]
+      })
+      expect(applied).toMatchObject({ created: 2, updated: 0, deleted: 0 })
+      expect(changed).toBe(1)
+
+      const before = await readFile(store.file, 'utf8')
+      await expect(
+        app.request('applySelectionChanges', {
+          boot_source_id: 1,
+          delete: [1],
+          create: [{ os: 'ubuntu', release: 'focal', arches: ['arm64'] }]
+        })
+      ).rejects.toMatchObject({ code: 'conflict' })
+      // Hostile input is refused before anything runs: a part may not name another source.
+      await expect(
+        app.request('applySelectionChanges', {
+          boot_source_id: 1,
+          update: [{ id: 1, boot_source_id: 2, arches: ['amd64'] }]
+        } as never)
+      ).rejects.toMatchObject({ code: 'invalid_argument' })
+      expect(await readFile(store.file, 'utf8')).toBe(before)
+      expect(changed).toBe(1)
+    } finally {
+      await app.dispose()
+    }
   })
 })
