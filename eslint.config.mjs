@@ -28,6 +28,29 @@ export default tseslint.config(
     }
   },
   {
+    // Components and views show; stores act. Only a store calls the bridge (docs/architecture.md, renderer).
+    files: [
+      'src/renderer/src/components/**/*.vue',
+      'src/renderer/src/views/**/*.vue',
+      'src/renderer/src/App.vue'
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['electron', 'node:*', '../../main/*', '**/main/**'] },
+            {
+              regex: '(^|/)bridge(/(index|ws-transport))?$',
+              message:
+                'components and views call store actions; only stores call the bridge (docs/architecture.md)'
+            }
+          ]
+        }
+      ]
+    }
+  },
+  {
     // The Electron boundary: only the thin shell may import electron. Everything else in main runs in plain
     // Node too (the CLI, the tests, the benchmarks), so it must not even load it.
     files: ['src/main/**/*.ts'],

@@ -56,6 +56,11 @@ export const requests = {
   createSelection: request<BootSourceSelection>()(s.createSelectionSchema),
   updateSelection: request<BootSourceSelection>()(s.updateSelectionSchema),
   deleteSelection: request<void>()(s.selectionRefSchema),
+  /**
+   * A whole selection change of one source (creates, updates, deletes), applied at once under the state
+   * lock: all or nothing, so a refusal half-way leaves the saved selections exactly as they were.
+   */
+  applySelectionChanges: request<SelectionChangesApplied>()(s.selectionChangesSchema),
 
   getCatalogue: request<Catalogue>()(s.catalogueRequestSchema),
   verifyMirror: request<VerifyReport>()(s.verifySchema),
@@ -76,6 +81,11 @@ export const requests = {
   runImport: request<ImportResult>()(none),
   stopImport: request<{ stopping: boolean; message: string }>()(none),
   getImportStatus: request<ImportStatus>()(none),
+  /**
+   * MAAS's "Save and sync": stops a running import (this process's or the CLI's), waits until it has
+   * ended, starts a new one and resolves with the status once it runs. Busy when the old one does not end.
+   */
+  restartImport: request<ImportStatus>()(none),
 
   /** the settings with proxy passwords masked, and where those passwords are kept */
   /** the settings with proxy passwords masked, and where those passwords are kept */
@@ -108,6 +118,14 @@ export const requests = {
   stopServing: request<ServingStatus>()(none),
   getServingStatus: request<ServingStatus>()(none)
 } as const
+
+/** What applySelectionChanges did: how many of each, and the source's selections as saved. */
+export interface SelectionChangesApplied {
+  created: number
+  updated: number
+  deleted: number
+  selections: BootSourceSelection[]
+}
 
 /** What a native picker answers: the chosen path, or null when the dialog was cancelled. */
 export interface PickedPath {

@@ -68,6 +68,28 @@ export const updateSelectionSchema = selectionFieldsSchema
 
 export const selectionRefSchema = z.object({ boot_source_id: idSchema, id: idSchema }).strict()
 
+/** Most changes one applySelectionChanges carries: far more releases than any stream offers. */
+const MAX_SELECTION_CHANGES = 1000
+
+/**
+ * One boot source's whole selection change (the Images page's "Save and sync"): main applies every
+ * delete, update and create at once, under one lock, or none of them.
+ */
+export const selectionChangesSchema = z
+  .object({
+    boot_source_id: idSchema,
+    create: z
+      .array(selectionFieldsSchema.partial({ subarches: true, labels: true }).strict())
+      .max(MAX_SELECTION_CHANGES)
+      .default([]),
+    update: z
+      .array(selectionFieldsSchema.partial().extend({ id: idSchema }).strict())
+      .max(MAX_SELECTION_CHANGES)
+      .default([]),
+    delete: z.array(idSchema).max(MAX_SELECTION_CHANGES).default([])
+  })
+  .strict()
+
 export const proxySchema = z
   .object({
     http_proxy: z.string().max(2048),

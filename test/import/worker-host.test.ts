@@ -225,6 +225,53 @@ describe('the services with a worker launcher, as the app and the browser-mode h
   })
 })
 
+describe('restartImport with a worker launcher (Save and sync)', () => {
+  it('stops the import running in the worker, waits until it has ended, and answers once a new one runs', async () => {
+    const dd = await dataDir()
+    const app = await createMainServices({
+      dataDir: dd,
+      version: '0',
+      host: 'test-bridge',
+      launchImportWorker: {
+        launch: workerThreadLauncher({ entry: WORKER_ENTRY }),
+        where: 'in a worker thread'
+      }
+    })
+    try {
+      await app.request('updateBootSource', {
+        id: 1,
+        url: fixture.env.server.url,
+        keyring_filename: fixture.env.gen.keyringPath
+      })
+      fixture.env.server.options.rateBytesPerSec = 512 * 1024
+      let downloading = false
+      app.events.on('importProgress', (p) => {
+        downloading ||= p.bytes_done > 256 * 1024
+      })
+      const finished: ImportResult[] = []
+      app.events.on('importFinished', (r) => finished.push(r))
+      await app.request('startImport', undefined)
+      await until(() => downloading, 'the slow download to start')
+      const firstLock = await lockHolder(dd)
+
+      const status = await app.request('restartImport', undefined)
+      // The old import ended (stopped, its result recorded, its lock released) before the answer came,
+      // and the answer is the new import, running under a lock of its own.
+      expect(finished.map((r) => r.stopped)).toEqual([true])
+      expect(status).toMatchObject({ importing: true, last_result: { stopped: true } })
+      const secondLock = await lockHolder(dd)
+      expect(secondLock?.token).toBeDefined()
+      expect(secondLock?.token).not.toBe(firstLock?.token)
+
+      await app.request('stopImport', undefined)
+      await until(() => finished.length === 2, 'the second import to stop')
+      expect(await lockHolder(dd)).toBeNull()
+    } finally {
+      await app.dispose()
+    }
+  })
+})
+
 describe('the automatic sync through the worker', () => {
   it('the SyncScheduler starts the import when due, and it runs in the worker', async () => {
     const dd = await dataDir()

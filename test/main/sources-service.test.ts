@@ -7,6 +7,9 @@ import { ensureFirstRun, defaultKeyringPath, SYSTEM_KEYRING } from '../../src/ma
 import { SourcesService, type ConnectFn } from '../../src/main/services/sources-service'
 import { normaliseSourceUrl } from '../../src/main/services/boot-source-url'
 import { AppError } from '@shared/errors'
+import { selectionChangesSchema } from '@shared/schemas'
+import { readFile } from 'node:fs/promises'
+import { createMainServices } from '../../src/main/services'
 
 let dir: string
 let store: StateStore
@@ -155,5 +158,143 @@ describe('boot sources', () => {
     const releases = (await a.listSelections(1)).map((s) => s.release).sort()
     expect(releases).toEqual(['bionic', 'focal', 'jammy', 'mantic', 'noble', 'oracular', 'plucky'])
     expect(new Set((await a.listSelections(1)).map((s) => s.id)).size).toBe(7)
+  })
+})
+
+describe('a whole selection change (applySelectionChanges)', () => {
+  const changes = (arg: unknown) => selectionChangesSchema.parse(arg)
+  const names = async () =>
+    (await store.selections(1)).map((s) => `${s.id} ${s.os}/${s.release} ${s.arches.join(',')}`)
+
+  it('deletes, updates and creates in one go, and says how many of each', async () => {
+    const service = make()
+    const jammy = await service.createSelection({
+      boot_source_id: 1,
+      os: 'ubuntu',
+      release: 'jammy',
+      arches: ['amd64']
+    })
+    // The create takes the name the delete frees: only deletes-first makes that legal.
+    const applied = await service.applySelectionChanges(
+      changes({
+        boot_source_id: 1,
+        delete: [1],
+        update: [{ id: jammy.id, arches: ['amd64', 'arm64', 'arm64'] }],
+        create: [{ os: 'ubuntu', release: 'noble', arches: ['arm64'] }]
+      })
+    )
+    expect(applied).toMatchObject({ created: 1, updated: 1, deleted: 1 })
+    expect(applied.selections.map((s) => `${s.os}/${s.release} ${s.arches.join(',')}`)).toEqual([
+      'ubuntu/jammy amd64,arm64',
+      'ubuntu/noble arm64'
+    ])
+    expect(await names()).toEqual([`${jammy.id} ubuntu/jammy amd64,arm64`, '3 ubuntu/noble arm64'])
+    const created = applied.selections.find((s) => s.release === 'noble')!
+    expect(created).toMatchObject({ subarches: ['*'], labels: ['*'] })
+  })
+
+  it('a refusal half-way leaves the stored selections byte for byte as they were', async () => {
+    const service = make()
+    const jammy = await service.createSelection({
+      boot_source_id: 1,
+      os: 'ubuntu',
+      release: 'jammy',
+      arches: ['amd64']
+    })
+    const before = await readFile(store.file, 'utf8')
+    // The delete, the update and the first create are fine; the second create clashes with jammy.
+    await expect(
+      service.applySelectionChanges(
+        changes({
+          boot_source_id: 1,
+          delete: [1],
+          update: [{ id: jammy.id, arches: ['arm64'] }],
+          create: [
+            { os: 'ubuntu', release: 'focal', arches: ['amd64'] },
+            { os: 'ubuntu', release: 'jammy', arches: ['amd64'] }
+          ]
+        })
+      )
+    ).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringMatching(/ubuntu\/jammy already exists/)
+    })
+    expect(await readFile(store.file, 'utf8')).toBe(before)
+
+    // A selection that is gone, after a delete that would have worked: nothing changes either.
+    await expect(
+      service.applySelectionChanges(
+        changes({ boot_source_id: 1, delete: [1], update: [{ id: 99, arches: ['amd64'] }] })
+      )
+    ).rejects.toMatchObject({
+      code: 'not_found',
+      message: 'boot source selection 99 does not exist in boot source 1'
+    })
+    expect(await readFile(store.file, 'utf8')).toBe(before)
+  })
+
+  it('refuses a source that does not exist, and a change that names its source twice', async () => {
+    const service = make()
+    await expect(service.applySelectionChanges(changes({ boot_source_id: 9, delete: [1] }))).rejects.toThrow(
+      'boot source 9 does not exist'
+    )
+    // Every part belongs to the change's one source: a part cannot name another.
+    expect(
+      selectionChangesSchema.safeParse({
+        boot_source_id: 1,
+        create: [{ boot_source_id: 2, os: 'ubuntu', release: 'focal', arches: ['amd64'] }]
+      }).success
+    ).toBe(false)
+    // Another source's selection is not this source's to change.
+    const other = await service.create({ url: 'http://mirror.local/maas/' })
+    const theirs = await service.createSelection({
+      boot_source_id: other.id,
+      os: 'ubuntu',
+      release: 'jammy',
+      arches: ['amd64']
+    })
+    await expect(
+      service.applySelectionChanges(changes({ boot_source_id: 1, delete: [theirs.id] }))
+    ).rejects.toThrow(`boot source selection ${theirs.id} does not exist in boot source 1`)
+    expect(await store.selections(other.id)).toHaveLength(1)
+  })
+})
+
+describe('applySelectionChanges as a request', () => {
+  it('is validated, says sourcesChanged once when saved, and nothing when refused', async () => {
+    const app = await createMainServices({ dataDir: dir, version: '0', host: 'cli' })
+    try {
+      let changed = 0
+      app.events.on('sourcesChanged', () => changed++)
+      const applied = await app.request('applySelectionChanges', {
+        boot_source_id: 1,
+        create: [
+          { os: 'ubuntu', release: 'jammy', arches: ['amd64'] },
+          { os: 'ubuntu', release: 'focal', arches: ['amd64'] }
+        ]
+      })
+      expect(applied).toMatchObject({ created: 2, updated: 0, deleted: 0 })
+      expect(changed).toBe(1)
+
+      const before = await readFile(store.file, 'utf8')
+      await expect(
+        app.request('applySelectionChanges', {
+          boot_source_id: 1,
+          delete: [1],
+          create: [{ os: 'ubuntu', release: 'focal', arches: ['arm64'] }]
+        })
+      ).rejects.toMatchObject({ code: 'conflict' })
+      // Hostile input is refused before anything runs: a part may not name another source.
+      await expect(
+        app.request('applySelectionChanges', {
+          boot_source_id: 1,
+          update: [{ id: 1, boot_source_id: 2, arches: ['amd64'] }]
+        } as never)
+      ).rejects.toMatchObject({ code: 'invalid_argument' })
+      expect(await readFile(store.file, 'utf8')).toBe(before)
+      expect(changed).toBe(1)
+    } finally {
+      await app.dispose()
+    }
   })
 })

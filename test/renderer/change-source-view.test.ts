@@ -247,15 +247,6 @@ describe('Change source', () => {
       source({ url: arg.url, updated: '2025-08-06T00:00:00.000Z' })
     )
     bridge.listSelections.mockResolvedValue([])
-    bridge.createSelection.mockImplementation(async (arg) => ({
-      id: 7,
-      boot_source_id: arg.boot_source_id,
-      os: arg.os,
-      release: arg.release,
-      arches: arg.arches ?? ['*'],
-      subarches: ['*'],
-      labels: ['*']
-    }))
     const { wrapper } = await mountWith(ChangeSourceView, bridge)
     expect(wrapper.find('[data-testid="image-selection"]').exists()).toBe(false)
     await wrapper.get('[data-testid="stream-candidate"] input').setValue(true)
@@ -274,11 +265,19 @@ describe('Change source', () => {
     expect(update.text()).toBe('Update selection')
     await update.trigger('click')
     await flushPromises()
-    expect(bridge.createSelection).toHaveBeenCalledWith(
-      expect.objectContaining({ boot_source_id: 1, os: 'ubuntu', release: 'noble', arches: ['amd64'] })
+    expect(bridge.applySelectionChanges).toHaveBeenCalledWith({
+      boot_source_id: 1,
+      delete: [],
+      update: [],
+      create: [expect.objectContaining({ os: 'ubuntu', release: 'noble', arches: ['amd64'] })]
+    })
+    expect(bridge.restartImport).toHaveBeenCalledTimes(1)
+    expect(bridge.applySelectionChanges.mock.invocationCallOrder[0]).toBeLessThan(
+      bridge.restartImport.mock.invocationCallOrder[0]
     )
-    expect(bridge.startImport).toHaveBeenCalledTimes(1)
-    expect(wrapper.get('[data-testid="selection-saved"]').text()).toContain('Sync started')
+    expect(wrapper.get('[data-testid="selection-saved"]').text()).toContain(
+      'Selection saved (1 added). Sync started.'
+    )
   })
 
   it('Cancel after Connect leaves the selection alone and goes back to Images', async () => {
@@ -290,8 +289,10 @@ describe('Change source', () => {
     await wrapper.get('[data-testid="cancel-selection"]').trigger('click')
     await flushPromises()
     expect(router.currentRoute.value.path).toBe('/images')
+    expect(bridge.applySelectionChanges).not.toHaveBeenCalled()
     expect(bridge.createSelection).not.toHaveBeenCalled()
     expect(bridge.deleteSelection).not.toHaveBeenCalled()
+    expect(bridge.restartImport).not.toHaveBeenCalled()
   })
 
   it('is disabled while an import runs, with MAAS words as the reason', async () => {

@@ -3,7 +3,7 @@
  * lists, default settings) that a test overrides, and `emit` plays main's events.
  */
 import { vi, type Mock } from 'vitest'
-import type { Bridge, EventMap, EventName } from '@shared/ipc-contract'
+import type { Bridge, EventMap, EventName, RequestInput } from '@shared/ipc-contract'
 import { BridgeError } from '@shared/bridge-client'
 import type { BootSource, BootSourceSelection, Catalogue, CatalogueEntry, ShownSettings } from '@shared/types'
 
@@ -128,6 +128,12 @@ export function createFakeBridge(): FakeBridge {
     createSelection: vi.fn(notWired('createSelection')),
     updateSelection: vi.fn(notWired('updateSelection')),
     deleteSelection: vi.fn(async () => undefined),
+    applySelectionChanges: vi.fn(async (arg: RequestInput<'applySelectionChanges'>) => ({
+      created: arg.create?.length ?? 0,
+      updated: arg.update?.length ?? 0,
+      deleted: arg.delete?.length ?? 0,
+      selections: []
+    })),
     getCatalogue: vi.fn(async () => catalogue()),
     verifyMirror: vi.fn(notWired('verifyMirror')),
     cancelVerify: vi.fn(async () => ({ cancelled: 0 })),
@@ -139,6 +145,12 @@ export function createFakeBridge(): FakeBridge {
     deleteBootResource: vi.fn(async () => undefined),
     startImport: vi.fn(async () => ({ started: true, message: 'Import of boot resources started' })),
     stopImport: vi.fn(async () => ({ stopping: true, message: 'Import of boot resources is being stopped' })),
+    restartImport: vi.fn(async () => ({
+      importing: true,
+      progress: null,
+      last_result: null,
+      next_sync_at: null
+    })),
     getImportStatus: vi.fn(async () => ({
       importing: false,
       progress: null,

@@ -92,7 +92,12 @@ describe('pending changes in the images table', () => {
     bridge.listSelections.mockResolvedValue([selection({ id: 1, release: 'noble', arches: ['amd64'] })])
     await wrapper.get('[data-testid="save-selection"]').trigger('click')
     await flushPromises()
-    expect(bridge.deleteSelection).toHaveBeenCalledWith({ boot_source_id: 1, id: 2 })
+    expect(bridge.applySelectionChanges).toHaveBeenCalledWith({
+      boot_source_id: 1,
+      delete: [2],
+      update: [],
+      create: []
+    })
     expect(statusOf(wrapper, 8)).toContain('Will be deleted')
   })
 
@@ -121,54 +126,53 @@ describe('pending changes in the images table', () => {
 })
 
 describe('Save and sync', () => {
-  it('saves, then starts an import', async () => {
-    bridge.createSelection.mockImplementation(async (arg) => selection({ id: 3, ...arg }))
+  it('saves the whole change in one request, then asks main to restart the import', async () => {
     const { wrapper } = await mountWith(ImagesView, bridge)
     await box(wrapper, 'ubuntu-jammy-amd64').setValue(true)
     expect(wrapper.get('[data-testid="save-selection"]').text()).toBe('Save and sync')
     await wrapper.get('[data-testid="save-selection"]').trigger('click')
     await flushPromises()
-    expect(bridge.createSelection).toHaveBeenCalledTimes(1)
-    expect(bridge.startImport).toHaveBeenCalledTimes(1)
-    expect(bridge.stopImport).not.toHaveBeenCalled()
-    expect(bridge.createSelection.mock.invocationCallOrder[0]).toBeLessThan(
-      bridge.startImport.mock.invocationCallOrder[0]
+    expect(bridge.applySelectionChanges).toHaveBeenCalledTimes(1)
+    expect(bridge.restartImport).toHaveBeenCalledTimes(1)
+    expect(bridge.applySelectionChanges.mock.invocationCallOrder[0]).toBeLessThan(
+      bridge.restartImport.mock.invocationCallOrder[0]
     )
+    expect(wrapper.get('[data-testid="selection-saved"]').text()).toContain('Sync started')
+    // The new import runs: the page says so without waiting for its first progress event.
+    expect(wrapper.find('[data-testid="stop-import-button"]').exists()).toBe(true)
+  })
+
+  it('leaves stopping a running import and waiting for it to main: no stop, no polling from the page', async () => {
+    bridge.getImportStatus.mockResolvedValue(status(true))
+    const { wrapper } = await mountWith(ImagesView, bridge)
+    await box(wrapper, 'ubuntu-jammy-amd64').setValue(true)
+    const statusReads = bridge.getImportStatus.mock.calls.length
+    await wrapper.get('[data-testid="save-selection"]').trigger('click')
+    await flushPromises()
+    expect(bridge.restartImport).toHaveBeenCalledTimes(1)
+    expect(bridge.stopImport).not.toHaveBeenCalled()
+    expect(bridge.startImport).not.toHaveBeenCalled()
+    expect(bridge.getImportStatus.mock.calls.length).toBe(statusReads)
     expect(wrapper.get('[data-testid="selection-saved"]').text()).toContain('Sync started')
   })
 
-  it('stops a running import, waits until it has stopped, and starts a new one', async () => {
-    bridge.createSelection.mockImplementation(async (arg) => selection({ id: 3, ...arg }))
-    const { wrapper } = await mountWith(ImagesView, bridge)
-    await box(wrapper, 'ubuntu-jammy-amd64').setValue(true)
-    // From the click on: an import runs until it is asked to stop, and takes two polls to let go.
-    let polls = 0
-    bridge.getImportStatus.mockImplementation(async () => {
-      if (bridge.stopImport.mock.calls.length === 0) return status(true)
-      return status(++polls < 2)
-    })
-    await wrapper.get('[data-testid="save-selection"]').trigger('click')
-    await new Promise((resolve) => setTimeout(resolve, 800))
-    await flushPromises()
-    expect(bridge.stopImport).toHaveBeenCalledTimes(1)
-    expect(bridge.startImport).toHaveBeenCalledTimes(1)
-    expect(polls).toBeGreaterThanOrEqual(2)
-    const order = (m: { mock: { invocationCallOrder: number[] } }) => m.mock.invocationCallOrder[0]
-    expect(order(bridge.createSelection)).toBeLessThan(order(bridge.stopImport))
-    expect(order(bridge.stopImport)).toBeLessThan(order(bridge.startImport))
-  })
-
   it('says the selection was saved but the sync did not start when main refuses', async () => {
-    bridge.createSelection.mockImplementation(async (arg) => selection({ id: 3, ...arg }))
-    // As main does: a refused start rejects with the reason (busy), it never answers "not started".
-    bridge.startImport.mockRejectedValue(new BridgeError('busy', 'an import is already running (pid 42)'))
+    // As main does: a restart whose old import does not end rejects with the reason (busy).
+    bridge.restartImport.mockRejectedValue(
+      new BridgeError(
+        'busy',
+        'the running import of boot resources did not end within 30 s of being asked to stop; try again once it has'
+      )
+    )
     const { wrapper } = await mountWith(ImagesView, bridge)
     await box(wrapper, 'ubuntu-jammy-amd64').setValue(true)
     await wrapper.get('[data-testid="save-selection"]').trigger('click')
     await flushPromises()
     const notice = wrapper.get('.p-notification--negative').text()
     expect(notice).toContain('Selection saved (1 added).')
-    expect(notice).toContain('The sync did not start: an import is already running (pid 42)')
+    expect(notice).toContain(
+      'The sync did not start: the running import of boot resources did not end within 30 s'
+    )
   })
 
   it('keeps a plain Sync button for "check for new versions now"', async () => {
@@ -176,6 +180,7 @@ describe('Save and sync', () => {
     await wrapper.get('[data-testid="sync-button"]').trigger('click')
     await flushPromises()
     expect(bridge.startImport).toHaveBeenCalledTimes(1)
+    expect(bridge.applySelectionChanges).not.toHaveBeenCalled()
     expect(bridge.createSelection).not.toHaveBeenCalled()
   })
 })

@@ -137,8 +137,6 @@ describe('Images: selection', () => {
       selection({ id: 1, release: 'noble', arches: ['amd64'] }),
       selection({ id: 2, release: 'jammy', arches: ['amd64'], subarches: ['hwe-22.04'] })
     ])
-    bridge.createSelection.mockImplementation(async (arg) => selection({ id: 3, ...arg }))
-    bridge.updateSelection.mockImplementation(async (arg) => selection({ ...arg }))
     // noble may be unselected only because it is not the commissioning release here.
     bridge.getSettings.mockResolvedValue({ ...defaultSettings(), commissioning_distro_series: 'focal' })
     const { wrapper } = await mountWith(ImagesView, bridge)
@@ -150,26 +148,25 @@ describe('Images: selection', () => {
     await wrapper.get('[data-testid="save-selection"]').trigger('click')
     await flushPromises()
 
-    expect(bridge.deleteSelection).toHaveBeenCalledWith({ boot_source_id: 1, id: 1 })
-    // An existing selection keeps its subarches; only its arches change.
-    expect(bridge.updateSelection).toHaveBeenCalledWith({
+    // One request: main applies the delete, the update and the create together, or none of them.
+    expect(bridge.applySelectionChanges).toHaveBeenCalledTimes(1)
+    expect(bridge.applySelectionChanges).toHaveBeenCalledWith({
       boot_source_id: 1,
-      id: 2,
-      arches: ['amd64', 'arm64']
+      delete: [1],
+      // An existing selection keeps its subarches; only its arches change.
+      update: [{ id: 2, arches: ['amd64', 'arm64'] }],
+      create: [{ os: 'centos', release: 'centos70', arches: ['amd64'], subarches: ['*'], labels: ['*'] }]
     })
-    expect(bridge.createSelection).toHaveBeenCalledWith({
-      boot_source_id: 1,
-      os: 'centos',
-      release: 'centos70',
-      arches: ['amd64'],
-      subarches: ['*'],
-      labels: ['*']
-    })
-    expect(wrapper.get('[data-testid="selection-saved"]').text()).toContain('Selection saved')
+    expect(bridge.createSelection).not.toHaveBeenCalled()
+    expect(bridge.updateSelection).not.toHaveBeenCalled()
+    expect(bridge.deleteSelection).not.toHaveBeenCalled()
+    expect(wrapper.get('[data-testid="selection-saved"]').text()).toContain(
+      'Selection saved (1 added, 1 changed, 1 removed). Sync started.'
+    )
   })
 
-  it('shows a failed save in a negative notification', async () => {
-    bridge.createSelection.mockRejectedValue(
+  it('shows a refused save in a negative notification, keeps the ticks and starts no sync', async () => {
+    bridge.applySelectionChanges.mockRejectedValue(
       new BridgeError('conflict', 'selection ubuntu/jammy already exists')
     )
     const { wrapper } = await mountWith(ImagesView, bridge)
@@ -177,6 +174,12 @@ describe('Images: selection', () => {
     await wrapper.get('[data-testid="save-selection"]').trigger('click')
     await flushPromises()
     expect(wrapper.get('.p-notification--negative').text()).toContain('selection ubuntu/jammy already exists')
+    expect(bridge.restartImport).not.toHaveBeenCalled()
+    expect(bridge.startImport).not.toHaveBeenCalled()
+    // Main changed nothing: the admin's tick is still there to save again.
+    const jammy = wrapper.get('[data-testid="image-checkbox-ubuntu-jammy-amd64"] input')
+    expect((jammy.element as HTMLInputElement).checked).toBe(true)
+    expect(wrapper.find('[data-testid="save-selection"]').exists()).toBe(true)
   })
 
   it('shows the catalogue error and still lists what is selected', async () => {

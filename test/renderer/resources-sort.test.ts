@@ -84,4 +84,30 @@ describe('Boot resources table: sortable columns', () => {
       'ubuntu-noble-arm64'
     ])
   })
+
+  it('draws every row, section heading and head from one column list: no row has a cell more or less', async () => {
+    // A pending row too: "Selected for download" rows draw their cells from the same list.
+    bridge.listSelections.mockResolvedValue([
+      selection({ release: 'noble', arches: ['amd64', 'arm64'] }),
+      selection({ id: 2, release: 'jammy', arches: ['amd64', 'arm64'] })
+    ])
+    const { wrapper } = await mountWith(ImagesView, bridge)
+    const table = wrapper.get('[data-testid="resources-table"]').element
+    const heads = [...table.querySelectorAll('thead th')].map((th) => th.textContent!.trim())
+    expect(heads).toEqual(['Release', 'Architecture', 'Size', 'Status', 'Version', 'Last synced', 'Actions'])
+    expect(table.querySelector('[data-testid="pending-row-ubuntu-jammy-arm64"]')).not.toBeNull()
+    for (const row of table.querySelectorAll('tbody tr')) {
+      const section = row.querySelector('th[scope="colgroup"]')
+      if (section) expect(section.getAttribute('colspan')).toBe(String(heads.length))
+      else expect(row.querySelectorAll('td')).toHaveLength(heads.length)
+    }
+    const pending = table.querySelector('[data-testid="pending-row-ubuntu-jammy-arm64"]')!
+    expect([...pending.querySelectorAll('td')].map((td) => td.textContent!.trim()).slice(1, 6)).toEqual([
+      'arm64',
+      '—',
+      'Selected for download',
+      '—',
+      '—'
+    ])
+  })
 })

@@ -9,7 +9,7 @@ import { enableAutoUnmount, flushPromises } from '@vue/test-utils'
 import StagingView from '../../src/renderer/src/views/StagingView.vue'
 import { BridgeError } from '@shared/bridge-client'
 import type { StageResult, StagingPlan } from '@shared/types'
-import { createFakeBridge, type FakeBridge } from './fake-bridge'
+import { createFakeBridge, source, type FakeBridge } from './fake-bridge'
 import { mountWith } from './mount'
 
 enableAutoUnmount(afterEach)
@@ -38,6 +38,34 @@ const value = (w: Awaited<ReturnType<typeof mountWith>>['wrapper'], testid: stri
   (w.get(`[data-testid="${testid}"]`).element as HTMLInputElement).value
 
 describe('Staging screen', () => {
+  it('follows the boot sources main reports (sourcesChanged): added, and the chosen one deleted', async () => {
+    const mirror = source({ id: 2, url: 'http://mirror.internal/maas/' })
+    const { wrapper } = await mountWith(StagingView, bridge)
+    const options = () => wrapper.findAll('[data-testid="staging-source"] option').map((o) => o.text())
+    expect(options()).toEqual(['1: https://images.maas.io/ephemeral-v3/stable/'])
+
+    // Added elsewhere (the Sources page, the CLI): main says sourcesChanged.
+    bridge.listBootSources.mockResolvedValue([source(), mirror])
+    bridge.emit('sourcesChanged', null)
+    await flushPromises()
+    expect(options()).toEqual([
+      '1: https://images.maas.io/ephemeral-v3/stable/',
+      '2: http://mirror.internal/maas/'
+    ])
+    await wrapper.get('[data-testid="staging-source"]').setValue(1)
+
+    // The chosen source deleted: staging works from the one left, never from a source that is gone.
+    bridge.listBootSources.mockResolvedValue([mirror])
+    bridge.emit('sourcesChanged', null)
+    await flushPromises()
+    expect(options()).toEqual(['2: http://mirror.internal/maas/'])
+    bridge.planStaging.mockResolvedValue(plan())
+    await wrapper.get('[data-testid="staging-target"]').setValue('/media/usb')
+    await wrapper.get('[data-testid="staging-form"]').trigger('submit')
+    await flushPromises()
+    expect(bridge.planStaging).toHaveBeenCalledWith({ boot_source_id: 2, target: '/media/usb' })
+  })
+
   it('fills the target from the native folder dialog; a cancelled dialog keeps the typed path; a refusal is shown', async () => {
     const { wrapper } = await mountWith(StagingView, bridge)
     bridge.pickDirectory.mockResolvedValueOnce({ path: '/media/admin/MAASIMAGES' })

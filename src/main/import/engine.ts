@@ -7,6 +7,7 @@
  */
 import { EventEmitter } from 'node:events'
 import { readFile, rm } from 'node:fs/promises'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { dataLayout } from '../core/data-layout'
 import type {
   BootResource,
@@ -45,6 +46,12 @@ export interface ImportEngineDeps {
 
 const STOP_POLL_MS = 250
 
+export interface RunOptions {
+  signal?: AbortSignal
+  /** called once the import holds the lock and runs */
+  onStarted?: () => void
+}
+
 export class ImportEngine extends EventEmitter {
   readonly store: ResourceStore
   readonly cache: BlobCache
@@ -69,8 +76,11 @@ export class ImportEngine extends EventEmitter {
     return dataLayout(this.deps.dataDir).lastImport
   }
 
-  /** Runs an import in the foreground; AppError('busy') when another one (any process) holds the lock. */
-  runImport(opts: { signal?: AbortSignal } = {}): Promise<ImportResult> {
+  /**
+   * Runs an import in the foreground; AppError('busy') when another one (any process) holds the lock.
+   * `onStarted` is called once this import holds the lock and runs, before any of its work.
+   */
+  runImport(opts: RunOptions = {}): Promise<ImportResult> {
     const p = this.importOnce(opts)
     this.runningPromise = p
     void p
@@ -81,7 +91,39 @@ export class ImportEngine extends EventEmitter {
     return p
   }
 
-  private async importOnce(opts: { signal?: AbortSignal }): Promise<ImportResult> {
+  /**
+   * Starts an import in the background and resolves once it holds the lock and runs; rejects (busy)
+   * when another import holds the lock. The import's own outcome arrives as the `finished` event.
+   */
+  startInBackground(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.runImport({ onStarted: resolve }).catch(reject)
+    })
+  }
+
+  /**
+   * Resolves once no import runs on this data directory: this process's when it has closed its files and
+   * released the lock, another process's (the CLI) when its lock is gone. AppError('busy') after
+   * `timeoutMs`; `signal` ends the wait.
+   */
+  async whenIdle(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    const deadline = Date.now() + timeoutMs
+    const tooLong = (): AppError =>
+      new AppError(
+        'busy',
+        `the running import of boot resources did not end within ${timeoutMs / 1000} s of ` +
+          'being asked to stop; try again once it has'
+      )
+    const mine = this.runningPromise
+    if (mine && !(await settlesWithin(mine, timeoutMs, signal))) throw tooLong()
+    // Another process holds the lock: it polls its stop request every STOP_POLL_MS, so this polls as often.
+    while (await lockHolder(this.deps.dataDir)) {
+      if (Date.now() >= deadline) throw tooLong()
+      await sleep(STOP_POLL_MS, undefined, signal ? { signal } : undefined)
+    }
+  }
+
+  private async importOnce(opts: RunOptions): Promise<ImportResult> {
     if (this.running) {
       throw new AppError(
         'busy',
@@ -96,6 +138,7 @@ export class ImportEngine extends EventEmitter {
 
     const running = { abort, progress: initialProgress() }
     this.running = running
+    opts.onStarted?.()
     const poll = setInterval(() => {
       void lock.stopRequested().then((yes) => yes && abort.abort())
     }, STOP_POLL_MS)
@@ -237,6 +280,29 @@ export class ImportEngine extends EventEmitter {
     } catch {
       return null
     }
+  }
+}
+
+/** Whether `promise` settles within `ms`; rejects with the abort reason when `signal` aborts first. */
+async function settlesWithin(promise: Promise<unknown>, ms: number, signal?: AbortSignal): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  let onAbort: (() => void) | undefined
+  try {
+    return await Promise.race([
+      promise.then(
+        () => true,
+        () => true
+      ),
+      new Promise<boolean>((resolve, reject) => {
+        timer = setTimeout(() => resolve(false), ms)
+        onAbort = () => reject(signal!.reason)
+        if (signal?.aborted) onAbort()
+        else signal?.addEventListener('abort', onAbort, { once: true })
+      })
+    ])
+  } finally {
+    clearTimeout(timer)
+    if (onAbort) signal?.removeEventListener('abort', onAbort)
   }
 }
 

@@ -25,16 +25,22 @@ export interface ImportGatewayDeps {
   autoSync: boolean
   /** where imports run; in this process when absent (see MainContext.launchImportWorker) */
   executor?: ImportExecutor
+  /** how long restart() waits for the running import to end; RESTART_STOP_WAIT_MS unless given (tests) */
+  restartStopWaitMs?: number
 }
 
 export const IMPORT_STARTED = 'Import of boot resources started'
 export const IMPORT_STOPPING = 'Import of boot resources is being stopped'
+/** How long a restart waits for the running import to end: beyond main's 10 s forced end of a worker. */
+export const RESTART_STOP_WAIT_MS = 30_000
 
 export class ImportGateway {
   readonly engine: ImportEngine
   private readonly scheduler: SyncScheduler | undefined
+  private readonly restartStopWaitMs: number
 
   constructor(deps: ImportGatewayDeps) {
+    this.restartStopWaitMs = deps.restartStopWaitMs ?? RESTART_STOP_WAIT_MS
     this.engine = new ImportEngine({
       dataDir: deps.dataDir,
       listSources: deps.listSources,
@@ -79,6 +85,22 @@ export class ImportGateway {
     // lock is the only rejection, and the status then shows the other import.
     void this.engine.runImport().catch(() => undefined)
     return { started: true, message: IMPORT_STARTED }
+  }
+
+  /**
+   * MAAS's "Save and sync": a running import works from the old selections, so it is stopped; once it
+   * has ended (its files closed, the lock released) a new one starts, and this resolves with the status
+   * as soon as the new one runs. Busy when the old one has not ended within restartStopWaitMs (main
+   * stops its own within 2 s and ends a stuck worker by force at 10 s); `signal` cancels the wait.
+   */
+  async restart(signal?: AbortSignal): Promise<ImportStatus> {
+    if (await this.engine.isImporting()) {
+      await this.engine.requestStop()
+      await this.engine.whenIdle(this.restartStopWaitMs, signal)
+    }
+    signal?.throwIfAborted()
+    await this.engine.startInBackground()
+    return this.engine.status()
   }
 
   /**

@@ -161,6 +161,7 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
     updateSelection: async (arg) => changedSources(await sources.updateSelection(arg)),
     deleteSelection: async ({ boot_source_id, id }) =>
       changedSources(await sources.deleteSelection(boot_source_id, id)),
+    applySelectionChanges: async (arg) => changedSources(await sources.applySelectionChanges(arg)),
 
     getCatalogue: async ({ boot_source_id, refresh }, call) =>
       streams.catalogue(await sources.get(boot_source_id), refresh ?? false, call?.signal),
@@ -175,6 +176,7 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
     runImport: (_arg, call) => imports.run(call?.signal ?? new AbortController().signal),
     stopImport: () => imports.stop(),
     getImportStatus: () => imports.status(),
+    restartImport: (_arg, call) => imports.restart(call?.signal),
 
     // Proxy passwords never leave main: the renderer and the CLI's output get them masked.
     getSettings: () => settings.shown(),

@@ -9,13 +9,18 @@ import type { z } from 'zod'
 import { AppError } from '@shared/errors'
 import { compactKeyringData, isBase64KeyringData } from '@shared/keyring-data'
 import type { BootSource, BootSourceSelection } from '@shared/types'
-import type {
-  createSelectionSchema,
-  createSourceSchema,
-  updateSelectionSchema,
-  updateSourceSchema
-} from '@shared/schemas'
+import type { SelectionChangesApplied } from '@shared/ipc-contract'
+import type { createSourceSchema, updateSourceSchema } from '@shared/schemas'
 import type { StateStore } from '../core/state-store'
+import {
+  addSelection,
+  applySelectionChanges,
+  changeSelection,
+  removeSelection,
+  type CreateSelection,
+  type SelectionChanges,
+  type UpdateSelection
+} from './selection-edits'
 import { normaliseSourceUrl } from './boot-source-url'
 
 export interface KeyringRef {
@@ -74,10 +79,6 @@ async function keepVerified(connected: ConnectedStream | undefined, sourceId: nu
   } catch (err) {
     if (!(err instanceof AppError)) throw err
   }
-}
-
-function matchesUnique(a: { os: string; release: string }, b: { os: string; release: string }): boolean {
-  return a.os === b.os && a.release === b.release
 }
 
 export class SourcesService {
@@ -180,65 +181,25 @@ export class SourcesService {
     return found
   }
 
-  async createSelection(input: z.output<typeof createSelectionSchema>): Promise<BootSourceSelection> {
-    return this.deps.store.update((state) => {
-      if (!state.sources.some((s) => s.id === input.boot_source_id))
-        throw new AppError('not_found', `boot source ${input.boot_source_id} does not exist`)
-      const clash = state.selections.find(
-        (s) => s.boot_source_id === input.boot_source_id && matchesUnique(s, input)
-      )
-      if (clash) throw duplicateSelection(input)
-      const selection: BootSourceSelection = {
-        id: state.next_ids.selection++,
-        boot_source_id: input.boot_source_id,
-        os: input.os,
-        release: input.release,
-        arches: dedupe(input.arches),
-        subarches: dedupe(input.subarches ?? ['*']),
-        labels: dedupe(input.labels ?? ['*'])
-      }
-      state.selections.push(selection)
-      return selection
-    })
+  async createSelection(input: CreateSelection): Promise<BootSourceSelection> {
+    return this.deps.store.update((state) => addSelection(state, input))
   }
 
-  async updateSelection(input: z.output<typeof updateSelectionSchema>): Promise<BootSourceSelection> {
-    return this.deps.store.update((state) => {
-      const selection = state.selections.find(
-        (s) => s.id === input.id && s.boot_source_id === input.boot_source_id
-      )
-      if (!selection)
-        throw new AppError(
-          'not_found',
-          `boot source selection ${input.id} does not exist in boot source ${input.boot_source_id}`
-        )
-      const next = {
-        os: input.os ?? selection.os,
-        release: input.release ?? selection.release,
-        arches: dedupe(input.arches ?? selection.arches),
-        subarches: dedupe(input.subarches ?? selection.subarches),
-        labels: dedupe(input.labels ?? selection.labels)
-      }
-      const clash = state.selections.find(
-        (s) =>
-          s.boot_source_id === selection.boot_source_id && s.id !== selection.id && matchesUnique(s, next)
-      )
-      if (clash) throw duplicateSelection(next)
-      Object.assign(selection, next)
-      return selection
-    })
+  async updateSelection(input: UpdateSelection): Promise<BootSourceSelection> {
+    return this.deps.store.update((state) => changeSelection(state, input))
   }
 
   async deleteSelection(sourceId: number, id: number): Promise<void> {
-    await this.deps.store.update((state) => {
-      const before = state.selections.length
-      state.selections = state.selections.filter((s) => !(s.id === id && s.boot_source_id === sourceId))
-      if (state.selections.length === before)
-        throw new AppError(
-          'not_found',
-          `boot source selection ${id} does not exist in boot source ${sourceId}`
-        )
-    })
+    await this.deps.store.update((state) => removeSelection(state, sourceId, id))
+  }
+
+  /**
+   * A whole selection change of one source in one locked read-modify-write: a refusal of any part (a
+   * selection gone, a name taken) throws before the state is saved, so the stored selections stay as
+   * they were, and no other writer (the CLI) sees or interleaves with half of it.
+   */
+  async applySelectionChanges(changes: SelectionChanges): Promise<SelectionChangesApplied> {
+    return this.deps.store.update((state) => applySelectionChanges(state, changes))
   }
 
   /** Every source with its selections: what an import works from. */
@@ -251,12 +212,6 @@ export class SourcesService {
   }
 }
 
-const dedupe = (list: string[]): string[] => [...new Set(list)]
-
 function duplicateUrl(url: string): AppError {
   return new AppError('conflict', `a boot source with url ${url} already exists`)
-}
-
-function duplicateSelection(s: { os: string; release: string }): AppError {
-  return new AppError('conflict', `a selection for ${s.os}/${s.release} already exists in this boot source`)
 }

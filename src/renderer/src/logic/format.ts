@@ -66,6 +66,11 @@ export function countOf(n: number, singular: string, plural = `${singular}s`): s
   return `${n} ${n === 1 ? singular : plural}`
 }
 
+/** "0 files", "1 file", "6 files": a count in figures, zero included (a staging's figures). */
+export function figureOf(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`
+}
+
 /**
  * A URL or path cut into pieces after each `/` or `\`: shown with a line-break opportunity
  * between them, so a long location wraps at its separators, never in the middle of a name.

@@ -3,11 +3,12 @@
  * progress (importProgress events), the last result and the next automatic sync.
  */
 import { defineStore } from 'pinia'
-import { computed, onScopeDispose, ref } from 'vue'
-import type { BootResource, ImportProgress, ImportResult } from '@shared/types'
+import { computed, ref } from 'vue'
+import type { BootResource, ImportProgress, ImportResult, ImportStatus } from '@shared/types'
 import { getBridge } from '../bridge'
 import { errorMessage } from '../logic/error-message'
 import { latestOnly } from '../logic/latest-only'
+import { followMainEvents } from './main-events'
 
 export interface ResourceRow extends Omit<BootResource, 'version' | 'size'> {
   /** live status: the progress event's word for this resource wins over the listed one */
@@ -24,9 +25,6 @@ function latestSet(r: BootResource) {
   const key = keys[keys.length - 1]
   return key ? r.sets![key] : null
 }
-
-/** Main stops an import within 2 s; a busy disk or slow worker gets some slack beyond that. */
-const STOP_WAIT_MS = 30_000
 
 export const useImportsStore = defineStore('imports', () => {
   const resources = ref<BootResource[]>([])
@@ -66,13 +64,16 @@ export const useImportsStore = defineStore('imports', () => {
     }
   }
 
+  function applyStatus(status: ImportStatus): void {
+    importing.value = status.importing
+    progress.value = status.progress
+    lastResult.value = status.last_result
+    nextSyncAt.value = status.next_sync_at
+  }
+
   async function loadStatus(): Promise<void> {
     try {
-      const status = await getBridge().getImportStatus()
-      importing.value = status.importing
-      progress.value = status.progress
-      lastResult.value = status.last_result
-      nextSyncAt.value = status.next_sync_at
+      applyStatus(await getBridge().getImportStatus())
     } catch (err) {
       error.value = errorMessage(err)
     }
@@ -96,40 +97,35 @@ export const useImportsStore = defineStore('imports', () => {
     if (wasImporting && !importing.value) await loadResources()
   }
 
-  const unsubscribers: Array<() => void> = []
   /** Subscribe to main's import events once. Progress arrives at most 10 times a second. */
-  function listen(): void {
-    if (unsubscribers.length) return
-    try {
-      const bridge = getBridge()
-      unsubscribers.push(
-        bridge.on('importProgress', (p) => {
-          lastEventAt = Date.now()
-          progress.value = p
-          importing.value = p.importing
-          // An image just completed: read the list again so its row shows its size, version and
-          // date instead of the placeholders it had while queued.
-          const complete = p.resources.filter((r) => r.percent >= 100).length
-          if (complete > completeSeen) void loadResources()
-          completeSeen = complete
-        }),
-        bridge.on('importFinished', (result) => {
-          completeSeen = 0
-          lastResult.value = result
-          importing.value = false
-          progress.value = null
-          void loadResources()
-        }),
-        bridge.on('resourcesChanged', () => void loadResources()),
-        bridge.on('syncScheduleChanged', ({ next_sync_at }) => {
-          nextSyncAt.value = next_sync_at
-        })
-      )
-    } catch (err) {
-      error.value = errorMessage(err)
+  const { listen } = followMainEvents(
+    {
+      importProgress: (p) => {
+        lastEventAt = Date.now()
+        progress.value = p
+        importing.value = p.importing
+        // An image just completed: read the list again so its row shows its size, version and
+        // date instead of the placeholders it had while queued.
+        const complete = p.resources.filter((r) => r.percent >= 100).length
+        if (complete > completeSeen) void loadResources()
+        completeSeen = complete
+      },
+      importFinished: (result) => {
+        completeSeen = 0
+        lastResult.value = result
+        importing.value = false
+        progress.value = null
+        void loadResources()
+      },
+      resourcesChanged: () => void loadResources(),
+      syncScheduleChanged: ({ next_sync_at }) => {
+        nextSyncAt.value = next_sync_at
+      }
+    },
+    (message) => {
+      error.value = message
     }
-  }
-  onScopeDispose(() => unsubscribers.splice(0).forEach((off) => off()))
+  )
 
   /** "Sync": resolves to main's message; rejects with the BridgeError when main refuses. */
   async function start(): Promise<{ started: boolean; message: string }> {
@@ -139,23 +135,11 @@ export const useImportsStore = defineStore('imports', () => {
   }
 
   /**
-   * MAAS's "Save and sync": a running import is stopped (it works from the old selections), and a
-   * new one starts once it has let go of the lock. Waits at most STOP_WAIT_MS for the stop.
+   * MAAS's "Save and sync": main stops a running import (it works from the old selections), waits until
+   * it has ended and starts a new one; this resolves once the new one runs, with its status.
    */
-  async function restart(): Promise<{ started: boolean; message: string }> {
-    const bridge = getBridge()
-    if ((await bridge.getImportStatus()).importing) {
-      await bridge.stopImport()
-      const deadline = Date.now() + STOP_WAIT_MS
-      while ((await bridge.getImportStatus()).importing) {
-        if (Date.now() > deadline)
-          throw new Error(
-            `the running import did not stop within ${STOP_WAIT_MS / 1000} s; click Sync once it has`
-          )
-        await new Promise((resolve) => setTimeout(resolve, 250))
-      }
-    }
-    return start()
+  async function restart(): Promise<void> {
+    applyStatus(await getBridge().restartImport())
   }
 
   /** "Stop import": main cancels within 2 s and keeps the partial files for the next run. */

@@ -5,8 +5,14 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { OfferedCell } from '../logic/pending-changes'
+import { errorMessage } from '../logic/error-message'
+import { savedSummary, type SelectionChanges } from '../logic/selection-save'
+import { useImportsStore } from './imports'
+import { useSourcesStore } from './sources'
 
 export const useSelectionDraftStore = defineStore('selection-draft', () => {
+  const sourcesStore = useSourcesStore()
+  const imports = useImportsStore()
   /** the source whose selections the grid edits */
   const sourceId = ref<number | null>(null)
   const checked = ref(new Set<string>())
@@ -45,5 +51,22 @@ export const useSelectionDraftStore = defineStore('selection-draft', () => {
     checked.value = new Set(saved.value)
   }
 
-  return { sourceId, checked, locked, offered, touched, saved, follow, toggle, discard }
+  /**
+   * MAAS's "Save and sync". Main applies the whole change or, refusing, none of it (the ticks then stay
+   * for another try); then main restarts the import and answers once the new one runs. Resolves to what
+   * to tell the admin; rejects with the reason, naming what was saved when only the sync failed.
+   */
+  async function saveAndSync(changes: SelectionChanges): Promise<string> {
+    const applied = await sourcesStore.applySelectionChanges(changes)
+    touched.value = false
+    const summary = savedSummary(applied)
+    try {
+      await imports.restart()
+    } catch (err) {
+      throw new Error(`${summary} The sync did not start: ${errorMessage(err)}`)
+    }
+    return `${summary} Sync started.`
+  }
+
+  return { sourceId, checked, locked, offered, touched, saved, follow, toggle, discard, saveAndSync }
 })

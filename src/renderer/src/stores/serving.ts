@@ -25,6 +25,12 @@ export const useServingStore = defineStore('serving', () => {
   }
 
   const portProblem = computed(() => servePortProblem(port.value))
+  /** served beyond loopback: every machine that can reach this one can read the images */
+  const onNetwork = computed(() => !!status.value?.serving && status.value.address !== '127.0.0.1')
+
+  async function copyUrl(): Promise<void> {
+    if (status.value?.url) await navigator.clipboard?.writeText(status.value.url).catch(() => undefined)
+  }
 
   async function toggle(sourceId: number | null): Promise<void> {
     error.value = null
@@ -45,5 +51,5 @@ export const useServingStore = defineStore('serving', () => {
     }
   }
 
-  return { status, lan, port, portProblem, busy, error, load, toggle }
+  return { status, lan, port, portProblem, onNetwork, busy, error, load, toggle, copyUrl }
 })

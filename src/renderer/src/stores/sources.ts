@@ -3,12 +3,13 @@
  * they let BridgeErrors propagate so the screen that started the action can show the message.
  */
 import { defineStore } from 'pinia'
-import { computed, onScopeDispose, ref } from 'vue'
-import type { BootSource, BootSourceSelection } from '@shared/types'
-import type { RequestInput, RequestOptions } from '@shared/ipc-contract'
+import { computed, ref } from 'vue'
+import type { BootSource, BootSourceSelection, VerifyReport } from '@shared/types'
+import type { RequestInput, RequestOptions, SelectionChangesApplied } from '@shared/ipc-contract'
 import { getBridge } from '../bridge'
 import { errorMessage } from '../logic/error-message'
 import { latestOnly } from '../logic/latest-only'
+import { followMainEvents } from './main-events'
 
 export const useSourcesStore = defineStore('sources', () => {
   const sources = ref<BootSource[]>([])
@@ -42,17 +43,10 @@ export const useSourcesStore = defineStore('sources', () => {
     }
   }
 
-  let unsubscribe: (() => void) | null = null
-  /** Follow changes made elsewhere (the CLI, another window). Idempotent. */
-  function listen(): void {
-    if (unsubscribe) return
-    try {
-      unsubscribe = getBridge().on('sourcesChanged', () => void load())
-    } catch (err) {
-      error.value = errorMessage(err)
-    }
-  }
-  onScopeDispose(() => unsubscribe?.())
+  /** Follow changes made elsewhere (the CLI, another window, another screen). Idempotent. */
+  const { listen } = followMainEvents({ sourcesChanged: () => void load() }, (message) => {
+    error.value = message
+  })
 
   /** `options` carries a request id when the caller offers Cancel (a Connect fetches and verifies a stream). */
   async function createSource(
@@ -93,6 +87,31 @@ export const useSourcesStore = defineStore('sources', () => {
     await getBridge().deleteSelection(arg)
     await load()
   }
+  /** main's native file dialog (desktop app only): the keyring file chosen, or null when cancelled */
+  async function pickKeyringFile(): Promise<string | null> {
+    return (await getBridge().pickKeyringFile()).path
+  }
+  /**
+   * Re-checks a source's signatures without changing anything: who signed each metadata file.
+   * `options` carries the request id of the page's Cancel.
+   */
+  async function verifySource(src: BootSource, options: RequestOptions): Promise<VerifyReport> {
+    const keyring = src.keyring_data
+      ? { keyring_data: src.keyring_data }
+      : { keyring_filename: src.keyring_filename }
+    return getBridge().verifyMirror({ location: src.url, ...keyring }, options)
+  }
+  /** A whole selection change of one source: main applies all of it or, refusing, none of it. */
+  async function applySelectionChanges(
+    arg: RequestInput<'applySelectionChanges'>
+  ): Promise<SelectionChangesApplied> {
+    try {
+      return await getBridge().applySelectionChanges(arg)
+    } finally {
+      // Refused, nothing changed; but the list may be stale (the CLI changed it): reading it again is cheap.
+      await load()
+    }
+  }
 
   return {
     sources,
@@ -108,6 +127,9 @@ export const useSourcesStore = defineStore('sources', () => {
     deleteSource,
     createSelection,
     updateSelection,
-    deleteSelection
+    deleteSelection,
+    applySelectionChanges,
+    pickKeyringFile,
+    verifySource
   }
 })

@@ -1,23 +1,30 @@
 /**
  * Staging onto a stick or disk: the drives, the chosen target, what staging needs against what is
  * free, the live progress (stagingProgress events) with Stop, the outcome, and "Verify stick".
+ * The boot sources are the sources store's (one store per entity), so a source added, changed or
+ * deleted elsewhere (sourcesChanged) shows here too.
  */
 import { defineStore } from 'pinia'
-import { ref } from 'vue'
-import type {
-  BootSource,
-  Drive,
-  StageProgress,
-  StageResult,
-  StagingPlan,
-  VerifyReport
-} from '@shared/types'
+import { computed, ref, watch } from 'vue'
+import type { Drive, StageProgress, StageResult, StagingPlan, VerifyReport } from '@shared/types'
 import { getBridge } from '../bridge'
 import { errorMessage } from '../logic/error-message'
+import { formatPercent } from '../logic/format'
+import { followMainEvents } from './main-events'
+import { useSourcesStore } from './sources'
 
 export const useStagingStore = defineStore('staging', () => {
-  const sources = ref<BootSource[]>([])
+  const sourcesStore = useSourcesStore()
+  const sources = computed(() => sourcesStore.sources)
   const sourceId = ref<number | null>(null)
+  // The chosen source was deleted (here or elsewhere), or none was chosen yet: take the first.
+  watch(
+    sources,
+    (list) => {
+      if (!list.some((s) => s.id === sourceId.value)) sourceId.value = list[0]?.id ?? null
+    },
+    { immediate: true }
+  )
   const drives = ref<Drive[]>([])
   const target = ref('')
   const plan = ref<StagingPlan | null>(null)
@@ -29,39 +36,61 @@ export const useStagingStore = defineStore('staging', () => {
   const verify = ref<VerifyReport | null>(null)
   const verifying = ref(false)
   const error = ref<string | null>(null)
-  let unsubscribe: Array<() => void> = []
+
+  /** the plan says the target is too small (a file system that reports no free space is never short) */
+  const short = computed(
+    () => !!plan.value && plan.value.free !== null && plan.value.free < plan.value.needed
+  )
+  const canStage = computed(
+    () => !!plan.value && !staging.value && !short.value && plan.value.too_big.length === 0
+  )
+  const percent = computed(() =>
+    progress.value ? formatPercent(progress.value.bytes_done, progress.value.bytes_total) : 0
+  )
+  /** the plan's images, OS images first, bootloaders after */
+  const planImages = computed(() => ({
+    os: plan.value?.images.filter((i) => !i.bootloader) ?? [],
+    bootloaders: plan.value?.images.filter((i) => i.bootloader) ?? []
+  }))
+  const verifiedFiles = computed(() => (verify.value?.items ?? []).filter((i) => i.ok).length)
+
+  const events = followMainEvents(
+    {
+      stagingProgress: (p) => {
+        staging.value = p.phase !== 'done'
+        progress.value = p
+      },
+      stagingFinished: (f) => {
+        staging.value = false
+        result.value = f.result
+        showOutcome(f.error)
+      }
+    },
+    (message) => {
+      error.value = message
+    }
+  )
 
   async function load(): Promise<void> {
+    events.listen()
+    sourcesStore.listen()
     const bridge = getBridge()
     try {
-      const [list, found, status] = await Promise.all([
-        bridge.listBootSources(),
+      const [found, status] = await Promise.all([
         bridge.listDrives({}),
-        bridge.getStagingStatus()
+        bridge.getStagingStatus(),
+        sourcesStore.load()
       ])
-      sources.value = list
-      sourceId.value ??= list[0]?.id ?? null
       drives.value = found
       staging.value = status.staging
       progress.value = status.progress
       result.value = status.last_result
       if (status.target && !target.value) target.value = status.target
       showOutcome(status.last_error)
+      // The sources store keeps its own error for its own screens; staging needs a source, so say it here.
+      if (sourcesStore.error) error.value = sourcesStore.error
     } catch (err) {
       error.value = errorMessage(err)
-    }
-    if (!unsubscribe.length) {
-      unsubscribe = [
-        bridge.on('stagingProgress', (p) => {
-          staging.value = p.phase !== 'done'
-          progress.value = p
-        }),
-        bridge.on('stagingFinished', (f) => {
-          staging.value = false
-          result.value = f.result
-          showOutcome(f.error)
-        })
-      ]
     }
   }
 
@@ -70,9 +99,9 @@ export const useStagingStore = defineStore('staging', () => {
     error.value = e && e.code !== 'cancelled' ? e.message : null
   }
 
+  /** The screen closed: its live progress is not needed until it opens again. */
   function dispose(): void {
-    for (const u of unsubscribe) u()
-    unsubscribe = []
+    events.stop()
   }
 
   function chooseDrive(d: Drive): void {
@@ -162,6 +191,11 @@ export const useStagingStore = defineStore('staging', () => {
     verify,
     verifying,
     error,
+    short,
+    canStage,
+    percent,
+    planImages,
+    verifiedFiles,
     picking,
     pickError,
     load,
