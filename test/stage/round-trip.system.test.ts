@@ -191,7 +191,13 @@ describe('the round trip through a FAT32 stick', () => {
   it('serves that cache, and a third data directory imports from the served URL', async () => {
     const stdout = new PassThrough()
     let out = ''
-    stdout.on('data', (d) => (out += d))
+    // Listening is announced on stdout ("... at http://..."): wait for that line, not for a time.
+    const listening = new Promise<void>((resolve) =>
+      stdout.on('data', (d) => {
+        out += d
+        if (/at http/.test(out)) resolve()
+      })
+    )
     const stop = new AbortController()
     const running = runCli(['--data-dir', dd.b, 'serve', '--port', '0'], {
       stdout,
@@ -201,7 +207,8 @@ describe('the round trip through a FAT32 stick', () => {
       version: 'test',
       signal: stop.signal
     })
-    for (let i = 0; i < 200 && !/at http/.test(out); i++) await new Promise((r) => setTimeout(r, 25))
+    // A server that exits instead (port, data directory) ends the wait too, with what it printed.
+    await Promise.race([listening, running])
     const url = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)?.[1]
     expect(url, out).toBeDefined()
     try {
