@@ -95,8 +95,8 @@ export default tseslint.config(
     }
   },
   {
-    // The npm bin shim and the benchmark's preloads (node --require) are plain CommonJS run by Node directly.
-    files: ['bin/*.js', 'bench/tools/*.cjs'],
+    // The npm bin shim is plain CommonJS run by Node directly.
+    files: ['bin/*.js'],
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' }
   },

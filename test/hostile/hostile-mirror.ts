@@ -78,10 +78,6 @@ export async function writeSignedText(mirror: HostileMirror, relBase: string, te
   await writeFile(join(mirror.stream.dir, `${relBase}.sjson`), await signCleartext(text, mirror.stream.key))
 }
 
-export async function readText(path: string): Promise<string> {
-  return readFile(path, 'utf8')
-}
-
 export interface CliRun {
   code: number | null
   stdout: string

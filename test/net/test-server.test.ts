@@ -5,6 +5,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseRange, startTestServer, type TestServer } from '../support/test-server'
 
+/** the test's own folder: the served root and, beside it, a file a path escape would reach */
+let parent: string
 let root: string
 let server: TestServer
 const data = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 7) & 0xff))
@@ -35,17 +37,18 @@ function get(
 }
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'ts-'))
+  parent = await mkdtemp(join(tmpdir(), 'ts-'))
+  root = join(parent, 'root')
   await mkdir(join(root, 'payload'), { recursive: true })
   await mkdir(join(root, 'streams/v1'), { recursive: true })
   await writeFile(join(root, 'payload/blob'), data)
   await writeFile(join(root, 'streams/v1/index.json'), '{}')
-  await writeFile(join(tmpdir(), 'outside-secret'), 'secret')
+  await writeFile(join(parent, 'outside-secret'), 'secret')
   server = await startTestServer({ root })
 })
 afterAll(async () => {
   await server.close()
-  await rm(root, { recursive: true, force: true })
+  await rm(parent, { recursive: true, force: true })
 })
 
 describe('test server', () => {

@@ -13,11 +13,17 @@ afterEach(() => vi.unstubAllEnvs())
 describe('electronBinary', () => {
   it('answers null at once, without downloading, when the binary is not installed', () => {
     const log = vi.spyOn(console, 'log')
-    vi.stubEnv('ELECTRON_OVERRIDE_DIST_PATH', join(tmpdir(), 'maas-images-no-electron-here'))
-    const started = Date.now()
-    expect(electronBinary()).toBeNull()
-    expect(Date.now() - started).toBeLessThan(1000)
-    expect(log).not.toHaveBeenCalledWith('Downloading Electron binary...')
+    // An empty folder of the test's own: a fixed name in the shared /tmp could be anyone's.
+    const empty = mkdtempSync(join(tmpdir(), 'maas-images-no-electron-'))
+    try {
+      vi.stubEnv('ELECTRON_OVERRIDE_DIST_PATH', empty)
+      const started = Date.now()
+      expect(electronBinary()).toBeNull()
+      expect(Date.now() - started).toBeLessThan(1000)
+      expect(log).not.toHaveBeenCalledWith('Downloading Electron binary...')
+    } finally {
+      rmSync(empty, { recursive: true, force: true })
+    }
   })
 
   it('finds an installed binary', () => {

@@ -1,7 +1,7 @@
 /**
  * One GET on an undici dispatcher, as a dispatch handler of our own: the cheapest way through undici (no
- * Readable, no Writable, no promise per chunk; bench/http-client.bench.ts), and the only one that tells us
- * when the socket is ready, which our timeouts need:
+ * Readable, no Writable, no promise per chunk; measured against undici's Pool.request and Pool.stream),
+ * and the only one that tells us when the socket is ready, which our timeouts need:
  * - connect timeout: from dispatch until a socket is ready for the request (TCP, proxy CONNECT, TLS);
  * - stall watchdog: from then until the last body byte, with no byte for `stallTimeoutMs` (headers included);
  *   time the consumer holds the body paused does not count, so a slow disk never looks like a dead mirror;

@@ -19,7 +19,6 @@ export const indexSchema = z.looseObject({
     })
   )
 })
-export type IndexDoc = z.infer<typeof indexSchema>
 
 /**
  * Products documents are checked by zod down to the product map only: the real file has thousands of products,

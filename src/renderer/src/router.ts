@@ -5,7 +5,7 @@ import SourcesView from './views/SourcesView.vue'
 import SettingsView from './views/SettingsView.vue'
 import StagingView from './views/StagingView.vue'
 
-export const routes: RouteRecordRaw[] = [
+const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/images' },
   { path: '/images', name: 'images', component: ImagesView, meta: { title: 'Images' } },
   {

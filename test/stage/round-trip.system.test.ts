@@ -1,13 +1,13 @@
 /**
- * The offline flow end to end, on real file systems: import from a signed stream, stage onto FAT32
- * and exFAT (FUSE), verify --deep the stick, catch one flipped byte, import from the stick with no
- * HTTP server running, serve that cache, import from the served URL. Every sha256 is checked at each
- * step. Needs root and FUSE tools (see test/support/fuse-mounts.ts): their absence fails, loudly.
+ * The offline flow end to end, on real file systems: stage onto FAT32 and exFAT (FUSE) and a tmpfs too
+ * small, verify --deep the stick, catch one flipped byte, import from the stick with no HTTP server
+ * running, serve that cache, import from the served URL. Every sha256 is checked at each step. Needs
+ * root and FUSE tools (see test/support/fuse-mounts.ts): their absence fails, loudly. Staging onto a
+ * plain directory, which needs neither, is in stage-to-directory.test.ts.
  */
-import { createHash } from 'node:crypto'
 import { execFileSync } from 'node:child_process'
-import { mkdir, open, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
-import { join, relative } from 'node:path'
+import { open, readFile, readdir, stat } from 'node:fs/promises'
+import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../src/main/cli/run-cli'
@@ -16,8 +16,7 @@ import { startMirrorServer } from '../../src/main/serve/mirror-server'
 import { encodePath } from '../../src/main/stage/name-map'
 import { mirrorLikeSimplestreams, rawGet } from '../support/simplestreams-client'
 import { cli } from '../main/cli-helpers'
-import { streamEnv, type StreamEnv } from '../import/engine-fixture'
-import { tempDir } from '../import/helpers'
+import type { StreamEnv } from '../import/engine-fixture'
 import {
   attachFat32,
   mountExfat,
@@ -26,16 +25,23 @@ import {
   requireFuseTools,
   type FuseMount
 } from '../support/fuse-mounts'
+import {
+  expectCacheHolds,
+  files,
+  importAll,
+  importedDataDir,
+  sha256,
+  stageCli,
+  useSource,
+  type ImportedDataDir
+} from './imported-data-dir'
 
-const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex')
-
+let src: ImportedDataDir
 let env: StreamEnv
 let tmp: string
 const mounts: FuseMount[] = []
 const dd = { a: '', b: '', c: '' }
-/** upstream path → sha256 of every item the first import cached (noble amd64 + bootloaders) */
-let staged: Array<{ path: string; sha256: string; size: number }>
-/** the signed documents (the generator also writes unsigned .json twins, which staging leaves out) */
+let staged: ImportedDataDir['staged']
 let signedDocs: string[]
 
 /** Flips one byte in place (fusefat cannot truncate a file, which writeFile would do). */
@@ -50,54 +56,6 @@ async function flipByte(path: string, at: number): Promise<void> {
   } finally {
     await fh.close()
   }
-}
-
-async function files(root: string): Promise<string[]> {
-  const out: string[] = []
-  const walk = async (d: string): Promise<void> => {
-    for (const e of await readdir(d, { withFileTypes: true })) {
-      if (e.isDirectory()) await walk(join(d, e.name))
-      else out.push(relative(root, join(d, e.name)).split('\\').join('/'))
-    }
-  }
-  await walk(root)
-  return out.sort()
-}
-
-async function useSource(dataDir: string, url: string): Promise<void> {
-  const r = await cli(
-    dataDir,
-    'boot-source',
-    'update',
-    '1',
-    `url=${url}`,
-    `keyring_filename=${env.gen.keyringPath}`
-  )
-  expect(r.stderr).toBe('')
-  expect(r.code).toBe(0)
-}
-
-async function importAll(dataDir: string): Promise<void> {
-  const r = await cli(dataDir, 'boot-resources', 'import')
-  expect(r.code, r.stdout + r.stderr).toBe(0)
-}
-
-/** Every cached blob hashes to its name, and the set of blobs is what the first import cached. */
-async function expectCacheHolds(dataDir: string, want: ReadonlyArray<{ sha256: string }>): Promise<void> {
-  const root = join(dataDir, 'cache', 'sha256')
-  const have = new Set<string>()
-  for (const sub of await readdir(root)) {
-    for (const name of await readdir(join(root, sub))) {
-      expect(sha256(await readFile(join(root, sub, name)))).toBe(name)
-      have.add(name)
-    }
-  }
-  expect([...have].sort()).toEqual([...new Set(want.map((w) => w.sha256))].sort())
-}
-
-async function stageCli(dataDir: string, target: string, ...extra: string[]) {
-  const r = await cli(dataDir, 'stage', target, ...extra)
-  return { ...r, result: r.code === 0 ? (JSON.parse(r.stdout) as Record<string, unknown>) : null }
 }
 
 async function verifyDeep(location: string) {
@@ -137,74 +95,20 @@ async function expectSimplestreamsMirrors(url: string): Promise<void> {
 
 beforeAll(async () => {
   requireFuseTools()
-  env = await streamEnv(0.002, ['noble'])
-  tmp = await tempDir('stage-rt-')
-  for (const k of ['a', 'b', 'c'] as const) dd[k] = join(tmp, `data-${k}`)
-  // 1. Import from the generated signed stream (first run selects noble amd64, as MAAS does).
-  await useSource(dd.a, env.server.url)
-  await importAll(dd.a)
-  const latest = new Map<string, string>()
-  for (const it of env.gen.items)
-    if (!latest.has(it.product) || it.version > latest.get(it.product)!) latest.set(it.product, it.version)
-  const selected = new Set(
-    env.gen.products
-      .filter(
-        (p) =>
-          p.content_id === env.gen.contentIds.bootloader ||
-          (p.fields.os === 'ubuntu' && p.fields.release === 'noble' && p.fields.arch === 'amd64')
-      )
-      .map((p) => p.product_name)
-  )
-  const wanted = env.gen.items.filter(
-    (it) => latest.get(it.product) === it.version && selected.has(it.product)
-  )
-  signedDocs = env.gen.documents.filter((d) => d.endsWith('.sjson'))
-  staged = [...new Map(wanted.map((w) => [w.path, w])).values()]
-  await expectCacheHolds(dd.a, staged)
+  src = await importedDataDir()
+  ;({ env, tmp, staged, signedDocs } = src)
+  dd.a = src.dataDir
+  dd.b = join(tmp, 'data-b')
+  dd.c = join(tmp, 'data-c')
 }, 120_000)
 
 afterAll(async () => {
   for (const m of mounts.reverse())
     await m.unmount().catch((e: unknown) => console.error(`unmount ${m.point}: ${String(e)}`))
-  await env?.close().catch(() => undefined)
-  if (tmp) await rm(tmp, { recursive: true, force: true })
+  await src?.close()
 })
 
-describe('staging onto a plain directory', () => {
-  it('yields exactly the upstream paths, byte-identical signed files, and a second stage copies 0 bytes', async () => {
-    const target = join(tmp, 'plain')
-    const first = await stageCli(dd.a, target)
-    expect(first.stderr).toMatch(
-      /Staged \d+ image\(s\), \d+ files .* copied \d+ files .* in [\d.]+s; every file was read back from the drive and verified/
-    )
-    expect(first.result).toMatchObject({ mapped_names: false, files_skipped: 0 })
-    const want = [...signedDocs, ...staged.map((s) => s.path), 'README.txt', 'maas-images-stage.json'].sort()
-    expect(await files(target)).toEqual(want)
-    for (const d of signedDocs)
-      expect((await readFile(join(target, d))).equals(await readFile(join(env.dir, d)))).toBe(true)
-    for (const s of staged) expect(sha256(await readFile(join(target, s.path)))).toBe(s.sha256)
-    const readme = await readFile(join(target, 'README.txt'), 'utf8')
-    expect(readme).toContain(env.gen.key.fingerprint.toUpperCase())
-    expect(readme).toMatch(/ubuntu\/noble amd64/)
-
-    const again = await stageCli(dd.a, target)
-    expect(again.result).toMatchObject({ files_copied: 0, bytes_copied: 0, files_skipped: want.length - 2 })
-  })
-
-  it('refuses a non-empty directory that is not a mirror, and the data directory itself', async () => {
-    const foreign = join(tmp, 'foreign')
-    await mkdir(foreign, { recursive: true })
-    await writeFile(join(foreign, 'holiday.jpg'), 'a photo')
-    const r = await stageCli(dd.a, foreign)
-    expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(
-      /refusing to stage into .*foreign: it is not empty and not a mirror \(holds holiday.jpg\)/
-    )
-    expect(await readdir(foreign)).toEqual(['holiday.jpg'])
-    const inCache = await stageCli(dd.a, join(dd.a, 'cache', 'out'))
-    expect(inCache.stderr).toMatch(/inside the data directory/)
-  })
-
+describe('staging onto a tmpfs', () => {
   it('is refused on a tmpfs that is too small, before writing, with both numbers', async () => {
     const small = await mountTmpfs(join(tmp, 'small'), 256 * 1024)
     mounts.push(small)
@@ -279,7 +183,7 @@ describe('the round trip through a FAT32 stick', () => {
 
   it('imports from the stick into a fresh data directory with every HTTP server stopped', async () => {
     await env.server.close()
-    await useSource(dd.b, fat.point)
+    await useSource(env, dd.b, fat.point)
     await importAll(dd.b)
     await expectCacheHolds(dd.b, staged)
   })
@@ -287,7 +191,13 @@ describe('the round trip through a FAT32 stick', () => {
   it('serves that cache, and a third data directory imports from the served URL', async () => {
     const stdout = new PassThrough()
     let out = ''
-    stdout.on('data', (d) => (out += d))
+    // Listening is announced on stdout ("... at http://..."): wait for that line, not for a time.
+    const listening = new Promise<void>((resolve) =>
+      stdout.on('data', (d) => {
+        out += d
+        if (/at http/.test(out)) resolve()
+      })
+    )
     const stop = new AbortController()
     const running = runCli(['--data-dir', dd.b, 'serve', '--port', '0'], {
       stdout,
@@ -297,11 +207,12 @@ describe('the round trip through a FAT32 stick', () => {
       version: 'test',
       signal: stop.signal
     })
-    for (let i = 0; i < 200 && !/at http/.test(out); i++) await new Promise((r) => setTimeout(r, 25))
+    // A server that exits instead (port, data directory) ends the wait too, with what it printed.
+    await Promise.race([listening, running])
     const url = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)?.[1]
     expect(url, out).toBeDefined()
     try {
-      await useSource(dd.c, url!)
+      await useSource(env, dd.c, url!)
       await importAll(dd.c)
       await expectCacheHolds(dd.c, staged)
       await expectSimplestreamsMirrors(url!)
