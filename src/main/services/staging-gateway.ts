@@ -7,7 +7,7 @@ import type { BootSource, StagingStatus } from '@shared/types'
 import { listDrives } from '../stage/drives'
 import { planStaging } from '../stage/plan-staging'
 import { stage } from '../stage/stager'
-import type { ContentFilter } from '../stage/staged-content'
+import type { ContentFilter } from '../library/staged-content'
 import type { AppEvents } from './events'
 
 export interface StagingGatewayDeps {

@@ -5,8 +5,8 @@
 import { stat } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import type { BootSource, StagingPlan } from '@shared/types'
-import { formatBytes } from './cache-access'
-import { stagedContent } from './staged-content'
+import { formatBytes } from '@shared/format-bytes'
+import { stagedContent } from '../library/staged-content'
 import { detectTargetFs } from './target-fs'
 
 /** The target itself, or its nearest existing parent (a directory staging will create). */

@@ -14,10 +14,10 @@ import type { BootSource, StageProgress, StageResult } from '@shared/types'
 import { containedRoot, inspectFile, type ContainedRoot } from '../core/contained-path'
 import { sha256Hex } from '../streams/metadata-cache'
 import { BlobCache } from './cache-access'
-import { MAPPED_NAMES_FILE, MAPPED_NAMES_TEXT, localStreamPath } from './name-map'
+import { MAPPED_NAMES_FILE, MAPPED_NAMES_TEXT, localStreamPath } from '../staged-tree/name-map'
 import type { ReadBackSource } from '../net/medium-read'
 import { TEMP_SUFFIX, alreadyThere, copyVerified } from './safe-copy'
-import { stagedContent, type ContentFilter, type StagedContent } from './staged-content'
+import { stagedContent, type ContentFilter, type StagedContent } from '../library/staged-content'
 import { stickReadme } from './stick-readme'
 import { detectTargetFs, type TargetFs } from './target-fs'
 import {
@@ -30,7 +30,7 @@ import {
   STAGE_OWN_FILES
 } from './target-checks'
 import { STAGING_LOCK_FILE, lockTarget } from './target-lock'
-import { STAGE_MANIFEST_FILE } from './stage-manifest'
+import { STAGE_MANIFEST_FILE } from '../staged-tree/stage-manifest'
 
 /** Room for README.txt, the manifest and directory entries on top of the files themselves. */
 const SLACK_BYTES = 1024 * 1024

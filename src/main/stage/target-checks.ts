@@ -7,9 +7,9 @@
 import { readdir, realpath, stat } from 'node:fs/promises'
 import { isAbsolute, join, relative } from 'node:path'
 import { AppError } from '@shared/errors'
-import { formatBytes } from './cache-access'
-import { MAPPED_NAMES_FILE, encodePath } from './name-map'
-import { STAGE_MANIFEST_FILE } from './stage-manifest'
+import { formatBytes } from '@shared/format-bytes'
+import { MAPPED_NAMES_FILE, encodePath } from '../staged-tree/name-map'
+import { STAGE_MANIFEST_FILE } from '../staged-tree/stage-manifest'
 import { STAGING_LOCK_FILE } from './target-lock'
 import type { TargetFs } from './target-fs'
 

@@ -1,5 +1,5 @@
 import { AppError } from '@shared/errors'
-import { localStreamPath } from '../stage/name-map'
+import { localStreamPath } from '../staged-tree/name-map'
 
 /**
  * Fast yes/no for the common case, so the 8,000 items of a big products file cost no string building;

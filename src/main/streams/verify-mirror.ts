@@ -11,7 +11,7 @@ import { assertSafeItemPath, isUrlRoot, joinStreamPath } from './safe-path'
 import { indexSchema, parseDocument, parseJson, productsSchema } from './schema'
 import { resolveSource } from './source'
 import type { StreamItem } from './validate-items'
-import { readStagedManifest } from '../stage/stage-manifest'
+import { readStagedManifest } from '../staged-tree/stage-manifest'
 
 /**
  * Paths a staged tree's manifest says it holds; null for any other mirror. The manifest is read through the
