@@ -60,9 +60,10 @@ function stageProcess(
   target: string,
   opts: { patienceMs?: number; onChecking?: (pid: number) => void } = {}
 ): Promise<Run> {
-  const tsx = resolve(__dirname, '../../node_modules/.bin/tsx')
   const entry = resolve(__dirname, '../../src/main/cli.ts')
-  const child = spawn(tsx, [entry, '--data-dir', data, 'stage', target], {
+  // node itself with tsx's loader, not the tsx wrapper: the signals below must reach the CLI's own process,
+  // not a parent that relays them (and may exit before it has).
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, '--data-dir', data, 'stage', target], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NO_PROXY: '*', no_proxy: '*' }
   })
