@@ -18,7 +18,7 @@ describe('maas-images CLI', () => {
     const sources = r.json() as Array<Record<string, unknown>>
     expect(sources).toHaveLength(1)
     expect(Object.keys(sources[0]).sort()).toEqual(
-      ['created', 'id', 'keyring_data', 'keyring_filename', 'updated', 'url'].sort()
+      ['created', 'id', 'keyring_data', 'keyring_filename', 'resource_uri', 'updated', 'url'].sort()
     )
     expect(sources[0]).toMatchObject({
       id: 1,
@@ -39,7 +39,8 @@ describe('maas-images CLI', () => {
         release: 'noble',
         arches: ['amd64'],
         subarches: ['*'],
-        labels: ['*']
+        labels: ['*'],
+        resource_uri: '/MAAS/api/2.0/boot-sources/1/selections/1/'
       }
     ])
   })
@@ -73,7 +74,7 @@ describe('maas-images CLI', () => {
       'release=jammy',
       'arches=amd64'
     )
-    expect(dup.code).toBe(1)
+    expect(dup.code).toBe(2)
     expect(dup.stderr).toMatch(/ubuntu\/jammy already exists/)
     const del = await cli(dir, 'boot-source-selection', 'delete', '1', '2')
     expect(del).toMatchObject({ code: 0, stdout: '' })
@@ -84,11 +85,14 @@ describe('maas-images CLI', () => {
     expect((await cli(dir, 'boot-source', 'delete', '1')).code).toBe(0)
     expect((await cli(dir, 'boot-sources', 'read')).json()).toEqual([])
     const gone = await cli(dir, 'boot-source-selections', 'read', '1')
-    expect(gone.code).toBe(1)
-    expect(gone.stderr).toBe('maas-images: boot source 1 does not exist\n')
+    expect(gone).toMatchObject({
+      code: 2,
+      stdout: 'No BootSource matches the given query.\n',
+      stderr: 'maas-images: boot source 1 does not exist\n'
+    })
   })
 
-  it('usage errors exit 2 with one line on stderr', async () => {
+  it('usage errors exit 2 with one line on stderr, and MAAS verbs print the refusal on stdout as maas', async () => {
     for (const args of [
       ['boot-sources', 'frobnicate'],
       ['no-such-command', 'read'],
@@ -100,14 +104,22 @@ describe('maas-images CLI', () => {
     ]) {
       const r = await cli(dir, ...args)
       expect(r.code, args.join(' ')).toBe(2)
-      expect(r.stdout).toBe('')
+      expect(r.stdout.trim().split('\n').length).toBeLessThanOrEqual(1)
       expect(r.stderr.trim().split('\n')).toHaveLength(1)
     }
   })
 
-  it('runtime errors exit 1 with one line naming the thing', async () => {
+  it("a missing object gives MAAS's text and exit 2, and one line naming it on stderr", async () => {
     const r = await cli(dir, 'boot-source', 'read', '42')
-    expect(r).toMatchObject({ code: 1, stdout: '', stderr: 'maas-images: boot source 42 does not exist\n' })
+    expect(r).toMatchObject({
+      code: 2,
+      stdout: 'No BootSource matches the given query.\n',
+      stderr: 'maas-images: boot source 42 does not exist\n'
+    })
+    expect((await cli(dir, 'boot-source-selection', 'read', '1', '9')).stdout).toBe(
+      'No BootSourceSelection matches the given query.\n'
+    )
+    expect((await cli(dir, 'boot-resource', 'read', '7')).stdout).toBe('No BootResource matches the given query.\n')
   })
 
   it('--help lists every command and --version prints the version', async () => {
