@@ -24,7 +24,7 @@ export const LAYERS = {
   serve: LIBRARY,
   services: WORK,
   // Front ends reach the work through requests to the services; they may name the data directory (core).
-  cli: ['services', 'core'],
+  cli: ['services', 'core', 'net'],
   bridge: ['services', 'core'],
   // The Electron shell also hands the import engine its utility-process launcher.
   shell: ['services', 'core', 'import'],

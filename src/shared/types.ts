@@ -118,6 +118,8 @@ export interface BootResourceFile {
   size: number
   complete: boolean
   progress: number
+  /** the file's name in the cache (its sha256); present on `boot-resource read` */
+  filename_on_disk?: string
 }
 
 export interface BootResourceSet {

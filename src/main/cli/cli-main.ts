@@ -18,7 +18,8 @@ export function main(): void {
     isTTY: Boolean(process.stdout.isTTY),
     env: process.env,
     version: APP_VERSION,
-    signal: controller.signal
+    signal: controller.signal,
+    self: [process.execPath, ...process.execArgv, process.argv[1]]
   }).then(
     (code) => {
       process.exitCode = code

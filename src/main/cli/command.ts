@@ -22,6 +22,8 @@ export interface CliContext {
    * Ctrl-C cancels it. Verbs use this, not the service classes.
    */
   request<K extends RequestName>(name: K, arg: RequestInput<K>): Promise<RequestOutput<K>>
+  /** how to start this CLI as a separate process (see CliIo.self); absent in-process */
+  self?: readonly string[]
   /** a command sets this to report failure after printing its result */
   exitCode: number
 }

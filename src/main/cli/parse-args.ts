@@ -7,16 +7,27 @@ import { UsageError } from './command'
 export interface GlobalOptions {
   help: boolean
   version: boolean
+  /** MAAS's `-d/--debug`: a request's outcome is described on stderr */
+  debug: boolean
   dataDir?: string
   words: string[]
 }
 
+/**
+ * MAAS's `-k/--insecure` turns off the check of the MAAS server's certificate. This CLI talks to no server (its
+ * services run in this process), so the flag is accepted for scripts' sake and changes nothing; the checks of
+ * the streams it fetches are never turned off.
+ */
+const IGNORED_MAAS_FLAGS = new Set(['-k', '--insecure'])
+
 export function parseGlobalOptions(argv: readonly string[]): GlobalOptions {
-  const out: GlobalOptions = { help: false, version: false, words: [] }
+  const out: GlobalOptions = { help: false, version: false, debug: false, words: [] }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     if (a === '--help' || a === '-h') out.help = true
     else if (a === '--version' || a === '-V') out.version = true
+    else if (a === '-d' || a === '--debug') out.debug = true
+    else if (IGNORED_MAAS_FLAGS.has(a)) continue
     else if (a === '--data-dir') {
       const v = argv[++i]
       if (!v) throw new UsageError('--data-dir needs a directory')
@@ -31,10 +42,17 @@ export function parseGlobalOptions(argv: readonly string[]): GlobalOptions {
   return out
 }
 
+/** The command's input, with `key@=FILE` parameters still to be read (see maas-file-params.ts). */
+export interface ParsedInput extends CliInput {
+  /** key -> the file named by MAAS's `key@=FILE` */
+  fileParams: Map<string, string>
+}
+
 /** Parses the words after `group verb` against the command's declared arguments. */
-export function parseCommandInput(command: CliCommand, rest: readonly string[]): CliInput {
+export function parseCommandInput(command: CliCommand, rest: readonly string[]): ParsedInput {
   const positional: CliInput['positional'] = {}
   const params = new Map<string, string[]>()
+  const fileParams = new Map<string, string>()
   const flags = new Set<string>()
   let index = 0
   for (let w = 0; w < rest.length; w++) {
@@ -53,9 +71,18 @@ export function parseCommandInput(command: CliCommand, rest: readonly string[]):
       continue
     }
     const eq = word.indexOf('=')
+    if (eq > 1 && word[eq - 1] === '@' && index >= command.args.length) {
+      // MAAS's `key@=FILE`: the value is the file's content.
+      const key = word.slice(0, eq - 1)
+      if (params.has(key) || fileParams.has(key)) throw new UsageError(`${key}= given more than once`)
+      if (eq + 1 === word.length) throw new UsageError(`${key}@= needs a file name`)
+      fileParams.set(key, word.slice(eq + 1))
+      continue
+    }
     if (eq > 0 && index >= command.args.length) {
       const key = word.slice(0, eq)
       const value = word.slice(eq + 1)
+      if (fileParams.has(key)) throw new UsageError(`${key}= given more than once`)
       const list = params.get(key)
       if (list && !command.listParams?.includes(key)) throw new UsageError(`${key}= given more than once`)
       params.set(key, [...(list ?? []), value])
@@ -69,7 +96,7 @@ export function parseCommandInput(command: CliCommand, rest: readonly string[]):
   if (index < command.args.length) {
     throw new UsageError(`missing ${command.args.slice(index).join(' ')}`)
   }
-  return { positional, params, flags }
+  return { positional, params, flags, fileParams }
 }
 
 function parseId(name: string, word: string): number {

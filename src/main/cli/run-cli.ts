@@ -11,6 +11,8 @@ import type { CliCommand, CliContext } from './command'
 import { UsageError } from './command'
 import { commands as allCommands } from './commands'
 import { parseCommandInput, parseGlobalOptions } from './parse-args'
+import { readFileParams } from './maas-file-params'
+import { MAAS_GROUPS, maasErrorText } from './maas-errors'
 
 export interface CliIo {
   stdout: NodeJS.WritableStream
@@ -19,17 +21,27 @@ export interface CliIo {
   env: NodeJS.ProcessEnv
   version: string
   signal?: AbortSignal
+  /**
+   * How to start this CLI again as a separate process ([node, ...its flags, entry script]): a background
+   * `boot-resources import` runs there. Absent (in-process callers), the background import is refused.
+   */
+  self?: readonly string[]
 }
 
 export function helpText(commands: readonly CliCommand[] = allCommands): string {
   const lines = [
-    'Usage: maas-images [--data-dir DIR] COMMAND VERB [ARGS…] [key=value …]',
+    'Usage: maas-images [--data-dir DIR] [PROFILE] COMMAND VERB [ARGS…] [key=value | key@=FILE …]',
     '',
-    'Download, verify, stage and serve MAAS boot images. Verbs and JSON follow the MAAS CLI;',
-    'a list parameter is given by repeating its key (arches=amd64 arches=arm64).',
+    'Download, verify, stage and serve MAAS boot images. Verbs and JSON follow the MAAS CLI, so',
+    '`alias maas=maas-images` runs MAAS scripts: a profile word before COMMAND is accepted and ignored,',
+    'key@=FILE reads a value from a file, a list parameter is given by repeating its key',
+    "(arches=amd64 arches=arm64). Errors of MAAS verbs print MAAS's text and exit 2, as maas does.",
+    'How this differs from MAAS: see the README, "Differences from the MAAS CLI".',
     '',
     'Options:',
     "  --data-dir DIR   data directory (default: $MAAS_IMAGES_DATA_DIR, else the app's user data folder)",
+    '  -k, --insecure   accepted for MAAS scripts; changes nothing (no MAAS server is contacted)',
+    '  -d, --debug      print the code and message of a failed request on stderr',
     '  --help           show this help',
     '  --version        show the version',
     '',
@@ -55,8 +67,19 @@ function terminalText(text: string): string {
 
 const oneLine = terminalLine
 
+/**
+ * MAAS scripts call `maas $PROFILE boot-sources read`: a first word that names no command group, followed by one
+ * that does, is that profile word. It is dropped (MAAS's `resource_uri` carries no profile either).
+ */
+function withoutProfile(words: string[], commands: readonly CliCommand[]): string[] {
+  const isGroup = (w: string | undefined): boolean => commands.some((c) => c.group === w)
+  return words.length > 1 && !isGroup(words[0]) && isGroup(words[1]) ? words.slice(1) : words
+}
+
 export async function runCli(argv: readonly string[], io: CliIo, commands = allCommands): Promise<number> {
   let main: Promise<MainServices> | undefined
+  let maasGroup = false
+  let debug = false
   try {
     const opts = parseGlobalOptions(argv)
     if (opts.version) return (print(io.stdout, io.version), 0)
@@ -64,7 +87,8 @@ export async function runCli(argv: readonly string[], io: CliIo, commands = allC
       io.stdout.write(helpText(commands))
       return opts.help ? 0 : 2
     }
-    const [group, verb, ...rest] = opts.words
+    const words = withoutProfile(opts.words, commands)
+    const [group, verb, ...rest] = words
     // A command with an empty verb (e.g. `verify LOCATION`) takes the next word as an argument.
     const command =
       commands.find((c) => c.group === group && c.verb === verb) ??
@@ -73,9 +97,12 @@ export async function runCli(argv: readonly string[], io: CliIo, commands = allC
       const known = commands.some((c) => c.group === group)
       throw new UsageError(known ? `unknown verb ${verb ?? ''} for ${group}` : `unknown command ${group}`)
     }
-    const input = parseCommandInput(command, command.verb === '' ? opts.words.slice(1) : rest)
+    maasGroup = MAAS_GROUPS.has(command.group)
+    debug = opts.debug
+    const { fileParams, ...input } = parseCommandInput(command, command.verb === '' ? words.slice(1) : rest)
     const dataDir = resolveDataDir({ argv: opts.dataDir ? ['--data-dir', opts.dataDir] : [], env: io.env })
     const signal = io.signal ?? new AbortController().signal
+    await readFileParams(input, fileParams, signal)
     const open = (): Promise<MainServices> =>
       (main ??= import('../services').then((s) =>
         s.createMainServices({ dataDir, version: io.version, host: 'cli' })
@@ -88,6 +115,7 @@ export async function runCli(argv: readonly string[], io: CliIo, commands = allC
       stderr: io.stderr,
       isTTY: io.isTTY,
       signal,
+      self: io.self,
       exitCode: 0
     }
     print(io.stdout, await command.run(ctx, input))
@@ -97,12 +125,16 @@ export async function runCli(argv: readonly string[], io: CliIo, commands = allC
       io.stderr.write(`maas-images: ${oneLine(err.message)} (see maas-images --help)\n`)
       return 2
     }
-    if (err instanceof AppError && err.code === 'invalid_argument') {
-      io.stderr.write(`maas-images: ${oneLine(err.message)}\n`)
+    const shape = toErrorShape(err)
+    if (debug) io.stderr.write(`maas-images: debug: request failed with code ${shape.code}\n`)
+    if (maasGroup) {
+      // As maascli: the server's text on stdout, exit 2.
+      io.stdout.write(`${oneLine(maasErrorText(shape))}\n`)
+      io.stderr.write(`maas-images: ${oneLine(shape.message)}\n`)
       return 2
     }
-    io.stderr.write(`maas-images: ${oneLine(toErrorShape(err).message)}\n`)
-    return 1
+    io.stderr.write(`maas-images: ${oneLine(shape.message)}\n`)
+    return err instanceof AppError && err.code === 'invalid_argument' ? 2 : 1
   } finally {
     if (main) await (await main.catch(() => undefined))?.dispose()
   }

@@ -15,6 +15,7 @@
  *   import.stop                        asks the running import to stop (import/import-lock.ts)
  *   import-progress.json               the running import's progress, for other processes (import/engine.ts)
  *   last-import.json                   the last import's result (import/engine.ts)
+ *   cli-import.log                     what a background `boot-resources import` printed (cli/background-import.ts)
  *   .import-space-reserve              ballast freed when the disk fills (import/download/space-reserve.ts)
  *   window-state.json                  the desktop window's bounds (written by electron-store in shell/)
  */
@@ -36,6 +37,7 @@ export interface DataLayout {
   readonly metadata: string
   readonly importedMetadata: string
   readonly importLock: string
+  readonly cliImportLog: string
   readonly importLockTakeover: string
   readonly importStop: string
   readonly importProgress: string
@@ -66,6 +68,7 @@ export function dataLayout(dataDir: string): DataLayout {
     metadata: at('metadata'),
     importedMetadata: at('imported-metadata'),
     importLock: at('import.lock'),
+    cliImportLog: at('cli-import.log'),
     importLockTakeover: at('import.lock.takeover'),
     importStop: at('import.stop'),
     importProgress: at('import-progress.json'),

@@ -1,5 +1,5 @@
 /** The MAAS-shaped view of a stored resource, with the status line the UI and CLI show. */
-import type { BootResource } from '@shared/types'
+import type { BootResource, BootResourceSet } from '@shared/types'
 import { compareSerials } from '../streams/serials'
 import { newestCompleteSet, type StoredResource } from './resource-store'
 
@@ -42,6 +42,46 @@ export function toBootResource(r: StoredResource, live?: LiveResourceState, with
     out.file_sizes = Object.fromEntries(Object.values(inUse.files).map((f) => [f.sha256, f.size]))
     out.last_synced = r.updated
   }
-  if (withSets) out.sets = structuredClone(r.sets)
+  if (withSets) out.sets = Object.fromEntries(Object.entries(r.sets).map(([v, set]) => [v, maasSet(set)]))
   return out
+}
+
+/**
+ * The file types MAAS stores for a synced resource (maasserver/enum.py, BOOT_RESOURCE_FILE_TYPE); its import
+ * skips any other (`manifest`, `notifications`). This app still fetches the manifest, since a mirror it
+ * stages or serves must hold every item its signed products file lists, but shows sets as MAAS does.
+ */
+const MAAS_FILE_TYPES = new Set([
+  'root-tgz',
+  'root-tbz',
+  'root-txz',
+  'root-dd',
+  'root-dd.tar',
+  'root-dd.raw',
+  'root-dd.bz2',
+  'root-dd.gz',
+  'root-dd.xz',
+  'root-dd.tar.bz2',
+  'root-dd.tar.xz',
+  'root-image.gz',
+  'squashfs',
+  'boot-kernel',
+  'boot-initrd',
+  'boot-dtb',
+  'archive.tar.xz'
+])
+
+/** A set as MAAS shows it: its files of MAAS's types (squashfs, not root-image.gz, when both), their sum as size. */
+function maasSet(set: BootResourceSet): BootResourceSet {
+  const all = Object.values(set.files)
+  const hasSquashfs = all.some((f) => f.filetype === 'squashfs')
+  const kept = all.filter(
+    (f) => MAAS_FILE_TYPES.has(f.filetype) && !(hasSquashfs && f.filetype === 'root-image.gz')
+  )
+  return {
+    ...set,
+    size: kept.reduce((sum, f) => sum + f.size, 0),
+    // This app's cache names each file by its whole sha256 (cache/sha256/<2>/<sha256>), MAAS by a prefix of it.
+    files: Object.fromEntries(kept.map((f) => [f.filename, { ...f, filename_on_disk: f.sha256 }]))
+  }
 }

@@ -1,14 +1,17 @@
 /**
- * boot-resources / boot-resource: MAAS's verbs and JSON shapes. `import` runs in the foreground
- * (MAAS starts it in the background): a progress bar on a terminal, plain lines otherwise, and a
- * non-zero exit when any resource failed. `stop-import` and `is-importing` work on an import run
- * by another process (the app, another shell) through the data directory.
+ * boot-resources / boot-resource: MAAS's verbs and JSON shapes. `import` starts the import in the
+ * background and returns with MAAS's words (background-import.ts); `import --wait` runs it in the
+ * foreground: a progress bar on a terminal, plain lines otherwise, and exit 1 when any resource failed.
+ * `stop-import` and `is-importing` work on an import run by any process (the app, another shell, the
+ * background one) through the data directory.
  */
 import type { ImportResult } from '@shared/types'
 import { formatBytes } from '@shared/format-bytes'
 import { formatDuration, importProgressBar } from '../cli-progress'
 import type { CliCommand, CliContext } from '../command'
-import { rejectUnknownParams } from '../command'
+import { param, rejectUnknownParams } from '../command'
+import { maasResourceList, withResourceUri } from '../maas-objects'
+import { MAAS_IMPORT_STARTED, startBackgroundImport } from '../background-import'
 import { terminalLine } from '../terminal-text'
 
 /** Writes each failure and note as one terminal-safe line (names come from the stream); returns the summary. */
@@ -26,6 +29,9 @@ export function reportImportResult(ctx: Pick<CliContext, 'stderr'>, result: Impo
   return `Import of boot resources finished (${fetched})`
 }
 
+/** MAAS's answer to `stop-import`, in every case. */
+const MAAS_STOPPING = 'Import of boot resources is being stopped'
+
 const id = (input: { positional: Record<string, string | number> }): number => Number(input.positional.ID)
 
 export const bootResourceCommands: CliCommand[] = [
@@ -33,19 +39,25 @@ export const bootResourceCommands: CliCommand[] = [
     group: 'boot-resources',
     verb: 'read',
     args: [],
-    summary: 'List boot resources, with their status.',
+    params: '[type=synced|uploaded|all]',
+    summary: "List boot resources, with their status, in MAAS's order (type, name, architecture).",
     run: async (ctx, input) => {
-      rejectUnknownParams(input, [])
-      return ctx.request('listBootResources', undefined)
+      rejectUnknownParams(input, ['type'])
+      return maasResourceList(await ctx.request('listBootResources', undefined), param(input, 'type'))
     }
   },
   {
     group: 'boot-resources',
     verb: 'import',
     args: [],
-    summary: 'Import the selected images now, in the foreground; Ctrl-C stops and a later import resumes.',
+    flags: ['--wait'],
+    summary:
+      `Import the selected images in the background and print "${MAAS_IMPORT_STARTED}", as MAAS (also when one runs; ` +
+      'its output goes to cli-import.log in the data directory). --wait: in the foreground, with progress; ' +
+      'Ctrl-C stops and a later import resumes.',
     run: async (ctx, input) => {
       rejectUnknownParams(input, [])
+      if (!input.flags.has('--wait')) return startBackgroundImport(ctx)
       const bar = importProgressBar(ctx.stderr, ctx.isTTY)
       // Progress arrives as the contract's importProgress event, as it does in the app.
       const off = (await ctx.main()).events.on('importProgress', (p) => bar.update(p))
@@ -74,10 +86,12 @@ export const bootResourceCommands: CliCommand[] = [
     group: 'boot-resources',
     verb: 'stop-import',
     args: [],
-    summary: 'Stop the running import (it stops within 2 s; a later import resumes it).',
+    summary: "Stop the running import (it stops within 2 s; a later import resumes it). Prints MAAS's text.",
     run: async (ctx, input) => {
       rejectUnknownParams(input, [])
-      return (await ctx.request('stopImport', undefined)).message
+      await ctx.request('stopImport', undefined)
+      // MAAS answers the same whether or not an import ran.
+      return MAAS_STOPPING
     }
   },
   {
@@ -87,7 +101,7 @@ export const bootResourceCommands: CliCommand[] = [
     summary: 'Read one boot resource with its sets and files.',
     run: async (ctx, input) => {
       rejectUnknownParams(input, [])
-      return ctx.request('getBootResource', { id: id(input) })
+      return withResourceUri(await ctx.request('getBootResource', { id: id(input) }))
     }
   },
   {
@@ -95,7 +109,7 @@ export const bootResourceCommands: CliCommand[] = [
     verb: 'delete',
     args: ['ID'],
     summary:
-      'Delete a boot resource and the files no other resource shares. The next sync brings it back while a selection matches it: unselect it to keep it away.',
+      'Delete a boot resource and the files no other resource shares. The next sync brings it back while a selection matches it: unselect it to keep it away. Unlike MAAS, refused while an import runs: the import may be writing its files.',
     run: async (ctx, input) => {
       rejectUnknownParams(input, [])
       await ctx.request('deleteBootResource', { id: id(input) })

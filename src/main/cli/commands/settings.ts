@@ -1,31 +1,22 @@
 /**
- * Settings from the CLI. `maas get-config` / `maas set-config` take MAAS's config names so
+ * Settings from the CLI. `maas get-config` / `maas set-config` take MAAS's config names (maas-config.ts) so
  * scripts that tune a region (`maas $PROFILE maas set-config name=boot_images_auto_import
  * value=false`) carry over; `settings read|update` use this app's own field names.
  */
 import type { z } from 'zod'
-import type { Settings } from '@shared/types'
 import { settingsPatchSchema } from '@shared/schemas'
 import { validate } from '@shared/validate'
 import type { CliCommand, CliInput } from '../command'
 import { UsageError, param, rejectUnknownParams } from '../command'
+import { MAAS_CONFIG, maasConfigEntry } from '../maas-config'
+
+function configName(input: CliInput): string {
+  const name = param(input, 'name')
+  if (!name) throw new UsageError('name= is required')
+  return name
+}
 
 type Patch = z.input<typeof settingsPatchSchema>
-
-/** MAAS config name -> how to read it from and write it to our settings. */
-const MAAS_CONFIG: Record<string, { get(s: Settings): unknown; set(value: string): Patch }> = {
-  boot_images_auto_import: { get: (s) => s.auto_sync, set: (v) => ({ auto_sync: parseBool(v) }) },
-  boot_images_import_interval: {
-    get: (s) => s.sync_interval_minutes,
-    set: (v) => ({ sync_interval_minutes: parseNumber(v) })
-  },
-  http_proxy: { get: (s) => s.proxy.http_proxy, set: (v) => ({ proxy: { http_proxy: v, https_proxy: v } }) },
-  boot_images_no_proxy: { get: (s) => s.proxy.no_proxy, set: (v) => ({ proxy: { no_proxy: v } }) },
-  commissioning_distro_series: {
-    get: (s) => s.commissioning_distro_series,
-    set: (v) => ({ commissioning_distro_series: v })
-  }
-}
 
 const FIELDS = [
   'auto_sync',
@@ -64,14 +55,6 @@ function patchFrom(input: CliInput): Patch {
   return patch
 }
 
-function configName(input: CliInput): string {
-  const name = param(input, 'name')
-  if (!name) throw new UsageError('name= is required')
-  if (!MAAS_CONFIG[name])
-    throw new UsageError(`unknown config name ${name} (known: ${Object.keys(MAAS_CONFIG).join(', ')})`)
-  return name
-}
-
 export const settingsCommands: CliCommand[] = [
   {
     group: 'settings',
@@ -98,11 +81,11 @@ export const settingsCommands: CliCommand[] = [
     verb: 'get-config',
     args: [],
     params: 'name=NAME',
-    summary: `Read a setting by its MAAS config name (${Object.keys(MAAS_CONFIG).join(', ')}).`,
+    summary: `Read a setting by its MAAS config name (${Object.keys(MAAS_CONFIG).join(', ')}), as JSON like MAAS.`,
     run: async (ctx, input) => {
       rejectUnknownParams(input, ['name'])
-      const name = configName(input)
-      return MAAS_CONFIG[name].get(await ctx.request('getSettings', undefined))
+      const entry = maasConfigEntry(configName(input))
+      return JSON.stringify(await entry.get(await ctx.request('getSettings', undefined), ctx))
     }
   },
   {
@@ -110,16 +93,15 @@ export const settingsCommands: CliCommand[] = [
     verb: 'set-config',
     args: [],
     params: 'name=NAME value=VALUE',
-    summary: 'Change a setting by its MAAS config name.',
+    summary: 'Change a setting by its MAAS config name, checked as MAAS checks it; prints OK.',
     run: async (ctx, input) => {
       rejectUnknownParams(input, ['name', 'value'])
-      const name = configName(input)
+      const entry = maasConfigEntry(configName(input))
       const value = param(input, 'value')
       if (value === undefined) throw new UsageError('value= is required')
-      await ctx.request(
-        'updateSettings',
-        validate(settingsPatchSchema, MAAS_CONFIG[name].set(value), 'settings')
-      )
+      const patch = await entry.set(value, await ctx.request('getSettings', undefined), ctx)
+      await ctx.request('updateSettings', validate(settingsPatchSchema, patch, 'settings'))
+      return 'OK'
     }
   }
 ]

@@ -1,0 +1,62 @@
+/**
+ * `resource_uri` as MAAS's API gives it, so scripts that take ids from it carry over. MAAS's URIs name no
+ * host and no profile (`/MAAS/api/2.0/boot-sources/1/`), so neither do these.
+ */
+import { AppError } from '@shared/errors'
+import type { BootResource, BootSource, BootSourceSelection } from '@shared/types'
+
+const API = '/MAAS/api/2.0'
+
+export type WithUri<T> = T & { resource_uri: string }
+
+export function sourceUri(s: Pick<BootSource, 'id'>): string {
+  return `${API}/boot-sources/${s.id}/`
+}
+
+export function selectionUri(s: Pick<BootSourceSelection, 'id' | 'boot_source_id'>): string {
+  return `${API}/boot-sources/${s.boot_source_id}/selections/${s.id}/`
+}
+
+export function resourceUri(r: Pick<BootResource, 'id'>): string {
+  return `${API}/boot-resources/${r.id}/`
+}
+
+export const withSourceUri = (s: BootSource): WithUri<BootSource> => ({ ...s, resource_uri: sourceUri(s) })
+export const withSelectionUri = (s: BootSourceSelection): WithUri<BootSourceSelection> => ({
+  ...s,
+  resource_uri: selectionUri(s)
+})
+export const withResourceUri = (r: BootResource): WithUri<BootResource> => ({
+  ...r,
+  resource_uri: resourceUri(r)
+})
+
+/** MAAS's `?type=` of `boot-resources read`, and the types each takes. */
+const TYPES: Record<string, ReadonlyArray<BootResource['type']>> = {
+  all: ['Synced', 'Uploaded', 'Generated'],
+  synced: ['Synced'],
+  uploaded: ['Uploaded']
+}
+
+/** MAAS's order: rtype (Synced, Generated, Uploaded: its enum's numbers), then name, then architecture. */
+const RTYPE_ORDER: Record<BootResource['type'], number> = { Synced: 0, Generated: 1, Uploaded: 2 }
+
+/** Filters and orders `boot-resources read` as MAAS does; an unknown type gets MAAS's 400 text. */
+export function maasResourceList(list: readonly BootResource[], type = 'all'): Array<WithUri<BootResource>> {
+  const types = Object.hasOwn(TYPES, type) ? TYPES[type] : undefined
+  if (!types)
+    throw new AppError(
+      'invalid_argument',
+      `'${type}' is not a valid boot resource type. Available types: ['synced', 'uploaded']`
+    )
+  const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+  return list
+    .filter((r) => types.includes(r.type))
+    .sort(
+      (a, b) =>
+        RTYPE_ORDER[a.type] - RTYPE_ORDER[b.type] ||
+        cmp(a.name, b.name) ||
+        cmp(a.architecture, b.architecture)
+    )
+    .map(withResourceUri)
+}
