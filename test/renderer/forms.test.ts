@@ -31,7 +31,7 @@ describe('format', () => {
     expect(formatEta(null)).toBe('calculating…')
     expect(formatEta(42)).toBe('42 s')
     expect(formatEta(3725)).toBe('1 h 02 min')
-    // The CLI prints with the same functions (test/main/format-bytes.test.ts).
+    // The CLI prints with the same functions (test/shared/format-bytes.test.ts).
     expect(formatBytes).toBe(sharedFormat.formatBytes)
     expect(formatRate).toBe(sharedFormat.formatRate)
   })

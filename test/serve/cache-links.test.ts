@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { stagedContent } from '../../src/main/library/staged-content'
 import { streamEnv, type StreamEnv } from '../import/engine-fixture'
-import { cli } from '../main/cli-helpers'
+import { cli } from '../cli/cli-helpers'
 import { serveCli, type ServingCli } from '../support/serve-cli'
 
 const SECRET = 'a private file outside the image cache'

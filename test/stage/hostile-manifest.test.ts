@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { STAGE_MANIFEST_FILE } from '../../src/main/staged-tree/stage-manifest'
-import { cli } from '../main/cli-helpers'
+import { cli } from '../cli/cli-helpers'
 import { serveCli } from '../support/serve-cli'
 import { generateStream, type GeneratedStream } from '../support/stream-generator'
 

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto'
 import { readFile, readdir, rm } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { expect } from 'vitest'
-import { cli } from '../main/cli-helpers'
+import { cli } from '../cli/cli-helpers'
 import { streamEnv, type StreamEnv } from '../import/engine-fixture'
 import { tempDir } from '../import/helpers'
 

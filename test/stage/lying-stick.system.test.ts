@@ -8,7 +8,7 @@
 import { cp, readFile, readdir, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { cli } from '../main/cli-helpers'
+import { cli } from '../cli/cli-helpers'
 import { streamEnv, type StreamEnv } from '../import/engine-fixture'
 import { tempDir } from '../import/helpers'
 import { mountLying, requireLyingFsTools } from '../support/fuse-mounts'

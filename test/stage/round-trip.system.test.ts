@@ -15,7 +15,7 @@ import { directoryMirror } from '../../src/main/serve/mirror-files'
 import { startMirrorServer } from '../../src/main/serve/mirror-server'
 import { encodePath } from '../../src/main/staged-tree/name-map'
 import { mirrorLikeSimplestreams, rawGet } from '../support/simplestreams-client'
-import { cli } from '../main/cli-helpers'
+import { cli } from '../cli/cli-helpers'
 import type { StreamEnv } from '../import/engine-fixture'
 import {
   attachFat32,

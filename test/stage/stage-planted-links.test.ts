@@ -11,7 +11,7 @@ import { lstat, mkdir, readFile, readdir, rm, symlink, writeFile } from 'node:fs
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { STAGING_LOCK_FILE } from '../../src/main/stage/target-lock'
-import { cli } from '../main/cli-helpers'
+import { cli } from '../cli/cli-helpers'
 import { streamEnv, type StreamEnv } from '../import/engine-fixture'
 import { tempDir } from '../import/helpers'
 

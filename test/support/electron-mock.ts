@@ -1,6 +1,6 @@
 /**
  * A stand-in for the `electron` module, recording what the shell (src/main/index.ts) does with it,
- * for the start-up tests in test/main/electron-shell*.test.ts. Use it from a vi.mock factory:
+ * for the start-up tests in test/shell/electron-shell*.test.ts. Use it from a vi.mock factory:
  *   vi.mock('electron', async () => (await import('../support/electron-mock')).electronModule())
  */
 import { tmpdir } from 'node:os'

@@ -9,7 +9,7 @@ import { AsyncEntry } from '@napi-rs/keyring'
 import { createMainServices } from '../../src/main/services'
 import { KEYRING_SERVICE } from '../../src/main/core/system-keyring'
 import { toErrorShape } from '@shared/errors'
-import { cli } from './cli-helpers'
+import { cli } from '../cli/cli-helpers'
 
 const [dataDir, password, newPassword] = process.argv.slice(2)
 const settingsFile = join(dataDir, 'settings.json')
@@ -57,7 +57,7 @@ async function main(): Promise<Record<string, unknown>> {
   facts.entryGone = {
     read: await app.settings.read().then(() => 'read without its password', failure),
     shown: await app.services.getSettings(undefined).catch(failure),
-    importCli: await cli(dataDir, 'boot-resources', 'import')
+    importCli: await cli(dataDir, 'boot-resources', 'import', '--wait')
   }
   await app.dispose()
   return facts

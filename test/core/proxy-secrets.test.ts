@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { cli } from './cli-helpers'
+import { cli } from '../cli/cli-helpers'
 import { createMainServices } from '../../src/main/services'
 import { scrubImportResult } from '../../src/main/import/engine'
 import { AppError, toErrorShape } from '@shared/errors'
@@ -19,7 +19,7 @@ import { KEYRING_SWITCH } from '../../src/main/core/system-keyring'
 const SECRET = 's3cret-Pw'
 let dir: string
 // These tests are about the password in settings.json: a desktop's own keyring is kept out of them
-// (test/main/proxy-keyring.system.test.ts covers the keyring).
+// (test/core/proxy-keyring.system.test.ts covers the keyring).
 vi.stubEnv(KEYRING_SWITCH, 'off')
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'maas-images-secrets-'))
@@ -145,7 +145,7 @@ describe('a proxy password stored in settings', () => {
   it('never reaches stderr, last-import.json or the import status when a sync fails on it', async () => {
     // As an older version could store it: an https:// proxy, which main cannot use.
     storeSettings({ http_proxy: '', https_proxy: `https://admin:${SECRET}@proxy.invalid:3128` })
-    const r = await cli(dir, 'boot-resources', 'import')
+    const r = await cli(dir, 'boot-resources', 'import', '--wait')
     expect(r.code).toBe(1)
     expect(r.stderr).toMatch(/https_proxy setting/)
     expect(r.stderr).not.toContain(SECRET)

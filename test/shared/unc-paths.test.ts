@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { cli } from './cli-helpers'
+import { cli } from '../cli/cli-helpers'
 import { isUncPath } from '@shared/unc-path'
 
 const UNC = [

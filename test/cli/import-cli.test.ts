@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../src/main/cli/run-cli'
 import { commands } from '../../src/main/cli/commands'
 import { bootResourceCommands } from '../../src/main/cli/commands/boot-resources'
-import { streamEnv, type StreamEnv } from './engine-fixture'
-import { tempDir } from './helpers'
+import { streamEnv, type StreamEnv } from '../import/engine-fixture'
+import { tempDir } from '../import/helpers'
 
 let env: StreamEnv
 let dd: string
@@ -56,7 +56,7 @@ describe('boot-resources CLI', () => {
     expect(src.err).toBe('')
     expect(src.code).toBe(0)
 
-    const imp = await cli('boot-resources', 'import')
+    const imp = await cli('boot-resources', 'import', '--wait')
     expect(imp.code).toBe(0)
     expect(imp.out).toMatch(/^Import of boot resources finished \([\d.]+ (KB|MB) downloaded in \d+s\)\n$/)
     // Not a terminal: plain progress lines, no carriage returns.
@@ -79,12 +79,17 @@ describe('boot-resources CLI', () => {
     expect(Object.values(one.sets)[0]).toMatchObject({ complete: true, progress: 100, label: 'stable' })
 
     expect((await cli('boot-resources', 'is-importing')).out).toBe('false\n')
-    expect((await cli('boot-resources', 'stop-import')).out).toBe('No import of boot resources is running\n')
+    // MAAS prints the same words whether or not an import runs.
+    expect((await cli('boot-resources', 'stop-import')).out).toBe(
+      'Import of boot resources is being stopped\n'
+    )
 
     const del = await cli('boot-resource', 'delete', String(ga.id))
     expect(del).toMatchObject({ code: 0, out: '' })
+    // As MAAS: exit 2 and its text on stdout; the one-line message stays on stderr.
     const gone = await cli('boot-resource', 'read', String(ga.id))
-    expect(gone.code).toBe(1)
+    expect(gone.code).toBe(2)
+    expect(gone.out).toBe('No BootResource matches the given query.\n')
     expect(gone.err).toBe(`maas-images: boot resource ${ga.id} does not exist\n`)
   })
 
@@ -95,7 +100,7 @@ describe('boot-resources CLI', () => {
     for (const r of JSON.parse((await cli('boot-resources', 'read')).out) as Array<{ id: number }>) {
       await cli('boot-resource', 'delete', String(r.id))
     }
-    const imp = await cli('boot-resources', 'import')
+    const imp = await cli('boot-resources', 'import', '--wait')
     expect(imp.code).toBe(1)
     expect(imp.out).toMatch(/^Import of boot resources finished with \d+ failure\(s\)/)
     expect(imp.err).toContain(`HTTP 404 Not Found fetching ${env.server.url}${item.path}`)

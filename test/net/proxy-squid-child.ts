@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { cli } from './cli-helpers'
+import { cli } from '../cli/cli-helpers'
 
 const [dataDir, sourceUrl, keyringFile, proxyUrl, wrongProxyUrl] = process.argv.slice(2)
 
@@ -20,10 +20,10 @@ async function main(): Promise<Record<string, unknown>> {
     `url=${sourceUrl}`,
     `keyring_filename=${keyringFile}`
   )
-  const imported = await cli(dataDir, 'boot-resources', 'import')
+  const imported = await cli(dataDir, 'boot-resources', 'import', '--wait')
   const resources = await cli(dataDir, 'boot-resources', 'read')
   await cli(dataDir, 'settings', 'update', `http_proxy=${wrongProxyUrl}`)
-  const refused = await cli(dataDir, 'boot-resources', 'import')
+  const refused = await cli(dataDir, 'boot-resources', 'import', '--wait')
   const lastImport = readFileSync(join(dataDir, 'last-import.json'), 'utf8')
   return { settings, file, source, imported, resources, refused, lastImport }
 }
