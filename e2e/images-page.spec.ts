@@ -128,7 +128,7 @@ test('untick → Will be deleted → Save and sync → gone, and its files freed
       )
     ).code
   ).toBe(0)
-  const imported = await runCli(dataDir, 'boot-resources', 'import')
+  const imported = await runCli(dataDir, 'boot-resources', 'import', '--wait')
   expect(imported.code, imported.stderr).toBe(0)
   const before = cacheBytes(dataDir)
   await page.reload()
@@ -185,7 +185,7 @@ test("two sources: the Images page says so, names each image's source, and edits
     `keyring_filename=${stream.keyringPath}`
   )
   expect(created.code, created.stderr).toBe(0)
-  const imported = await runCli(dataDir, 'boot-resources', 'import')
+  const imported = await runCli(dataDir, 'boot-resources', 'import', '--wait')
   expect(imported.code, imported.stderr).toBe(0)
   await page.reload()
 

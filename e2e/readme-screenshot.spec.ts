@@ -56,7 +56,7 @@ test('README screenshot: the Images page with maas.io names', async ({ page, dat
       'arches=amd64',
       'arches=arm64'
     )
-    const imported = await runCli(dataDir, 'boot-resources', 'import')
+    const imported = await runCli(dataDir, 'boot-resources', 'import', '--wait')
     expect(imported.code, imported.stderr).toBe(0)
 
     await page.reload()

@@ -78,7 +78,7 @@ test('stages the synced images onto a directory, shows the figures, verifies the
   stream,
   mode
 }) => {
-  const imported = await runCli(dataDir, 'boot-resources', 'import')
+  const imported = await runCli(dataDir, 'boot-resources', 'import', '--wait')
   expect(imported.code, imported.stderr).toBe(0)
   const stick = await mkdtemp(join(tmpdir(), 'maas-e2e-stick-'))
   try {

@@ -64,7 +64,7 @@ export async function compare(ctx: Ctx, sc: Scenario): Promise<Rows> {
           await setupDataDir(ctx.cli, dataDir, url, ctx.workload, 'whole')
           if (connections)
             await run([...ctx.cli, '--data-dir', dataDir, 'settings', 'update', `connections=${connections}`])
-          return await counted([...ctx.cli, '--data-dir', dataDir, 'boot-resources', 'import'])
+          return await counted([...ctx.cli, '--data-dir', dataDir, 'boot-resources', 'import', '--wait'])
         } finally {
           await rm(dataDir, { recursive: true, force: true })
         }

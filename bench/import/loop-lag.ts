@@ -36,7 +36,8 @@ export async function loopLag(ctx: Ctx, sc: Scenario, nice: boolean): Promise<vo
           '--data-dir',
           dataDir,
           'boot-resources',
-          'import'
+          'import',
+          '--wait'
         ]
         const t = await timed(argv, { env: { LAG_OUT: out }, timeoutS: ctx.runTimeoutS })
         const lag = existsSync(out) ? JSON.parse(await readFile(out, 'utf8')) : undefined

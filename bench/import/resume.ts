@@ -50,7 +50,7 @@ export async function resumeAfterKill(ctx: Ctx, sc: Scenario, selection: Selecti
       const base = await server.payloadBytes()
       const live0 = await server.liveBytes()
       const disk0 = await bytesOnDisk(dataDir)
-      const argv = [...ctx.cli, '--data-dir', dataDir, 'boot-resources', 'import']
+      const argv = [...ctx.cli, '--data-dir', dataDir, 'boot-resources', 'import', '--wait']
       const child = spawnGroup(argv[0], argv.slice(1), {
         env: { ...process.env, ...DIRECT_ENV },
         stdio: 'ignore'

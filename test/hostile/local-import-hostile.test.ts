@@ -42,7 +42,7 @@ async function importFromDirectory(mirror: StreamFixture): Promise<CliRun> {
     `keyring_filename=${mirror.stream.keyringPath}`
   ]).done
   expect(update.code, update.stderr).toBe(0)
-  return spawnCli(data, ['boot-resources', 'import']).done
+  return spawnCli(data, ['boot-resources', 'import', '--wait']).done
 }
 
 /** Every squashfs of the mirror replaced by a link to `target(item)`. */

@@ -31,7 +31,7 @@ beforeAll(async () => {
     `keyring_filename=${env.gen.keyringPath}`
   )
   expect(src.code, src.stderr).toBe(0)
-  const imp = await cli(dataDir, 'boot-resources', 'import')
+  const imp = await cli(dataDir, 'boot-resources', 'import', '--wait')
   expect(imp.code, imp.stderr).toBe(0)
 }, 120_000)
 

@@ -53,7 +53,7 @@ export async function useSource(env: StreamEnv, dataDir: string, url: string): P
 }
 
 export async function importAll(dataDir: string): Promise<void> {
-  const r = await cli(dataDir, 'boot-resources', 'import')
+  const r = await cli(dataDir, 'boot-resources', 'import', '--wait')
   expect(r.code, r.stdout + r.stderr).toBe(0)
 }
 

@@ -32,7 +32,7 @@ beforeAll(async () => {
     `keyring_filename=${env.gen.keyringPath}`
   )
   expect(source.code, source.stderr).toBe(0)
-  const imported = await cli(dataDir, 'boot-resources', 'import')
+  const imported = await cli(dataDir, 'boot-resources', 'import', '--wait')
   expect(imported.code, imported.stdout + imported.stderr).toBe(0)
   // The signed documents are stored truthfully on this stick, so the item checks run; the second stick below lies
   // about them too.

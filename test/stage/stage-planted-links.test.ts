@@ -113,7 +113,7 @@ beforeAll(async () => {
   data = join(tmp, 'data')
   for (const args of [
     ['boot-source', 'update', '1', `url=${env.server.url}`, `keyring_filename=${env.gen.keyringPath}`],
-    ['boot-resources', 'import']
+    ['boot-resources', 'import', '--wait']
   ]) {
     const r = await cli(data, ...args)
     expect(r.code, r.stdout + r.stderr).toBe(0)
