@@ -1,10 +1,19 @@
 /**
  * Settings from the CLI. `maas get-config` / `maas set-config` take MAAS's config names so
  * scripts that tune a region (`maas $PROFILE maas set-config name=boot_images_auto_import
- * value=false`) carry over; `settings read|update` use this app's own field names.
+ * value=false`) carry over; `settings read|update` use this app's own field names. Both are generated
+ * from the settings table (src/shared/settings-table.ts): each entry's `cli` and `maasName`.
  */
 import type { z } from 'zod'
-import type { Settings } from '@shared/types'
+import {
+  SETTING_KEYS,
+  mergePatches,
+  settingEntry,
+  settingPatch,
+  settingValue,
+  type SettingKey,
+  type SettingKind
+} from '@shared/settings-table'
 import { settingsPatchSchema } from '@shared/schemas'
 import { validate } from '@shared/validate'
 import type { CliCommand, CliInput } from '../command'
@@ -12,30 +21,23 @@ import { UsageError, param, rejectUnknownParams } from '../command'
 
 type Patch = z.input<typeof settingsPatchSchema>
 
-/** MAAS config name -> how to read it from and write it to our settings. */
-const MAAS_CONFIG: Record<string, { get(s: Settings): unknown; set(value: string): Patch }> = {
-  boot_images_auto_import: { get: (s) => s.auto_sync, set: (v) => ({ auto_sync: parseBool(v) }) },
-  boot_images_import_interval: {
-    get: (s) => s.sync_interval_minutes,
-    set: (v) => ({ sync_interval_minutes: parseNumber(v) })
-  },
-  http_proxy: { get: (s) => s.proxy.http_proxy, set: (v) => ({ proxy: { http_proxy: v, https_proxy: v } }) },
-  boot_images_no_proxy: { get: (s) => s.proxy.no_proxy, set: (v) => ({ proxy: { no_proxy: v } }) },
-  commissioning_distro_series: {
-    get: (s) => s.commissioning_distro_series,
-    set: (v) => ({ commissioning_distro_series: v })
-  }
+/** How a value of each kind of setting is written on the command line. */
+const CLI_VALUE: Record<SettingKind, { shown: string; parse(v: string): unknown }> = {
+  boolean: { shown: 'BOOL', parse: parseBool },
+  integer: { shown: 'N', parse: parseNumber },
+  codename: { shown: 'RELEASE', parse: (v) => v },
+  proxy_url: { shown: 'URL', parse: (v) => v },
+  host_list: { shown: 'LIST', parse: (v) => v }
 }
 
-const FIELDS = [
-  'auto_sync',
-  'sync_interval_minutes',
-  'connections',
-  'http_proxy',
-  'https_proxy',
-  'no_proxy',
-  'commissioning_distro_series'
-] as const
+const FIELDS = SETTING_KEYS.map((key) => settingEntry(key).cli)
+
+/** MAAS config name -> the settings it stands for (MAAS's one http_proxy is both of ours). */
+const MAAS_CONFIG = new Map<string, SettingKey[]>()
+for (const key of SETTING_KEYS) {
+  const name = settingEntry(key).maasName
+  if (name) MAAS_CONFIG.set(name, [...(MAAS_CONFIG.get(name) ?? []), key])
+}
 
 function parseBool(v: string): boolean {
   if (/^(true|yes|on|1)$/i.test(v)) return true
@@ -48,27 +50,28 @@ function parseNumber(v: string): number {
   return Number(v)
 }
 
+/** The patch that gives each of `keys` the value `v` as written on the command line. */
+function patchOf(keys: readonly SettingKey[], v: string): Patch {
+  return keys
+    .map((key) => settingPatch(key, CLI_VALUE[settingEntry(key).kind].parse(v)) as Patch)
+    .reduce(mergePatches, {})
+}
+
 function patchFrom(input: CliInput): Patch {
   rejectUnknownParams(input, FIELDS)
-  const patch: Patch = {}
-  const proxy: NonNullable<Patch['proxy']> = {}
-  for (const key of FIELDS) {
-    const v = param(input, key)
-    if (v === undefined) continue
-    if (key === 'auto_sync') patch.auto_sync = parseBool(v)
-    else if (key === 'sync_interval_minutes' || key === 'connections') patch[key] = parseNumber(v)
-    else if (key === 'commissioning_distro_series') patch[key] = v
-    else proxy[key] = v
+  let patch: Patch = {}
+  for (const key of SETTING_KEYS) {
+    const v = param(input, settingEntry(key).cli)
+    if (v !== undefined) patch = mergePatches(patch, patchOf([key], v))
   }
-  if (Object.keys(proxy).length) patch.proxy = proxy
   return patch
 }
 
 function configName(input: CliInput): string {
   const name = param(input, 'name')
   if (!name) throw new UsageError('name= is required')
-  if (!MAAS_CONFIG[name])
-    throw new UsageError(`unknown config name ${name} (known: ${Object.keys(MAAS_CONFIG).join(', ')})`)
+  if (!MAAS_CONFIG.has(name))
+    throw new UsageError(`unknown config name ${name} (known: ${[...MAAS_CONFIG.keys()].join(', ')})`)
   return name
 }
 
@@ -87,8 +90,10 @@ export const settingsCommands: CliCommand[] = [
     group: 'settings',
     verb: 'update',
     args: [],
-    params:
-      '[auto_sync=BOOL] [sync_interval_minutes=N] [connections=N] [http_proxy=URL] [https_proxy=URL] [no_proxy=LIST]',
+    params: SETTING_KEYS.map((key) => {
+      const e = settingEntry(key)
+      return `[${e.cli}=${CLI_VALUE[e.kind].shown}]`
+    }).join(' '),
     summary: 'Change settings; prints the result.',
     run: async (ctx, input) =>
       ctx.request('updateSettings', validate(settingsPatchSchema, patchFrom(input), 'settings'))
@@ -98,11 +103,11 @@ export const settingsCommands: CliCommand[] = [
     verb: 'get-config',
     args: [],
     params: 'name=NAME',
-    summary: `Read a setting by its MAAS config name (${Object.keys(MAAS_CONFIG).join(', ')}).`,
+    summary: `Read a setting by its MAAS config name (${[...MAAS_CONFIG.keys()].join(', ')}).`,
     run: async (ctx, input) => {
       rejectUnknownParams(input, ['name'])
       const name = configName(input)
-      return MAAS_CONFIG[name].get(await ctx.request('getSettings', undefined))
+      return settingValue(await ctx.request('getSettings', undefined), MAAS_CONFIG.get(name)![0])
     }
   },
   {
@@ -118,7 +123,7 @@ export const settingsCommands: CliCommand[] = [
       if (value === undefined) throw new UsageError('value= is required')
       await ctx.request(
         'updateSettings',
-        validate(settingsPatchSchema, MAAS_CONFIG[name].set(value), 'settings')
+        validate(settingsPatchSchema, patchOf(MAAS_CONFIG.get(name)!, value), 'settings')
       )
     }
   }
