@@ -64,8 +64,6 @@ export const requests = {
 
   getCatalogue: request<Catalogue>()(s.catalogueRequestSchema),
   verifyMirror: request<VerifyReport>()(s.verifySchema),
-  /** aborts every verifyMirror in flight (each then resolves with what it checked, marked cancelled) */
-  cancelVerify: request<{ cancelled: number }>()(none),
   /**
    * Aborts the caller's own request in flight that was sent with this request id (see
    * RequestOptions): its handler's AbortSignal fires, and the request ends with code `cancelled`

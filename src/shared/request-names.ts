@@ -17,7 +17,6 @@ export const requestNames = [
   'applySelectionChanges',
   'getCatalogue',
   'verifyMirror',
-  'cancelVerify',
   'cancelRequest',
   'listBootResources',
   'getBootResource',

@@ -7,7 +7,16 @@ import { proxyUrlError } from './proxy-url'
 import { UNC_REFUSED, isUncPath } from './unc-path'
 import { KEYRING_MAX_BYTES } from './keyring-data'
 import { SELECTION_NAME, SELECTION_NAME_RULE } from './selection-rules'
-import { RELEASE_CODENAME, SETTINGS_BOUNDS } from './settings-rules'
+import { RELEASE_CODENAME } from './settings-rules'
+import {
+  PROXY_GROUP_KEYS,
+  SETTINGS,
+  TOP_LEVEL_KEYS,
+  settingEntry,
+  type SettingEntry,
+  type SettingKey,
+  type SettingKind
+} from './settings-table'
 
 export const idSchema = z.number().int().positive()
 
@@ -33,10 +42,7 @@ export const keyringFields = {
     .max(4096)
     .refine((v) => !isUncPath(v), UNC_REFUSED)
     .optional(),
-  keyring_data: z
-    .string()
-    .max(KEYRING_MAX_BYTES)
-    .optional()
+  keyring_data: z.string().max(KEYRING_MAX_BYTES).optional()
 }
 
 export const createSourceSchema = z.object({ url: sourceUrlSchema, ...keyringFields }).strict()
@@ -90,36 +96,52 @@ export const selectionChangesSchema = z
   })
   .strict()
 
-export const proxySchema = z
-  .object({
-    http_proxy: z.string().max(2048),
-    https_proxy: z.string().max(2048),
-    no_proxy: z.string().max(4096)
+/** The zod schema of each kind of setting (settings-table.ts), as settings.json may hold it. */
+const storedField = {
+  boolean: () => z.boolean(),
+  integer: (e: SettingEntry & { kind: 'integer' }) => z.number().int().min(e.bounds.min).max(e.bounds.max),
+  codename: () => z.string().trim().max(64).regex(RELEASE_CODENAME, 'a release codename such as noble'),
+  proxy_url: () => z.string().max(2048),
+  host_list: () => z.string().max(4096)
+}
+
+const proxyUrlField = z
+  .string()
+  .max(2048)
+  .superRefine((value, ctx) => {
+    const error = proxyUrlError(value)
+    if (error) ctx.addIssue({ code: 'custom', message: error })
   })
-  .strict()
 
-const { sync_interval_minutes: interval, connections } = SETTINGS_BOUNDS
+/** A change from the renderer or the CLI: a proxy must pass the one proxy rule as well. */
+const patchField: { [T in SettingKind]: (e: SettingEntry & { kind: T }) => z.ZodType } = {
+  ...storedField,
+  proxy_url: () => proxyUrlField
+}
 
-/** The settings; the Settings type is derived from this schema. */
+interface KindSchemas {
+  boolean: z.ZodBoolean
+  integer: z.ZodNumber
+  codename: z.ZodString
+  proxy_url: z.ZodString
+  host_list: z.ZodString
+}
+type ShapeOf<K extends SettingKey> = { [P in K]: KindSchemas[(typeof SETTINGS)[P]['kind']] }
+
+/** The zod object shape of some settings, each field made by `field` from its table entry. */
+function shapeOf<K extends SettingKey>(
+  keys: readonly K[],
+  field: { [T in SettingKind]: (e: SettingEntry & { kind: T }) => z.ZodType }
+): ShapeOf<K> {
+  const make = (e: SettingEntry): z.ZodType => (field[e.kind] as (e: SettingEntry) => z.ZodType)(e)
+  return Object.fromEntries(keys.map((k) => [k, make(settingEntry(k))])) as ShapeOf<K>
+}
+
+export const proxySchema = z.object(shapeOf(PROXY_GROUP_KEYS, storedField)).strict()
+
+/** The settings, generated from the settings table; the Settings type is derived from this schema. */
 export const settingsSchema = z
-  .object({
-    /** "Automatically sync images", as MAAS; on by default */
-    auto_sync: z.boolean(),
-    /** minutes between syncs; MAAS's default is 60 */
-    sync_interval_minutes: z.number().int().min(interval.min).max(interval.max),
-    /** most download connections per server: the import starts with 8 and adds more while they raise throughput */
-    connections: z.number().int().min(connections.min).max(connections.max),
-    proxy: proxySchema,
-    /**
-     * MAAS's `commissioning_distro_series`: the Ubuntu release machines commission with. Its images
-     * are protected on the Images page (its last architecture cannot be unticked). Newest LTS by default.
-     */
-    commissioning_distro_series: z
-      .string()
-      .trim()
-      .max(64)
-      .regex(RELEASE_CODENAME, 'a release codename such as noble')
-  })
+  .object({ ...shapeOf(TOP_LEVEL_KEYS, storedField), proxy: proxySchema })
   .strict()
 
 /**
@@ -137,24 +159,12 @@ export const storedSettingsPatchSchema = settingsSchema
   .extend({ proxy: proxySchema.partial().optional(), proxy_keyring: proxyKeyringSchema.optional() })
   .strict()
 
-const proxyUrlField = z
-  .string()
-  .max(2048)
-  .superRefine((value, ctx) => {
-    const error = proxyUrlError(value)
-    if (error) ctx.addIssue({ code: 'custom', message: error })
-  })
-
 /** A change of settings from the renderer or the CLI: proxies must pass the one proxy rule. */
 export const settingsPatchSchema = settingsSchema
   .omit({ proxy: true })
   .partial()
   .extend({
-    proxy: z
-      .object({ http_proxy: proxyUrlField, https_proxy: proxyUrlField, no_proxy: z.string().max(4096) })
-      .strict()
-      .partial()
-      .optional()
+    proxy: z.object(shapeOf(PROXY_GROUP_KEYS, patchField)).strict().partial().optional()
   })
   .strict()
 

@@ -3,7 +3,6 @@
  * (which grid cells a selection ticks, which rows a delete keeps, what the editor accepts).
  * Free of zod so the renderer bundle does not need it.
  */
-import type { BootSourceSelection } from './types'
 
 /** What a selection's os, release and every list item may be: letters, digits, `. _ + : ~ - *`. */
 export const SELECTION_NAME = /^[A-Za-z0-9*._+:~-]+$/
@@ -28,7 +27,14 @@ export interface MatchFields {
   label: string
 }
 
-type SelectionTerms = Pick<BootSourceSelection, 'os' | 'release' | 'arches' | 'subarches' | 'labels'>
+/** What a selection matches on (a BootSourceSelection has these; this module needs nothing else of it). */
+interface SelectionTerms {
+  os: string
+  release: string
+  arches: readonly string[]
+  subarches: readonly string[]
+  labels: readonly string[]
+}
 
 /** MAAS selection matching: os/release exact or `*`; arches/subarches/labels contain the value or `*`. */
 export function selectionMatches(sel: SelectionTerms, f: MatchFields): boolean {
@@ -48,7 +54,7 @@ export function anySelectionMatches(sels: readonly SelectionTerms[], f: MatchFie
  * is covered by a selection when these three match.
  */
 export function selectionCovers(
-  sel: Pick<BootSourceSelection, 'os' | 'release' | 'arches'>,
+  sel: Pick<SelectionTerms, 'os' | 'release' | 'arches'>,
   f: { os: string; release: string; arch: string }
 ): boolean {
   return (

@@ -5,28 +5,18 @@
  */
 import type { z } from 'zod'
 import type { proxySchema, settingsSchema } from './schemas'
+import type {
+  bootSourceSchema,
+  bootSourceSelectionSchema,
+  importProgressSchema,
+  importResultSchema
+} from './entity-schemas'
 
-/** MAAS `boot-sources read` shape. Exactly one of keyring_filename / keyring_data is non-empty. */
-export interface BootSource {
-  id: number
-  url: string
-  keyring_filename: string
-  /** base64 of a binary or armored OpenPGP keyring */
-  keyring_data: string
-  created: string
-  updated: string
-}
-
-/** MAAS `boot-source-selections read` shape. `*` in a list means all. */
-export interface BootSourceSelection {
-  id: number
-  boot_source_id: number
-  os: string
-  release: string
-  arches: string[]
-  subarches: string[]
-  labels: string[]
-}
+/** The entities, as their schemas (src/shared/entity-schemas.ts) define them: one definition each. */
+export type BootSource = z.output<typeof bootSourceSchema>
+export type BootSourceSelection = z.output<typeof bootSourceSelectionSchema>
+export type ImportProgress = z.output<typeof importProgressSchema>
+export type ImportResult = z.output<typeof importResultSchema>
 
 /** Where a read-back read a file from: the drive itself, or the system cache (which may hold what was written). */
 export type ReadBackSource = 'medium' | 'cache'
@@ -155,33 +145,6 @@ export interface BootResource {
   source_id?: number
   /** beyond MAAS: sha256 → size of the files in use, so kernels sharing a squashfs count it once */
   file_sizes?: Record<string, number>
-}
-
-export interface ImportProgress {
-  importing: boolean
-  phase: 'idle' | 'metadata' | 'planning' | 'downloading' | 'finishing'
-  bytes_done: number
-  bytes_total: number
-  /** bytes per second, smoothed */
-  rate: number
-  /** seconds, null when unknown */
-  eta: number | null
-  files_done: number
-  files_total: number
-  resources: Array<{ id: number; name: string; architecture: string; percent: number; status: string }>
-  /** files being downloaded right now ("<product> <item>"), at most 16; absent when none */
-  active_files?: Array<{ label: string; sha256: string; bytes_done: number; size: number }>
-}
-
-export interface ImportResult {
-  ok: boolean
-  started_at: string
-  finished_at: string
-  downloaded_bytes: number
-  /** one line per failed resource or file, naming it and the cause */
-  failures: Array<{ resource?: string; file?: string; code: string; message: string }>
-  notes: string[]
-  stopped: boolean
 }
 
 export interface ImportStatus {

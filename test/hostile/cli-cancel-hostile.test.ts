@@ -46,7 +46,7 @@ describe('CLI cancellation', () => {
     expect(report.problems).toContain(`verify of ${m.server.url} cancelled: the report is incomplete`)
   }, 90_000)
 
-  it('the cancelVerify request stops a verify in flight (the app has no Ctrl-C)', async () => {
+  it('cancelRequest stops a verify in flight sent with a request id (the app has no Ctrl-C)', async () => {
     m = await hostileMirror()
     m.server.options.rateBytesPerSec = 4096
     data = await mkdtemp(join(tmpdir(), 'maas-hostile-data-'))
@@ -57,19 +57,19 @@ describe('CLI cancellation', () => {
     })
     try {
       await main.services.updateSettings({ proxy: { http_proxy: '', https_proxy: '', no_proxy: '*' } })
-      const pending = main.services.verifyMirror({
-        location: m.server.url,
-        keyring_filename: m.stream.keyringPath,
-        deep: true
-      })
+      const pending = main.request(
+        'verifyMirror',
+        { location: m.server.url, keyring_filename: m.stream.keyringPath, deep: true },
+        { requestId: 'verify-1' }
+      )
       await until(() => [...m!.server.stats.byPath.keys()].some((p) => !p.startsWith('/streams/')), 60_000)
       const cancelledAt = Date.now()
-      expect(await main.services.cancelVerify(undefined)).toEqual({ cancelled: 1 })
+      expect(await main.request('cancelRequest', { id: 'verify-1' })).toEqual({ cancelled: true })
       const report = await pending
       expect(Date.now() - cancelledAt).toBeLessThan(5_000)
       expect(report.ok).toBe(false)
       expect(report.problems).toContain(`verify of ${m.server.url} cancelled: the report is incomplete`)
-      expect(await main.services.cancelVerify(undefined)).toEqual({ cancelled: 0 })
+      expect(await main.request('cancelRequest', { id: 'verify-1' })).toEqual({ cancelled: false })
     } finally {
       await main.dispose()
     }

@@ -136,7 +136,6 @@ export function createFakeBridge(): FakeBridge {
     })),
     getCatalogue: vi.fn(async () => catalogue()),
     verifyMirror: vi.fn(notWired('verifyMirror')),
-    cancelVerify: vi.fn(async () => ({ cancelled: 0 })),
     cancelRequest: vi.fn(async () => ({ cancelled: false })),
     getSelection: vi.fn(notWired('getSelection')),
     runImport: vi.fn(notWired('runImport')),

@@ -5,6 +5,7 @@ import SettingsView from '../../src/renderer/src/views/SettingsView.vue'
 import { BridgeError } from '@shared/bridge-client'
 import { createFakeBridge, defaultSettings, type FakeBridge } from './fake-bridge'
 import { mountWith } from './mount'
+import { SETTING_KEYS, settingEntry } from '@shared/settings-table'
 
 enableAutoUnmount(afterEach)
 
@@ -136,5 +137,19 @@ describe('Settings', () => {
     await wrapper.get('form').trigger('submit')
     await flushPromises()
     expect(bridge.updateSettings).toHaveBeenCalledWith({ commissioning_distro_series: 'jammy' })
+  })
+
+  it('shows a labelled control for every entry of the settings table', async () => {
+    const { wrapper } = await mountWith(SettingsView, bridge)
+    const labels = wrapper.findAll('label').map((l) => l.text())
+    for (const key of SETTING_KEYS) {
+      const entry = settingEntry(key)
+      expect(wrapper.find(`[data-testid="${entry.testid}"]`).exists(), key).toBe(true)
+      expect(labels, key).toContain(entry.label)
+      if (entry.kind === 'proxy_url') {
+        expect(wrapper.find(`[data-testid="${entry.passwordTestid}"]`).exists(), key).toBe(true)
+        expect(labels, key).toContain(entry.passwordLabel)
+      }
+    }
   })
 })

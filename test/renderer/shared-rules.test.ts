@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { createSelectionSchema, settingsSchema } from '@shared/schemas'
-import { SETTINGS_BOUNDS } from '@shared/settings-rules'
+import { settingBounds } from '@shared/settings-table'
 import { validateSourceFields } from '../../src/renderer/src/logic/source-form'
 import { validateSelectionFields } from '../../src/renderer/src/logic/selection-form'
 import { fieldsFromSettings, validateSettings } from '../../src/renderer/src/logic/settings-form'
@@ -45,7 +45,7 @@ describe('forms apply the shared rules', () => {
   })
 
   it('settings: the form refuses exactly what the schema refuses at each bound', () => {
-    const { sync_interval_minutes: interval, connections } = SETTINGS_BOUNDS
+    const [interval, connections] = [settingBounds('sync_interval_minutes'), settingBounds('connections')]
     // What the window is shown carries where the proxy password is kept; the stored settings do not.
     const { proxy_password_storage: _shown, ...stored } = defaultSettings()
     const ok = (patch: object) => settingsSchema.safeParse({ ...stored, ...patch }).success

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest'
 import { isUnsignedLocation, namesIndexFile } from '@shared/stream-location'
 import { compactKeyringData, isBase64KeyringData } from '@shared/keyring-data'
 import { isSelectionName, selectionCovers, selectionMatches, wildcardMatches } from '@shared/selection-rules'
-import { isWithin, RELEASE_CODENAME, SETTINGS_BOUNDS } from '@shared/settings-rules'
+import { isWithin, RELEASE_CODENAME } from '@shared/settings-rules'
+import { settingBounds } from '@shared/settings-table'
 import { createSelectionSchema, settingsSchema } from '@shared/schemas'
 import { resolveSource } from '../../src/main/streams/source'
 import { normaliseSourceUrl } from '../../src/main/services/boot-source-url'
@@ -101,7 +102,7 @@ describe('selection rules', () => {
 
 describe('settings bounds', () => {
   it('the schema enforces the shared interval, connection and codename bounds', () => {
-    const { sync_interval_minutes: interval, connections } = SETTINGS_BOUNDS
+    const [interval, connections] = [settingBounds('sync_interval_minutes'), settingBounds('connections')]
     const base = {
       auto_sync: true,
       sync_interval_minutes: 60,

@@ -6,7 +6,8 @@
 import type { z } from 'zod'
 import { AppError } from '@shared/errors'
 import type { settingsPatchSchema } from '@shared/schemas'
-import { SETTINGS_BOUNDS, isWithin } from '@shared/settings-rules'
+import { isWithin } from '@shared/settings-rules'
+import { settingBounds } from '@shared/settings-table'
 import { proxyUrlError } from '@shared/proxy-url'
 import type { ShownSettings } from '@shared/types'
 import type { CliContext } from './command'
@@ -68,8 +69,8 @@ export const MAAS_CONFIG: Record<string, MaasConfig> = {
     get: (s) => s.sync_interval_minutes,
     set: (v) => {
       const n = /^\d+$/.test(v) ? Number(v) : NaN
-      const { min, max } = SETTINGS_BOUNDS.sync_interval_minutes
-      if (!isWithin(SETTINGS_BOUNDS.sync_interval_minutes, n))
+      const { min, max } = settingBounds('sync_interval_minutes')
+      if (!isWithin({ min, max }, n))
         throw invalid(
           'boot_images_import_interval_minutes',
           `'${v}' is not a whole number from ${min} to ${max}`

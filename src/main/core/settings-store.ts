@@ -1,5 +1,5 @@
 /**
- * User settings (sync, connections, proxy) in settings.json. The file holds only what differs from the
+ * User settings (sync, connections, proxy; each defined once in src/shared/settings-table.ts) in settings.json. The file holds only what differs from the
  * defaults (any field may be missing); one that is damaged (not JSON, a field out of bounds, an unknown
  * field) is refused with an error naming it, like every JSON document of the data directory. Proxy
  * passwords are kept in the system keyring where there is one (proxy-passwords.ts).
@@ -8,6 +8,7 @@ import type { z } from 'zod'
 import type { ProxySettings, Settings, ShownSettings } from '@shared/types'
 import { settingsPatchSchema, storedSettingsPatchSchema, settingsSchema } from '@shared/schemas'
 import { AppError } from '@shared/errors'
+import { settingsDefaults } from '@shared/settings-table'
 import { PASSWORD_MASK, maskProxyPassword, restoreProxyPassword, splitProxyPassword } from '@shared/proxy-url'
 import { rememberSecret } from '@shared/scrub-secrets'
 import { dataLayout } from './data-layout'
@@ -27,18 +28,8 @@ import {
 } from './proxy-passwords'
 import { loadSystemKeyring, probeSystemKeyring } from './system-keyring'
 
-export const defaultSettings = (): Settings => ({
-  auto_sync: true,
-  sync_interval_minutes: 60,
-  // The cap per server of the adaptive connection count (download/concurrency-controller.ts). 16, the low end
-  // of what stays polite to a CDN: on the shaped benchmark (2 heavily loaded cores) a cap of 16 beat 24 in
-  // three runs of four; past the CPU's limit more only cost CPU per byte (more sockets, shorter requests under
-  // the kill-loss budget). Figures from a loaded machine: worth re-measuring on a quiet one.
-  connections: 16,
-  proxy: { http_proxy: '', https_proxy: '', no_proxy: '' },
-  // The newest LTS, as on a new MAAS region (and the release first run selects).
-  commissioning_distro_series: 'noble'
-})
+/** Every setting's default, from its entry in the settings table (checked by the schema it generates). */
+export const defaultSettings = (): Settings => settingsSchema.parse(settingsDefaults())
 
 type Patch = z.infer<typeof settingsPatchSchema>
 

@@ -4,34 +4,18 @@
  * other's changes on its next read.
  */
 import { z } from 'zod'
+import { bootSourceSchema, bootSourceSelectionSchema } from '@shared/entity-schemas'
 import type { BootSource, BootSourceSelection } from '@shared/types'
 import { dataLayout } from './data-layout'
 import { JsonDocument } from './json-document'
 
-const sourceSchema = z.object({
-  id: z.number(),
-  url: z.string(),
-  keyring_filename: z.string(),
-  keyring_data: z.string(),
-  created: z.string(),
-  updated: z.string()
-})
-const selectionSchema = z.object({
-  id: z.number(),
-  boot_source_id: z.number(),
-  os: z.string(),
-  release: z.string(),
-  arches: z.array(z.string()),
-  subarches: z.array(z.string()),
-  labels: z.array(z.string())
-})
 const stateSchema = z.object({
   version: z.literal(1),
   /** set once the first-run defaults were created: deleting them never brings them back */
   initialized: z.boolean(),
   next_ids: z.object({ source: z.number(), selection: z.number() }),
-  sources: z.array(sourceSchema),
-  selections: z.array(selectionSchema)
+  sources: z.array(bootSourceSchema),
+  selections: z.array(bootSourceSelectionSchema)
 })
 export type State = z.infer<typeof stateSchema>
 

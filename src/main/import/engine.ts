@@ -6,9 +6,7 @@
  * executor (host/import-executor.ts): in this process, or in a worker so that a window stays responsive.
  */
 import { EventEmitter } from 'node:events'
-import { readFile, rm } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { dataLayout } from '../core/data-layout'
 import type {
   BootResource,
   BootSource,
@@ -20,9 +18,9 @@ import type {
 } from '@shared/types'
 import { AppError } from '@shared/errors'
 import { scrubSecrets } from '@shared/scrub-secrets'
-import { readJsonFile, writeFileAtomic } from '../core/atomic-file'
 import { BlobCache } from '../library/blob-cache'
 import type { DownloaderOptions } from './download/downloader'
+import { readLastResult, readProgressSnapshot, removeProgressSnapshot, writeLastResult } from './import-files'
 import { ImportLock, lockHolder, requestStopFile } from './import-lock'
 import { referencedBlobs, ResourceStore } from '../library/resource-store'
 import { toBootResource, type LiveResourceState } from '../library/resource-view'
@@ -66,14 +64,6 @@ export class ImportEngine extends EventEmitter {
     this.store = new ResourceStore(deps.dataDir)
     this.cache = new BlobCache(deps.dataDir)
     this.executor = deps.executor ?? new InProcessImportExecutor()
-  }
-
-  private get progressPath(): string {
-    return dataLayout(this.deps.dataDir).importProgress
-  }
-
-  private get resultPath(): string {
-    return dataLayout(this.deps.dataDir).lastImport
   }
 
   /**
@@ -173,10 +163,10 @@ export class ImportEngine extends EventEmitter {
       // An executor that ended abnormally sent no last event: the window must not stay on "Importing".
       if (running.progress.importing) this.emit('progress', idle(running.progress))
       this.running = undefined
-      await rm(this.progressPath, { force: true })
+      await removeProgressSnapshot(this.deps.dataDir)
       // Last line of defence: the result goes to the renderer (importFinished) and to disk.
       result = scrubImportResult(result!)
-      await writeFileAtomic(this.resultPath, JSON.stringify(result, null, 1)).catch(() => undefined)
+      await writeLastResult(this.deps.dataDir, result).catch(() => undefined)
       await lock.release()
     }
     this.emit('finished', result)
@@ -200,7 +190,11 @@ export class ImportEngine extends EventEmitter {
     const importing = await this.isImporting()
     return {
       importing,
-      progress: this.running ? this.running.progress : importing ? await this.readSnapshot() : null,
+      progress: this.running
+        ? this.running.progress
+        : importing
+          ? await readProgressSnapshot(this.deps.dataDir)
+          : null,
       last_result: await this.lastResult(),
       next_sync_at: this.nextSync ? this.nextSync.toISOString() : null
     }
@@ -213,7 +207,7 @@ export class ImportEngine extends EventEmitter {
 
   /** Scrubbed on read as well: a file written by an older version may hold a proxy password. */
   async lastResult(): Promise<ImportResult | null> {
-    const result = await readJsonFile<ImportResult>(this.resultPath).catch(() => undefined)
+    const result = await readLastResult(this.deps.dataDir)
     return result ? scrubImportResult(result) : null
   }
 
@@ -271,15 +265,7 @@ export class ImportEngine extends EventEmitter {
   private async liveStates(): Promise<Map<number, LiveResourceState>> {
     if (this.running) return liveFromProgress(this.running.progress)
     if (!(await lockHolder(this.deps.dataDir))) return new Map()
-    return liveFromProgress(await this.readSnapshot())
-  }
-
-  private async readSnapshot(): Promise<ImportProgress | null> {
-    try {
-      return JSON.parse(await readFile(this.progressPath, 'utf8')) as ImportProgress
-    } catch {
-      return null
-    }
+    return liveFromProgress(await readProgressSnapshot(this.deps.dataDir))
   }
 }
 

@@ -4,10 +4,19 @@
  * nothing references or pins them. A pin is a file `<cache>/pins/<pid>-<n>.json` listing sha256s;
  * pins of dead processes are stale and ignored (then removed), so a crash never pins forever.
  */
-import { mkdir, readFile, readdir, rm } from 'node:fs/promises'
+import { mkdir, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { z } from 'zod'
 import { writeFileAtomic } from '../core/atomic-file'
 import { isProcessAlive } from '../core/file-lock'
+import { readJsonDocument } from '../core/json-document'
+
+const pinSchema = z
+  .object({
+    pid: z.number().int().positive(),
+    sha256: z.array(z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 is 64 lower-case hex digits'))
+  })
+  .strict()
 
 let counter = 0
 
@@ -22,23 +31,22 @@ export async function pinBlobs(pinsDir: string, sha256s: Iterable<string>): Prom
   return { release: () => rm(path, { force: true }) }
 }
 
-/** Every sha256 pinned by a live process. */
+/**
+ * Every sha256 pinned by a live process. A pin lands by atomic rename, so one that cannot be read is
+ * damaged: AppError 'damaged_file' naming it, and the clean-up that asked deletes nothing.
+ */
 export async function pinnedBlobs(pinsDir: string): Promise<Set<string>> {
   const out = new Set<string>()
   for (const name of await readdir(pinsDir).catch(() => [] as string[])) {
     if (!name.endsWith('.json')) continue
     const path = join(pinsDir, name)
-    let pin: { pid?: unknown; sha256?: unknown }
-    try {
-      pin = JSON.parse(await readFile(path, 'utf8')) as typeof pin
-    } catch {
-      continue // being written (atomic rename makes this rare) or damaged: not a pin
-    }
-    if (typeof pin.pid !== 'number' || !isProcessAlive(pin.pid)) {
+    const pin = await readJsonDocument({ path, schema: pinSchema, what: 'a pin on cache files in use' })
+    if (!pin) continue // released since the listing
+    if (!isProcessAlive(pin.pid)) {
       await rm(path, { force: true }).catch(() => undefined)
       continue
     }
-    if (Array.isArray(pin.sha256)) for (const s of pin.sha256) if (typeof s === 'string') out.add(s)
+    for (const s of pin.sha256) out.add(s)
   }
   return out
 }

@@ -11,7 +11,12 @@ import { sha256Hex } from '../streams/metadata-cache'
 import { readStreamFrom } from '../streams/read-stream'
 import { assertSafeItemPath } from '../streams/safe-path'
 import { BlobCache } from './blob-cache'
-import { importedMetadataDir, type ImportedMetadataManifest } from './imported-metadata'
+import {
+  importedManifestPath,
+  importedMetadataDir,
+  readImportedManifest,
+  type ImportedMetadataManifest
+} from './imported-metadata'
 import { ResourceStore, newestCompleteSet } from './resource-store'
 
 export interface StagedDocument {
@@ -52,18 +57,12 @@ export interface ContentFilter {
 }
 
 async function readManifest(dataDir: string, source: BootSource): Promise<ImportedMetadataManifest> {
-  const dir = importedMetadataDir(dataDir, source.id)
-  let m: ImportedMetadataManifest
-  try {
-    m = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as ImportedMetadataManifest
-  } catch {
+  const m = await readImportedManifest(dataDir, source.id)
+  if (!m)
     throw new AppError(
       'not_found',
-      `boot source ${source.id} has no complete import yet (no ${join(dir, 'manifest.json')}): import first`
+      `boot source ${source.id} has no complete import yet (no ${importedManifestPath(dataDir, source.id)}): import first`
     )
-  }
-  if (m.version !== 1 || !Array.isArray(m.documents))
-    throw new AppError('stream_invalid', `${join(dir, 'manifest.json')} is not a metadata manifest`)
   return m
 }
 

@@ -166,7 +166,6 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
     getCatalogue: async ({ boot_source_id, refresh }, call) =>
       streams.catalogue(await sources.get(boot_source_id), refresh ?? false, call?.signal),
     verifyMirror: (arg, call) => streams.verify(arg.location, arg, arg.deep ?? false, call?.signal),
-    cancelVerify: async () => streams.cancelVerify(),
     cancelRequest: async ({ id }, call) => ({ cancelled: call?.cancel(id) ?? false }),
 
     listBootResources: () => imports.listResources(),
@@ -223,7 +222,7 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
     picked,
     dispose: async () => {
       inFlight.cancelAll()
-      streams.cancelVerify()
+      streams.dispose()
       await staging.dispose()
       await serving.stop()
       await imports.dispose()

@@ -25,7 +25,7 @@ export interface StreamsGatewayDeps {
 }
 
 export class StreamsGateway {
-  /** one controller per verify in flight: cancelVerify() and dispose() abort them all */
+  /** one controller per verify in flight: dispose() aborts them all */
   private readonly verifies = new Set<AbortController>()
 
   constructor(private readonly deps: StreamsGatewayDeps) {}
@@ -85,7 +85,7 @@ export class StreamsGateway {
 
   /**
    * Verifies a mirror. A deep verify of a big mirror can run for a long time: it stops when `signal` aborts
-   * (the CLI's Ctrl-C) or when cancelVerify() is called (the app).
+   * (the CLI's Ctrl-C, the app's cancelRequest); it then resolves with what it checked, marked cancelled.
    */
   async verify(
     location: string,
@@ -107,10 +107,8 @@ export class StreamsGateway {
     }
   }
 
-  /** Aborts every verify in flight; each then reports what it checked so far, with "cancelled" problems. */
-  cancelVerify(): { cancelled: number } {
-    const n = this.verifies.size
+  /** For shutdown: aborts every verify in flight; each then reports what it checked so far, marked cancelled. */
+  dispose(): void {
     for (const c of this.verifies) c.abort(new Error('verify cancelled'))
-    return { cancelled: n }
   }
 }

@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto'
 import { mkdir, readFile, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { AppError } from '@shared/errors'
+import { z } from 'zod'
 import { writeFileAtomic } from '../core/atomic-file'
+import { MANIFEST_NAME } from '../core/blob-dir'
+import { readJsonDocument } from '../core/json-document'
 import { withFileLock } from '../core/file-lock'
 
 /**
@@ -11,26 +14,33 @@ import { withFileLock } from '../core/file-lock'
  * requests. Layout: <cacheDir>/<sha256(source)[:16]>/manifest.json and one blob per document, named by its
  * sha256 (never by the stream path: ':' is not allowed on FAT/exFAT and Windows).
  */
-export interface CachedDocument {
-  path: string
-  url: string
-  sha256: string
-  size: number
-  etag?: string
-  lastModified?: string
-  /** the document's own `updated` date, checked by assertNotRolledBack on the next read */
-  updated?: string
-}
+const cachedDocumentSchema = z
+  .object({
+    path: z.string().min(1).max(4096),
+    url: z.string().max(8192),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 is 64 lower-case hex digits'),
+    size: z.number().int().nonnegative(),
+    etag: z.string().max(1024).optional(),
+    lastModified: z.string().max(256).optional(),
+    /** the document's own `updated` date, checked by assertNotRolledBack on the next read */
+    updated: z.string().max(256).optional()
+  })
+  .strict()
 
-export interface CacheManifest {
-  version: 1
-  source: string
-  root: string
-  index_path: string
-  verified: boolean
-  saved_at: string
-  documents: CachedDocument[]
-}
+const cacheManifestSchema = z
+  .object({
+    version: z.literal(1),
+    source: z.string().max(8192),
+    root: z.string().max(8192),
+    index_path: z.string().max(4096),
+    verified: z.boolean(),
+    saved_at: z.string().max(64),
+    documents: z.array(cachedDocumentSchema).max(100_000)
+  })
+  .strict()
+
+export type CachedDocument = z.infer<typeof cachedDocumentSchema>
+export type CacheManifest = z.infer<typeof cacheManifestSchema>
 
 export function sha256Hex(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex')
@@ -40,15 +50,23 @@ function entryDir(cacheDir: string, source: string): string {
   return join(cacheDir, createHash('sha256').update(source).digest('hex').slice(0, 16))
 }
 
+/** Where the manifest of one source's cached metadata is. */
+export function cacheManifestPath(cacheDir: string, source: string): string {
+  return join(entryDir(cacheDir, source), MANIFEST_NAME)
+}
+
+/**
+ * The cached metadata of `source`; null when there is none (or the entry is another source's). A damaged
+ * manifest is named (AppError 'damaged_file'), not taken for an empty cache: it also carries the dates
+ * the rollback check compares against.
+ */
 export async function readCacheManifest(cacheDir: string, source: string): Promise<CacheManifest | null> {
-  try {
-    const m = JSON.parse(
-      await readFile(join(entryDir(cacheDir, source), 'manifest.json'), 'utf8')
-    ) as CacheManifest
-    return m.version === 1 && m.source === source && Array.isArray(m.documents) ? m : null
-  } catch {
-    return null
-  }
+  const m = await readJsonDocument({
+    path: cacheManifestPath(cacheDir, source),
+    schema: cacheManifestSchema,
+    what: `the cached metadata of ${source}`
+  })
+  return m && m.source === source ? m : null
 }
 
 /** The cached bytes of one document, checked against the recorded sha256 (a damaged cache is no cache). */
@@ -94,8 +112,8 @@ export async function writeCache(
         })
       }
       const full: CacheManifest = { version: 1, saved_at: new Date().toISOString(), ...manifest, documents }
-      await writeFileAtomic(join(dir, 'manifest.json'), `${JSON.stringify(full, null, 1)}\n`)
-      const keep = new Set(['manifest.json', ...documents.map((d) => d.sha256)])
+      await writeFileAtomic(join(dir, MANIFEST_NAME), `${JSON.stringify(full, null, 1)}\n`)
+      const keep = new Set([MANIFEST_NAME, ...documents.map((d) => d.sha256)])
       for (const name of await readdir(dir)) if (!keep.has(name)) await rm(join(dir, name), { force: true })
     })
   } catch (err) {

@@ -1,9 +1,18 @@
 /**
  * Settings from the CLI. `maas get-config` / `maas set-config` take MAAS's config names (maas-config.ts) so
  * scripts that tune a region (`maas $PROFILE maas set-config name=boot_images_auto_import
- * value=false`) carry over; `settings read|update` use this app's own field names.
+ * value=false`) carry over; `settings read|update` use this app's own field names. Both are generated
+ * from the settings table (src/shared/settings-table.ts): each entry's `cli` and `maasName`.
  */
 import type { z } from 'zod'
+import {
+  SETTING_KEYS,
+  mergePatches,
+  settingEntry,
+  settingPatch,
+  type SettingKey,
+  type SettingKind
+} from '@shared/settings-table'
 import { settingsPatchSchema } from '@shared/schemas'
 import { validate } from '@shared/validate'
 import type { CliCommand, CliInput } from '../command'
@@ -18,15 +27,16 @@ function configName(input: CliInput): string {
 
 type Patch = z.input<typeof settingsPatchSchema>
 
-const FIELDS = [
-  'auto_sync',
-  'sync_interval_minutes',
-  'connections',
-  'http_proxy',
-  'https_proxy',
-  'no_proxy',
-  'commissioning_distro_series'
-] as const
+/** How a value of each kind of setting is written on the command line. */
+const CLI_VALUE: Record<SettingKind, { shown: string; parse(v: string): unknown }> = {
+  boolean: { shown: 'BOOL', parse: parseBool },
+  integer: { shown: 'N', parse: parseNumber },
+  codename: { shown: 'RELEASE', parse: (v) => v },
+  proxy_url: { shown: 'URL', parse: (v) => v },
+  host_list: { shown: 'LIST', parse: (v) => v }
+}
+
+const FIELDS = SETTING_KEYS.map((key) => settingEntry(key).cli)
 
 function parseBool(v: string): boolean {
   if (/^(true|yes|on|1)$/i.test(v)) return true
@@ -39,19 +49,20 @@ function parseNumber(v: string): number {
   return Number(v)
 }
 
+/** The patch that gives each of `keys` the value `v` as written on the command line. */
+function patchOf(keys: readonly SettingKey[], v: string): Patch {
+  return keys
+    .map((key) => settingPatch(key, CLI_VALUE[settingEntry(key).kind].parse(v)) as Patch)
+    .reduce(mergePatches, {})
+}
+
 function patchFrom(input: CliInput): Patch {
   rejectUnknownParams(input, FIELDS)
-  const patch: Patch = {}
-  const proxy: NonNullable<Patch['proxy']> = {}
-  for (const key of FIELDS) {
-    const v = param(input, key)
-    if (v === undefined) continue
-    if (key === 'auto_sync') patch.auto_sync = parseBool(v)
-    else if (key === 'sync_interval_minutes' || key === 'connections') patch[key] = parseNumber(v)
-    else if (key === 'commissioning_distro_series') patch[key] = v
-    else proxy[key] = v
+  let patch: Patch = {}
+  for (const key of SETTING_KEYS) {
+    const v = param(input, settingEntry(key).cli)
+    if (v !== undefined) patch = mergePatches(patch, patchOf([key], v))
   }
-  if (Object.keys(proxy).length) patch.proxy = proxy
   return patch
 }
 
@@ -70,8 +81,10 @@ export const settingsCommands: CliCommand[] = [
     group: 'settings',
     verb: 'update',
     args: [],
-    params:
-      '[auto_sync=BOOL] [sync_interval_minutes=N] [connections=N] [http_proxy=URL] [https_proxy=URL] [no_proxy=LIST]',
+    params: SETTING_KEYS.map((key) => {
+      const e = settingEntry(key)
+      return `[${e.cli}=${CLI_VALUE[e.kind].shown}]`
+    }).join(' '),
     summary: 'Change settings; prints the result.',
     run: async (ctx, input) =>
       ctx.request('updateSettings', validate(settingsPatchSchema, patchFrom(input), 'settings'))

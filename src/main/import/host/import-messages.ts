@@ -9,38 +9,17 @@
  */
 import { z } from 'zod'
 import { settingsSchema } from '@shared/schemas'
-import type { ImportProgress, ImportResult } from '@shared/types'
+import {
+  boundedText,
+  bootSourceSchema,
+  bootSourceSelectionSchema,
+  byteCount,
+  importProgressSchema,
+  importResultSchema
+} from '@shared/entity-schemas'
 import { SERIALISABLE_TUNING } from './import-executor'
 
-const MAX_TEXT = 64 * 1024
-const text = (max = MAX_TEXT) => z.string().max(max)
-const bytes = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
 const runId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
-const isoTime = z.string().max(64)
-const names = z.array(text(200)).max(200)
-
-const bootSourceSchema = z
-  .object({
-    id: z.number().int().positive(),
-    url: text(4096),
-    keyring_filename: text(4096),
-    keyring_data: text(16 * 1024 * 1024),
-    created: isoTime,
-    updated: isoTime
-  })
-  .strict()
-
-const selectionSchema = z
-  .object({
-    id: z.number().int().positive(),
-    boot_source_id: z.number().int().positive(),
-    os: text(200),
-    release: text(200),
-    arches: names,
-    subarches: names,
-    labels: names
-  })
-  .strict()
 
 const tuningSchema = z
   .object(
@@ -60,68 +39,19 @@ const tuningSchema = z
 
 export const runOptionsSchema = z
   .object({
-    dataDir: text(4096).min(1),
+    dataDir: boundedText(4096).min(1),
     sources: z
-      .array(z.object({ source: bootSourceSchema, selections: z.array(selectionSchema).max(1000) }).strict())
+      .array(
+        z
+          .object({ source: bootSourceSchema, selections: z.array(bootSourceSelectionSchema).max(1000) })
+          .strict()
+      )
       .max(100),
     settings: settingsSchema,
-    freeSpaceMarginBytes: bytes,
+    freeSpaceMarginBytes: byteCount,
     tuning: tuningSchema.optional()
   })
   .strict()
-
-const progressSchema = z
-  .object({
-    importing: z.boolean(),
-    phase: z.enum(['idle', 'metadata', 'planning', 'downloading', 'finishing']),
-    bytes_done: bytes,
-    bytes_total: bytes,
-    rate: z.number().min(0).max(Number.MAX_SAFE_INTEGER),
-    eta: z.number().min(0).max(Number.MAX_SAFE_INTEGER).nullable(),
-    files_done: bytes,
-    files_total: bytes,
-    resources: z
-      .array(
-        z
-          .object({
-            id: z.number().int().positive(),
-            name: text(400),
-            architecture: text(400),
-            percent: z.number().min(0).max(100),
-            status: text(MAX_TEXT)
-          })
-          .strict()
-      )
-      .max(100_000),
-    active_files: z
-      .array(z.object({ label: text(1000), sha256: text(64), bytes_done: bytes, size: bytes }).strict())
-      .max(16)
-      .optional()
-  })
-  .strict() satisfies z.ZodType<ImportProgress>
-
-const resultSchema = z
-  .object({
-    ok: z.boolean(),
-    started_at: isoTime,
-    finished_at: isoTime,
-    downloaded_bytes: bytes,
-    failures: z
-      .array(
-        z
-          .object({
-            resource: text().optional(),
-            file: text().optional(),
-            code: z.string().max(64),
-            message: text()
-          })
-          .strict()
-      )
-      .max(100_000),
-    notes: z.array(text()).max(10_000),
-    stopped: z.boolean()
-  })
-  .strict() satisfies z.ZodType<ImportResult>
 
 const hostRequestSchemas = {
   run: z.object({ type: z.literal('run'), run: runId, options: runOptionsSchema }).strict(),
@@ -130,10 +60,12 @@ const hostRequestSchemas = {
 }
 
 const workerEventSchemas = {
-  progress: z.object({ type: z.literal('progress'), run: runId, progress: progressSchema }).strict(),
+  progress: z.object({ type: z.literal('progress'), run: runId, progress: importProgressSchema }).strict(),
   'resources-changed': z.object({ type: z.literal('resources-changed'), run: runId }).strict(),
-  finished: z.object({ type: z.literal('finished'), run: runId, result: resultSchema }).strict(),
-  log: z.object({ type: z.literal('log'), level: z.enum(['warn', 'error']), message: text() }).strict(),
+  finished: z.object({ type: z.literal('finished'), run: runId, result: importResultSchema }).strict(),
+  log: z
+    .object({ type: z.literal('log'), level: z.enum(['warn', 'error']), message: boundedText() })
+    .strict(),
   closed: z.object({ type: z.literal('closed') }).strict()
 }
 

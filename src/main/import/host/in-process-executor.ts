@@ -2,12 +2,11 @@
  * Runs the import in the calling process: the CLI's choice (see services/index.ts), and what the import
  * worker itself runs (worker-side.ts). Keeps one hash pool between imports.
  */
-import { rename, rm, writeFile } from 'node:fs/promises'
-import type { ImportProgress, ImportResult } from '@shared/types'
-import { dataLayout } from '../../core/data-layout'
+import type { ImportResult } from '@shared/types'
 import { BlobCache } from '../../library/blob-cache'
 import { ResourceStore } from '../../library/resource-store'
 import { HashPool } from '../download/hash-pool'
+import { writeProgressSnapshot } from '../import-files'
 import { ImportProgressTracker } from '../import-progress'
 import { runImport } from '../run-import'
 import type { ImportExecutor, ImportRunHooks, ImportRunOptions } from './import-executor'
@@ -24,7 +23,6 @@ export class InProcessImportExecutor implements ImportExecutor {
   }
 
   async run(options: ImportRunOptions, hooks: ImportRunHooks): Promise<ImportResult> {
-    const progressPath = dataLayout(options.dataDir).importProgress
     let lastFileWrite = 0
     let snapshotWrite: Promise<void> = Promise.resolve()
     const tracker = new ImportProgressTracker((p) => {
@@ -32,7 +30,7 @@ export class InProcessImportExecutor implements ImportExecutor {
       // Other processes see progress through this snapshot; the engine removes it when the import ends.
       if (p.importing && Date.now() - lastFileWrite >= PROGRESS_FILE_MS) {
         lastFileWrite = Date.now()
-        snapshotWrite = snapshotWrite.then(() => writeSnapshot(progressPath, p))
+        snapshotWrite = snapshotWrite.then(() => writeProgressSnapshot(options.dataDir, p))
       }
     })
     try {
@@ -62,16 +60,5 @@ export class InProcessImportExecutor implements ImportExecutor {
     const pool = this.hashPool
     this.hashPool = undefined
     await pool?.destroy()
-  }
-}
-
-/** Best effort, no fsync: a progress snapshot is worthless after a crash anyway. */
-async function writeSnapshot(path: string, p: ImportProgress): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`
-  try {
-    await writeFile(tmp, JSON.stringify(p))
-    await rename(tmp, path)
-  } catch {
-    await rm(tmp, { force: true }).catch(() => undefined)
   }
 }

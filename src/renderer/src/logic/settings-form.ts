@@ -1,48 +1,76 @@
-/** The Settings form: its text fields, their checks, and the patch of what changed. */
+/**
+ * The Settings form, generated from the settings table (src/shared/settings-table.ts): its fields, their
+ * checks (the bounds and rules main's schema enforces, checked here first to say why), its cards, and the
+ * patch of what changed.
+ */
 import type { Settings } from '@shared/types'
 import type { RequestInput } from '@shared/ipc-contract'
 import { joinProxyPassword, proxyUrlError, splitProxyPassword } from '@shared/proxy-url'
-import { RELEASE_CODENAME, SETTINGS_BOUNDS } from '@shared/settings-rules'
+import { RELEASE_CODENAME, isWithin } from '@shared/settings-rules'
+import {
+  SETTING_KEYS,
+  mergePatches,
+  settingEntry,
+  settingPatch,
+  settingValue,
+  type KeyOfKind,
+  type SettingEntry,
+  type SettingKey,
+  type SettingSection
+} from '@shared/settings-table'
 
-export interface SettingsFields {
-  auto_sync: boolean
-  sync_interval_minutes: string
-  connections: string
-  /** the proxy URLs without their passwords, which have fields of their own */
-  http_proxy: string
-  http_proxy_password: string
-  https_proxy: string
-  https_proxy_password: string
-  no_proxy: string
-  commissioning_distro_series: string
+type ProxyUrlKey = KeyOfKind<'proxy_url'>
+type BooleanKey = KeyOfKind<'boolean'>
+
+/** What the form edits: a boolean per switch, text per field; a proxy URL's password has a field of its own. */
+export type SettingsFields = { [K in SettingKey]: K extends BooleanKey ? boolean : string } & {
+  [K in ProxyUrlKey as `${K}_password`]: string
 }
 
 export type SettingsErrors = Partial<Record<keyof SettingsFields, string>>
 
-// The bounds main's schema enforces (src/shared/schemas.ts), checked here first to say why.
-export const INTERVAL_MIN = SETTINGS_BOUNDS.sync_interval_minutes.min
-export const INTERVAL_MAX = SETTINGS_BOUNDS.sync_interval_minutes.max
-export const CONNECTIONS_MIN = SETTINGS_BOUNDS.connections.min
-export const CONNECTIONS_MAX = SETTINGS_BOUNDS.connections.max
+type Patch = RequestInput<'updateSettings'>
+
+/** The cards of the Settings screen, in order, each with its settings in table order. */
+const SECTIONS: ReadonlyArray<{ id: SettingSection; title: string; intro?: string }> = [
+  { id: 'sync', title: 'Sync' },
+  { id: 'downloads', title: 'Downloads' },
+  { id: 'commissioning', title: 'Commissioning' },
+  {
+    id: 'proxy',
+    title: 'Proxy',
+    intro:
+      "Used for stream metadata and image downloads, on top of the environment's http_proxy, https_proxy and " +
+      'no_proxy. Leave empty for a direct connection.'
+  }
+]
+
+export type SettingsFormEntry = SettingEntry & { key: SettingKey }
+
+export const settingsSections = SECTIONS.map((section) => ({
+  ...section,
+  entries: SETTING_KEYS.filter((key) => settingEntry(key).section === section.id).map(
+    (key): SettingsFormEntry => ({ ...settingEntry(key), key })
+  )
+}))
 
 /**
  * Main sends proxy passwords masked (PASSWORD_MASK); the password field shows the mask, and sending
  * it back unchanged keeps the stored password.
  */
 export function fieldsFromSettings(s: Settings): SettingsFields {
-  const http = splitProxyPassword(s.proxy.http_proxy)
-  const https = splitProxyPassword(s.proxy.https_proxy)
-  return {
-    auto_sync: s.auto_sync,
-    sync_interval_minutes: String(s.sync_interval_minutes),
-    connections: String(s.connections),
-    http_proxy: http.url,
-    http_proxy_password: http.password,
-    https_proxy: https.url,
-    https_proxy_password: https.password,
-    no_proxy: s.proxy.no_proxy,
-    commissioning_distro_series: s.commissioning_distro_series
+  const fields: Record<string, string | boolean> = {}
+  for (const key of SETTING_KEYS) {
+    const value = settingValue(s, key)
+    const entry = settingEntry(key)
+    if (entry.kind === 'boolean') fields[key] = value as boolean
+    else if (entry.kind === 'proxy_url') {
+      const { url, password } = splitProxyPassword(value as string)
+      fields[key] = url
+      fields[`${key}_password`] = password
+    } else fields[key] = String(value)
   }
+  return fields as SettingsFields
 }
 
 // v-model on <input type="number"> hands back a number once the text parses, a string otherwise.
@@ -51,55 +79,55 @@ function wholeNumber(text: string | number): number | null {
   return /^\d+$/.test(t) ? Number(t) : null
 }
 
-type ProxyKey = 'http_proxy' | 'https_proxy'
+const normaliseHostList = (text: string): string => text.trim().replace(/\s*,\s*/g, ',')
 
-/** The proxy setting to send for one field pair, or the error main's own rule gives. */
-function proxyValue(f: SettingsFields, key: ProxyKey): { value: string } | { error: string } {
-  const error = proxyUrlError(f[key])
-  if (error) return { error }
-  return joinProxyPassword(f[key], f[`${key}_password`])
+/** One field's check: the value to send, or why it cannot be sent; `same` when it equals the saved one. */
+type Checked = { value: unknown; same: boolean } | { error: string }
+
+function checkField(f: SettingsFields, saved: Settings, key: SettingKey): Checked {
+  const entry = settingEntry(key)
+  const text = f[key] as string | number | boolean
+  const before = settingValue(saved, key)
+  switch (entry.kind) {
+    case 'boolean':
+      return { value: text, same: text === before }
+    case 'integer': {
+      const n = wholeNumber(text as string | number)
+      if (n === null || !isWithin(entry.bounds, n)) return { error: entry.invalid }
+      return { value: n, same: n === before }
+    }
+    case 'codename': {
+      const v = String(text).trim()
+      return RELEASE_CODENAME.test(v) ? { value: v, same: v === before } : { error: entry.invalid }
+    }
+    case 'host_list': {
+      const v = normaliseHostList(String(text))
+      return /\s/.test(v) ? { error: entry.invalid } : { value: v, same: v === before }
+    }
+    case 'proxy_url': {
+      const k = key as ProxyUrlKey
+      const error = proxyUrlError(f[k])
+      if (error) return { error }
+      const joined = joinProxyPassword(f[k], f[`${k}_password`])
+      if ('error' in joined) return joined
+      const shown = fieldsFromSettings(saved)
+      const same = f[k].trim() === shown[k].trim() && f[`${k}_password`] === shown[`${k}_password`]
+      return { value: joined.value, same }
+    }
+  }
 }
-
-const normaliseNoProxy = (text: string): string => text.trim().replace(/\s*,\s*/g, ',')
 
 export function validateSettings(
   f: SettingsFields,
   saved: Settings
-): { errors: SettingsErrors; patch?: RequestInput<'updateSettings'> } {
+): { errors: SettingsErrors; patch?: Patch } {
   const errors: SettingsErrors = {}
-  const interval = wholeNumber(f.sync_interval_minutes)
-  if (interval === null || interval < INTERVAL_MIN || interval > INTERVAL_MAX)
-    errors.sync_interval_minutes = `Enter a whole number of minutes from ${INTERVAL_MIN} to ${INTERVAL_MAX} (one week).`
-  const connections = wholeNumber(f.connections)
-  if (connections === null || connections < CONNECTIONS_MIN || connections > CONNECTIONS_MAX)
-    errors.connections = `Enter a whole number from ${CONNECTIONS_MIN} to ${CONNECTIONS_MAX}.`
-  const proxies = { http_proxy: proxyValue(f, 'http_proxy'), https_proxy: proxyValue(f, 'https_proxy') }
-  for (const key of ['http_proxy', 'https_proxy'] as const) {
-    const p = proxies[key]
-    if ('error' in p) errors[key] = p.error
-  }
-  if (/\s/.test(normaliseNoProxy(f.no_proxy)))
-    errors.no_proxy = 'Separate hosts with commas, e.g. localhost,127.0.0.1,.internal'
-  const series = f.commissioning_distro_series.trim()
-  if (!RELEASE_CODENAME.test(series))
-    errors.commissioning_distro_series = 'Give an Ubuntu release codename, e.g. noble'
-  if (Object.keys(errors).length) return { errors }
-
   // Only what changed, so a save here never undoes a change made meanwhile with the CLI.
-  const patch: RequestInput<'updateSettings'> = {}
-  if (f.auto_sync !== saved.auto_sync) patch.auto_sync = f.auto_sync
-  if (interval !== saved.sync_interval_minutes) patch.sync_interval_minutes = interval!
-  if (connections !== saved.connections) patch.connections = connections!
-  if (series !== saved.commissioning_distro_series) patch.commissioning_distro_series = series
-  const before = fieldsFromSettings(saved)
-  const proxyPatch: NonNullable<RequestInput<'updateSettings'>['proxy']> = {}
-  for (const key of ['http_proxy', 'https_proxy'] as const) {
-    const p = proxies[key]
-    const changed = f[key].trim() !== before[key].trim() || f[`${key}_password`] !== before[`${key}_password`]
-    if (changed && 'value' in p) proxyPatch[key] = p.value
+  let patch: Patch = {}
+  for (const key of SETTING_KEYS) {
+    const checked = checkField(f, saved, key)
+    if ('error' in checked) errors[key] = checked.error
+    else if (!checked.same) patch = mergePatches(patch, settingPatch(key, checked.value) as Patch)
   }
-  const noProxy = normaliseNoProxy(f.no_proxy)
-  if (noProxy !== saved.proxy.no_proxy) proxyPatch.no_proxy = noProxy
-  if (Object.keys(proxyPatch).length) patch.proxy = proxyPatch
-  return { errors, patch }
+  return Object.keys(errors).length ? { errors } : { errors, patch }
 }
