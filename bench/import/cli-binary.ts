@@ -1,6 +1,7 @@
 /**
- * Which CLI the benchmark measures: the built one (out/main/cli.js) when it has the boot-resources
- * verbs, otherwise an esbuild bundle of bench/import/cli-entry.ts (the same code, plain node).
+ * Which CLI the benchmark measures: the executable named by BENCH_CLI (the packaged single executable,
+ * `npm run build:cli:sea`: out/cli/maas-images), else the built one (out/main/cli.js) when it has the
+ * boot-resources verbs, otherwise an esbuild bundle of bench/import/cli-entry.ts (the same code, plain node).
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
@@ -8,7 +9,11 @@ import { join, resolve } from 'node:path'
 
 const REPO = resolve(__dirname, '..', '..')
 
-export async function cliCommand(): Promise<{ argv: string[]; label: string }> {
+export async function cliCommand(env: NodeJS.ProcessEnv = process.env): Promise<{ argv: string[]; label: string }> {
+  if (env.BENCH_CLI) {
+    if (!existsSync(env.BENCH_CLI)) throw new Error(`BENCH_CLI=${env.BENCH_CLI}: no such executable`)
+    return { argv: [resolve(env.BENCH_CLI)], label: `BENCH_CLI: ${env.BENCH_CLI}` }
+  }
   const built = join(REPO, 'out', 'main', 'cli.js')
   let why = 'out/main/cli.js does not exist'
   if (existsSync(built)) {

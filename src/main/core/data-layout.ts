@@ -16,7 +16,7 @@
  *   import-progress.json               the running import's progress, for other processes (import/engine.ts)
  *   last-import.json                   the last import's result (import/engine.ts)
  *   .import-space-reserve              ballast freed when the disk fills (import/download/space-reserve.ts)
- *   window-state.json                  the desktop window's bounds (written by electron-store in shell/)
+ *   window-state.json                  the desktop window's bounds and the one-time notices given (electron-store, shell/)
  */
 import { join } from 'node:path'
 
