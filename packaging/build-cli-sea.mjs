@@ -10,7 +10,16 @@
 // Run by `npm run build:cli:sea` and `npm run dist`. Usage: node packaging/build-cli-sea.mjs [--out DIR]
 // (DIR: where the executable and its node_modules go; the tests build into a temporary install layout).
 import { execFileSync } from 'node:child_process'
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -19,9 +28,10 @@ import { createRequire } from 'node:module'
 import { cliBuildOptions } from './build-cli.mjs'
 
 /** postject (CommonJS, untyped): writes a resource into an executable and flips the fuse that says it is there. */
-const { inject } = /** @type {{ inject: (file: string, name: string, data: Buffer, options: object) => Promise<void> }} */ (
-  createRequire(import.meta.url)('postject')
-)
+const { inject } =
+  /** @type {{ inject: (file: string, name: string, data: Buffer, options: object) => Promise<void> }} */ (
+    createRequire(import.meta.url)('postject')
+  )
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const { values } = parseArgs({ options: { out: { type: 'string' } } })
@@ -51,9 +61,18 @@ mkdirSync(outDir, { recursive: true })
 // Minified (names kept, for error names and stack traces): the executable keeps its script's source in memory,
 // and V8 parses all of it. Peak RSS of an import (bench/import, 0.25 scale, unshaped, BENCH_CLI): 113 MB as
 // built by build-cli.mjs, 99 MB minified; CPU no higher (docs/performance.md).
-await build({ ...cliBuildOptions, outfile: bundle, minifyWhitespace: true, minifySyntax: true, keepNames: true })
+await build({
+  ...cliBuildOptions,
+  outfile: bundle,
+  minifyWhitespace: true,
+  minifySyntax: true,
+  keepNames: true
+})
 const config = join(outDir, 'sea-config.json')
-writeFileSync(config, JSON.stringify({ main: bundle, output: blob, disableExperimentalSEAWarning: true }, null, 2))
+writeFileSync(
+  config,
+  JSON.stringify({ main: bundle, output: blob, disableExperimentalSEAWarning: true }, null, 2)
+)
 run(process.execPath, ['--experimental-sea-config', config])
 
 rmSync(exe, { force: true })

@@ -9,7 +9,9 @@ import { join, resolve } from 'node:path'
 
 const REPO = resolve(__dirname, '..', '..')
 
-export async function cliCommand(env: NodeJS.ProcessEnv = process.env): Promise<{ argv: string[]; label: string }> {
+export async function cliCommand(
+  env: NodeJS.ProcessEnv = process.env
+): Promise<{ argv: string[]; label: string }> {
   if (env.BENCH_CLI) {
     if (!existsSync(env.BENCH_CLI)) throw new Error(`BENCH_CLI=${env.BENCH_CLI}: no such executable`)
     return { argv: [resolve(env.BENCH_CLI)], label: `BENCH_CLI: ${env.BENCH_CLI}` }
@@ -19,7 +21,8 @@ export async function cliCommand(env: NodeJS.ProcessEnv = process.env): Promise<
   if (existsSync(built)) {
     const help = spawnSync(process.execPath, [built, '--help'], { encoding: 'utf8' })
     if (!help.stdout.includes('boot-resources import')) why = 'out/main/cli.js lacks the boot-resources verbs'
-    else if (newestSource() > statSync(built).mtimeMs) why = 'out/main/cli.js is older than src/main/import or src/main/library'
+    else if (newestSource() > statSync(built).mtimeMs)
+      why = 'out/main/cli.js is older than src/main/import or src/main/library'
     else return { argv: [process.execPath, built], label: 'built CLI: node out/main/cli.js' }
   }
   // Inside the repo (node_modules/.tmp, ignored by git) so the app finds its resources folder upwards.

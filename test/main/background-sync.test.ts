@@ -158,10 +158,12 @@ describe('whether this desktop has a tray', () => {
   it('always on Windows and macOS; on Linux where a StatusNotifier watcher runs, or the desktop is not GNOME', () => {
     const linux = (watcher: boolean | undefined, desktop: string | undefined) =>
       trayAvailable({ platform: 'linux', statusNotifierWatcher: () => watcher, currentDesktop: desktop })
-    expect(trayAvailable({ platform: 'win32', statusNotifierWatcher: () => false, currentDesktop: '' })).toBe(true)
-    expect(trayAvailable({ platform: 'darwin', statusNotifierWatcher: () => false, currentDesktop: '' })).toBe(
+    expect(trayAvailable({ platform: 'win32', statusNotifierWatcher: () => false, currentDesktop: '' })).toBe(
       true
     )
+    expect(
+      trayAvailable({ platform: 'darwin', statusNotifierWatcher: () => false, currentDesktop: '' })
+    ).toBe(true)
     expect(linux(true, 'ubuntu:GNOME')).toBe(true)
     expect(linux(false, 'GNOME')).toBe(false)
     expect(linux(undefined, 'ubuntu:GNOME')).toBe(false)

@@ -32,7 +32,11 @@ function sea(...args: string[]): { status: number | null; stdout: string; stderr
     cwd: work,
     encoding: 'utf8',
     // No D-Bus session either: the keyring library loads, the Secret Service is not there.
-    env: { PATH: '', HOME: work, ...(process.platform === 'win32' ? { SystemRoot: process.env.SystemRoot } : {}) }
+    env: {
+      PATH: '',
+      HOME: work,
+      ...(process.platform === 'win32' ? { SystemRoot: process.env.SystemRoot } : {})
+    }
   })
   return { status: r.status, stdout: r.stdout, stderr: r.stderr }
 }

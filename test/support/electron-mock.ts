@@ -30,7 +30,11 @@ export const mockState = {
   permission: {} as { request?: Fn; check?: Fn; device?: Fn },
   menuTemplate: null as unknown,
   notifications: [] as Array<{ title: string; body: string }>,
-  trays: [] as Array<{ menu: Array<{ label: string; enabled: boolean; click?: Fn }>; toolTip: string; destroyed: boolean }>,
+  trays: [] as Array<{
+    menu: Array<{ label: string; enabled: boolean; click?: Fn }>
+    toolTip: string
+    destroyed: boolean
+  }>,
   openExternal: vi.fn(async (_url: string) => {}),
   dialogResult: { canceled: false, filePaths: ['/home/admin/ring.gpg'] } as {
     canceled: boolean
@@ -115,7 +119,11 @@ export function electronModule() {
     }
   }
   class Tray {
-    readonly record = { menu: [] as Array<{ label: string; enabled: boolean; click?: Fn }>, toolTip: '', destroyed: false }
+    readonly record = {
+      menu: [] as Array<{ label: string; enabled: boolean; click?: Fn }>,
+      toolTip: '',
+      destroyed: false
+    }
     constructor(readonly image: unknown) {
       s.trays.push(this.record)
     }

@@ -7,7 +7,8 @@ import { execFileSync } from 'node:child_process'
 
 type Run = (file: string, args: string[]) => string
 
-const gdbus: Run = (file, args) => execFileSync(file, args, { encoding: 'utf8', timeout: 3000, stdio: 'pipe' })
+const gdbus: Run = (file, args) =>
+  execFileSync(file, args, { encoding: 'utf8', timeout: 3000, stdio: 'pipe' })
 
 export function statusNotifierWatcher(run: Run = gdbus): boolean | undefined {
   try {
