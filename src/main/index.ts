@@ -38,6 +38,7 @@ import { utilityProcessLauncher } from './shell/utility-process-launcher'
 import { BackgroundSync, trayAvailable, type TrayHandle } from './shell/background-sync'
 import { statusNotifierWatcher } from './shell/status-notifier'
 import { shellNotices } from './shell/shell-notices'
+import { BACKGROUND_ARG, setStartAtLogin } from './shell/login-item'
 
 const dataDir = resolveDataDir({ argv: process.argv, fallback: app.getPath('userData') })
 app.setPath('userData', dataDir)
@@ -197,6 +198,14 @@ if (!app.requestSingleInstanceLock({ dataDir })) {
       host: 'app',
       openExternal,
       pickPath: nativePathPicker(() => mainWindow),
+      startAtLogin: (enabled) =>
+        setStartAtLogin(enabled, {
+          platform: process.platform,
+          exec: process.env.APPIMAGE || process.execPath,
+          dataDir,
+          env: process.env,
+          setLoginItemSettings: (settings) => app.setLoginItemSettings(settings)
+        }),
       // The window's process stays responsive: imports run in a utility process (out/main/import-worker.js).
       launchImportWorker: {
         launch: utilityProcessLauncher(join(__dirname, 'import-worker.js')),
@@ -216,7 +225,9 @@ if (!app.requestSingleInstanceLock({ dataDir })) {
       show: (note) => new Notification(note).show()
     })
     backgroundSync = startBackgroundSync(main)
-    createWindow(main)
+    // Started at login (shell/login-item.ts): in the tray, without a window, where that can work.
+    if (process.argv.includes(BACKGROUND_ARG)) void backgroundSync.startInBackground()
+    else createWindow(main)
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) createWindow(main)
     })

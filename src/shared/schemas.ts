@@ -33,10 +33,7 @@ export const keyringFields = {
     .max(4096)
     .refine((v) => !isUncPath(v), UNC_REFUSED)
     .optional(),
-  keyring_data: z
-    .string()
-    .max(KEYRING_MAX_BYTES)
-    .optional()
+  keyring_data: z.string().max(KEYRING_MAX_BYTES).optional()
 }
 
 export const createSourceSchema = z.object({ url: sourceUrlSchema, ...keyringFields }).strict()
@@ -105,6 +102,11 @@ export const settingsSchema = z
   .object({
     /** "Automatically sync images", as MAAS; on by default */
     auto_sync: z.boolean(),
+    /**
+     * The desktop app starts at login, in the tray (shell/login-item.ts registers it with the OS); off by
+     * default. Only the app sets it: the CLI and the browser-mode host have no login item to register.
+     */
+    start_at_login: z.boolean(),
     /** minutes between syncs; MAAS's default is 60 */
     sync_interval_minutes: z.number().int().min(interval.min).max(interval.max),
     /** most download connections per server: the import starts with 8 and adds more while they raise throughput */

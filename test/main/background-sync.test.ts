@@ -124,6 +124,25 @@ describe('closing the last window', () => {
   })
 })
 
+describe('started at login (--background)', () => {
+  it('goes straight to the tray, without a window or a notification, while automatic sync is on', async () => {
+    const { deps, sync, trays } = setup()
+    expect(await sync.startInBackground()).toBe('tray')
+    expect(trays).toHaveLength(1)
+    expect(deps.openWindow).not.toHaveBeenCalled()
+    expect(deps.notify).not.toHaveBeenCalled()
+  })
+
+  it('opens the window when there is nothing to do unseen: sync off, or no tray', async () => {
+    for (const opts of [{ autoSync: false }, { tray: false }]) {
+      const { deps, sync, trays } = setup(opts)
+      expect(await sync.startInBackground()).toBe('window')
+      expect(deps.openWindow).toHaveBeenCalledTimes(1)
+      expect(trays).toHaveLength(0)
+    }
+  })
+})
+
 describe('the tray progress line', () => {
   it("follows the import's progress, and Sync now waits while one runs", async () => {
     const { events, sync, item } = setup()

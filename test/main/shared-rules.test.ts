@@ -104,6 +104,7 @@ describe('settings bounds', () => {
     const { sync_interval_minutes: interval, connections } = SETTINGS_BOUNDS
     const base = {
       auto_sync: true,
+      start_at_login: false,
       sync_interval_minutes: 60,
       connections: 8,
       commissioning_distro_series: 'noble',

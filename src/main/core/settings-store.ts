@@ -29,6 +29,7 @@ import { loadSystemKeyring, probeSystemKeyring } from './system-keyring'
 
 export const defaultSettings = (): Settings => ({
   auto_sync: true,
+  start_at_login: false,
   sync_interval_minutes: 60,
   // The cap per server of the adaptive connection count (download/concurrency-controller.ts). 16, the low end
   // of what stays polite to a CDN: on the shaped benchmark (2 heavily loaded cores) a cap of 16 beat 24 in

@@ -99,17 +99,26 @@ export class BackgroundSync {
       this.deps.quit()
       return 'quit'
     }
-    if (!this.tray) {
-      this.tray = this.deps.createTray()
-      this.tray.setToolTip('MAAS Images: automatic sync')
-      this.refreshMenu()
-    }
+    this.showTray()
     const shown = await this.deps.noticesShown()
     if (!shown.has('tray')) {
       this.deps.notify(TRAY_NOTE)
       await this.deps.markNoticeShown('tray')
     }
     return 'tray'
+  }
+
+  /**
+   * Started at login (`--background`): straight into the tray while automatic sync is on and a tray exists;
+   * otherwise there is nothing to do unseen, and the window opens.
+   */
+  async startInBackground(): Promise<'tray' | 'window'> {
+    if ((await this.deps.autoSyncOn()) && this.deps.trayAvailable()) {
+      this.showTray()
+      return 'tray'
+    }
+    this.deps.openWindow()
+    return 'window'
   }
 
   /**
@@ -129,6 +138,13 @@ export class BackgroundSync {
     this.off()
     this.tray?.destroy()
     this.tray = undefined
+  }
+
+  private showTray(): void {
+    if (this.tray) return
+    this.tray = this.deps.createTray()
+    this.tray.setToolTip('MAAS Images: automatic sync')
+    this.refreshMenu()
   }
 
   private refreshMenu(): void {

@@ -6,6 +6,7 @@ import { RELEASE_CODENAME, SETTINGS_BOUNDS } from '@shared/settings-rules'
 
 export interface SettingsFields {
   auto_sync: boolean
+  start_at_login: boolean
   sync_interval_minutes: string
   connections: string
   /** the proxy URLs without their passwords, which have fields of their own */
@@ -34,6 +35,7 @@ export function fieldsFromSettings(s: Settings): SettingsFields {
   const https = splitProxyPassword(s.proxy.https_proxy)
   return {
     auto_sync: s.auto_sync,
+    start_at_login: s.start_at_login,
     sync_interval_minutes: String(s.sync_interval_minutes),
     connections: String(s.connections),
     http_proxy: http.url,
@@ -88,6 +90,7 @@ export function validateSettings(
   // Only what changed, so a save here never undoes a change made meanwhile with the CLI.
   const patch: RequestInput<'updateSettings'> = {}
   if (f.auto_sync !== saved.auto_sync) patch.auto_sync = f.auto_sync
+  if (f.start_at_login !== saved.start_at_login) patch.start_at_login = f.start_at_login
   if (interval !== saved.sync_interval_minutes) patch.sync_interval_minutes = interval!
   if (connections !== saved.connections) patch.connections = connections!
   if (series !== saved.commissioning_distro_series) patch.commissioning_distro_series = series
