@@ -58,9 +58,8 @@ function run(cmd, args) {
 }
 
 mkdirSync(outDir, { recursive: true })
-// Minified (names kept, for error names and stack traces): the executable keeps its script's source in memory,
-// and V8 parses all of it. Peak RSS of an import (bench/import, 0.25 scale, unshaped, BENCH_CLI): 113 MB as
-// built by build-cli.mjs, 99 MB minified; CPU no higher (docs/performance.md).
+// Minified (names kept, for error names and stack traces): the executable keeps its script's source in memory.
+// Peak RSS of a 0.25-scale import, a few MB less than unminified; see docs/performance.md, "Open targets".
 await build({
   ...cliBuildOptions,
   outfile: bundle,
