@@ -30,20 +30,10 @@ export const builderConfig = {
   extraResources: [
     { from: 'resources/keyrings', to: 'keyrings', filter: ['**/*'] },
     { from: 'resources/icons', to: 'icons', filter: ['512x512.png'] },
-    { from: 'out/cli', to: 'cli', filter: ['maas-images.cjs'] },
-    // The CLI bundle requires this native module at run time (N-API: the same binary loads in Node and Electron).
-    {
-      from: 'node_modules/@ronomon/direct-io',
-      to: 'cli/node_modules/@ronomon/direct-io',
-      filter: ['binding.node', 'package.json', 'LICENSE']
-    },
-    // The CLI bundle loads the system keyring's native module from here (packaging/build-cli.mjs); only
-    // the build machine's platform package is installed, so only it is shipped.
-    {
-      from: 'node_modules/@napi-rs',
-      to: 'cli/node_modules/@napi-rs',
-      filter: ['keyring/**/*', 'keyring-*/**/*']
-    }
+    // The CLI as a single executable (packaging/build-cli-sea.mjs: Node and the bundle in one file, built on
+    // the OS it ships for) and the native modules it requires at run time from the node_modules beside it
+    // (N-API: the same binaries load in Node and Electron). Only the build machine's keyring binary exists.
+    { from: 'out/cli', to: 'cli', filter: ['maas-images', 'maas-images.exe', 'node_modules/**/*'] }
   ],
   afterPack: join(root, 'packaging/after-pack.mjs'),
   linux: {
@@ -51,7 +41,8 @@ export const builderConfig = {
     category: 'System',
     // deb and rpm need a maintainer; package.json has no author e-mail to take it from.
     maintainer: 'MAAS Images contributors',
-    // `maas-images` on the PATH is the CLI (packaging/linux/maas-images); the app is this one.
+    // `maas-images` on the PATH is the CLI (packaging/linux/maas-images: a link to the single executable in
+    // resources/cli, which needs no Node.js); the app is this one.
     executableName: 'maas-images-desktop',
     icon: 'resources/icons',
     synopsis: 'Download, verify, stage and serve MAAS boot images',
@@ -59,8 +50,6 @@ export const builderConfig = {
   },
   deb: {
     // electron-builder's default Depends (GTK 3, NSS, libnotify, ...) are all in stock Ubuntu.
-    // Node.js is only for the CLI: recommended, not required.
-    recommends: ['nodejs (>= 20)'],
     fpm: [`${join(root, 'packaging/linux/maas-images')}=/usr/bin/maas-images`]
   },
   rpm: {

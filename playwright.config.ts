@@ -12,5 +12,6 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   reporter: [['list']],
-  use: { trace: 'retain-on-failure' }
+  // Kept for a failed test only; CI uploads test-results/ as an artifact.
+  use: { trace: 'retain-on-failure', screenshot: 'only-on-failure' }
 })

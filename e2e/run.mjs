@@ -3,6 +3,7 @@
 // Electron on Linux needs a display: without one, the run goes under xvfb-run.
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { chromiumBinary, electronBinary, launchMode } from './launch-mode.mjs'
 
 const mode = launchMode()
@@ -21,12 +22,15 @@ if (mode === 'electron') {
   console.log(`e2e: browser mode (built renderer in ${chromium} over the loopback WebSocket bridge)`)
 }
 
-const args = ['playwright', 'test', ...process.argv.slice(2)]
-let command = 'npx'
+// Playwright's CLI run by this node, not through `npx`: on Windows npx is a .cmd script, which Node
+// starts only through a shell.
+const playwrightCli = createRequire(import.meta.url).resolve('@playwright/test/cli')
+const args = [playwrightCli, 'test', ...process.argv.slice(2)]
+let command = process.execPath
 let commandArgs = args
 if (mode === 'electron' && process.platform === 'linux' && !process.env.DISPLAY) {
   command = 'xvfb-run'
-  commandArgs = ['--auto-servernum', '--server-args=-screen 0 1440x960x24', 'npx', ...args]
+  commandArgs = ['--auto-servernum', '--server-args=-screen 0 1440x960x24', process.execPath, ...args]
 }
 const result = spawnSync(command, commandArgs, {
   stdio: 'inherit',

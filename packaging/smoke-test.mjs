@@ -8,7 +8,7 @@
 // switch, so the test attaches to the page with chromium.connectOverCDP instead.
 // Usage (Linux, under xvfb-run when there is no display): node packaging/smoke-test.mjs BINARY
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -37,6 +37,9 @@ const fail = (message) => {
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'maas-images-smoke-'))
+// With automatic sync on (the default) closing the window leaves the app running in the tray; the smoke test
+// checks the quit path, so it turns the sync off.
+writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ auto_sync: false }))
 const port = await freePort()
 const child = spawn(binary, [`--remote-debugging-port=${port}`, '--data-dir', dataDir], {
   stdio: ['ignore', 'inherit', 'inherit'],

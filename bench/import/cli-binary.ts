@@ -1,6 +1,7 @@
 /**
- * Which CLI the benchmark measures: the built one (out/main/cli.js) when it has the boot-resources
- * verbs, otherwise an esbuild bundle of bench/import/cli-entry.ts (the same code, plain node).
+ * Which CLI the benchmark measures: the executable named by BENCH_CLI (the packaged single executable,
+ * `npm run build:cli:sea`: out/cli/maas-images), else the built one (out/main/cli.js) when it has the
+ * boot-resources verbs, otherwise an esbuild bundle of bench/import/cli-entry.ts (the same code, plain node).
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
@@ -8,13 +9,20 @@ import { join, resolve } from 'node:path'
 
 const REPO = resolve(__dirname, '..', '..')
 
-export async function cliCommand(): Promise<{ argv: string[]; label: string }> {
+export async function cliCommand(
+  env: NodeJS.ProcessEnv = process.env
+): Promise<{ argv: string[]; label: string }> {
+  if (env.BENCH_CLI) {
+    if (!existsSync(env.BENCH_CLI)) throw new Error(`BENCH_CLI=${env.BENCH_CLI}: no such executable`)
+    return { argv: [resolve(env.BENCH_CLI)], label: `BENCH_CLI: ${env.BENCH_CLI}` }
+  }
   const built = join(REPO, 'out', 'main', 'cli.js')
   let why = 'out/main/cli.js does not exist'
   if (existsSync(built)) {
     const help = spawnSync(process.execPath, [built, '--help'], { encoding: 'utf8' })
     if (!help.stdout.includes('boot-resources import')) why = 'out/main/cli.js lacks the boot-resources verbs'
-    else if (newestSource() > statSync(built).mtimeMs) why = 'out/main/cli.js is older than src/main/import or src/main/library'
+    else if (newestSource() > statSync(built).mtimeMs)
+      why = 'out/main/cli.js is older than src/main/import or src/main/library'
     else return { argv: [process.execPath, built], label: 'built CLI: node out/main/cli.js' }
   }
   // Inside the repo (node_modules/.tmp, ignored by git) so the app finds its resources folder upwards.

@@ -26,7 +26,7 @@ export const USAGE = `usage: tsx bench/import/run.ts [--scale 0.25[,1.0]] [--rep
   --parts   which parts to run (default all)
   --tools   which clients the compare part measures (default all): the import with default settings, with
             connections=16 or 32 (shaped only), aria2c without and with sha-256 checks, 8 x curl + sha256sum
-Environment: BENCH_SERVER=node uses the Node test server even when nginx is installed.`
+Environment: BENCH_SERVER=node uses the Node test server even when nginx is installed; BENCH_CLI=PATH measures\nthat executable (the single-executable CLI, out/cli/maas-images) instead of the built CLI.`
 
 const PARTS: Part[] = ['compare', 'resume', 'lag', 'catalogue']
 

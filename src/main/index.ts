@@ -12,6 +12,7 @@ import {
   Notification,
   session,
   shell,
+  Tray,
   type WebContents
 } from 'electron'
 import { existsSync } from 'node:fs'
@@ -34,6 +35,10 @@ import { nativePathPicker } from './shell/native-pickers'
 import { notifyLongTasksInBackground } from './shell/notify'
 import { aboutDetail, appMenuTemplate } from './shell/app-menu'
 import { utilityProcessLauncher } from './shell/utility-process-launcher'
+import { BackgroundSync, trayAvailable, type TrayHandle } from './shell/background-sync'
+import { statusNotifierWatcher } from './shell/status-notifier'
+import { shellNotices } from './shell/shell-notices'
+import { BACKGROUND_ARG, setStartAtLogin } from './shell/login-item'
 
 const dataDir = resolveDataDir({ argv: process.argv, fallback: app.getPath('userData') })
 app.setPath('userData', dataDir)
@@ -49,6 +54,8 @@ const entry = rendererEntry({
 const iconPath = join(findResourcesDir(), 'icons', '512x512.png')
 const ourWindows = new Set<WebContents>()
 let mainWindow: BrowserWindow | undefined
+let backgroundSync: BackgroundSync | undefined
+let quitting = false
 
 registerAppScheme()
 
@@ -69,6 +76,16 @@ function createWindow(main: MainServices): BrowserWindow {
   guardNavigation(contents, (url) => openExternal(url).catch(() => undefined))
   forwardEvents(main.events, contents)
   trackWindowState(win, dataDir)
+  // Where no tray exists, the first close with automatic sync on asks first: the sync stops with the window.
+  let closeConfirmed = false
+  win.on('close', (event) => {
+    if (quitting || closeConfirmed || !backgroundSync) return
+    event.preventDefault()
+    void backgroundSync.windowClosing().then((close) => {
+      closeConfirmed = close
+      if (close && !win.isDestroyed()) win.close()
+    })
+  })
   win.once('ready-to-show', () => win.show())
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = undefined
@@ -83,6 +100,59 @@ function focusMainWindow(): void {
   if (win.isMinimized()) win.restore()
   win.show()
   win.focus()
+}
+
+function createTray(): TrayHandle {
+  const image = existsSync(iconPath)
+    ? nativeImage.createFromPath(iconPath).resize({ width: 22, height: 22 })
+    : nativeImage.createEmpty()
+  const tray = new Tray(image)
+  return {
+    setMenu: (items) => tray.setContextMenu(Menu.buildFromTemplate(items)),
+    setToolTip: (text) => tray.setToolTip(text),
+    destroy: () => tray.destroy()
+  }
+}
+
+function startBackgroundSync(main: MainServices): BackgroundSync {
+  const notices = shellNotices(dataDir)
+  let hasTray: boolean | undefined
+  return new BackgroundSync(
+    {
+      autoSyncOn: async () => (await main.request('getSettings', undefined)).auto_sync,
+      trayAvailable: () =>
+        (hasTray ??= trayAvailable({
+          platform: process.platform,
+          statusNotifierWatcher: () => statusNotifierWatcher(),
+          currentDesktop: process.env.XDG_CURRENT_DESKTOP
+        })),
+      createTray,
+      notify: (note) => {
+        if (Notification.isSupported()) new Notification(note).show()
+      },
+      confirmCloseWithoutTray: async (message) => {
+        const options = {
+          type: 'info' as const,
+          title: 'Automatic sync stops with the window',
+          message: 'Automatic sync stops with the window',
+          detail: message,
+          buttons: ['Close anyway', 'Keep the window open'],
+          defaultId: 1,
+          cancelId: 1
+        }
+        const { response } = mainWindow
+          ? await dialog.showMessageBox(mainWindow, options)
+          : await dialog.showMessageBox(options)
+        return response === 0
+      },
+      noticesShown: () => notices.shown(),
+      markNoticeShown: (notice) => notices.mark(notice),
+      openWindow: () => (mainWindow ? focusMainWindow() : createWindow(main)),
+      syncNow: () => void main.request('startImport', undefined).catch(() => undefined),
+      quit: () => app.quit()
+    },
+    main.events
+  )
 }
 
 function licencesDir(): string {
@@ -128,6 +198,14 @@ if (!app.requestSingleInstanceLock({ dataDir })) {
       host: 'app',
       openExternal,
       pickPath: nativePathPicker(() => mainWindow),
+      startAtLogin: (enabled) =>
+        setStartAtLogin(enabled, {
+          platform: process.platform,
+          exec: process.env.APPIMAGE || process.execPath,
+          dataDir,
+          env: process.env,
+          setLoginItemSettings: (settings) => app.setLoginItemSettings(settings)
+        }),
       // The window's process stays responsive: imports run in a utility process (out/main/import-worker.js).
       launchImportWorker: {
         launch: utilityProcessLauncher(join(__dirname, 'import-worker.js')),
@@ -146,13 +224,24 @@ if (!app.requestSingleInstanceLock({ dataDir })) {
       isSupported: () => Notification.isSupported(),
       show: (note) => new Notification(note).show()
     })
-    createWindow(main)
+    backgroundSync = startBackgroundSync(main)
+    // Started at login (shell/login-item.ts): in the tray, without a window, where that can work.
+    if (process.argv.includes(BACKGROUND_ARG)) void backgroundSync.startInBackground()
+    else createWindow(main)
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) createWindow(main)
     })
-    app.on('before-quit', () => void main.dispose())
+    app.on('before-quit', () => {
+      quitting = true
+      backgroundSync?.dispose()
+      void main.dispose()
+    })
   })
+  // macOS apps stay in the Dock with no window (and the sync goes on); elsewhere the app stays in the tray
+  // while automatic sync is on, or quits (shell/background-sync.ts).
   app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit()
+    if (process.platform === 'darwin') return
+    if (backgroundSync) void backgroundSync.windowsClosed()
+    else app.quit()
   })
 }

@@ -30,6 +30,8 @@ interface EntryBase {
   testid: string
   /** the form field can be changed only while this boolean setting is on */
   enabledBy?: string
+  /** only the desktop app has it (the Settings screen shows it there only; the CLI refuses it) */
+  appOnly?: boolean
 }
 
 export type SettingEntry = EntryBase &
@@ -50,10 +52,26 @@ export const SETTINGS = {
     default: true,
     section: 'sync',
     label: 'Automatically sync images',
-    help: 'While the app runs it checks the source for new images and downloads them, as MAAS does hourly.',
+    help:
+      'While the app runs it checks the source for new images and downloads them, as MAAS does hourly. ' +
+      'Closing the window keeps it running in the tray while this is on.',
     cli: 'auto_sync',
     maasName: 'boot_images_auto_import',
     testid: 'auto-sync-toggle'
+  },
+  /**
+   * The desktop app starts at login, in the tray (shell/login-item.ts registers it with the OS); off by
+   * default. Only the app sets it: the CLI and the browser-mode host have no login item to register.
+   */
+  start_at_login: {
+    kind: 'boolean',
+    default: false,
+    section: 'sync',
+    label: 'Start at login',
+    help: 'Starts the app in the tray when you log in, so the sync runs without opening it.',
+    cli: 'start_at_login',
+    testid: 'start-at-login-toggle',
+    appOnly: true
   },
   sync_interval_minutes: {
     kind: 'integer',

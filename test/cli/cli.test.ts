@@ -119,6 +119,7 @@ describe('settings from the CLI', () => {
   it('settings read/update and MAAS get-config/set-config share one settings file', async () => {
     expect((await cli(dir, 'settings', 'read')).json()).toEqual({
       auto_sync: true,
+      start_at_login: false,
       sync_interval_minutes: 60,
       connections: 16,
       proxy: { http_proxy: '', https_proxy: '', no_proxy: '' },

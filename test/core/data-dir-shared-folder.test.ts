@@ -7,6 +7,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } fr
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { NOT_WINDOWS, onlyOn } from '../support/only-on'
 import { secureDataDir } from '../../src/main/core/data-dir-permissions'
 import { PassThrough } from 'node:stream'
 import { runCli } from '../../src/main/cli/run-cli'
@@ -25,7 +26,7 @@ async function runCliCapture(
   return { code, stderr: err }
 }
 
-const posix = process.platform !== 'win32'
+const posix = onlyOn(NOT_WINDOWS, 'a data directory that is not ours: POSIX modes and owners, not on Windows')
 let dir: string
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'maas-images-shared-'))

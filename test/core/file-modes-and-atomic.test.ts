@@ -12,6 +12,7 @@ import {
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { NOT_WINDOWS, onlyOn } from '../support/only-on'
 
 // Records which paths were fsynced, to see the directory's own fsync after a rename.
 const synced = vi.hoisted(() => [] as string[])
@@ -34,7 +35,10 @@ const { secureDataDir } = await import('../../src/main/core/data-dir-permissions
 const { saveImportedMetadata, importedMetadataDir } = await import('../../src/main/library/imported-metadata')
 const { SettingsStore } = await import('../../src/main/core/settings-store')
 
-const posix = process.platform !== 'win32'
+const posix = onlyOn(
+  NOT_WINDOWS,
+  'file modes 0600/0700 and the data directory owner checks: Windows has no POSIX modes'
+)
 let dir: string
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'maas-images-modes-'))

@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     ],
     getSettings: async () => ({
       auto_sync: false,
+      start_at_login: false,
       sync_interval_minutes: 60,
       connections: 8,
       proxy: { http_proxy: '', https_proxy: '', no_proxy: '' },

@@ -71,6 +71,7 @@ export function useStreamEnv(prefix: string): { readonly env: StreamEnv; dataDir
 
 export const settings = (over: Partial<Settings> = {}): Settings => ({
   auto_sync: true,
+  start_at_login: false,
   sync_interval_minutes: 60,
   connections: 8,
   proxy: { http_proxy: '', https_proxy: '', no_proxy: '' },

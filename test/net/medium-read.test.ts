@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs'
 import { open, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { onlyOn } from '../support/only-on'
 import { ALIGNMENT, hashFromMedium } from '../../src/main/net/medium-read'
 import { tempDir } from '../import/helpers'
 
@@ -37,7 +38,9 @@ async function hashOf(path: string, flags = 'r', max?: number) {
   }
 }
 
-describe.runIf(process.platform === 'linux')('hashFromMedium on Linux', () => {
+describe.runIf(
+  onlyOn(['linux'], 'hashFromMedium on Linux: O_DIRECT, /proc/self/fd and procfs are Linux only')
+)('hashFromMedium on Linux', () => {
   it('reads from the medium, with a last block that is partial (sizes that are not multiples of 4096)', async () => {
     for (const size of [
       0,

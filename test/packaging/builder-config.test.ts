@@ -1,15 +1,14 @@
 /**
  * The packaging configuration: electron-builder targets, what goes into the packages, the fuses
- * flipped by the afterPack hook, and the CLI wrapper the deb/rpm put on the PATH.
+ * flipped by the afterPack hook, and the CLI the deb/rpm put on the PATH.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FuseV1Options, FuseVersion } from '@electron/fuses'
 import { describe, expect, it, vi } from 'vitest'
 import { builderConfig } from '../../electron-builder.config.mjs'
 import { electronBinaryPath, fuseConfig } from '../../packaging/fuses.mjs'
-import { cliBuildOptions } from '../../packaging/build-cli.mjs'
 import afterPack from '../../packaging/after-pack.mjs'
 
 const root = join(__dirname, '../..')
@@ -68,23 +67,21 @@ describe('electron-builder targets', () => {
     )
   })
 
-  it('installs the CLI as maas-images on the PATH from the deb and rpm, and names the app differently', () => {
+  it('installs the single-executable CLI as maas-images on the PATH from the deb and rpm', () => {
     expect(builderConfig.linux?.executableName).toBe('maas-images-desktop')
-    const wrapper = join(root, 'packaging/linux/maas-images')
+    const link = join(root, 'packaging/linux/maas-images')
     for (const target of [builderConfig.deb, builderConfig.rpm]) {
-      expect(target?.fpm).toEqual([`${wrapper}=/usr/bin/maas-images`])
+      expect(target?.fpm).toEqual([`${link}=/usr/bin/maas-images`])
     }
-    expect(statSync(wrapper).mode & 0o111).toBe(0o111)
-    // The wrapper runs the bundled CLI where the packages install it: /opt/<productName>/resources/cli/.
-    const script = readFileSync(wrapper, 'utf8')
-    const cliTo = (
-      builderConfig.extraResources as Array<{ from: string; to: string; filter: string[] }>
-    ).find((r) => r.from === 'out/cli')!
-    expect(script).toContain(
-      `CLI='/opt/${builderConfig.productName}/resources/${cliTo.to}/${cliTo.filter[0]}'`
-    )
-    expect(cliBuildOptions.outfile).toBe(join(root, 'out/cli', cliTo.filter[0]))
-    expect(script).toContain('exec node "$CLI" "$@"')
+    // A link, not a copy: the executable finds the native modules beside its real path (resources/cli/).
+    expect(lstatSync(link).isSymbolicLink()).toBe(true)
+    const cli = (builderConfig.extraResources as Array<{ from: string; to: string; filter: string[] }>).find(
+      (r) => r.from === 'out/cli'
+    )!
+    expect(cli.filter).toEqual(['maas-images', 'maas-images.exe', 'node_modules/**/*'])
+    expect(readlinkSync(link)).toBe(`/opt/${builderConfig.productName}/resources/${cli.to}/maas-images`)
+    // The packages need no Node.js.
+    expect(JSON.stringify(builderConfig.deb)).not.toContain('nodejs')
   })
 
   it('flips the fuses in an afterPack hook', () => {

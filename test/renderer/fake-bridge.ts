@@ -16,6 +16,7 @@ export type FakeBridge = { [K in keyof Requests]: Mock<Requests[K]> } & {
 
 export const defaultSettings = (): ShownSettings => ({
   auto_sync: true,
+  start_at_login: false,
   sync_interval_minutes: 60,
   connections: 8,
   proxy: { http_proxy: '', https_proxy: '', no_proxy: '' },

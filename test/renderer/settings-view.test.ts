@@ -57,6 +57,20 @@ describe('Settings', () => {
     expect(bridge.updateSettings).toHaveBeenCalledWith({ auto_sync: false })
   })
 
+  it('turns Start at login on in the desktop app, and hides it where there is no app to start', async () => {
+    bridge.updateSettings.mockResolvedValue({ ...defaultSettings(), start_at_login: true })
+    const { wrapper } = await mountWith(SettingsView, bridge)
+    await wrapper.get('[data-testid="start-at-login-toggle"] input').setValue(true)
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(bridge.updateSettings).toHaveBeenCalledWith({ start_at_login: true })
+
+    const browser = createFakeBridge()
+    browser.getAppInfo.mockResolvedValue({ ...(await bridge.getAppInfo()), host: 'test-bridge' })
+    const other = await mountWith(SettingsView, browser)
+    expect(other.wrapper.find('[data-testid="start-at-login-toggle"]').exists()).toBe(false)
+  })
+
   it('explains invalid values and sends nothing', async () => {
     const { wrapper } = await mountWith(SettingsView, bridge)
     await wrapper.get('[data-testid="connections-input"]').setValue('40')

@@ -16,6 +16,7 @@ import type { Settings } from '@shared/types'
 
 const defaultSettings = (): Settings => ({
   auto_sync: false,
+  start_at_login: false,
   sync_interval_minutes: 60,
   connections: 8,
   proxy: { http_proxy: '', https_proxy: '', no_proxy: '' },

@@ -67,6 +67,13 @@ describe('the settings table', () => {
       const entry = settingEntry(key)
       const sample = SAMPLE[entry.kind]
       const updated = await cli(dir, 'settings', 'update', `${entry.cli}=${sample.cli}`)
+      if (entry.appOnly) {
+        // Only the desktop app has it (a login item to register): the CLI names it and refuses.
+        expect(updated.code).toBe(2)
+        expect(updated.stderr).toMatch(/can only be set from the desktop app/)
+        expect(helpText()).toContain(`[${entry.cli}=`)
+        return
+      }
       expect(updated.code, updated.stderr).toBe(0)
       expect(settingValue(updated.json() as never, key)).toEqual(sample.value)
       expect(helpText()).toContain(`[${entry.cli}=`)

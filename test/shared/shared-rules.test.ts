@@ -105,6 +105,7 @@ describe('settings bounds', () => {
     const [interval, connections] = [settingBounds('sync_interval_minutes'), settingBounds('connections')]
     const base = {
       auto_sync: true,
+      start_at_login: false,
       sync_interval_minutes: 60,
       connections: 8,
       commissioning_distro_series: 'noble',

@@ -182,4 +182,23 @@ describe('Electron shell start-up (mocked electron, production build)', () => {
     h.appListeners.get('second-instance')!()
     expect(win.calls).toEqual(['restore', 'show', 'focus'])
   })
+
+  it('stays in the tray when its last window closes while automatic sync is on, and says so', async () => {
+    vi.stubEnv('XDG_CURRENT_DESKTOP', 'KDE')
+    const quit = (await import('electron')).app.quit as ReturnType<typeof vi.fn>
+    quit.mockClear()
+    h.notifications.length = 0
+    h.appListeners.get('window-all-closed')!()
+    await vi.waitFor(() => expect(h.trays).toHaveLength(1))
+    await vi.waitFor(() => expect(h.notifications.map((n) => n.title)).toEqual(['MAAS Images keeps syncing']))
+    expect(quit).not.toHaveBeenCalled()
+    expect(h.trays[0].menu.map((i) => [i.label, i.enabled])).toEqual([
+      ['Open MAAS Images', true],
+      ['Sync now', true],
+      ['No import running', false],
+      ['Quit', true]
+    ])
+    h.trays[0].menu.find((i) => i.label === 'Quit')!.click!()
+    expect(quit).toHaveBeenCalledTimes(1)
+  })
 })

@@ -30,6 +30,11 @@ export const mockState = {
   permission: {} as { request?: Fn; check?: Fn; device?: Fn },
   menuTemplate: null as unknown,
   notifications: [] as Array<{ title: string; body: string }>,
+  trays: [] as Array<{
+    menu: Array<{ label: string; enabled: boolean; click?: Fn }>
+    toolTip: string
+    destroyed: boolean
+  }>,
   openExternal: vi.fn(async (_url: string) => {}),
   dialogResult: { canceled: false, filePaths: ['/home/admin/ring.gpg'] } as {
     canceled: boolean
@@ -113,6 +118,26 @@ export function electronModule() {
       s.notifications.push({ title: this.note.title, body: this.note.body })
     }
   }
+  class Tray {
+    readonly record = {
+      menu: [] as Array<{ label: string; enabled: boolean; click?: Fn }>,
+      toolTip: '',
+      destroyed: false
+    }
+    constructor(readonly image: unknown) {
+      s.trays.push(this.record)
+    }
+    setContextMenu(menu: Array<{ label: string; enabled: boolean; click?: Fn }>) {
+      this.record.menu = menu
+    }
+    setToolTip(text: string) {
+      this.record.toolTip = text
+    }
+    destroy() {
+      this.record.destroyed = true
+    }
+  }
+  const image = (path: string) => ({ path, resize: () => image(path) })
   const defaultSession = {
     protocol: {
       handle: (scheme: string, fn: (req: Request) => Promise<Response>) => s.protocolHandlers.set(scheme, fn)
@@ -137,7 +162,8 @@ export function electronModule() {
       buildFromTemplate: (t: unknown) => t,
       setApplicationMenu: (m: unknown) => (s.menuTemplate = m)
     },
-    nativeImage: { createFromPath: (p: string) => ({ path: p }) },
+    Tray,
+    nativeImage: { createFromPath: image, createEmpty: () => image('') },
     dialog: {
       showOpenDialog: async (...a: unknown[]) => {
         s.dialogCalls.push(a)

@@ -17,7 +17,7 @@
  *   last-import.json                   the last import's result (import/engine.ts)
  *   cli-import.log                     what a background `boot-resources import` printed (cli/background-import.ts)
  *   .import-space-reserve              ballast freed when the disk fills (import/download/space-reserve.ts)
- *   window-state.json                  the desktop window's bounds (written by electron-store in shell/)
+ *   window-state.json                  the desktop window's bounds and the one-time notices given (electron-store, shell/)
  */
 import { join } from 'node:path'
 

@@ -8,6 +8,7 @@
  * 0600 settings.json and says so.
  */
 import { AppError } from '@shared/errors'
+import { requireNative } from './native-module'
 
 export interface SystemKeyring {
   /** what the store is called, for messages: "Secret Service", "Keychain", "Credential Manager" */
@@ -31,7 +32,7 @@ const CALL_TIMEOUT_MS = 60_000
 
 type KeyringModule = typeof import('@napi-rs/keyring')
 
-let loaded: Promise<KeyringModule> | undefined
+let loaded: KeyringModule | undefined
 
 function storeName(platform: NodeJS.Platform): string {
   if (platform === 'darwin') return 'Keychain'
@@ -91,8 +92,8 @@ export async function loadSystemKeyring(env: NodeJS.ProcessEnv = process.env): P
   if (env[KEYRING_SWITCH]?.toLowerCase() === 'off')
     return { ok: false, why: `the system keyring is turned off (${KEYRING_SWITCH}=off)` }
   try {
-    loaded ??= import('@napi-rs/keyring')
-    return { ok: true, keyring: new NapiKeyring(await loaded) }
+    loaded ??= requireNative('@napi-rs/keyring') as KeyringModule
+    return { ok: true, keyring: new NapiKeyring(loaded) }
   } catch (err) {
     loaded = undefined
     return { ok: false, why: `no system keyring library for this platform (${reason(err)})` }

@@ -13,11 +13,11 @@
  * reopened through /proc/self/fd/N (the same inode, new flags); elsewhere the name is reopened without
  * following links and must be the same file (device and inode) as the handle.
  */
-import { createRequire } from 'node:module'
 import { createHash } from 'node:crypto'
 import { constants as fsConstants } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import type { ReadBackSource } from '@shared/types'
+import { requireNative } from '../core/native-module'
 
 export type { ReadBackSource } from '@shared/types'
 
@@ -49,7 +49,7 @@ let loadProblem = ''
 function directIo(): DirectIo | null {
   if (loaded === undefined) {
     try {
-      loaded = createRequire(import.meta.url)('@ronomon/direct-io') as DirectIo
+      loaded = requireNative('@ronomon/direct-io') as DirectIo
     } catch (err) {
       loaded = null
       loadProblem = `the direct-io module could not be loaded (${(err as Error).message.split('\n')[0]})`

@@ -39,6 +39,8 @@ export interface MainContext {
   host: Host
   /** only the Electron shell can open a browser; elsewhere the request is refused */
   openExternal?: (url: string) => Promise<void>
+  /** only the Electron shell registers a login item (start_at_login); elsewhere the setting is refused */
+  startAtLogin?: (enabled: boolean) => Promise<void>
   /** only the Electron shell has native dialogs; elsewhere the pickers are refused */
   pickPath?: PathPicker
   /**
@@ -180,6 +182,12 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
     // Proxy passwords never leave main: the renderer and the CLI's output get them masked.
     getSettings: () => settings.shown(),
     updateSettings: async (patch) => {
+      // The login item first: a setting the OS did not take is not saved.
+      if (patch.start_at_login !== undefined) {
+        if (!ctx.startAtLogin)
+          throw new AppError('invalid_argument', 'start at login can only be set from the desktop app')
+        await ctx.startAtLogin(patch.start_at_login)
+      }
       await settings.update(patch)
       imports.settingsChanged()
       return settings.shown()
