@@ -101,7 +101,10 @@ export async function runCli(argv: readonly string[], io: CliIo, commands = allC
       io.stderr.write(`maas-images: ${oneLine(err.message)}\n`)
       return 2
     }
-    io.stderr.write(`maas-images: ${oneLine(toErrorShape(err).message)}\n`)
+    const shape = toErrorShape(err)
+    io.stderr.write(
+      `maas-images: ${oneLine(shape.message)}${shape.detail ? ` (${oneLine(shape.detail)})` : ''}\n`
+    )
     return 1
   } finally {
     if (main) await (await main.catch(() => undefined))?.dispose()

@@ -6,7 +6,13 @@
  *      with the request id the preload attached, so the same window can cancel it.
  */
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron'
-import { eventChannel, eventNames, requestChannel, requestNames, type RequestHandlers } from '@shared/ipc-contract'
+import {
+  eventChannel,
+  eventNames,
+  requestChannel,
+  requestNames,
+  type RequestHandlers
+} from '@shared/ipc-contract'
 import type { AppEvents } from '../services/events'
 import { handleRequest, InFlightRequests } from '../services/handle-request'
 

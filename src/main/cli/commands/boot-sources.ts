@@ -57,9 +57,7 @@ export const bootSourceCommands: CliCommand[] = [
     params: 'url=URL [keyring_filename=PATH | keyring_data=BASE64]',
     summary: 'Add a boot source, after its stream fetched and verified.',
     run: async (ctx, input) =>
-      ctx.request('createBootSource', 
-        validate(createSourceSchema, sourceFields(input), 'boot source')
-      )
+      ctx.request('createBootSource', validate(createSourceSchema, sourceFields(input), 'boot source'))
   },
   {
     group: 'boot-source',
@@ -75,7 +73,8 @@ export const bootSourceCommands: CliCommand[] = [
     params: '[url=URL] [keyring_filename=PATH | keyring_data=BASE64]',
     summary: 'Change a boot source; saved only when the new stream verifies.',
     run: async (ctx, input) =>
-      ctx.request('updateBootSource', 
+      ctx.request(
+        'updateBootSource',
         validate(updateSourceSchema, { id: id(input, 'SOURCE_ID'), ...sourceFields(input) }, 'boot source')
       )
   },
@@ -93,8 +92,7 @@ export const bootSourceCommands: CliCommand[] = [
     verb: 'read',
     args: ['SOURCE_ID'],
     summary: "List a boot source's selections.",
-    run: async (ctx, input) =>
-      ctx.request('listSelections', { boot_source_id: id(input, 'SOURCE_ID') })
+    run: async (ctx, input) => ctx.request('listSelections', { boot_source_id: id(input, 'SOURCE_ID') })
   },
   {
     group: 'boot-source-selections',
@@ -104,7 +102,8 @@ export const bootSourceCommands: CliCommand[] = [
     params: 'os=OS release=RELEASE arches=ARCH [arches=…] [subarches=…] [labels=…]',
     summary: 'Select images to import from a boot source.',
     run: async (ctx, input) =>
-      ctx.request('createSelection', 
+      ctx.request(
+        'createSelection',
         validate(
           createSelectionSchema,
           { boot_source_id: id(input, 'SOURCE_ID'), ...selectionFields(input) },
@@ -128,7 +127,8 @@ export const bootSourceCommands: CliCommand[] = [
     params: '[os=OS] [release=RELEASE] [arches=…] [subarches=…] [labels=…]',
     summary: 'Change one selection.',
     run: async (ctx, input) =>
-      ctx.request('updateSelection', 
+      ctx.request(
+        'updateSelection',
         validate(
           updateSelectionSchema,
           {

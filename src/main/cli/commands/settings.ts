@@ -116,7 +116,10 @@ export const settingsCommands: CliCommand[] = [
       const name = configName(input)
       const value = param(input, 'value')
       if (value === undefined) throw new UsageError('value= is required')
-      await ctx.request('updateSettings', validate(settingsPatchSchema, MAAS_CONFIG[name].set(value), 'settings'))
+      await ctx.request(
+        'updateSettings',
+        validate(settingsPatchSchema, MAAS_CONFIG[name].set(value), 'settings')
+      )
     }
   }
 ]

@@ -8,11 +8,7 @@ import type { StreamProduct, StreamVersion } from '../../streams/stream-types'
 export type { ResourceIdentity } from '../../library/resource-store'
 
 /** A scalar field as a string, looked up on the version first (inheritance flows downwards), then the product. */
-export function fieldOf(
-  product: StreamProduct,
-  version: StreamVersion | undefined,
-  key: string
-): string {
+export function fieldOf(product: StreamProduct, version: StreamVersion | undefined, key: string): string {
   const v = version?.fields?.[key] ?? product.fields[key]
   return v === undefined || v === null ? '' : String(v)
 }
@@ -21,10 +17,7 @@ export function isBootloader(product: StreamProduct): boolean {
   return fieldOf(product, undefined, 'bootloader-type') !== '' || /bootloader/.test(product.content_id)
 }
 
-export function resourceIdentity(
-  product: StreamProduct,
-  version?: StreamVersion
-): ResourceIdentity {
+export function resourceIdentity(product: StreamProduct, version?: StreamVersion): ResourceIdentity {
   const f = (k: string): string => fieldOf(product, version, k)
   const os = f('os')
   const arch = f('arch')
