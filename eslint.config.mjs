@@ -3,6 +3,7 @@ import tseslint from 'typescript-eslint'
 import vue from 'eslint-plugin-vue'
 import prettier from 'eslint-config-prettier'
 import globals from 'globals'
+import layering from './eslint/layering.mjs'
 
 export default tseslint.config(
   { ignores: ['out/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'resources/**'] },
@@ -83,6 +84,12 @@ export default tseslint.config(
         }
       ]
     }
+  },
+  {
+    // The layer order of src/main: each folder imports only from the layers beneath it (eslint/layering.mjs).
+    files: ['src/main/**/*.ts'],
+    plugins: { local: layering },
+    rules: { 'local/layering': 'error' }
   },
   {
     // Shared code runs in the sandboxed renderer as well as in main: no Node and no Electron.

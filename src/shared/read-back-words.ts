@@ -15,8 +15,8 @@ export function stagedReadBackWords(source: ReadBackSource): string {
 /** For a verify report of a local folder. */
 export function verifiedReadBackWords(source: ReadBackSource): string {
   return source === 'medium'
-    ? 'image files read from the drive itself'
-    : 'image files read through the system cache only: the drive itself may not have been re-read'
+    ? 'signed documents and image files read from the drive itself'
+    : 'signed documents and image files read through the system cache only: the drive itself may not have been re-read'
 }
 
 /** The sentence form: a capital first letter and a full stop. */

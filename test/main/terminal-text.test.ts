@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { terminalLine } from '../../src/main/cli/terminal-text'
 import { reportImportResult } from '../../src/main/cli/commands/boot-resources'
 import { runCli } from '../../src/main/cli/run-cli'
-import { CliProgress } from '../../src/main/cli/cli-progress'
+import { importProgressBar } from '../../src/main/cli/cli-progress'
 import { AppError } from '@shared/errors'
 import type { CliCommand } from '../../src/main/cli/command'
 
@@ -74,7 +74,7 @@ describe('CLI lines for people', () => {
 
   it('the progress bar draws its own escapes only', () => {
     const out = capture()
-    const bar = new CliProgress(out.stream, true)
+    const bar = importProgressBar(out.stream, true)
     bar.update({
       phase: 'metadata',
       importing: true,

@@ -5,7 +5,7 @@
  * End to end through the CLI on a generated signed stream. Needs root, /dev/fuse and python3-fusepy: their
  * absence fails, loudly.
  */
-import { cp, readFile, rm } from 'node:fs/promises'
+import { cp, readFile, readdir, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cli } from '../main/cli-helpers'
@@ -34,7 +34,9 @@ beforeAll(async () => {
   expect(source.code, source.stderr).toBe(0)
   const imported = await cli(dataDir, 'boot-resources', 'import')
   expect(imported.code, imported.stdout + imported.stderr).toBe(0)
-  stick = await mountLying(tmp)
+  // The signed documents are stored truthfully on this stick, so the item checks run; the second stick below lies
+  // about them too.
+  stick = await mountLying(tmp, { spared: ['.sjson', '.json'] })
 }, 120_000)
 
 afterAll(async () => {
@@ -93,6 +95,36 @@ describe('a stick that keeps other bytes than it is given', () => {
         .sort()
     ).toEqual(lied.sort())
     expect(report.corrupt).toBe(lied.length)
-    expect(r.stderr).toContain('image files read from the drive itself')
+    expect(r.stderr).toContain('signed documents and image files read from the drive itself')
+  })
+
+  it('has its signed documents checked on what the drive holds, not on what the cache remembers', async () => {
+    const good = join(tmp, 'good')
+    const docsStick = await mountLying(tmp, { name: 'lying-docs' })
+    try {
+      await cp(good, docsStick.point, { recursive: true })
+      // The products documents of a page or more are the ones this stick lies about.
+      const big: string[] = []
+      for (const f of await readdir(join(good, 'streams/v1')))
+        if ((await stat(join(good, 'streams/v1', f))).size >= 4096) big.push(f)
+      expect(big.length).toBeGreaterThan(0)
+      // An ordinary read of a products document still gets the signed bytes from the cache.
+      const doc = join('streams/v1', big[0])
+      expect((await readFile(join(docsStick.point, doc))).equals(await readFile(join(good, doc)))).toBe(true)
+
+      const r = await verifyDeep(docsStick.point)
+      expect(r.code).toBe(1)
+      const report = JSON.parse(r.stdout) as {
+        ok: boolean
+        read_back: string
+        files: Array<{ file: string; ok: boolean; problem?: string }>
+      }
+      expect(report.ok).toBe(false)
+      expect(report.read_back).toBe('medium')
+      const bad = report.files.filter((f) => !f.ok).map((f) => f.file.split('/').pop())
+      expect(bad.sort()).toEqual(big.sort())
+    } finally {
+      await docsStick.unmount()
+    }
   })
 })

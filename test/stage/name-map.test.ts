@@ -10,7 +10,7 @@ import {
   encodePath,
   localStreamPath,
   usesMappedNames
-} from '../../src/main/stage/name-map'
+} from '../../src/main/staged-tree/name-map'
 import { joinStreamPath } from '../../src/main/streams/safe-path'
 import { generateStream, type GeneratedStream } from '../support/stream-generator'
 

@@ -13,7 +13,7 @@ import {
   MAX_STAGE_MANIFEST_BYTES,
   STAGE_MANIFEST_FILE,
   readStagedManifest
-} from '../../src/main/stage/stage-manifest'
+} from '../../src/main/staged-tree/stage-manifest'
 
 let root: string
 let file: string

@@ -139,20 +139,25 @@ export function requireLyingFsTools(): void {
 }
 
 /**
- * A stick that stores the first byte of every file of a page or more flipped, while the page cache keeps the
+ * A stick that stores the first byte of every file of a page or more flipped (except names ending in one of
+ * `spared`), while the page cache keeps the
  * bytes it was given (test/support/lying-fs.py, mounted with kernel_cache). Its backing directory survives
  * an unmount, so `remount()` is the stick plugged in again at the site.
  */
 export async function mountLying(
-  dir: string
+  dir: string,
+  opts: { name?: string; spared?: string[] } = {}
 ): Promise<FuseMount & { backing: string; remount(): Promise<void> }> {
-  const backing = join(dir, 'lying-backing')
-  const point = join(dir, 'lying')
+  const name = opts.name ?? 'lying'
+  const backing = join(dir, `${name}-backing`)
+  const point = join(dir, name)
   await mkdir(backing, { recursive: true })
   await mkdir(point, { recursive: true })
   let daemon: ChildProcess
   const attach = async (): Promise<void> => {
-    daemon = spawn(PYTHON, [LYING_FS, backing, point], { stdio: ['ignore', 'ignore', 'inherit'] })
+    daemon = spawn(PYTHON, [LYING_FS, backing, point, (opts.spared ?? []).join(',')], {
+      stdio: ['ignore', 'ignore', 'inherit']
+    })
     await waitMounted(point)
   }
   const detach = async (): Promise<void> => {

@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url'
 import { AppError } from '@shared/errors'
 import { formatLimit, MAX_METADATA_BYTES } from './limits'
-import { readLocalFile } from './local-file'
+import { openLocalFile, readLocalFile } from './local-file'
+import { bytesFromMedium, type ReadBackSource } from './medium-read'
 import { httpError, httpGet, type HttpRequestOptions } from './request'
 
 export interface FetchBytesOptions extends HttpRequestOptions {
@@ -16,6 +17,11 @@ export interface FetchBytesOptions extends HttpRequestOptions {
   localRoot?: string
   /** local locations only: longest wait for one open or read; default 30 s */
   localTimeoutMs?: number
+  /**
+   * local locations only: read the bytes from the drive, not the system cache (verify --deep of a stick), so
+   * what the signature is checked on is what the medium holds
+   */
+  fromMedium?: boolean
 }
 
 export interface FetchBytesResult {
@@ -25,6 +31,8 @@ export interface FetchBytesResult {
   etag?: string
   lastModified?: string
   notModified: boolean
+  /** with `fromMedium`: where the bytes were read from */
+  readBack?: ReadBackSource
 }
 
 /** True for http(s):// locations; everything else is a file:// URL or a filesystem path. */
@@ -64,6 +72,7 @@ export async function fetchBytes(location: string, opts: FetchBytesOptions = {})
   const maxBytes = opts.maxBytes ?? MAX_METADATA_BYTES
   const refuseHtml = opts.refuseHtml ?? true
   const path = localPath(location)
+  if (path !== null && opts.fromMedium) return await fetchFromMedium(path, maxBytes, refuseHtml, opts)
   if (path !== null) {
     const data = await readLocalFile(path, maxBytes, () => tooBig(maxBytes, path), {
       root: opts.localRoot,
@@ -110,4 +119,26 @@ export async function fetchBytes(location: string, opts: FetchBytesOptions = {})
   const data = Buffer.concat(chunks, total)
   if (refuseHtml && looksLikeHtml(data, res.headers['content-type'])) throw htmlError(res.url)
   return { data, url: res.url, etag, lastModified, notModified: false }
+}
+
+async function fetchFromMedium(
+  path: string,
+  maxBytes: number,
+  refuseHtml: boolean,
+  opts: FetchBytesOptions
+): Promise<FetchBytesResult> {
+  const { handle, size } = await openLocalFile(path, {
+    root: opts.localRoot,
+    signal: opts.signal,
+    timeoutMs: opts.localTimeoutMs
+  })
+  try {
+    if (size > maxBytes) throw tooBig(maxBytes, path)
+    const got = await bytesFromMedium(handle, path, { maxBytes, signal: opts.signal })
+    if (got.over) throw tooBig(maxBytes, path)
+    if (refuseHtml && looksLikeHtml(got.data, undefined)) throw htmlError(path)
+    return { data: got.data, url: path, notModified: false, readBack: got.source }
+  } finally {
+    await handle.close().catch(() => undefined)
+  }
 }

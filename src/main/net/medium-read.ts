@@ -119,19 +119,24 @@ async function uncachedHandle(handle: FileHandle, path: string): Promise<FileHan
   }
 }
 
+/** Where the bytes of one read go; a fresh one for each attempt (a refused uncached read starts again). */
+interface Sink<R> {
+  update(chunk: Buffer): void
+  result(): R
+}
+
 /**
  * Reads at offsets and lengths that are multiples of ALIGNMENT into an aligned buffer, as O_DIRECT and
  * FILE_FLAG_NO_BUFFERING require. The last block of a file is usually partial: the read returns fewer bytes;
- * any short read is continued from the aligned offset at or below where it stopped, skipping what was hashed.
+ * any short read is continued from the aligned offset at or below where it stopped, skipping what was taken.
  */
-async function hashAligned(
+async function readAligned<R>(
   h: FileHandle,
   buf: Buffer,
-  algorithm: string,
+  sink: Sink<R>,
   maxBytes: number,
   signal: AbortSignal | undefined
-): Promise<{ hex: string; size: number; over?: boolean }> {
-  const hash = createHash(algorithm)
+): Promise<{ value?: R; size: number; over?: boolean }> {
   let done = 0
   for (;;) {
     signal?.throwIfAborted()
@@ -140,30 +145,30 @@ async function hashAligned(
     const { bytesRead } = await h.read(buf, 0, buf.length, at)
     if (bytesRead <= skip) break
     const fresh = bytesRead - skip
-    if (done + fresh > maxBytes) return { hex: '', size: done + fresh, over: true }
-    hash.update(buf.subarray(skip, bytesRead))
+    if (done + fresh > maxBytes) return { size: done + fresh, over: true }
+    sink.update(buf.subarray(skip, bytesRead))
     done += fresh
   }
-  return { hex: hash.digest('hex'), size: done }
+  return { value: sink.result(), size: done }
 }
 
-async function hashCached(
+async function readCached<R>(
   handle: FileHandle,
   path: string,
-  algorithm: string,
+  newSink: () => Sink<R>,
   maxBytes: number,
   signal: AbortSignal | undefined
-): Promise<{ hex: string; size: number; over?: boolean }> {
+): Promise<{ value?: R; size: number; over?: boolean }> {
   const buf = Buffer.allocUnsafe(CHUNK)
   try {
-    return await hashAligned(handle, buf, algorithm, maxBytes, signal)
+    return await readAligned(handle, buf, newSink(), maxBytes, signal)
   } catch (err) {
-    // A handle opened for writing only (the stager's): read through another one to the same file.
+    // A handle opened for writing only (the stager's) fails at its first read: read through another one.
     if (code(err) !== 'EBADF') throw err
   }
   const readable = await reopen(handle, path, fsConstants.O_RDONLY)
   try {
-    return await hashAligned(readable, buf, algorithm, maxBytes, signal)
+    return await readAligned(readable, buf, newSink(), maxBytes, signal)
   } finally {
     await readable.close().catch(() => undefined)
   }
@@ -173,6 +178,47 @@ export interface MediumReadOptions {
   /** stop reading once the file is longer than this (a file that grew, or lies about its size) */
   maxBytes?: number
   signal?: AbortSignal
+}
+
+interface MediumRead<R> {
+  value?: R
+  size: number
+  over?: boolean
+  source: ReadBackSource
+  cacheReason?: string
+}
+
+/** Reads the file behind `handle` into a fresh sink, from the medium where allowed, else through the cache. */
+async function readFromMedium<R>(
+  handle: FileHandle,
+  path: string,
+  newSink: () => Sink<R>,
+  opts: MediumReadOptions
+): Promise<MediumRead<R>> {
+  const maxBytes = opts.maxBytes ?? Number.MAX_SAFE_INTEGER
+  const uncached = await uncachedHandle(handle, path)
+  if (typeof uncached !== 'string') {
+    try {
+      const got = await readAligned(
+        uncached,
+        directIo()!.getAlignedBuffer(CHUNK, ALIGNMENT),
+        newSink(),
+        maxBytes,
+        opts.signal
+      )
+      return { ...got, source: 'medium' }
+    } catch (err) {
+      // Some file systems accept the open and refuse the read.
+      if (code(err) !== 'EINVAL') throw err
+      const reason = `the file system of ${path} refuses uncached reads`
+      const got = await readCached(handle, path, newSink, maxBytes, opts.signal)
+      return { ...got, source: 'cache', cacheReason: reason }
+    } finally {
+      await uncached.close().catch(() => undefined)
+    }
+  }
+  const got = await readCached(handle, path, newSink, maxBytes, opts.signal)
+  return { ...got, source: 'cache', cacheReason: uncached }
 }
 
 /**
@@ -186,30 +232,38 @@ export async function hashFromMedium(
   algorithm: string,
   opts: MediumReadOptions = {}
 ): Promise<MediumDigest> {
-  const maxBytes = opts.maxBytes ?? Number.MAX_SAFE_INTEGER
-  const uncached = await uncachedHandle(handle, path)
-  if (typeof uncached !== 'string') {
-    try {
-      const got = await hashAligned(
-        uncached,
-        directIo()!.getAlignedBuffer(CHUNK, ALIGNMENT),
-        algorithm,
-        maxBytes,
-        opts.signal
-      )
-      return { ...got, source: 'medium' }
-    } catch (err) {
-      // Some file systems accept the open and refuse the read.
-      if (code(err) !== 'EINVAL') throw err
-      const reason = `the file system of ${path} refuses uncached reads`
-      const got = await hashCached(handle, path, algorithm, maxBytes, opts.signal)
-      return { ...got, source: 'cache', cacheReason: reason }
-    } finally {
-      await uncached.close().catch(() => undefined)
-    }
+  const newSink = (): Sink<string> => {
+    const hash = createHash(algorithm)
+    return { update: (c) => void hash.update(c), result: () => hash.digest('hex') }
   }
-  const got = await hashCached(handle, path, algorithm, maxBytes, opts.signal)
-  return { ...got, source: 'cache', cacheReason: uncached }
+  const { value, ...rest } = await readFromMedium(handle, path, newSink, opts)
+  return { ...rest, hex: value ?? '' }
+}
+
+export interface MediumBytes {
+  data: Buffer
+  /** with `over`, how far reading went before it stopped (`data` is then empty) */
+  size: number
+  over?: boolean
+  source: ReadBackSource
+  cacheReason?: string
+}
+
+/**
+ * The whole (small) file behind `handle`, read like hashFromMedium: what a signature is then checked on is what
+ * the medium holds, not what the cache remembers. At most `maxBytes` are kept.
+ */
+export async function bytesFromMedium(
+  handle: FileHandle,
+  path: string,
+  opts: MediumReadOptions = {}
+): Promise<MediumBytes> {
+  const newSink = (): Sink<Buffer> => {
+    const chunks: Buffer[] = []
+    return { update: (c) => void chunks.push(Buffer.from(c)), result: () => Buffer.concat(chunks) }
+  }
+  const { value, ...rest } = await readFromMedium(handle, path, newSink, opts)
+  return { ...rest, data: value ?? Buffer.alloc(0) }
 }
 
 /**

@@ -8,9 +8,9 @@ import type { FileHandle } from 'node:fs/promises'
 import type { BootSource } from '@shared/types'
 import { dataLayout } from '../core/data-layout'
 import { openLocalFile } from '../net/local-file'
-import { localStreamPath, usesMappedNames } from '../stage/name-map'
-import { stagedContent } from '../stage/staged-content'
-import { readStagedManifest } from '../stage/stage-manifest'
+import { localStreamPath, usesMappedNames } from '../staged-tree/name-map'
+import { stagedContent } from '../library/staged-content'
+import { readStagedManifest } from '../staged-tree/stage-manifest'
 import { isSafeItemPath } from '../streams/safe-path'
 
 /**

@@ -9,7 +9,7 @@ import { listDrives } from '../stage/drives'
 import { ejectDrive } from '../stage/eject'
 import { planStaging } from '../stage/plan-staging'
 import { stage } from '../stage/stager'
-import { stagedContent, type ContentFilter } from '../stage/staged-content'
+import { stagedContent, type ContentFilter } from '../library/staged-content'
 import type { AppEvents } from './events'
 
 export interface StagingGatewayDeps {

@@ -1,8 +1,7 @@
 /**
- * The one place where staging (and serving, through staged-content.ts) reaches the image library: the
- * blob cache, the resource store and the metadata an import kept. Only the library's public API is used.
+ * The one place where staging reaches the image library: the blob cache, the resource store and the
+ * metadata an import kept. Only the library's public API is used.
  */
 export { BlobCache, ResourceStore, newestCompleteSet, importedMetadataDir } from '../library'
 export type { StoredResource, ImportedMetadataManifest } from '../library'
 export type { BlobPin } from '../library/blob-pins'
-export { formatBytes } from '@shared/format-bytes'

@@ -14,10 +14,10 @@ import type { BootSource, StageProgress, StageResult } from '@shared/types'
 import { containedRoot, type ContainedRoot } from '../core/contained-path'
 import { sha256Hex } from '../streams/metadata-cache'
 import { BlobCache } from './cache-access'
-import { MAPPED_NAMES_FILE, MAPPED_NAMES_TEXT, localStreamPath } from './name-map'
+import { MAPPED_NAMES_FILE, MAPPED_NAMES_TEXT, localStreamPath } from '../staged-tree/name-map'
 import type { ReadBackSource } from '../net/medium-read'
 import { alreadyThere, copyVerified } from './safe-copy'
-import { stagedContent, type ContentFilter, type StagedContent } from './staged-content'
+import { stagedContent, type ContentFilter, type StagedContent } from '../library/staged-content'
 import { NO_STALE, findStale, previousManifest, removeStale } from './stale-files'
 import { stagingError, type StagingErrorContext } from './staging-error'
 import { SLACK_BYTES, bytesToWrite, plannedFiles, spaceFigures, type PlannedFile } from './staging-space'
@@ -32,7 +32,7 @@ import {
   refuseShortSpace
 } from './target-checks'
 import { lockTarget } from './target-lock'
-import { STAGE_MANIFEST_FILE } from './stage-manifest'
+import { STAGE_MANIFEST_FILE } from '../staged-tree/stage-manifest'
 
 export type { StageProgress, StageResult } from '@shared/types'
 

@@ -9,7 +9,7 @@ import type { SpaceFigures } from '@shared/types'
 import { inspectFile, type ContainedRoot } from '../core/contained-path'
 import { sha256Hex } from '../streams/metadata-cache'
 import { TEMP_SUFFIX } from './safe-copy'
-import type { StagedContent } from './staged-content'
+import type { StagedContent } from '../library/staged-content'
 import { STAGE_OWN_FILES } from './target-checks'
 import { STAGING_LOCK_FILE } from './target-lock'
 

@@ -13,8 +13,8 @@
 import { rmdir, unlink } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { inspectFile, type ContainedRoot } from '../core/contained-path'
-import { localStreamPath } from './name-map'
-import { readStagedManifest, type StagedManifest } from './stage-manifest'
+import { localStreamPath } from '../staged-tree/name-map'
+import { readStagedManifest, type StagedManifest } from '../staged-tree/stage-manifest'
 import { STAGE_OWN_FILES } from './target-checks'
 
 export interface StaleFile {

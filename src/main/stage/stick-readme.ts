@@ -1,5 +1,5 @@
 /** The README.txt at the root of a staged tree: what it is and how to use it, for whoever finds the stick. */
-import type { StagedContent } from './staged-content'
+import type { StagedContent } from '../library/staged-content'
 
 export function stickReadme(c: StagedContent, stagedAt: Date, mapped: boolean, appVersion: string): string {
   const images = c.images.map((i) => `  ${i.name} ${i.architecture} (version ${i.version})`)

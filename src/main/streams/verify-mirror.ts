@@ -1,4 +1,4 @@
-import type { ProxySettings, SignatureInfo, VerifyReport } from '@shared/types'
+import type { ProxySettings, ReadBackSource, SignatureInfo, VerifyReport } from '@shared/types'
 import { fetchBytes } from '../net/fetch-bytes'
 import { MAX_INDEX_ENTRIES, MAX_METADATA_BYTES } from '../net/limits'
 import { checkItem, type ItemCheck } from './check-item'
@@ -11,7 +11,7 @@ import { assertSafeItemPath, isUrlRoot, joinStreamPath } from './safe-path'
 import { indexSchema, parseDocument, parseJson, productsSchema } from './schema'
 import { resolveSource } from './source'
 import type { StreamItem } from './validate-items'
-import { readStagedManifest } from '../stage/stage-manifest'
+import { readStagedManifest } from '../staged-tree/stage-manifest'
 
 /**
  * Paths a staged tree's manifest says it holds; null for any other mirror. The manifest is read through the
@@ -96,6 +96,8 @@ export async function verifyMirror(
   const verifiedItems = new Map<string, StreamItem>()
   const objects = new ObjectBudget(location)
   const seen = new Set<string>()
+  /** where each file a deep check read came from: the drive itself, or (where it cannot be read uncached) the cache */
+  const readBacks: ReadBackSource[] = []
 
   /** Fetches and checks one document; returns its parsed JSON when trustworthy enough to use. */
   const check = async (rel: string): Promise<{ json: unknown; verified: boolean } | null> => {
@@ -106,14 +108,16 @@ export async function verifyMirror(
     report.files.push(result)
     let raw: Buffer
     try {
-      raw = (
-        await fetchBytes(where, {
-          proxy: opts.proxy,
-          signal: opts.signal,
-          maxBytes: opts.maxMetadataBytes ?? MAX_METADATA_BYTES,
-          localRoot: source.root
-        })
-      ).data
+      const got = await fetchBytes(where, {
+        proxy: opts.proxy,
+        signal: opts.signal,
+        maxBytes: opts.maxMetadataBytes ?? MAX_METADATA_BYTES,
+        localRoot: source.root,
+        // A deep check of a stick checks the signature on what the drive holds, not on what the cache remembers.
+        fromMedium: opts.deep
+      })
+      raw = got.data
+      if (got.readBack) readBacks.push(got.readBack)
     } catch (err) {
       result.problem = (err as Error).message
       problem(result.problem)
@@ -227,7 +231,7 @@ export async function verifyMirror(
     report.bytes_checked = checks.filter((c) => c.ok).reduce((n, c) => n + (sizes.get(c.path) ?? 0), 0)
     report.missing_by_design = report.items.filter((c) => c.missing).length
     report.corrupt = report.items.filter((c) => !c.ok && !c.missing).length
-    const readBacks = checks.map((c) => c.readBack).filter((r) => r !== undefined)
+    for (const c of checks) if (c.readBack) readBacks.push(c.readBack)
     if (readBacks.length) report.read_back = readBacks.includes('cache') ? 'cache' : 'medium'
   }
 

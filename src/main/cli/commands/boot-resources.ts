@@ -6,7 +6,7 @@
  */
 import type { ImportResult } from '@shared/types'
 import { formatBytes } from '@shared/format-bytes'
-import { CliProgress, formatDuration } from '../cli-progress'
+import { formatDuration, importProgressBar } from '../cli-progress'
 import type { CliCommand, CliContext } from '../command'
 import { rejectUnknownParams } from '../command'
 import { terminalLine } from '../terminal-text'
@@ -46,7 +46,7 @@ export const bootResourceCommands: CliCommand[] = [
     summary: 'Import the selected images now, in the foreground; Ctrl-C stops and a later import resumes.',
     run: async (ctx, input) => {
       rejectUnknownParams(input, [])
-      const bar = new CliProgress(ctx.stderr, ctx.isTTY)
+      const bar = importProgressBar(ctx.stderr, ctx.isTTY)
       // Progress arrives as the contract's importProgress event, as it does in the app.
       const off = (await ctx.main()).events.on('importProgress', (p) => bar.update(p))
       try {

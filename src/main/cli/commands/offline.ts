@@ -6,9 +6,9 @@ import { resolve } from 'node:path'
 import { AppError } from '@shared/errors'
 import { stagedReadBackWords } from '@shared/read-back-words'
 import type { BootSource } from '@shared/types'
-import { formatBytes } from '../../stage/cache-access'
-import { StageProgressBar } from '../../stage/stage-progress-bar'
-import { DEFAULT_PORT } from '../../serve/mirror-server'
+import { formatBytes } from '@shared/format-bytes'
+import { DEFAULT_SERVE_PORT } from '@shared/serve-port'
+import { stageProgressBar } from '../cli-progress'
 import type { CliCommand, CliContext, CliInput } from '../command'
 import { UsageError, param, rejectUnknownParams } from '../command'
 
@@ -37,7 +37,7 @@ export const offlineCommands: CliCommand[] = [
     run: async (ctx, input) => {
       rejectUnknownParams(input, ['source', 'os', 'release', 'arch'])
       const source = await pickSource(ctx, input)
-      const bar = new StageProgressBar(ctx.stderr, ctx.isTTY)
+      const bar = stageProgressBar(ctx.stderr, ctx.isTTY)
       // Progress arrives as the contract's stagingProgress event, as it does in the app.
       const off = (await ctx.main()).events.on('stagingProgress', (p) => bar.update(p))
       const result = await ctx
@@ -68,7 +68,7 @@ export const offlineCommands: CliCommand[] = [
     verb: '',
     args: [],
     options: ['--port', '--bind'],
-    params: `[--port N (default ${DEFAULT_PORT})] [--bind ADDR (default 127.0.0.1)] [source=ID | dir=PATH]`,
+    params: `[--port N (default ${DEFAULT_SERVE_PORT})] [--bind ADDR (default 127.0.0.1)] [source=ID | dir=PATH]`,
     summary:
       'Serve the image cache of a boot source (or a staged directory, names mapped back) over HTTP as a ' +
       'read-only SimpleStreams mirror a MAAS region can import from. Runs until Ctrl-C.',

@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 import { parseCommandInput } from '../../src/main/cli/parse-args'
 import { offlineCommands } from '../../src/main/cli/commands/offline'
-import { StageProgressBar } from '../../src/main/stage/stage-progress-bar'
+import { stageProgressBar } from '../../src/main/cli/cli-progress'
 import type { StageProgress } from '@shared/types'
 
 const p = (over: Partial<StageProgress>): StageProgress => ({
@@ -20,7 +20,7 @@ function capture(tty: boolean) {
   const out = new PassThrough()
   let text = ''
   out.on('data', (d) => (text += d))
-  return { bar: new StageProgressBar(out, tty), text: () => text }
+  return { bar: stageProgressBar(out, tty), text: () => text }
 }
 
 describe('stage progress on the CLI', () => {

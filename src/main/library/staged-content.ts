@@ -10,13 +10,9 @@ import type { BootSource } from '@shared/types'
 import { sha256Hex } from '../streams/metadata-cache'
 import { readStreamFrom } from '../streams/read-stream'
 import { assertSafeItemPath } from '../streams/safe-path'
-import {
-  BlobCache,
-  ResourceStore,
-  importedMetadataDir,
-  newestCompleteSet,
-  type ImportedMetadataManifest
-} from './cache-access'
+import { BlobCache } from './blob-cache'
+import { importedMetadataDir, type ImportedMetadataManifest } from './imported-metadata'
+import { ResourceStore, newestCompleteSet } from './resource-store'
 
 export interface StagedDocument {
   path: string
