@@ -111,7 +111,7 @@ describe('Staging screen', () => {
     expect(wrapper.get('[data-testid="staging-needed"]').text()).toBe('3.0 MB')
     expect(wrapper.get('[data-testid="staging-free"]').text()).toBe('8.0 GB free')
     expect(wrapper.get('[data-testid="staging-plan"]').text()).toContain(
-      '1 image and 1 bootloader, 6 files (2.0 MB)'
+      '1 image (1 kernel) and 1 bootloader, 6 files (2.0 MB)'
     )
     expect(wrapper.find('[data-testid="staging-progress"]').exists()).toBe(false)
 

@@ -74,6 +74,8 @@ async function stageOnto(opts: StageOptions, at: StagingErrorContext): Promise<S
 
   const fs = await detectTargetFs(target)
   const files = plannedFiles(content)
+  // Until the check says what is already there, all of it is what a full stick would still need.
+  at.remaining = files.reduce((n, f) => n + f.size, 0) + SLACK_BYTES
   refuseOversized(files, fs)
   refuseNameClashes(
     files.map((f) => f.path),
