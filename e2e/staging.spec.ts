@@ -3,13 +3,59 @@
  * sees what is needed against what is free, stages with progress and Stop, verifies the stick and
  * serves it on a port they chose. Each state is audited with axe and photographed.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import { expectNoAxeViolations } from './support/axe'
 import { expect, runCli, screenshot, test } from './support/stream-fixtures'
+import {
+  attachFat32,
+  mountFat32,
+  mountTmpfs,
+  requireFuseTools,
+  type FuseMount
+} from '../test/support/fuse-mounts'
+
+/** The sizes the screen is photographed at: a laptop, and the smallest window the app supports. */
+const SIZES = [
+  { name: '1280', width: 1280, height: 800 },
+  { name: '1024', width: 1024, height: 640 }
+] as const
+
+/** An axe audit and a photograph at each size (the page returns to 1280×800 after). */
+async function auditAndShoot(
+  page: Page,
+  state: string,
+  name: string,
+  focus: () => ReturnType<Page['getByTestId']>
+) {
+  for (const size of SIZES) {
+    await page.setViewportSize({ width: size.width, height: size.height })
+    // The pointer rests on the page, not on the navigation it last clicked.
+    await page.mouse.move(size.width - 20, size.height - 20)
+    await expectNoAxeViolations(page, `${state} at ${size.width}×${size.height}`)
+    await screenshot(page, `${name}-${size.name}`, focus())
+  }
+  await page.setViewportSize({ width: 1280, height: 800 })
+}
+
+/** Mounting file systems needs root; CI runs as root. Without it these cases skip, saying why. */
+const notRoot = process.getuid?.() !== 0
+const NOT_ROOT = 'mounting a FAT32 stick (FUSE) or a tmpfs needs root; CI runs these as root'
+
+async function openStaging(page: Page): Promise<void> {
+  await page.getByRole('navigation').getByRole('link', { name: 'Staging', exact: true }).click()
+  await expect(page.getByRole('heading', { level: 1, name: 'Stage to a USB stick or disk' })).toBeVisible()
+  await expect(page.getByTestId('staging-choice')).toHaveCount(1)
+}
+
+async function checkTarget(page: Page, dir: string): Promise<void> {
+  await page.getByTestId('staging-target').fill(dir)
+  await page.getByTestId('staging-check').click()
+  await expect(page.getByTestId('staging-needed')).toBeVisible()
+}
 
 test.use({
   streamOptions: {
@@ -72,21 +118,28 @@ async function holdStagingEvents(page: Page): Promise<{ held: Promise<void>; rel
   return { held, release: () => release() }
 }
 
-test('stages the synced images onto a directory, shows the figures, verifies the stick and serves it', async ({
+test('stages the chosen images onto a directory, shows the figures, verifies, removes what the last staging left, serves the stick', async ({
   page,
   dataDir,
   stream,
   mode
 }) => {
+  // Every state is audited and photographed at two sizes, on a machine shared with other runs.
+  test.setTimeout(180_000)
   const imported = await runCli(dataDir, 'boot-resources', 'import', '--wait')
   expect(imported.code, imported.stderr).toBe(0)
   const stick = await mkdtemp(join(tmpdir(), 'maas-e2e-stick-'))
   try {
     const hold = mode === 'browser' ? await holdStagingEvents(page) : null
-    await page.getByRole('navigation').getByRole('link', { name: 'Staging', exact: true }).click()
-    await expect(page.getByRole('heading', { level: 1, name: 'Stage to a USB stick or disk' })).toBeVisible()
+    await openStaging(page)
+    // 1. What: the images as the Images table names them, ticked, with their size.
+    const choice = page.getByTestId('staging-choice')
+    await expect(choice).toContainText('ubuntu/noble amd64')
+    await expect(choice.getByRole('checkbox')).toBeChecked()
     await expect(page.getByTestId('drives')).toBeVisible()
-    await expectNoAxeViolations(page, 'Staging: nothing chosen yet')
+    await auditAndShoot(page, 'Staging: nothing chosen yet', 'staging-start', () =>
+      page.getByTestId('staging-images')
+    )
 
     // Outside the desktop app there is no native dialog: the refusal is shown, typing still works.
     if (mode === 'browser') {
@@ -95,14 +148,21 @@ test('stages the synced images onto a directory, shows the figures, verifies the
         'file and folder pickers exist only in the desktop app'
       )
     }
-    await page.getByTestId('staging-target').fill(stick)
-    await page.getByTestId('staging-check').click()
+    await checkTarget(page, stick)
     await expect(page.getByTestId('staging-plan')).toContainText('ubuntu/noble amd64/ga-24.04')
-    await expect(page.getByTestId('staging-needed')).toHaveText(/^[\d.]+ (kB|MB|KiB|MiB|B)$/)
+    // Counted as the Images table counts: one image (release × architecture), its kernels listed.
+    await expect(page.getByTestId('staging-what')).toContainText(
+      /^\s*1 image \(2 kernels\) and \d+ bootloaders/
+    )
+    await expect(page.getByTestId('staging-needed')).toHaveText(/^[\d.]+ (KB|MB)$/)
     await expect(page.getByTestId('staging-free')).toContainText('free')
     await expect(page.getByTestId('staging-space-meter')).toBeVisible()
-    await expectNoAxeViolations(page, 'Staging: what it needs against what is free')
-    await screenshot(page, 'staging-plan', page.getByTestId('staging-start'))
+    await expect(page.getByTestId('staging-start')).toHaveText('Stage')
+    // A temp folder is on the system disk, not a stick: said before anything is written.
+    await expect(page.getByTestId('staging-system-drive')).toContainText('on the system drive')
+    await auditAndShoot(page, 'Staging: what it needs against what is free', 'staging-plan', () =>
+      page.getByTestId('staging-start')
+    )
 
     await page.getByTestId('staging-start').click()
     if (hold) {
@@ -111,14 +171,17 @@ test('stages the synced images onto a directory, shows the figures, verifies the
       await expect(page.getByTestId('staging-figures')).toContainText(
         /Files \d+\/\d+, [\d.]+ (B|KB|MB) of [\d.]+ (KB|MB)/
       )
-      await expectNoAxeViolations(page, 'Staging: in progress, with Stop')
-      await screenshot(page, 'staging-progress', page.getByTestId('staging-progress'))
+      await auditAndShoot(page, 'Staging: in progress, with Stop', 'staging-progress', () =>
+        page.getByTestId('staging-progress')
+      )
       hold.release()
     }
-    await expect(page.getByTestId('staging-result')).toContainText('Every file was read back from the drive and verified', {
+    const result = page.getByTestId('staging-result')
+    await expect(result).toContainText('Every file was read back from the drive and verified', {
       timeout: 30_000
     })
     await expect(page.getByTestId('staging-progress')).toHaveCount(0)
+    await expect(page.getByTestId('staging-checked')).toHaveText(/^\d+ files \([\d.]+ (KB|MB)\) checked:\s*$/)
     await expect(page.getByTestId('staging-figures')).toContainText(
       /^\s*\d+ copied \([\d.]+ (KB|MB)\), 0 already there, in [\d.]+ s\.\s*$/
     )
@@ -129,11 +192,43 @@ test('stages the synced images onto a directory, shows the figures, verifies the
     await page.getByTestId('verify-stick').click()
     await expect(page.getByTestId('verify-result')).toContainText('The stick is good', { timeout: 30_000 })
     await expect(page.getByTestId('verify-result')).toContainText('0 corrupt')
+    await expect(page.getByTestId('verify-checked')).toHaveText(
+      /^\d+ files \([\d.]+ (KB|MB) of images\) checked\.\s*$/
+    )
+    await auditAndShoot(page, 'Staging: staged and verified', 'staging-done', () =>
+      page.getByTestId('verify')
+    )
 
-    // Serve to MAAS on the port the admin typed: loopback unless they tick the network box.
+    // A reused stick: the previous staging (an older version) left a file its manifest lists. The plan counts
+    // it as freed, and staging again removes it, and only it.
+    const old = 'ubuntu/noble/amd64/20200101/squashfs'
+    await mkdir(join(stick, 'ubuntu/noble/amd64/20200101'), { recursive: true })
+    await writeFile(join(stick, old), Buffer.alloc(200_000, 7))
+    await writeFile(join(stick, 'ubuntu/noble/amd64/20200101/notes.txt'), 'the admin’s own file')
+    const manifestPath = join(stick, 'maas-images-stage.json')
+    const manifest = JSON.parse(await readFile(manifestPath, 'utf8'))
+    manifest.items.push({ path: old, sha256: 'a'.repeat(64), size: 200_000 })
+    await writeFile(manifestPath, JSON.stringify(manifest))
+    await page.getByTestId('staging-check').click()
+    await expect(page.getByTestId('staging-freed')).toHaveText('200 KB')
+    await expect(page.getByTestId('staging-stale')).toContainText('1 file of the previous staging (200 KB)')
+    await page.getByTestId('staging-start').click()
+    await expect(page.getByTestId('staging-removed')).toHaveText(
+      'Removed 1 file (200 KB) of the previous staging that this one does not keep.',
+      { timeout: 30_000 }
+    )
+    await expect(readFile(join(stick, old))).rejects.toThrow(/ENOENT/)
+    expect(await readFile(join(stick, 'ubuntu/noble/amd64/20200101/notes.txt'), 'utf8')).toBe(
+      'the admin’s own file'
+    )
+
+    // Serve to MAAS: the stick just verified, on the port the admin typed, loopback unless they tick the box.
     const port = await freePort()
     await expect(page.getByTestId('serve-port')).toHaveValue('8780')
     await page.getByTestId('serve-port').fill(String(port))
+    // Vanilla draws the radio on its label, which takes the click.
+    await page.getByText('The staged folder or drive').click()
+    await expect(page.getByTestId('serve-what-staged')).toBeChecked()
     await page.getByTestId('serve-toggle').click()
     await expect(page.getByTestId('serve-url')).toHaveText(`http://127.0.0.1:${port}/`)
     await expect(page.getByTestId('serve-status')).toContainText('Only this machine can reach it')
@@ -141,12 +236,109 @@ test('stages the synced images onto a directory, shows the figures, verifies the
     const res = await page.request.get(url + rel)
     expect(res.status()).toBe(200)
     expect((await res.body()).equals(await readFile(join(stream.dir, rel)))).toBe(true)
-    await expectNoAxeViolations(page, 'Staging: staged, verified and serving')
-    await screenshot(page, 'staging', page.getByTestId('serving'))
+    // What is served is the stick, not the cache.
+    await expect(page.getByTestId('serve-label')).toHaveText(stick)
+    await auditAndShoot(page, 'Staging: staged, verified and serving', 'staging', () =>
+      page.getByTestId('serving')
+    )
     await page.getByTestId('serve-toggle').click()
     await expect(page.getByTestId('serve-toggle')).toHaveText('Start serving')
     await expect(page.getByTestId('serve-status')).toHaveCount(0)
   } finally {
     await rm(stick, { recursive: true, force: true })
   }
+})
+
+test.describe('a stick that is too small, full or pulled', () => {
+  test.skip(notRoot, NOT_ROOT)
+  let tmp: string
+  const mounts: FuseMount[] = []
+  test.beforeEach(async () => {
+    requireFuseTools()
+    tmp = await mkdtemp(join(tmpdir(), 'maas-e2e-sticks-'))
+  })
+  test.afterEach(async () => {
+    for (const m of mounts.splice(0).reverse()) await m.unmount().catch(() => undefined)
+    await rm(tmp, { recursive: true, force: true })
+  })
+
+  test('too small: the shortfall is red on the bar and the button, and nothing is staged', async ({
+    page,
+    dataDir
+  }) => {
+    expect((await runCli(dataDir, 'boot-resources', 'import', '--wait')).code).toBe(0)
+    const small = await mountTmpfs(join(tmp, 'small'), 512 * 1024)
+    mounts.push(small)
+    await openStaging(page)
+    await checkTarget(page, small.point)
+    const button = page.getByTestId('staging-start')
+    await expect(button).toHaveText(/^Too small: [\d.]+ (KB|MB) more needed$/)
+    await expect(button).toBeDisabled()
+    await expect(page.getByTestId('staging-space-meter')).toHaveClass(/is-short/)
+    await expect(page.getByTestId('staging-short')).toContainText('more are needed')
+    await auditAndShoot(page, 'Staging: too small', 'staging-too-small', () =>
+      page.getByTestId('staging-plan')
+    )
+  })
+
+  test('full mid-way (FAT32 through fusefat): said in the Stage card in plain words, no errno on screen', async ({
+    page,
+    dataDir
+  }) => {
+    expect((await runCli(dataDir, 'boot-resources', 'import', '--wait')).code).toBe(0)
+    const fat = await mountFat32(tmp, 34)
+    mounts.push(fat)
+    // Someone else's files fill the stick, in a folder staging leaves alone (fusefat reports no free space).
+    await mkdir(join(fat.point, 'System Volume Information'))
+    const filler = Buffer.alloc(1024 * 1024, 1)
+    for (let i = 0; ; i++) {
+      const ok = await writeFile(join(fat.point, 'System Volume Information', `f${i}`), filler).then(
+        () => true,
+        () => false
+      )
+      if (!ok) break
+    }
+    await openStaging(page)
+    await checkTarget(page, fat.point)
+    await page.getByTestId('staging-start').click()
+    const error = page.getByTestId('staging-plan').getByTestId('step-error')
+    await expect(error.getByTestId('step-error-title')).toHaveText('Staging failed', { timeout: 30_000 })
+    await expect(error.getByTestId('step-error-message')).toHaveText(
+      /^The stick is full: [\d.]+ (KB|MB) more are needed\. Free some space on .* or use a larger stick, then press Stage: staging resumes\.$/
+    )
+    await expect(error.getByTestId('step-error-message')).not.toContainText(/E[A-Z]{3,}:/)
+    await expect(page.getByTestId('staging-error')).toHaveCount(0)
+    await auditAndShoot(page, 'Staging: the stick is full', 'staging-full', () =>
+      page.getByTestId('staging-plan')
+    )
+  })
+
+  test('pulled (fusefat killed): "plug it in again", and Stage then resumes', async ({ page, dataDir }) => {
+    expect((await runCli(dataDir, 'boot-resources', 'import', '--wait')).code).toBe(0)
+    let fat = await mountFat32(tmp)
+    mounts.push(fat)
+    await openStaging(page)
+    await checkTarget(page, fat.point)
+    // Pulled between the check and Stage: the first thing staging opens (its lock) fails with ENOTCONN.
+    fat.daemon!.kill('SIGKILL')
+    await page.getByTestId('staging-start').click()
+    const error = page.getByTestId('staging-plan').getByTestId('step-error')
+    await expect(error.getByTestId('step-error-message')).toHaveText(
+      'The stick was removed while staging (or stopped answering). Plug it in again and press Stage: staging resumes. Files written so far are whole.',
+      { timeout: 30_000 }
+    )
+    await expect(error.getByTestId('step-error-detail')).toBeHidden()
+    await expect(error.getByText('Details')).toBeVisible()
+    await auditAndShoot(page, 'Staging: the stick was pulled', 'staging-pulled', () =>
+      page.getByTestId('staging-plan')
+    )
+    // Plugged in again: Stage finishes.
+    await fat.unmount()
+    mounts.splice(mounts.indexOf(fat), 1)
+    fat = await attachFat32(fat.image, fat.point)
+    mounts.push(fat)
+    await page.getByTestId('staging-start').click()
+    await expect(page.getByTestId('staging-result')).toContainText('Staged onto', { timeout: 30_000 })
+    await expect(page.getByTestId('step-error')).toHaveCount(0)
+  })
 })

@@ -16,7 +16,9 @@ export interface BridgeTransport {
 export class BridgeError extends Error {
   constructor(
     readonly code: string,
-    message: string
+    message: string,
+    /** the technical cause, for a details line (see AppErrorShape) */
+    readonly detail?: string
   ) {
     super(message)
     this.name = 'BridgeError'
@@ -29,8 +31,10 @@ export function createBridge(transport: BridgeTransport): Bridge {
     api[name] = async (arg?: unknown, options?: RequestOptions) => {
       const result = await transport.invoke(name, arg, options?.requestId)
       if (result.ok) return result.value
-      const e = isErrorShape(result.error) ? result.error : { code: 'internal', message: 'unknown error' }
-      throw new BridgeError(e.code, e.message)
+      const e = isErrorShape(result.error)
+        ? result.error
+        : { code: 'internal', message: 'unknown error', detail: undefined }
+      throw new BridgeError(e.code, e.message, e.detail)
     }
   }
   api.on = <E extends EventName>(event: E, listener: (payload: EventMap[E]) => void) =>

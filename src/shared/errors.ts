@@ -32,25 +32,33 @@ export type ErrorCode =
 export interface AppErrorShape {
   code: ErrorCode
   message: string
+  /** the technical cause (an errno code, the file): shown as a details line, never as the message */
+  detail?: string
 }
 
 export class AppError extends Error {
   readonly code: ErrorCode
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  readonly detail?: string
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; detail?: string }) {
     super(scrubSecrets(message), options)
     this.name = 'AppError'
     this.code = code
+    if (options?.detail) this.detail = scrubSecrets(options.detail)
   }
 }
 
 /** Turns anything thrown into the one shape that may cross a process boundary. */
 export function toErrorShape(err: unknown): AppErrorShape {
   const shape = unscrubbedShape(err)
-  return { code: shape.code, message: scrubSecrets(shape.message) }
+  return {
+    code: shape.code,
+    message: scrubSecrets(shape.message),
+    ...(shape.detail ? { detail: scrubSecrets(shape.detail) } : {})
+  }
 }
 
 function unscrubbedShape(err: unknown): AppErrorShape {
-  if (err instanceof AppError) return { code: err.code, message: err.message }
+  if (err instanceof AppError) return { code: err.code, message: err.message, detail: err.detail }
   if (err && typeof err === 'object' && 'code' in err && 'message' in err) {
     const e = err as { code: unknown; message: unknown }
     if (e.code === 'ENOSPC') return { code: 'no_space', message: String(e.message) }

@@ -20,6 +20,7 @@ import type {
   ShownSettings,
   VerifyReport,
   Drive,
+  StagingChoice,
   StagingPlan,
   StagingStatus,
   StageProgress,
@@ -102,12 +103,18 @@ export const requests = {
   pickDirectory: request<PickedPath>()(none),
 
   listDrives: request<Drive[]>()(z.object({ all: z.boolean().optional() }).strict()),
+  /** the images of a boot source that can be staged (release × architecture, with their bytes) */
+  listStagingChoices: request<StagingChoice[]>()(z.object({ boot_source_id: s.idSchema }).strict()),
   planStaging: request<StagingPlan>()(s.stagingTargetSchema),
   startStaging: request<{ started: boolean; message: string }>()(s.stagingTargetSchema),
   /** stages in the foreground (the CLI) and resolves with the result; progress still arrives as events */
   runStaging: request<StageResult>()(s.stagingRunSchema),
   stopStaging: request<{ stopping: boolean; message: string }>()(none),
   getStagingStatus: request<StagingStatus>()(none),
+  /** unmounts and powers off a drive listDrives returned (udisks, diskutil, the Windows shell's Eject) */
+  ejectDrive: request<{ ejected: boolean; message: string }>()(
+    z.object({ mount: z.string().min(1).max(4096) }).strict()
+  ),
   /**
    * Serves a boot source's cache, or (`dir`) a staged directory, as a read-only mirror. `bind` is the CLI's
    * `--bind`; the app gives `lan` instead. In the app a `dir` must be one the user picked in main's dialog.
@@ -145,7 +152,7 @@ export interface EventMap {
   stagingFinished: {
     ok: boolean
     result: StageResult | null
-    error: { code: string; message: string } | null
+    error: { code: string; message: string; detail?: string } | null
   }
 }
 export type EventName = keyof EventMap
@@ -159,7 +166,8 @@ export const _namesMatch: SameKeys<RequestName, (typeof import('./request-names'
 export const _eventsMatch: SameKeys<EventName, (typeof import('./request-names').eventNames)[number]> = true
 
 /** What every request resolves to on the wire: errors travel as data, never as thrown stacks. */
-export type WireResult<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } }
+export type WireResult<T> =
+  { ok: true; value: T } | { ok: false; error: { code: string; message: string; detail?: string } }
 
 /** Per call, beside the argument: a caller-chosen id makes the request cancellable with cancelRequest. */
 export interface RequestOptions {

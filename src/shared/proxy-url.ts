@@ -28,7 +28,8 @@ export function parseProxyUrl(raw: string): ProxyUrlCheck {
       error: `Only http:// proxies are supported (not ${url.protocol}//); an http:// proxy still carries https:// downloads through a CONNECT tunnel.`
     }
   }
-  if (!url.hostname) return { ok: false, error: 'The proxy URL needs a host, e.g. http://squid.internal:3128/' }
+  if (!url.hostname)
+    return { ok: false, error: 'The proxy URL needs a host, e.g. http://squid.internal:3128/' }
   return { ok: true, url }
 }
 

@@ -32,11 +32,13 @@ export const requestNames = [
   'pickKeyringFile',
   'pickDirectory',
   'listDrives',
+  'listStagingChoices',
   'planStaging',
   'startStaging',
   'runStaging',
   'stopStaging',
   'getStagingStatus',
+  'ejectDrive',
   'startServing',
   'stopServing',
   'getServingStatus'

@@ -182,8 +182,18 @@ export const externalUrlSchema = z
   .url()
   .refine((v) => v.startsWith('https://'), 'only https links are opened')
 
+/** The images to stage, release × architecture as the Images table shows them; absent: all. */
+const stagedImagesSchema = z
+  .array(z.object({ os: nameSchema, release: nameSchema, arch: nameSchema }).strict())
+  .min(1, 'choose at least one image to stage')
+  .max(2000)
+
 export const stagingTargetSchema = z
-  .object({ boot_source_id: idSchema, target: z.string().min(1).max(4096) })
+  .object({
+    boot_source_id: idSchema,
+    target: z.string().min(1).max(4096),
+    images: stagedImagesSchema.optional()
+  })
   .strict()
 
 /** A foreground staging (the CLI's `stage`), optionally of some images only. */

@@ -74,6 +74,8 @@ export interface VerifyReport {
   files: Array<SignatureInfo & { ok: boolean; problem?: string }>
   /** filled by --deep: item checksum results; `missing` marks items this mirror does not hold by design */
   items?: Array<{ path: string; ok: boolean; missing?: boolean; problem?: string }>
+  /** --deep: bytes of the item files read and found good */
+  bytes_checked?: number
   /** --deep: items absent by design (not staged, filtered mirror); they do not fail the report */
   missing_by_design?: number
   /** --deep: items present but wrong, or staged and then lost; any makes ok false */
@@ -183,17 +185,43 @@ export interface Drive {
   free: number | null
   removable: boolean
   model: string
+  /** on the disk that holds the operating system (hidden unless the admin asks for system drives) */
+  system: boolean
+}
+
+/** Staging's space figure, computed once in main for the plan and the refusal alike. */
+export interface SpaceFigures {
+  /** bytes staging writes (files missing or different on the target) plus room for its own small files */
+  needed: number
+  /** bytes removing the previous staging's files that this one does not keep frees */
+  freed: number
+  /** null when the file system does not report free space */
+  free: number | null
+  /** how many more bytes are needed than free + freed; 0 when it fits (or free is not reported) */
+  short_by: number
+}
+
+/** An image the admin may choose to stage: release × architecture, as the Images table shows it. */
+export interface StagingChoice {
+  os: string
+  release: string
+  arch: string
+  bytes: number
 }
 
 /** What staging a source onto a target needs, shown before the user starts. */
-export interface StagingPlan {
+export interface StagingPlan extends SpaceFigures {
   target: string
+  /** every image of the source that can be staged, whether chosen or not */
+  choices: StagingChoice[]
   images: Array<{ name: string; architecture: string; version: string; bootloader: boolean }>
   files: number
-  /** bytes of every file to stage (before skipping what is already there) */
-  needed: number
-  /** null when the file system does not report free space */
-  free: number | null
+  /** bytes of every file of the chosen images (before skipping what is already there) */
+  bytes: number
+  /** files of the previous staging on the target that this one does not keep, removed once it is verified */
+  stale_files: number
+  /** the target is on the disk holding the operating system, not on a stick */
+  system_drive: boolean
   file_system: string
   mapped_names: boolean
   /** FAT32 only: files too big for it, named with their size */
@@ -222,6 +250,9 @@ export interface StageResult {
   files_skipped: number
   bytes: number
   bytes_copied: number
+  /** files of the previous staging this one did not keep, removed after the new files were verified */
+  removed_files: number
+  removed_bytes: number
   /**
    * Where the read-back after writing (and the check of files already there) read from: 'medium' when every
    * file was read from the drive itself, bypassing the system cache; 'cache' when at least one could only be
@@ -236,7 +267,7 @@ export interface StagingStatus {
   target: string | null
   progress: StageProgress | null
   last_result: StageResult | null
-  last_error: { code: string; message: string } | null
+  last_error: { code: string; message: string; detail?: string } | null
 }
 
 /** The app's mirror server (`maas-images serve`): off unless the user turns it on. */

@@ -163,7 +163,11 @@ export function createFakeBridge(): FakeBridge {
     pickKeyringFile: vi.fn(async () => ({ path: null })),
     pickDirectory: vi.fn(async () => ({ path: null })),
     listDrives: vi.fn(async () => []),
+    listStagingChoices: vi.fn(async () => [
+      { os: 'ubuntu', release: 'noble', arch: 'amd64', bytes: 2_000_000 }
+    ]),
     planStaging: vi.fn(notWired('planStaging')),
+    ejectDrive: vi.fn(notWired('ejectDrive')),
     startStaging: vi.fn(async () => ({ started: true, message: 'Staging started' })),
     stopStaging: vi.fn(async () => ({ stopping: true, message: 'Staging is being stopped' })),
     getStagingStatus: vi.fn(async () => ({

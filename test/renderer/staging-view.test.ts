@@ -4,11 +4,12 @@
  * progress card carries Stop while staging runs and a stopped staging is not shown as an error, and
  * "Serve to MAAS" starts on the port the admin typed and says plainly when it listens on the network.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { enableAutoUnmount, flushPromises } from '@vue/test-utils'
 import StagingView from '../../src/renderer/src/views/StagingView.vue'
 import { BridgeError } from '@shared/bridge-client'
-import type { StageResult, StagingPlan } from '@shared/types'
+import type { Drive, StageResult, StagingPlan } from '@shared/types'
+import { DRIVE_POLL_MS } from '../../src/renderer/src/stores/staging'
 import { createFakeBridge, source, type FakeBridge } from './fake-bridge'
 import { mountWith } from './mount'
 
@@ -21,13 +22,19 @@ beforeEach(() => {
 
 const plan = (over: Partial<StagingPlan> = {}): StagingPlan => ({
   target: '/media/usb',
+  choices: [{ os: 'ubuntu', release: 'noble', arch: 'amd64', bytes: 2_000_000 }],
   images: [
     { name: 'ubuntu/noble', architecture: 'amd64/ga-24.04', version: '20250805', bootloader: false },
     { name: 'pxelinux/pxe', architecture: 'amd64/generic', version: '20240117.0', bootloader: true }
   ],
   files: 6,
+  bytes: 2_000_000,
   needed: 3_000_000,
+  freed: 0,
   free: 8_000_000_000,
+  short_by: 0,
+  stale_files: 0,
+  system_drive: false,
   file_system: 'FAT32',
   mapped_names: true,
   too_big: [],
@@ -103,7 +110,9 @@ describe('Staging screen', () => {
     await flushPromises()
     expect(wrapper.get('[data-testid="staging-needed"]').text()).toBe('3.0 MB')
     expect(wrapper.get('[data-testid="staging-free"]').text()).toBe('8.0 GB free')
-    expect(wrapper.get('[data-testid="staging-plan"]').text()).toContain('1 image and 1 bootloader, 6 files')
+    expect(wrapper.get('[data-testid="staging-plan"]').text()).toContain(
+      '1 image (1 kernel) and 1 bootloader, 6 files (2.0 MB)'
+    )
     expect(wrapper.find('[data-testid="staging-progress"]').exists()).toBe(false)
 
     await wrapper.get('[data-testid="staging-start"]').trigger('click')
@@ -120,7 +129,8 @@ describe('Staging screen', () => {
     await flushPromises()
     expect(wrapper.get('[data-testid="staging-percent"]').text()).toBe('50%')
     expect(wrapper.get('[data-testid="staging-figures"]').text()).toMatch(/^Files 2\/6, 1.5 MB of 3.0 MB/)
-    expect((wrapper.get('[data-testid="staging-start"]').element as HTMLButtonElement).disabled).toBe(true)
+    // While it runs, the card holds Stop instead of Stage.
+    expect(wrapper.find('[data-testid="staging-start"]').exists()).toBe(false)
     await wrapper.get('[data-testid="staging-stop"]').trigger('click')
     expect(bridge.stopStaging).toHaveBeenCalledTimes(1)
 
@@ -135,14 +145,26 @@ describe('Staging screen', () => {
     expect(wrapper.get('[data-testid="staging-stopped"]').text()).toBe(
       'staging onto /media/usb stopped; staging again resumes'
     )
-    // A real failure is an error.
+    // A real failure is an error, in the Stage card, titled, in plain words, the system's code only in the details.
     bridge.emit('stagingFinished', {
       ok: false,
       result: null,
-      error: { code: 'io', message: 'writing x onto /media/usb failed (EIO)' }
+      error: {
+        code: 'io',
+        message:
+          'The stick was removed while staging (or stopped answering). Plug it in again and press Stage: staging resumes. Files written so far are whole.',
+        detail:
+          "ENOTCONN (.maas-images-staging.lock): socket is not connected, open '/media/usb/.maas-images-staging.lock'"
+      }
     })
     await flushPromises()
-    expect(wrapper.get('[data-testid="staging-error"]').text()).toContain('failed (EIO)')
+    const failed = wrapper.get('[data-testid="staging-plan"] [data-testid="step-error"]')
+    expect(failed.get('[data-testid="step-error-title"]').text()).toBe('Staging failed')
+    expect(failed.get('[data-testid="step-error-message"]').text()).toMatch(
+      /^The stick was removed while staging/
+    )
+    expect(failed.get('[data-testid="step-error-message"]').text()).not.toMatch(/ENOTCONN/)
+    expect(failed.get('[data-testid="step-error-detail"]').text()).toMatch(/^ENOTCONN/)
     expect(wrapper.find('[data-testid="staging-stopped"]').exists()).toBe(false)
   })
 
@@ -157,6 +179,8 @@ describe('Staging screen', () => {
       files_skipped: 0,
       bytes: 3_000_000,
       bytes_copied: 3_000_000,
+      removed_files: 0,
+      removed_bytes: 0,
       read_back,
       seconds: 2
     })
@@ -223,5 +247,196 @@ describe('Staging screen', () => {
     expect(wrapper.get('[data-testid="serve-status"]').text()).toContain(
       'Only this machine can reach it (127.0.0.1, port 8780)'
     )
+  })
+})
+
+describe('Staging as imagers do it', () => {
+  const drive = (over: Partial<Drive> = {}): Drive => ({
+    device: '/dev/sdb1',
+    label: 'MAASIMAGES',
+    fs_type: 'vfat',
+    mount: '/media/admin/MAASIMAGES',
+    size: 16_000_000_000,
+    free: 15_000_000_000,
+    removable: true,
+    model: 'SanDisk Ultra',
+    system: false,
+    ...over
+  })
+
+  it('starts with what: the images as the Images table names them, all ticked, with sizes; the choice is sent', async () => {
+    bridge.listStagingChoices.mockResolvedValue([
+      { os: 'ubuntu', release: 'jammy', arch: 'arm64', bytes: 1_000_000 },
+      { os: 'ubuntu', release: 'noble', arch: 'amd64', bytes: 2_000_000 }
+    ])
+    bridge.planStaging.mockResolvedValue(plan())
+    const { wrapper } = await mountWith(StagingView, bridge)
+    const rows = wrapper.findAll('[data-testid="staging-choice"]')
+    expect(
+      rows.map((r) =>
+        r
+          .findAll('td')
+          .slice(1)
+          .map((c) => c.text())
+      )
+    ).toEqual([
+      ['ubuntu/jammy arm64', '1.0 MB'],
+      ['ubuntu/noble amd64', '2.0 MB']
+    ])
+    // Each box is named for a screen reader by its image.
+    expect(rows[0].get('label').text()).toBe('ubuntu/jammy arm64')
+    expect(rows.every((r) => (r.get('input').element as HTMLInputElement).checked)).toBe(true)
+    expect(wrapper.get('[data-testid="staging-chosen"]').text()).toMatch(/^2 images chosen \(3\.0 MB\)/)
+
+    await wrapper.get('[data-testid="staging-target"]').setValue('/media/usb')
+    await wrapper.get('[data-testid="staging-form"]').trigger('submit')
+    await flushPromises()
+    // All ticked: no list, so staging takes every image.
+    expect(bridge.planStaging).toHaveBeenLastCalledWith({ boot_source_id: 1, target: '/media/usb' })
+    // None ticked: nothing to check or stage.
+    await wrapper.get('[data-testid="staging-choose-all"]').setValue(false)
+    expect((wrapper.get('[data-testid="staging-check"]').element as HTMLButtonElement).disabled).toBe(true)
+    expect(wrapper.get('[data-testid="staging-plan-empty"]').text()).toBe('Choose at least one image above.')
+    await wrapper.get('[data-testid="staging-choose-all"]').setValue(true)
+
+    await rows[0].get('input').setValue(false)
+    await wrapper.get('[data-testid="staging-form"]').trigger('submit')
+    await flushPromises()
+    expect(bridge.planStaging).toHaveBeenLastCalledWith({
+      boot_source_id: 1,
+      target: '/media/usb',
+      images: [{ os: 'ubuntu', release: 'noble', arch: 'amd64' }]
+    })
+    await wrapper.get('[data-testid="staging-start"]').trigger('click')
+    expect(bridge.startStaging).toHaveBeenLastCalledWith({
+      boot_source_id: 1,
+      target: '/media/usb',
+      images: [{ os: 'ubuntu', release: 'noble', arch: 'amd64' }]
+    })
+  })
+
+  it('lists drives by model or label, device, size and free; refreshes them by itself; system drives on request', async () => {
+    vi.useFakeTimers()
+    try {
+      bridge.listDrives.mockResolvedValue([])
+      const { wrapper } = await mountWith(StagingView, bridge)
+      expect(wrapper.find('[data-testid="no-drives"]').exists()).toBe(true)
+      expect(bridge.listDrives).toHaveBeenLastCalledWith({ all: false })
+
+      // Plugged in: the list follows without a click.
+      bridge.listDrives.mockResolvedValue([drive()])
+      await vi.advanceTimersByTimeAsync(DRIVE_POLL_MS)
+      await flushPromises()
+      const row = wrapper.get('[data-testid="drive-/media/admin/MAASIMAGES"]')
+      expect(row.text()).toMatch(/SanDisk Ultra · MAASIMAGES/)
+      expect(row.text()).toContain('/dev/sdb1')
+      expect(row.text()).toContain('16.0 GB')
+      expect(row.text()).toContain('15.0 GB')
+      expect(row.find('[data-testid="system-drive"]').exists()).toBe(false)
+
+      // System drives only when asked, and marked.
+      bridge.listDrives.mockResolvedValue([
+        drive(),
+        drive({ mount: '/', device: '/dev/nvme0n1p2', system: true, model: 'Samsung SSD', label: '' })
+      ])
+      await wrapper.get('[data-testid="show-system-drives"]').setValue(true)
+      await flushPromises()
+      expect(bridge.listDrives).toHaveBeenLastCalledWith({ all: true })
+      expect(wrapper.get('[data-testid="drive-/"]').get('[data-testid="system-drive"]').text()).toBe(
+        'System drive'
+      )
+
+      // Pulled: gone from the list by itself.
+      bridge.listDrives.mockResolvedValue([])
+      await vi.advanceTimersByTimeAsync(DRIVE_POLL_MS)
+      await flushPromises()
+      expect(wrapper.find('[data-testid="drive-/media/admin/MAASIMAGES"]').exists()).toBe(false)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('shows a short drive as a problem: "Too small" in red in its row, on the button and in the card', async () => {
+    bridge.listDrives.mockResolvedValue([drive({ free: 1_000_000 })])
+    bridge.planStaging.mockResolvedValue(
+      plan({ target: '/media/admin/MAASIMAGES', needed: 5_000_000, free: 1_000_000, short_by: 4_000_000 })
+    )
+    const { wrapper } = await mountWith(StagingView, bridge)
+    await wrapper
+      .get('[aria-label="Use SanDisk Ultra · MAASIMAGES (/media/admin/MAASIMAGES)"]')
+      .trigger('click')
+    await flushPromises()
+    expect(bridge.planStaging).toHaveBeenCalledWith({ boot_source_id: 1, target: '/media/admin/MAASIMAGES' })
+    expect(wrapper.get('[data-testid="drive-too-small"]').text()).toBe('Too small: 4.0 MB more needed')
+    const button = wrapper.get('[data-testid="staging-start"]')
+    expect(button.text()).toBe('Too small: 4.0 MB more needed')
+    expect(button.classes()).toContain('p-button--negative')
+    expect((button.element as HTMLButtonElement).disabled).toBe(true)
+    expect(wrapper.get('[data-testid="staging-space-meter"]').classes()).toContain('is-short')
+    // One figure: the needed number shown is the one the shortfall is computed from.
+    expect(wrapper.get('[data-testid="staging-needed"]').text()).toBe('5.0 MB')
+    expect(wrapper.get('[data-testid="staging-short"]').text()).toContain('4.0 MB more are needed')
+  })
+
+  it('ends like an imager: files and bytes checked, what was removed, Eject, then "you can now remove it"', async () => {
+    bridge.listDrives.mockResolvedValue([drive()])
+    bridge.planStaging.mockResolvedValue(plan({ target: '/media/admin/MAASIMAGES' }))
+    const { wrapper } = await mountWith(StagingView, bridge)
+    await wrapper
+      .get('[aria-label="Use SanDisk Ultra · MAASIMAGES (/media/admin/MAASIMAGES)"]')
+      .trigger('click')
+    await flushPromises()
+    bridge.emit('stagingFinished', {
+      ok: true,
+      error: null,
+      result: {
+        target: '/media/admin/MAASIMAGES',
+        file_system: 'FAT32',
+        mapped_names: true,
+        images: plan().images,
+        files: 6,
+        files_copied: 6,
+        files_skipped: 0,
+        bytes: 3_000_000,
+        bytes_copied: 3_000_000,
+        removed_files: 3,
+        removed_bytes: 1_500_000,
+        read_back: 'medium',
+        seconds: 2
+      }
+    })
+    await flushPromises()
+    expect(wrapper.get('[data-testid="staging-checked"]').text()).toBe('6 files (3.0 MB) checked:')
+    expect(wrapper.get('[data-testid="staging-removed"]').text()).toBe(
+      'Removed 3 files (1.5 MB) of the previous staging that this one does not keep.'
+    )
+    bridge.ejectDrive.mockResolvedValue({
+      ejected: true,
+      message: 'MAASIMAGES was ejected: you can now remove it.'
+    })
+    await wrapper.get('[data-testid="staging-plan"] [data-testid="staging-eject"]').trigger('click')
+    await flushPromises()
+    expect(bridge.ejectDrive).toHaveBeenCalledWith({ mount: '/media/admin/MAASIMAGES' })
+    expect(wrapper.get('[data-testid="staging-ejected"]').text()).toBe(
+      'MAASIMAGES was ejected: you can now remove it.'
+    )
+  })
+
+  it('serves the staged stick when the admin chooses it, not the boot source', async () => {
+    const { wrapper } = await mountWith(StagingView, bridge)
+    expect((wrapper.get('[data-testid="serve-what-staged"]').element as HTMLInputElement).disabled).toBe(true)
+    await wrapper.get('[data-testid="staging-target"]').setValue('/media/usb')
+    await wrapper.get('[data-testid="serve-what-staged"]').setValue(true)
+    bridge.startServing.mockResolvedValue({
+      serving: true,
+      url: 'http://127.0.0.1:8780/',
+      address: '127.0.0.1',
+      port: 8780,
+      boot_source_id: null,
+      label: 'the staged directory /media/usb'
+    })
+    await wrapper.get('[data-testid="serve-toggle"]').trigger('click')
+    await flushPromises()
+    expect(bridge.startServing).toHaveBeenCalledWith({ dir: '/media/usb', port: 8780, lan: false })
   })
 })

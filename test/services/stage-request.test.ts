@@ -91,7 +91,8 @@ describe('staging targets', () => {
       size: 8e9,
       free: 8e9,
       removable: true,
-      model: 'test'
+      model: 'test',
+      system: false
     }
     const gw = new StagingGateway(
       {

@@ -11,6 +11,7 @@ import {
   refuseOversized,
   refuseShortSpace
 } from '../../src/main/stage/target-checks'
+import { SLACK_BYTES, spaceFigures } from '../../src/main/stage/staging-space'
 import { STAGING_LOCK_FILE, lockTarget } from '../../src/main/stage/target-lock'
 import { tempDir } from '../import/helpers'
 import { sha } from '../import/fixtures'
@@ -145,11 +146,23 @@ describe('refusals before any byte is written', () => {
     expect(ignoresCase({ ...ext4, label: 'apfs', type: 'apfs' }, 'darwin')).toBe(true)
   })
 
-  it('too little space names both numbers; an unreported free space is not "full"', () => {
-    expect(() => refuseShortSpace('/media/usb', 2e9, { ...fat, freeBytes: 1e9 })).toThrow(
-      /need 2\.0 GB, have 1\.0 GB \(2000000000 and 1000000000 bytes\)/
+  it('too little space names both numbers and the shortfall; an unreported free space is not "full"', () => {
+    const need = 2e9 - SLACK_BYTES
+    expect(() => refuseShortSpace('/media/usb', spaceFigures(need, 0, 1e9))).toThrow(
+      /need 2\.0 GB, have 1\.0 GB \(2000000000 and 1000000000 bytes\); 1\.0 GB more are needed/
     )
-    expect(() => refuseShortSpace('/media/usb', 2e9, { ...fat, freeBytes: null })).not.toThrow()
+    expect(() => refuseShortSpace('/media/usb', spaceFigures(need, 0, null))).not.toThrow()
+  })
+
+  it('the space check counts what removing the previous staging frees, in the one figure', () => {
+    const need = 2e9 - SLACK_BYTES
+    // 1.5 GB free + 0.6 GB of stale files: it fits, and the plan says so with the same numbers.
+    expect(spaceFigures(need, 0.6e9, 1.5e9)).toEqual({ needed: 2e9, freed: 0.6e9, free: 1.5e9, short_by: 0 })
+    expect(() => refuseShortSpace('/media/usb', spaceFigures(need, 0.6e9, 1.5e9))).not.toThrow()
+    expect(spaceFigures(need, 0.4e9, 1.5e9).short_by).toBe(0.1e9)
+    expect(() => refuseShortSpace('/media/usb', spaceFigures(need, 0.4e9, 1.5e9))).toThrow(
+      /\+ 400 MB freed by removing the previous staging's files .*100 MB more are needed/
+    )
   })
 })
 
@@ -218,10 +231,16 @@ describe('drives', () => {
         size: 31e9,
         free: 30e9,
         removable: true,
-        model: ''
+        // The partition's model is its disk's.
+        model: 'Flash',
+        system: false
       }
     ])
-    expect(toDrives(blocks, fss, true).map((d) => d.mount)).toEqual(['/', '/media/u/STICK'])
+    // With system drives shown, the disk holding / is there and marked as the system disk.
+    expect(toDrives(blocks, fss, true).map((d) => [d.mount, d.system])).toEqual([
+      ['/', true],
+      ['/media/u/STICK', false]
+    ])
   })
 })
 

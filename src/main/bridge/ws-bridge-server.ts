@@ -45,7 +45,9 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<Brid
   let allowedHosts = new Set<string>()
   const http: Server = createServer((req, res) => {
     if (!allowedHosts.has(req.headers.host ?? '')) {
-      res.writeHead(421, { 'content-type': 'text/plain' }).end('wrong Host header: this server is loopback only')
+      res
+        .writeHead(421, { 'content-type': 'text/plain' })
+        .end('wrong Host header: this server is loopback only')
       return
     }
     serveStatic(opts.rendererDir, req, res).catch(() => {

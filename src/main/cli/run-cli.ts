@@ -130,10 +130,11 @@ export async function runCli(argv: readonly string[], io: CliIo, commands = allC
     if (maasGroup) {
       // As maascli: the server's text on stdout, exit 2.
       io.stdout.write(`${oneLine(maasErrorText(shape))}\n`)
-      io.stderr.write(`maas-images: ${oneLine(shape.message)}\n`)
+      io.stderr.write(`maas-images: ${oneLine(shape.message)}${shape.detail ? ` (${oneLine(shape.detail)})` : ''}\n`)
       return 2
     }
-    io.stderr.write(`maas-images: ${oneLine(shape.message)}\n`)
+    const detail = shape.detail ? ` (${oneLine(shape.detail)})` : ''
+    io.stderr.write(`maas-images: ${oneLine(shape.message)}${detail}\n`)
     return err instanceof AppError && err.code === 'invalid_argument' ? 2 : 1
   } finally {
     if (main) await (await main.catch(() => undefined))?.dispose()

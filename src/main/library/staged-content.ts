@@ -40,8 +40,19 @@ export interface StagedImage {
   bootloader: boolean
 }
 
+/** One image as the Images table shows it (release × architecture, kernels together), with its bytes. */
+export interface StagedChoice {
+  os: string
+  release: string
+  arch: string
+  /** bytes of its item files (files shared with another image counted in each) */
+  bytes: number
+}
+
 export interface StagedContent {
   source: BootSource
+  /** every image that could be staged, whatever the filter: what the admin chooses from */
+  choices: StagedChoice[]
   documents: StagedDocument[]
   items: StagedItem[]
   images: StagedImage[]
@@ -54,6 +65,8 @@ export interface ContentFilter {
   os?: string
   release?: string
   arch?: string
+  /** only these images (release × architecture); absent: all */
+  images?: ReadonlyArray<{ os: string; release: string; arch: string }>
 }
 
 async function readManifest(dataDir: string, source: BootSource): Promise<ImportedMetadataManifest> {
@@ -67,6 +80,15 @@ async function readManifest(dataDir: string, source: BootSource): Promise<Import
 }
 
 const matches = (want: string | undefined, got: string): boolean => !want || want === '*' || want === got
+
+const choiceKey = (c: { os: string; release: string; arch: string }): string =>
+  `${c.os}/${c.release}/${c.arch}`
+
+function chosen(filter: ContentFilter, r: { os: string; release: string; arch: string }): boolean {
+  if (!(matches(filter.os, r.os) && matches(filter.release, r.release) && matches(filter.arch, r.arch)))
+    return false
+  return !filter.images || filter.images.some((c) => choiceKey(c) === choiceKey(r))
+}
 
 /**
  * Works out the content; fails when the source's metadata or a blob is not usable. `filter` narrows
@@ -105,23 +127,30 @@ export async function stagedContent(
   const doc = await new ResourceStore(dataDir).read()
   const items = new Map<string, StagedItem>()
   const images: StagedImage[] = []
+  const choices = new Map<string, StagedChoice>()
   for (const r of doc.resources) {
     if (r.source_id !== source.id) continue
-    if (
-      !r.bootloader &&
-      !(matches(filter.os, r.os) && matches(filter.release, r.release) && matches(filter.arch, r.arch))
-    )
-      continue
     const set = newestCompleteSet(r)
     const version = set && products.get(r.product_name)?.versions[set.version]
     if (!set || !version) continue
     const wanted = new Set(Object.values(set.files).map((f) => f.sha256))
-    for (const it of Object.values(version.items)) {
-      if (!it.sha256 || !wanted.has(it.sha256)) continue
+    const own = Object.values(version.items).filter((it) => it.sha256 && wanted.has(it.sha256))
+    if (!r.bootloader) {
+      const c = choices.get(choiceKey(r)) ?? { os: r.os, release: r.release, arch: r.arch, bytes: 0 }
+      c.bytes += own.reduce((n, it) => n + it.size, 0)
+      choices.set(choiceKey(r), c)
+      if (!chosen(filter, r)) continue
+    }
+    for (const it of own) {
       assertSafeItemPath(it.path, `${r.product_name} ${set.version}`)
-      if (!(await cache.has(it.sha256, it.size)))
+      if (!(await cache.has(it.sha256!, it.size)))
         throw new AppError('not_found', `${it.path} (sha256 ${it.sha256}) is not in the cache any more`)
-      items.set(it.path, { path: it.path, sha256: it.sha256, size: it.size, blob: cache.blobPath(it.sha256) })
+      items.set(it.path, {
+        path: it.path,
+        sha256: it.sha256!,
+        size: it.size,
+        blob: cache.blobPath(it.sha256!)
+      })
     }
     images.push({
       name: r.name,
@@ -134,6 +163,7 @@ export async function stagedContent(
   images.sort((a, b) => `${a.name} ${a.architecture}`.localeCompare(`${b.name} ${b.architecture}`))
   return {
     source,
+    choices: [...choices.values()].sort((a, b) => choiceKey(a).localeCompare(choiceKey(b))),
     documents,
     items: list,
     images,

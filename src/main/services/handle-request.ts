@@ -100,5 +100,7 @@ export async function handleRequest(
 /** Unwraps a WireResult for in-process callers (the CLI): errors become AppErrors again. */
 export function unwrap<T>(result: WireResult<unknown>): T {
   if (result.ok) return result.value as T
-  throw new AppError(result.error.code as AppError['code'], result.error.message)
+  throw new AppError(result.error.code as AppError['code'], result.error.message, {
+    detail: result.error.detail
+  })
 }

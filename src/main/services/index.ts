@@ -125,8 +125,10 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
   const serving = new ServeGateway({
     dataDir: ctx.dataDir,
     getSource: (id) => sources.get(id),
-    // The CLI's user typed the path; the window's renderer may only name a folder chosen in main's dialog.
-    mayServeDirectory: (dir) => ctx.host === 'cli' || picked.wasPicked('directory', dir)
+    // The CLI's user typed the path; the window's renderer may only name a folder chosen in main's dialog, a
+    // drive main listed, or a target staging already ran onto (which passed the same check).
+    mayServeDirectory: (dir) =>
+      ctx.host === 'cli' || picked.wasPicked('directory', dir) || staging.mayServe(dir)
   })
 
   const changedSources = <T>(value: T): T => {
@@ -203,12 +205,20 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
     pickDirectory: () => pick('directory'),
 
     listDrives: async (arg) => staging.drives(arg.all ?? false),
-    planStaging: ({ boot_source_id, target }, call) => staging.plan(boot_source_id, target, call?.signal),
-    startStaging: ({ boot_source_id, target }) => staging.start(boot_source_id, target),
-    runStaging: ({ boot_source_id, target, filter }, call) =>
-      staging.run(boot_source_id, target, filter, call?.signal ?? new AbortController().signal),
+    listStagingChoices: ({ boot_source_id }) => staging.choices(boot_source_id),
+    planStaging: ({ boot_source_id, target, images }, call) =>
+      staging.plan(boot_source_id, target, images, call?.signal),
+    startStaging: ({ boot_source_id, target, images }) => staging.start(boot_source_id, target, images),
+    runStaging: ({ boot_source_id, target, filter, images }, call) =>
+      staging.run(
+        boot_source_id,
+        target,
+        { ...filter, images },
+        call?.signal ?? new AbortController().signal
+      ),
     stopStaging: async () => staging.stop(),
     getStagingStatus: async () => staging.getStatus(),
+    ejectDrive: ({ mount }) => staging.ejectDrive(mount),
     startServing: (arg) => serving.start(arg),
     stopServing: () => serving.stop(),
     getServingStatus: async () => serving.status()

@@ -4,10 +4,12 @@
  */
 import { AppError, toErrorShape } from '@shared/errors'
 import type { BootSource, StagingStatus } from '@shared/types'
+import type { Drive } from '@shared/types'
 import { listDrives } from '../stage/drives'
+import { ejectDrive } from '../stage/eject'
 import { planStaging } from '../stage/plan-staging'
 import { stage } from '../stage/stager'
-import type { ContentFilter } from '../library/staged-content'
+import { stagedContent, type ContentFilter } from '../library/staged-content'
 import type { AppEvents } from './events'
 
 export interface StagingGatewayDeps {
@@ -37,18 +39,41 @@ export class StagingGateway {
     last_error: null
   }
 
-  /** mount points this process has listed as drives: the renderer may stage onto any of them */
-  private readonly listedMounts = new Set<string>()
+  /** drives this process has listed, by mount point: the renderer may stage onto, serve and eject them */
+  private readonly listed = new Map<string, Drive>()
+  /** targets a staging ran onto (each passed checkTarget): the renderer may serve them */
+  private readonly stagedTargets = new Set<string>()
 
   constructor(
     private readonly deps: StagingGatewayDeps,
-    private readonly list: typeof listDrives = listDrives
+    private readonly list: typeof listDrives = listDrives,
+    private readonly eject: typeof ejectDrive = ejectDrive
   ) {}
 
   async drives(all = false) {
     const found = await this.list(all)
-    for (const d of found) this.listedMounts.add(d.mount)
+    for (const d of found) this.listed.set(d.mount, d)
     return found
+  }
+
+  /** Whether the renderer may name `dir` for serving: a drive listed here, or a target staged onto. */
+  mayServe(dir: string): boolean {
+    return this.listed.has(dir) || this.stagedTargets.has(dir)
+  }
+
+  /** Ejects a drive listed here, never one being staged onto. */
+  async ejectDrive(mount: string): Promise<{ ejected: boolean; message: string }> {
+    const drive = this.listed.get(mount)
+    if (!drive)
+      throw new AppError('invalid_argument', `choose the drive to eject from the list of drives: ${mount}`)
+    if (this.running && this.status.target === mount)
+      throw new AppError('busy', `Staging onto ${mount} is running: stop it before ejecting the drive.`)
+    await this.eject(drive)
+    this.listed.delete(mount)
+    return {
+      ejected: true,
+      message: `${drive.label || drive.model || mount} was ejected: you can now remove it.`
+    }
   }
 
   /**
@@ -57,27 +82,43 @@ export class StagingGateway {
    * main's dialog, as `serve dir=` is; the CLI keeps typed paths.
    */
   private checkTarget(target: string): void {
-    if (this.listedMounts.has(target) || this.deps.mayStageTo(target)) return
+    if (this.listed.has(target) || this.deps.mayStageTo(target)) {
+      this.stagedTargets.add(target)
+      return
+    }
     throw new AppError(
       'invalid_argument',
       `choose where to stage with the folder picker or from the list of drives: ${target}`
     )
   }
 
-  async plan(sourceId: number, target: string, signal?: AbortSignal) {
-    return planStaging(this.deps.dataDir, await this.deps.getSource(sourceId), target, signal)
+  async choices(sourceId: number) {
+    return (await stagedContent(this.deps.dataDir, await this.deps.getSource(sourceId))).choices
+  }
+
+  async plan(sourceId: number, target: string, images?: ContentFilter['images'], signal?: AbortSignal) {
+    return planStaging(this.deps.dataDir, await this.deps.getSource(sourceId), target, { images }, signal)
   }
 
   getStatus(): StagingStatus {
     return structuredClone(this.status)
   }
 
-  async start(sourceId: number, target: string): Promise<{ started: boolean; message: string }> {
+  async start(
+    sourceId: number,
+    target: string,
+    images?: ContentFilter['images']
+  ): Promise<{ started: boolean; message: string }> {
     this.checkTarget(target)
     if (this.running)
       return { started: false, message: `staging onto ${this.status.target} is already running` }
     const abort = new AbortController()
-    const staged = this.begin(await this.deps.getSource(sourceId), target, abort)
+    const staged = this.begin(
+      await this.deps.getSource(sourceId),
+      target,
+      abort,
+      images ? { images } : undefined
+    )
     void staged.catch(() => undefined)
     return { started: true, message: `staging onto ${target}` }
   }

@@ -12,10 +12,19 @@ export type { Drive } from '@shared/types'
 type Block = Awaited<ReturnType<typeof si.blockDevices>>[number]
 type Fs = Awaited<ReturnType<typeof si.fsSize>>[number]
 
-/** Joins block devices with the mounted file systems; pure, so it is tested with recorded shapes. */
+/** Mount points of the operating system: the disk holding one of them is the system disk. */
+const SYSTEM_MOUNTS = new Set(['/', '/boot', '/boot/efi', '/usr', '/var', '/home', 'C:', 'C:\\'])
+
+/**
+ * Joins block devices with the mounted file systems; pure, so it is tested with recorded shapes. `all` adds
+ * fixed drives too, each system one marked: Etcher hides them and Raspberry Pi Imager excludes them unless told.
+ */
 export function toDrives(blocks: readonly Block[], fss: readonly Fs[], all = false): Drive[] {
   const byMount = new Map(fss.map((f) => [f.mount, f]))
-  const removableDisks = new Set(blocks.filter((b) => b.type === 'disk' && b.removable).map((b) => b.name))
+  const disks = new Map(blocks.filter((b) => b.type === 'disk').map((b) => [b.name, b]))
+  const removableDisks = new Set([...disks.values()].filter((b) => b.removable).map((b) => b.name))
+  const diskOf = (b: Block): string => (b.group && disks.has(b.group) ? b.group : b.name)
+  const systemDisks = new Set(blocks.filter((b) => SYSTEM_MOUNTS.has(b.mount)).map(diskOf))
   const out: Drive[] = []
   for (const b of blocks) {
     if (!b.mount) continue
@@ -32,7 +41,9 @@ export function toDrives(blocks: readonly Block[], fss: readonly Fs[], all = fal
       size: f?.size || b.size,
       free: f ? f.available : null,
       removable,
-      model: b.model ?? ''
+      // lsblk names the model on the disk, not on its partitions.
+      model: (b.model || disks.get(diskOf(b))?.model || '').trim(),
+      system: systemDisks.has(diskOf(b))
     })
   }
   return out.sort((a, b) => a.mount.localeCompare(b.mount))

@@ -11,29 +11,28 @@ import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { AppError } from '@shared/errors'
 import type { BootSource, StageProgress, StageResult } from '@shared/types'
-import { containedRoot, inspectFile, type ContainedRoot } from '../core/contained-path'
+import { containedRoot, type ContainedRoot } from '../core/contained-path'
 import { sha256Hex } from '../streams/metadata-cache'
 import { BlobCache } from './cache-access'
 import { MAPPED_NAMES_FILE, MAPPED_NAMES_TEXT, localStreamPath } from '../staged-tree/name-map'
 import type { ReadBackSource } from '../net/medium-read'
-import { TEMP_SUFFIX, alreadyThere, copyVerified } from './safe-copy'
+import { alreadyThere, copyVerified } from './safe-copy'
 import { stagedContent, type ContentFilter, type StagedContent } from '../library/staged-content'
+import { NO_STALE, findStale, previousManifest, removeStale } from './stale-files'
+import { stagingError, type StagingErrorContext } from './staging-error'
+import { SLACK_BYTES, bytesToWrite, plannedFiles, spaceFigures, type PlannedFile } from './staging-space'
 import { stickReadme } from './stick-readme'
-import { detectTargetFs, type TargetFs } from './target-fs'
+import { detectTargetFs, freeBytesOf, type TargetFs } from './target-fs'
 import {
   ignoresCase,
   refuseCacheTarget,
   refuseForeignContent,
   refuseNameClashes,
   refuseOversized,
-  refuseShortSpace,
-  STAGE_OWN_FILES
+  refuseShortSpace
 } from './target-checks'
-import { STAGING_LOCK_FILE, lockTarget } from './target-lock'
+import { lockTarget } from './target-lock'
 import { STAGE_MANIFEST_FILE } from '../staged-tree/stage-manifest'
-
-/** Room for README.txt, the manifest and directory entries on top of the files themselves. */
-const SLACK_BYTES = 1024 * 1024
 
 export type { StageProgress, StageResult } from '@shared/types'
 
@@ -47,41 +46,20 @@ export interface StageOptions {
   onProgress?: (p: StageProgress) => void
 }
 
-interface PlannedFile {
-  path: string
-  sha256: string
-  size: number
-  from: string | Buffer
-}
-
-/** Errors of a drive that went away or broke mid-way, with what to do about it. */
-const GONE = new Set(['EIO', 'ENODEV', 'ENXIO', 'ENOTCONN', 'EROFS', 'ESTALE', 'ENOENT', 'EBADF'])
-
-function describeWriteError(err: unknown, target: string, file: string, aborted = false): unknown {
-  const code = (err as NodeJS.ErrnoException).code ?? ''
-  // Whatever the stop interrupted (a read, a write, an lstat), it is the stop the admin needs to hear about.
-  if (aborted || code === 'ABORT_ERR' || (err instanceof AppError && err.code === 'cancelled'))
-    return new AppError('cancelled', `staging onto ${target} stopped; staging again resumes`)
-  if (err instanceof AppError) return err
-  if (code === 'ENOSPC')
-    return new AppError(
-      'no_space',
-      `${target} is full (writing ${file}); free space and stage again to resume`,
-      { cause: err }
-    )
-  if (GONE.has(code))
-    return new AppError(
-      'io',
-      `writing ${file} onto ${target} failed (${code}): the drive may have been removed or failed. ` +
-        'Files written so far are whole; staging again resumes',
-      { cause: err }
-    )
-  return new AppError('io', `writing ${file} onto ${target} failed: ${(err as Error).message}`, {
-    cause: err
-  })
-}
-
 export async function stage(opts: StageOptions): Promise<StageResult> {
+  // Every failure, from the first mkdir on (a pulled stick fails there or at the lock), is said in plain words.
+  const at: StagingErrorContext = { target: opts.target }
+  try {
+    return await stageOnto(opts, at)
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    // A full stick: how much more is needed is what is left to write against what is free now.
+    const free = code && /^E(NOSPC|PERM|FBIG|DQUOT)$/.test(code) ? await freeBytesOf(opts.target) : null
+    throw stagingError(err, { ...at, free, aborted: opts.signal?.aborted })
+  }
+}
+
+async function stageOnto(opts: StageOptions, at: StagingErrorContext): Promise<StageResult> {
   const started = Date.now()
   const { target } = opts
   await mkdir(target, { recursive: true })
@@ -95,14 +73,9 @@ export async function stage(opts: StageOptions): Promise<StageResult> {
     )
 
   const fs = await detectTargetFs(target)
-  const files: PlannedFile[] = [
-    ...content.items.map((i) => ({ path: i.path, sha256: i.sha256, size: i.size, from: i.blob })),
-    // Products documents before the index: the index is the last thing a mirror gets.
-    ...content.documents
-      .slice()
-      .reverse()
-      .map((d) => ({ path: d.path, sha256: sha256Hex(d.raw), size: d.raw.length, from: d.raw }))
-  ]
+  const files = plannedFiles(content)
+  // Until the check says what is already there, all of it is what a full stick would still need.
+  at.remaining = files.reduce((n, f) => n + f.size, 0) + SLACK_BYTES
   refuseOversized(files, fs)
   refuseNameClashes(
     files.map((f) => f.path),
@@ -118,7 +91,7 @@ export async function stage(opts: StageOptions): Promise<StageResult> {
     for (const i of content.items)
       if (!(await cache.has(i.sha256, i.size)))
         throw new AppError('not_found', `${i.path} left the cache as staging started (deleted); stage again`)
-    return await copyAll(opts, root, content, files, fs, started)
+    return await copyAll(opts, root, content, files, fs, started, at)
   } finally {
     // On a pulled stick the lock cannot be removed: the original error matters, and a dead pid frees it.
     await pin.release().catch(() => undefined)
@@ -132,7 +105,8 @@ async function copyAll(
   content: StagedContent,
   files: PlannedFile[],
   fs: TargetFs,
-  started: number
+  started: number,
+  at: StagingErrorContext
 ): Promise<StageResult> {
   const { target, signal } = opts
   // Every path under the target's real path: core/contained-path.ts checks each folder below it.
@@ -148,25 +122,18 @@ async function copyAll(
   }
   opts.onProgress?.({ ...progress })
 
-  // Space first, from sizes alone (cheap): files missing or of another size must be written at least.
-  // Hashing what is there can take minutes on a full stick; a short one is refused before that.
-  // The same pass looks (lstat, no link followed) at every name staging will write, temp names
-  // included: a FIFO, device, socket or folder where a file should be, or a folder link on the way, is
-  // refused by name before anything is written (a link at a file's name is replaced, never followed).
-  let atLeast = 0
-  try {
-    for (const rel of STAGE_OWN_FILES.filter((n) => n !== STAGING_LOCK_FILE))
-      for (const p of [join(root.real, rel), join(root.real, rel) + TEMP_SUFFIX]) await inspectFile(root, p)
-    for (const f of files) {
-      progress.current = f.path
-      const st = await inspectFile(root, dest(f.path))
-      await inspectFile(root, dest(f.path) + TEMP_SUFFIX)
-      if (st === null || st === 'link' || st.size !== f.size) atLeast += f.size
-    }
-  } catch (err) {
-    throw describeWriteError(err, target, progress.current ?? target, signal?.aborted)
-  }
-  refuseShortSpace(target, atLeast + SLACK_BYTES, fs)
+  // Space first, from sizes alone (see staging-space.ts), with what removing the previous staging's
+  // stale files frees: the one figure the plan showed.
+  const previous = await previousManifest(root)
+  const stale = await findStale(root, previous, new Set(files.map((f) => dest(f.path))), ignoresCase(fs))
+  const atLeast = await bytesToWrite(root, files, dest, (p) => (at.file = progress.current = p))
+  const space = spaceFigures(atLeast, stale.bytes, fs.freeBytes)
+  refuseShortSpace(target, space)
+  // Stale files go after the new ones are verified, so the stick stays a whole mirror meanwhile; only when
+  // their room is needed for the new files do they go first.
+  const removeFirst = fs.freeBytes !== null && fs.freeBytes < space.needed
+  let removed = removeFirst ? await removeStale(root, stale) : NO_STALE
+  const free = removeFirst ? await freeBytesOf(root.real) : fs.freeBytes
 
   // Incremental: what is already there with the right size and sha256 stays.
   const todo: PlannedFile[] = []
@@ -175,20 +142,17 @@ async function copyAll(
   const readFrom = (source: ReadBackSource): void => {
     if (source === 'cache') readBack = 'cache'
   }
-  try {
-    for (const f of files) {
-      progress.current = f.path
-      const there = await alreadyThere(root, dest(f.path), f.size, f.sha256, signal)
-      if (there) {
-        readFrom(there)
-        progress.files_done++
-      } else todo.push(f)
-    }
-  } catch (err) {
-    throw describeWriteError(err, target, progress.current ?? target, signal?.aborted)
+  for (const f of files) {
+    at.file = progress.current = f.path
+    const there = await alreadyThere(root, dest(f.path), f.size, f.sha256, signal)
+    if (there) {
+      readFrom(there)
+      progress.files_done++
+    } else todo.push(f)
   }
   progress.bytes_total = todo.reduce((n, f) => n + f.size, 0)
-  refuseShortSpace(target, progress.bytes_total + SLACK_BYTES, fs)
+  refuseShortSpace(target, spaceFigures(progress.bytes_total, stale.bytes - removed.bytes, free))
+  at.remaining = progress.bytes_total + SLACK_BYTES
 
   const stagedAt = new Date()
   const manifest = (complete: boolean): string =>
@@ -202,6 +166,8 @@ async function copyAll(
         fingerprints: content.fingerprints,
         images: content.images,
         documents: content.documents.map((d) => d.path),
+        // Carried forward until they are removed: a staging that stops still lets the next one remove them.
+        ...(complete ? {} : { stale: stale.files.map((f) => f.path) }),
         items: content.items.map(({ path, sha256, size }) => ({ path, sha256, size }))
       },
       null,
@@ -209,41 +175,40 @@ async function copyAll(
     )
   const copyStart = Date.now()
   progress.phase = 'copying'
-  try {
-    readFrom(await writeSmall(root, join(root.real, STAGE_MANIFEST_FILE), manifest(false)))
-    if (fs.mapNames)
-      readFrom(
-        await writeSmall(root, join(root.real, MAPPED_NAMES_FILE), MAPPED_NAMES_TEXT.replace(/\n/g, '\r\n'))
-      )
-    for (const f of todo) {
-      signal?.throwIfAborted()
-      progress.current = f.path
-      const source = await copyVerified(root, f.from, dest(f.path), f, {
-        signal,
-        onBytes: (n) => {
-          progress.bytes_done += n
-          const secs = (Date.now() - copyStart) / 1000
-          progress.rate = secs > 0 ? progress.bytes_done / secs : 0
-          progress.eta =
-            progress.rate > 0 ? (progress.bytes_total - progress.bytes_done) / progress.rate : null
-          opts.onProgress?.({ ...progress })
-        }
-      })
-      readFrom(source)
-      progress.files_done++
-      opts.onProgress?.({ ...progress })
-    }
+  readFrom(await writeSmall(root, join(root.real, STAGE_MANIFEST_FILE), manifest(false)))
+  if (fs.mapNames)
     readFrom(
-      await writeSmall(
-        root,
-        join(root.real, 'README.txt'),
-        stickReadme(content, stagedAt, fs.mapNames, opts.appVersion ?? '')
-      )
+      await writeSmall(root, join(root.real, MAPPED_NAMES_FILE), MAPPED_NAMES_TEXT.replace(/\n/g, '\r\n'))
     )
-    readFrom(await writeSmall(root, join(root.real, STAGE_MANIFEST_FILE), manifest(true)))
-  } catch (err) {
-    throw describeWriteError(err, target, progress.current ?? target, signal?.aborted)
+  for (const f of todo) {
+    signal?.throwIfAborted()
+    at.file = progress.current = f.path
+    const source = await copyVerified(root, f.from, dest(f.path), f, {
+      signal,
+      onBytes: (n) => {
+        progress.bytes_done += n
+        at.remaining = progress.bytes_total - progress.bytes_done + SLACK_BYTES
+        const secs = (Date.now() - copyStart) / 1000
+        progress.rate = secs > 0 ? progress.bytes_done / secs : 0
+        progress.eta = progress.rate > 0 ? (progress.bytes_total - progress.bytes_done) / progress.rate : null
+        opts.onProgress?.({ ...progress })
+      }
+    })
+    readFrom(source)
+    progress.files_done++
+    opts.onProgress?.({ ...progress })
   }
+  readFrom(
+    await writeSmall(
+      root,
+      join(root.real, 'README.txt'),
+      stickReadme(content, stagedAt, fs.mapNames, opts.appVersion ?? '')
+    )
+  )
+  // The new files are all verified: now what the previous staging wrote and this one does not keep goes.
+  const rest = await removeStale(root, stale)
+  removed = { files: [...removed.files, ...rest.files], bytes: removed.bytes + rest.bytes }
+  readFrom(await writeSmall(root, join(root.real, STAGE_MANIFEST_FILE), manifest(true)))
   progress.phase = 'done'
   progress.current = undefined
   opts.onProgress?.({ ...progress })
@@ -257,6 +222,8 @@ async function copyAll(
     files_skipped: files.length - todo.length,
     bytes: files.reduce((n, f) => n + f.size, 0),
     bytes_copied: progress.bytes_total,
+    removed_files: removed.files.length,
+    removed_bytes: removed.bytes,
     read_back: readBack,
     seconds: Math.round((Date.now() - started) / 100) / 10
   }

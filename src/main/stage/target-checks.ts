@@ -12,6 +12,7 @@ import { MAPPED_NAMES_FILE, encodePath } from '../staged-tree/name-map'
 import { STAGE_MANIFEST_FILE } from '../staged-tree/stage-manifest'
 import { STAGING_LOCK_FILE } from './target-lock'
 import type { TargetFs } from './target-fs'
+import type { SpaceFigures } from '@shared/types'
 
 /** What a fresh stick or disk holds before anyone put files on it. */
 const SYSTEM_ENTRIES = new Set([
@@ -84,12 +85,16 @@ export function refuseOversized(files: ReadonlyArray<{ path: string; size: numbe
   )
 }
 
-export function refuseShortSpace(target: string, need: number, fs: TargetFs): void {
-  if (fs.freeBytes === null || fs.freeBytes >= need) return
+export function refuseShortSpace(target: string, space: SpaceFigures): void {
+  if (space.short_by === 0 || space.free === null) return
+  const freed = space.freed
+    ? ` + ${formatBytes(space.freed)} freed by removing the previous staging's files`
+    : ''
   throw new AppError(
     'no_space',
-    `not enough free space on ${target}: need ${formatBytes(need)}, have ${formatBytes(fs.freeBytes)} ` +
-      `(${need} and ${fs.freeBytes} bytes). Nothing was written.`
+    `not enough free space on ${target}: need ${formatBytes(space.needed)}, have ${formatBytes(space.free)}${freed} ` +
+      `(${space.needed} and ${space.free + space.freed} bytes); ${formatBytes(space.short_by)} more are needed. ` +
+      'Nothing was written.'
   )
 }
 

@@ -30,6 +30,8 @@ const stagedManifestSchema = z.object({
   names: z.enum(['mapped', 'upstream']).optional(),
   fingerprints: z.array(z.string().max(128)).optional(),
   documents: z.array(streamPath),
+  /** files an earlier staging wrote that this one does not keep, still to be removed (see stale-files.ts) */
+  stale: z.array(streamPath).optional(),
   items: z.array(
     z.object({
       path: streamPath,

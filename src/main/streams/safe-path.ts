@@ -68,6 +68,6 @@ export function joinStreamPath(root: string, rel: string): string {
     const base = root.endsWith('/') ? root : `${root}/`
     return base + rel.split('/').map(encodeSegment).join('/')
   }
-  // A staged stick on FAT/exFAT/NTFS holds mapped names (see stage/name-map.ts): read them back here.
+  // A staged stick on FAT/exFAT/NTFS holds mapped names (see staged-tree/name-map.ts): read them back here.
   return localStreamPath(root, rel)
 }

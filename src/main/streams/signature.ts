@@ -37,7 +37,10 @@ const CHUNK_CHARS = 1 << 20
  * to rewrite; left to it, it copies the text line by line in JS (a third of the read of a 3 MB products file).
  * The CRs go in after encoding, on the bytes (lf-to-crlf.ts): a string replaceAll before it cost 3x as much.
  */
-export function utf8Chunks(text: string, { crlf = false }: { crlf?: boolean } = {}): ReadableStream<Uint8Array> {
+export function utf8Chunks(
+  text: string,
+  { crlf = false }: { crlf?: boolean } = {}
+): ReadableStream<Uint8Array> {
   let pos = 0
   return new ReadableStream<Uint8Array>({
     pull(controller) {

@@ -227,6 +227,8 @@ export async function verifyMirror(
       return { path, ok, ...(p ? { problem: missing ? 'staged but missing' : p } : {}) }
     })
     for (const c of report.items) if (!c.ok && !c.missing) problem(`${c.path}: ${c.problem}`)
+    const sizes = new Map([...verifiedItems.values()].map((i) => [i.path, i.size]))
+    report.bytes_checked = checks.filter((c) => c.ok).reduce((n, c) => n + (sizes.get(c.path) ?? 0), 0)
     report.missing_by_design = report.items.filter((c) => c.missing).length
     report.corrupt = report.items.filter((c) => !c.ok && !c.missing).length
     for (const c of checks) if (c.readBack) readBacks.push(c.readBack)

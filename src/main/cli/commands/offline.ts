@@ -54,7 +54,11 @@ export const offlineCommands: CliCommand[] = [
         `Staged ${result.images.length} image(s), ${result.files} files (${formatBytes(result.bytes)}) onto ` +
           `${result.target} [${result.file_system}${result.mapped_names ? ', mapped names' : ''}]: ` +
           `copied ${result.files_copied} files (${formatBytes(result.bytes_copied)}), ` +
-          `${result.files_skipped} already there, in ${result.seconds}s; ${stagedReadBackWords(result.read_back)}\n`
+          `${result.files_skipped} already there, in ${result.seconds}s; ${stagedReadBackWords(result.read_back)}\n` +
+          (result.removed_files
+            ? `Removed ${result.removed_files} files (${formatBytes(result.removed_bytes)}) of the previous ` +
+              'staging that this one does not keep.\n'
+            : '')
       )
       return result
     }

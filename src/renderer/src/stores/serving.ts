@@ -32,18 +32,15 @@ export const useServingStore = defineStore('serving', () => {
     if (status.value?.url) await navigator.clipboard?.writeText(status.value.url).catch(() => undefined)
   }
 
-  async function toggle(sourceId: number | null): Promise<void> {
+  /** What to serve: the images of a boot source, or a staged folder or drive (`serve dir=`). */
+  async function toggle(what: { boot_source_id: number } | { dir: string }): Promise<void> {
     error.value = null
     if (!status.value?.serving && portProblem.value) return
     busy.value = true
     try {
       status.value = status.value?.serving
         ? await getBridge().stopServing()
-        : await getBridge().startServing({
-            boot_source_id: sourceId ?? 1,
-            port: Number(port.value),
-            lan: lan.value
-          })
+        : await getBridge().startServing({ ...what, port: Number(port.value), lan: lan.value })
     } catch (err) {
       error.value = errorMessage(err)
     } finally {

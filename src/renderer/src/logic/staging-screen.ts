@@ -1,0 +1,31 @@
+/**
+ * Pure pieces of the Staging screen: an image's key and label as the Images table names it, a drive's name
+ * as imagers show it, and a failed step as a titled error with its technical detail kept apart.
+ */
+import type { Drive, StagingChoice } from '@shared/types'
+import { errorMessage } from './error-message'
+
+export const choiceKey = (c: Pick<StagingChoice, 'os' | 'release' | 'arch'>): string =>
+  `${c.os}/${c.release}/${c.arch}`
+
+/** "ubuntu/noble amd64", as the Images table reads. */
+export const choiceLabel = (c: Pick<StagingChoice, 'os' | 'release' | 'arch'>): string =>
+  `${c.os}/${c.release} ${c.arch}`
+
+/** The model or label first (what is printed on the stick), the mount point when there is neither. */
+export function driveName(d: Drive): string {
+  const parts = [d.model, d.label].filter((p) => p && p.trim())
+  return parts.length ? parts.join(' · ') : d.mount
+}
+
+/** A failed step: what failed (the title), main's plain sentence, and the system's code for a details line. */
+export interface StepError {
+  title: string
+  message: string
+  detail?: string
+}
+
+export function stepError(title: string, err: unknown): StepError {
+  const detail = (err as { detail?: unknown })?.detail
+  return { title, message: errorMessage(err), ...(typeof detail === 'string' && detail ? { detail } : {}) }
+}
