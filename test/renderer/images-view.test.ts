@@ -74,19 +74,23 @@ describe('Images: source', () => {
     expect(wrapper.find('[data-testid="next-sync"]').exists()).toBe(false)
   })
 
-  it('Connect from the no-source form creates the source and the Images page takes over', async () => {
+  it('Connect from the no-source form saves nothing; Update selection creates the source and Images takes over', async () => {
     bridge.listBootSources.mockResolvedValue([])
-    bridge.createBootSource.mockImplementation(async (arg) => source({ url: arg.url }))
     const { wrapper } = await mountWith(ImagesView, bridge)
-    bridge.listBootSources.mockResolvedValue([source()])
     await wrapper.get('[data-testid="no-source-form"] form').trigger('submit')
     await flushPromises()
-    expect(bridge.createBootSource).toHaveBeenCalledWith(
-      {
-        url: 'https://images.maas.io/ephemeral-v3/stable/'
-      },
+    expect(bridge.connectSource).toHaveBeenCalledWith(
+      { url: 'https://images.maas.io/ephemeral-v3/stable/' },
       { requestId: expect.any(String) }
     )
+    expect(bridge.createBootSource).not.toHaveBeenCalled()
+    // still no source: the picker of what Connect verified is shown inside the form's card
+    expect(wrapper.find('[data-testid="no-source-form"]').exists()).toBe(true)
+    await wrapper.get('[data-testid="image-checkbox-ubuntu-noble-amd64"] input').setValue(true)
+    bridge.listBootSources.mockResolvedValue([source()])
+    await wrapper.get('[data-testid="save-selection"]').trigger('click')
+    await flushPromises()
+    expect(bridge.saveConnectedSource).toHaveBeenCalledTimes(1)
     expect(wrapper.find('[data-testid="no-source-form"]').exists()).toBe(false)
     expect(wrapper.get('[data-testid="source-url"]').text()).toBe(
       'https://images.maas.io/ephemeral-v3/stable/'
