@@ -138,4 +138,8 @@ test('Connect reads the stream once, and Images after Update selection shows it 
   await expect(page.getByTestId('refresh-catalogue')).toBeEnabled()
   await expect(page.getByTestId('release-row-ubuntu-noble')).toBeVisible()
   await expect(page.getByTestId('error-notice')).toHaveCount(0)
+  // Update selection started a sync: let it end before the data directory is removed.
+  await expect(page.getByTestId('last-import-result')).toContainText('Last import succeeded', {
+    timeout: 60_000
+  })
 })

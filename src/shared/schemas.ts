@@ -33,10 +33,7 @@ export const keyringFields = {
     .max(4096)
     .refine((v) => !isUncPath(v), UNC_REFUSED)
     .optional(),
-  keyring_data: z
-    .string()
-    .max(KEYRING_MAX_BYTES)
-    .optional()
+  keyring_data: z.string().max(KEYRING_MAX_BYTES).optional()
 }
 
 export const createSourceSchema = z.object({ url: sourceUrlSchema, ...keyringFields }).strict()

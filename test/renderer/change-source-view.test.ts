@@ -281,7 +281,7 @@ describe('Change source', () => {
     expect(bridge.restartImport).not.toHaveBeenCalled()
   })
 
-  it('a failed Connect removes the previous mirror\'s picker: no Update selection for what was not verified', async () => {
+  it("a failed Connect removes the previous mirror's picker: no Update selection for what was not verified", async () => {
     const { wrapper } = await mountWith(ChangeSourceView, bridge)
     await wrapper.get('[data-testid="stream-candidate"] input').setValue(true)
     await wrapper.get('form').trigger('submit')

@@ -175,7 +175,10 @@ export class SourcesService {
    * Change source's Connect, as in MAAS: fetches and verifies the stream and says what it offers, and saves
    * nothing; the source stays as it was until saveConnected. A failed or cancelled Connect holds nothing.
    */
-  async connectOnly(input: z.output<typeof connectSourceSchema>, signal?: AbortSignal): Promise<SourceConnection> {
+  async connectOnly(
+    input: z.output<typeof connectSourceSchema>,
+    signal?: AbortSignal
+  ): Promise<SourceConnection> {
     const current = input.id !== undefined ? await this.get(input.id) : null
     const url = normaliseSourceUrl(input.url)
     const fallback = current ?? { keyring_filename: this.deps.defaultKeyring(), keyring_data: '' }

@@ -91,5 +91,15 @@ export const useSelectionDraftStore = defineStore('selection-draft', () => {
   return {
     savedNotice,
     saveConnectedAndSync,
-    sourceId, checked, locked, offered, touched, saved, follow, toggle, discard, saveAndSync }
+    sourceId,
+    checked,
+    locked,
+    offered,
+    touched,
+    saved,
+    follow,
+    toggle,
+    discard,
+    saveAndSync
+  }
 })

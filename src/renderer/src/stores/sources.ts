@@ -76,11 +76,16 @@ export const useSourcesStore = defineStore('sources', () => {
     return updated
   }
   /** Change source's Connect: main fetches and verifies the stream and says what it offers; nothing is saved. */
-  function connectSource(arg: RequestInput<'connectSource'>, options?: RequestOptions): Promise<SourceConnection> {
+  function connectSource(
+    arg: RequestInput<'connectSource'>,
+    options?: RequestOptions
+  ): Promise<SourceConnection> {
     return options ? getBridge().connectSource(arg, options) : getBridge().connectSource(arg)
   }
   /** Change source's "Update selection": the connected source and its selections, saved together by main. */
-  async function saveConnectedSource(arg: RequestInput<'saveConnectedSource'>): Promise<ConnectedSourceSaved> {
+  async function saveConnectedSource(
+    arg: RequestInput<'saveConnectedSource'>
+  ): Promise<ConnectedSourceSaved> {
     try {
       return await getBridge().saveConnectedSource(arg)
     } finally {
