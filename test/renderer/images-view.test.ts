@@ -212,7 +212,9 @@ describe('Images: resources and import', () => {
     expect(row.text()).toContain('512 MB')
     expect(row.text()).toContain('Synced')
     expect(row.text()).toContain('20250805')
-    expect(wrapper.get('[data-testid="resource-row-8"]').text()).toContain('Failed: checksum mismatch')
+    expect(wrapper.get('[data-testid="resource-row-8"]').text()).toContain(
+      'Failed: file does not match the stream'
+    )
   })
 
   it('confirms a resource delete, explaining that unselecting is what stops it coming back', async () => {
@@ -299,6 +301,40 @@ describe('Images: resources and import', () => {
     expect(items).toHaveLength(2)
     expect(items[0].text()).toContain('checksum mismatch')
     expect(items[1].text()).toContain('404 Not Found')
+  })
+
+  it('a failed image says Failed and a short reason in its cell; the whole text once per file in the list', async () => {
+    const url = 'https://mirror.example/maas/images/ubuntu/noble/amd64/20250801/squashfs'
+    const whole = `signed digest did not match for ${url}: expected sha256 aa…, got bb…`
+    bridge.listBootResources.mockResolvedValue([
+      resource({ id: 8, architecture: 'amd64/ga-24.04', status: `Failed: ${whole}`, sets: {} }),
+      resource({ id: 9, architecture: 'amd64/hwe-24.04', status: `Failed: ${whole}`, sets: {} })
+    ])
+    const { wrapper } = await mountWith(ImagesView, bridge)
+    bridge.emit('importFinished', {
+      ok: false,
+      started_at: '2025-08-05T10:00:00Z',
+      finished_at: '2025-08-05T10:05:00Z',
+      downloaded_bytes: 0,
+      failures: [
+        { resource: 'ubuntu/noble amd64/ga-24.04', file: url, code: 'checksum', message: whole },
+        { resource: 'ubuntu/noble amd64/hwe-24.04', file: url, code: 'checksum', message: whole }
+      ],
+      notes: [],
+      stopped: false
+    })
+    await flushPromises()
+    const row = wrapper.get('[data-testid="resource-row-8"]')
+    expect(row.text()).toContain('Failed: signature check failed')
+    expect(row.text()).not.toContain(url)
+    const items = wrapper.findAll('[data-testid="import-failure"]')
+    expect(items).toHaveLength(1)
+    expect(wrapper.get('[data-testid="last-import-result"]').text()).toContain('1 failure')
+    // the file, then the kernels it served, then the whole message: separate words, not run together
+    expect(items[0].text()).toContain(
+      `${url} (for ubuntu/noble amd64/ga-24.04, ubuntu/noble amd64/hwe-24.04)`
+    )
+    expect(items[0].text()).toContain(whole)
   })
 
   it('shows why Sync was refused', async () => {
