@@ -39,7 +39,13 @@ export function failureEntries(failures: ImportResult['failures']): FailureEntry
   const byKey = new Map<string, FailureEntry>()
   for (const f of failures) {
     const key = f.file ? `file ${f.file} ${f.code} ${f.message}` : `resource ${f.resource ?? ''} ${f.message}`
-    const entry = byKey.get(key) ?? { file: f.file ?? null, resources: [], code: f.code, message: f.message }
+    const entry = byKey.get(key) ?? {
+      file: f.file ?? null,
+      resources: [],
+      code: f.code,
+      // The entry names the file first: its message says "the file" instead of naming the URL again.
+      message: f.file ? f.message.split(f.file).join('the file') : f.message
+    }
     if (f.resource && !entry.resources.includes(f.resource)) entry.resources.push(f.resource)
     byKey.set(key, entry)
   }
