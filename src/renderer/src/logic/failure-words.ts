@@ -43,8 +43,9 @@ export function failureEntries(failures: ImportResult['failures']): FailureEntry
       file: f.file ?? null,
       resources: [],
       code: f.code,
-      // The entry names the file first: its message says "the file" instead of naming the URL again.
-      message: f.file ? f.message.split(f.file).join('the file') : f.message
+      // The entry names the file first: its message says "the file" instead of naming its URL again
+      // (an item name such as "squashfs" is a word of the message, kept as it is).
+      message: f.file?.includes('/') ? f.message.split(f.file).join('the file') : f.message
     }
     if (f.resource && !entry.resources.includes(f.resource)) entry.resources.push(f.resource)
     byKey.set(key, entry)
