@@ -6,7 +6,7 @@
 import type { ImportResult } from '@shared/types'
 
 /** The short reason for a failure's text: what an admin acts on, not the URL and errno. */
-export function shortReason(message: string): string {
+function shortReason(message: string): string {
   const m = message.toLowerCase()
   if (/signed digest|signature/.test(m)) return 'signature check failed'
   if (/sha256|checksum|hash mismatch|size mismatch/.test(m)) return 'file does not match the stream'
@@ -25,7 +25,7 @@ export function statusForCell(status: string): { label: string; reason: string |
   return { label: 'Failed', reason: shortReason(status.slice(failed[0].length)) }
 }
 
-export interface FailureEntry {
+interface FailureEntry {
   /** the file, when the failure is one file's */
   file: string | null
   /** every resource (kernel) the failure touched, in order */
