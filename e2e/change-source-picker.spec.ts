@@ -15,6 +15,7 @@ test.use({
   }
 })
 
+const MAAS_IO = 'https://images.maas.io/ephemeral-v3/stable/'
 const SOURCE_LOCKED = 'Cannot change source while images are downloading.'
 
 interface Selection {
@@ -40,8 +41,8 @@ test('Change source → Connect → pick images → Update selection', async ({
   await screenshot(page, 'change-source-custom-form')
 
   await page.getByTestId('connect-button').click()
-  await expect(page.getByTestId('connect-success')).toContainText(`Connected to ${mirror.url}`)
   await expect(page.getByTestId('connect-success')).toContainText('signature was verified')
+  await expect(page.getByTestId('connect-success')).toContainText('Nothing is saved yet')
   await expect(page.getByTestId('showing-images-from')).toHaveText(
     `Showing images fetched from ${mirror.url}`
   )
@@ -61,7 +62,11 @@ test('Change source → Connect → pick images → Update selection', async ({
   await page.keyboard.press('Space')
   await expect(jammyArm).toBeChecked()
   await page.getByTestId('save-selection').click()
+  // Back on Images, as maas-ui returns to the list, where the rows show their download.
+  await expect(page.getByRole('heading', { level: 1, name: 'Images' })).toBeVisible()
   await expect(page.getByTestId('selection-saved')).toContainText('Selection saved (1 added). Sync started.')
+  await expectNoAxeViolations(page, 'Images right after Update selection')
+  await screenshot(page, 'images-right-after-update-selection')
 
   const selections = await cliJson<Selection[]>(dataDir, 'boot-source-selections', 'read', '1')
   expect(selections.map((s) => `${s.os}/${s.release}:${s.arches.join(',')}`).sort()).toEqual([
@@ -113,6 +118,30 @@ test('Cancel after Connect keeps the selection and goes back to Images', async (
   await expect(page.getByRole('heading', { level: 1, name: 'Images' })).toBeVisible()
   const selections = await cliJson<Selection[]>(dataDir, 'boot-source-selections', 'read', '1')
   expect(selections.map((s) => s.release)).toEqual(['noble'])
+  // The source too stays as it was: Connect saved nothing.
+  await expect(page.getByTestId('source-url')).toHaveText(MAAS_IO)
+  expect((await cliJson<{ url: string }>(dataDir, 'boot-source', 'read', '1')).url).toBe(MAAS_IO)
+})
+
+test('a failed Connect after a good one leaves no picker of the previous mirror', async ({
+  page,
+  mirror,
+  stream
+}) => {
+  await openScreen(page, 'Change source')
+  await page.getByTestId('choice-custom').click()
+  await page.getByTestId('source-url-input').fill(mirror.url)
+  await page.getByTestId('keyring-file-input').fill(stream.keyringPath)
+  await page.getByTestId('connect-button').click()
+  await expect(page.getByTestId('save-selection')).toBeEnabled()
+  // nothing listens there
+  await page.getByTestId('source-url-input').fill('http://127.0.0.1:9/maas/stable/')
+  await page.getByTestId('connect-button').click()
+  await expect(page.getByTestId('error-notice').filter({ hasText: 'Connect failed' })).toBeVisible()
+  await expect(page.getByTestId('save-selection')).toHaveCount(0)
+  await expect(page.getByTestId('showing-images-from')).toHaveCount(0)
+  await expectNoAxeViolations(page, 'Change source after a failed Connect')
+  await screenshot(page, 'change-source-failed-connect')
 })
 
 test('the unsigned choice is explicit and warned about', async ({ page, mirror }) => {

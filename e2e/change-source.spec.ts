@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { tamperSignedFile } from '../test/support/stream-generator'
 import { startTestServer } from '../test/support/test-server'
 import {
+  cliJson,
   connectCustomSource,
   expect,
   openImages,
@@ -17,19 +18,26 @@ import {
 
 const MAAS_IO = 'https://images.maas.io/ephemeral-v3/stable/'
 
-test('a custom signed mirror becomes the source and its catalogue is shown', async ({
+test('Connect saves nothing; Update selection makes the mirror the source and Images shows it', async ({
   page,
+  dataDir,
   mirror,
   stream
 }) => {
   await openScreen(page, 'Change source')
   await expect(page.getByTestId('change-source-url')).toHaveText(MAAS_IO)
   await connectCustomSource(page, mirror.url, stream.keyringPath)
+  await expect(page.getByTestId('connect-success')).toContainText('signature was verified')
   await screenshot(page, 'change-source-custom-connected')
-  await expect(page.getByTestId('connect-success')).toContainText(`Connected to ${mirror.url}`)
-  await expect(page.getByTestId('change-source-url')).toHaveText(mirror.url)
+  // Connect saved nothing: the current source is still maas.io until Update selection.
+  await expect(page.getByTestId('change-source-url')).toHaveText(MAAS_IO)
+  expect((await cliJson<{ url: string }>(dataDir, 'boot-source', 'read', '1')).url).toBe(MAAS_IO)
 
-  await openImages(page)
+  // Update selection saves it and returns to Images, as maas-ui closes the form.
+  await page.getByTestId('save-selection').click()
+  await expect(page.getByRole('heading', { level: 1, name: 'Images' })).toBeVisible()
+  await expect(page.getByTestId('selection-saved')).toContainText(`Source ${mirror.url} saved.`)
+  await expect(page.getByTestId('refresh-catalogue')).toBeEnabled()
   await expect(page.getByTestId('source-url')).toHaveText(mirror.url)
   await expect(page.getByTestId('source-keyring')).toHaveText(stream.keyringPath)
   await expect(page.getByTestId('unverified-notice')).toHaveCount(0)
@@ -98,6 +106,9 @@ test('a tampered products file is refused with a signature error and the old sou
     ).toBeGreaterThan(0)
     await screenshot(page, 'change-source-tampered-refused')
 
+    // No picker is left for what was not verified.
+    await expect(page.getByTestId('save-selection')).toHaveCount(0)
+    await expect(page.getByTestId('showing-images-from')).toHaveCount(0)
     // The current source is still the good mirror, here and on Images, and its catalogue still loads.
     await expect(page.getByTestId('change-source-url')).toHaveText(mirror.url)
     await openImages(page)
@@ -110,23 +121,25 @@ test('a tampered products file is refused with a signature error and the old sou
   }
 })
 
-// Images must ask for the catalogue once when it opens with the sources loaded: two requests would make
-// two metadata-cache writes race ("cannot write metadata cache … ENOENT").
-test('opening Images right after Connect reads nothing more of the stream, without a cache error', async ({
+// Connect's read is the only read of the stream for the catalogue: what it verified is kept as the saved
+// source's metadata cache, and Images reads it from there.
+test('Connect reads the stream once, and Images after Update selection shows it without a cache error', async ({
   page,
   mirror,
   stream
 }) => {
   mirror.resetStats()
-  await useMirror(page, mirror.url, stream.keyringPath)
-  // Change source lists the fetched images at once; Images opened right away shares that read.
-  await openScreen(page, 'Images')
-  await expect(page.getByTestId('refresh-catalogue')).toBeEnabled()
-  await page.waitForTimeout(500)
-  await expect(page.getByTestId('error-notice')).toHaveCount(0)
-  await expect(page.getByTestId('release-row-ubuntu-noble')).toBeVisible()
-  // Connect's verification is the only read: both screens' catalogue comes from what it verified (kept as the
-  // saved source's metadata cache), with no second fetch of the stream.
+  await connectCustomSource(page, mirror.url, stream.keyringPath)
+  await expect(page.getByTestId('showing-images-from')).toContainText(mirror.url)
   expect(mirror.stats.byPath.get('/streams/v1/index.sjson')?.requests).toBe(1)
   expect(mirror.stats.byPath.get(`/streams/v1/${stream.contentIds.ubuntu}.sjson`)?.requests).toBe(1)
+  await page.getByTestId('save-selection').click()
+  await expect(page.getByRole('heading', { level: 1, name: 'Images' })).toBeVisible()
+  await expect(page.getByTestId('refresh-catalogue')).toBeEnabled()
+  await expect(page.getByTestId('release-row-ubuntu-noble')).toBeVisible()
+  await expect(page.getByTestId('error-notice')).toHaveCount(0)
+  // Update selection started a sync: let it end before the data directory is removed.
+  await expect(page.getByTestId('last-import-result')).toContainText('Last import succeeded', {
+    timeout: 60_000
+  })
 })

@@ -44,6 +44,10 @@ export interface Fixtures {
   dataDir: string
   page: Page
   mode: 'electron' | 'browser'
+  /** the window's size (test.use({ windowSize: { width: 1024, height: 640 } })) */
+  windowSize: { width: number; height: number }
+  /** the system colour scheme the page sees (prefers-color-scheme) */
+  systemColorScheme: 'light' | 'dark'
 }
 
 /** Starts out/main/browser-host.js and waits for the URL it prints. */
@@ -62,27 +66,30 @@ async function startHost(dataDir: string): Promise<{ url: string; child: ChildPr
 
 export const test = base.extend<Fixtures>({
   mode: [launchMode(), { option: true }],
+  windowSize: [{ width: 1280, height: 860 }, { option: true }],
+  systemColorScheme: ['light', { option: true }],
   // eslint-disable-next-line no-empty-pattern
   dataDir: async ({}, use) => {
     const dir = mkdtempSync(join(tmpdir(), 'maas-images-e2e-'))
     await use(dir)
     rmSync(dir, { recursive: true, force: true })
   },
-  page: async ({ dataDir, mode }, use) => {
+  page: async ({ dataDir, mode, windowSize, systemColorScheme }, use) => {
     if (mode === 'electron') {
       const app = await _electron.launch({
         args: [join(root, 'out/main/index.js'), '--data-dir', dataDir],
         env: { ...process.env, ...OFFLINE_ENV, MAAS_IMAGES_DATA_DIR: dataDir }
       })
       const page = await app.firstWindow()
-      await page.setViewportSize({ width: 1280, height: 860 })
+      await page.setViewportSize(windowSize)
+      await page.emulateMedia({ colorScheme: systemColorScheme })
       await use(page)
       await app.close()
       return
     }
     const host = await startHost(dataDir)
     const browser = await chromium.launch({ executablePath: chromiumBinary(), args: CHROMIUM_ARGS })
-    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } })
+    const page = await browser.newPage({ viewport: windowSize, colorScheme: systemColorScheme })
     const errors: string[] = []
     page.on('pageerror', (err) => errors.push(err.message))
     page.on('console', (msg) => {

@@ -154,9 +154,14 @@ export async function openImages(page: Page): Promise<void> {
   await expect(page.getByTestId('refresh-catalogue')).toBeEnabled()
 }
 
-/** connectCustomSource, then waits until the source is saved. */
+/**
+ * connectCustomSource, then Update selection (Connect alone saves nothing, as in MAAS): saves the source with the
+ * ticks shown and starts a sync; waits for Images, where it lands, to show the source.
+ */
 export async function useMirror(page: Page, url: string, keyringPath: string): Promise<void> {
   await connectCustomSource(page, url, keyringPath)
-  await expect(page.getByTestId('connect-success')).toContainText(`Connected to ${url}`)
-  await expect(page.getByTestId('change-source-url')).toHaveText(url)
+  await expect(page.getByTestId('showing-images-from')).toContainText(url)
+  await page.getByTestId('save-selection').click()
+  await expect(page.getByRole('heading', { level: 1, name: 'Images' })).toBeVisible()
+  await expect(page.getByTestId('source-url')).toHaveText(url)
 }

@@ -51,6 +51,10 @@ export const requests = {
   createBootSource: request<BootSource>()(s.createSourceSchema),
   updateBootSource: request<BootSource>()(s.updateSourceSchema),
   deleteBootSource: request<void>()(byId),
+  /** Change source's Connect: fetches and verifies a stream and says what it offers; saves nothing */
+  connectSource: request<SourceConnection>()(s.connectSourceSchema),
+  /** Change source's "Update selection": the connected source and its selection change, in one write */
+  saveConnectedSource: request<ConnectedSourceSaved>()(s.saveConnectedSourceSchema),
 
   listSelections: request<BootSourceSelection[]>()(bySource),
   getSelection: request<BootSourceSelection>()(s.selectionRefSchema),
@@ -130,6 +134,26 @@ export interface SelectionChangesApplied {
   updated: number
   deleted: number
   selections: BootSourceSelection[]
+}
+
+/** What a Connect verified, held by main (by `connection_id`) until it is saved or replaced. */
+export interface SourceConnection {
+  connection_id: string
+  /** the source it would change; null: a new source */
+  source_id: number | null
+  url: string
+  keyring_filename: string
+  keyring_data: string
+  /** false when the URL and keyring are the source's already */
+  changed: boolean
+  /** what the stream offers, as getCatalogue says it (source_id is the source's, or 0 for a new one) */
+  catalogue: Catalogue
+}
+
+/** What saveConnectedSource saved: the source and its selection change. */
+export interface ConnectedSourceSaved {
+  source: BootSource
+  applied: SelectionChangesApplied
 }
 
 /** What a native picker answers: the chosen path, or null when the dialog was cancelled. */

@@ -9,6 +9,8 @@ export const requestNames = [
   'createBootSource',
   'updateBootSource',
   'deleteBootSource',
+  'connectSource',
+  'saveConnectedSource',
   'listSelections',
   'getSelection',
   'createSelection',

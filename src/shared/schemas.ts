@@ -96,6 +96,21 @@ export const selectionChangesSchema = z
   })
   .strict()
 
+/**
+ * Change source's Connect: fetch and verify a stream for source `id` (absent: a new source), saving nothing.
+ */
+export const connectSourceSchema = z
+  .object({ id: idSchema.optional(), url: sourceUrlSchema, ...keyringFields })
+  .strict()
+
+/**
+ * Change source's "Update selection": the source a Connect verified and its selection change, saved together.
+ */
+export const saveConnectedSourceSchema = selectionChangesSchema
+  .omit({ boot_source_id: true })
+  .extend({ connection_id: z.string().uuid() })
+  .strict()
+
 /** The zod schema of each kind of setting (settings-table.ts), as settings.json may hold it. */
 const storedField = {
   boolean: () => z.boolean(),

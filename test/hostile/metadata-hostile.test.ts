@@ -96,6 +96,10 @@ describe('hostile metadata over http', () => {
     m = await hostileMirror()
     await tamperSignedFile(join(m.stream.dir, `${m.ubuntuBase}.sjson`))
     await expect(read(m)).rejects.toThrow(`signature verification failed for ${m.ubuntuBase}.sjson`)
+    // openpgp's "Signed digest did not match", said in words that tell the admin what to check
+    await expect(read(m)).rejects.toThrow(
+      'the file changed after it was signed, or the keyring is not the one its publisher signs with'
+    )
     expect(await m.cachedFiles()).toEqual([])
   })
 

@@ -192,7 +192,7 @@ describe('httpGet through a proxy', () => {
       proxy: { http_proxy: 'http://127.0.0.1:1', no_proxy: '' }
     }).catch((e) => e)) as AppError
     expect(err.code).toBe('network')
-    expect(err.message).toContain('http://stream.test/x via proxy http://127.0.0.1:1')
+    expect(err.message).toContain('cannot reach the proxy http://127.0.0.1:1 to fetch http://stream.test/x')
     expect(err.message).toContain('ECONNREFUSED')
   })
 })

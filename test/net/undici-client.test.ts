@@ -162,7 +162,7 @@ describe("undici's error codes become messages naming the URL, the proxy and the
       Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:3128'), { code: 'ECONNREFUSED' }),
       'connect',
       'http://10.0.0.1:3128',
-      `network error fetching ${url} via proxy http://10.0.0.1:3128: ECONNREFUSED (connection refused)`
+      `cannot reach the proxy http://10.0.0.1:3128 to fetch ${url}: ECONNREFUSED (connection refused). Check the proxy in Settings > Proxy, or the http_proxy / https_proxy environment variables the app was started with.`
     ]
   ] as const)('%s in the %s phase', (err, phase, via, expected) => {
     const out = networkError(err, url, { via, phase })

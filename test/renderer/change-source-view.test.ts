@@ -3,7 +3,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { enableAutoUnmount, flushPromises } from '@vue/test-utils'
 import ChangeSourceView from '../../src/renderer/src/views/ChangeSourceView.vue'
 import { BridgeError } from '@shared/bridge-client'
-import type { BootSource } from '@shared/types'
 import { createFakeBridge, source, type FakeBridge } from './fake-bridge'
 import { mountWith } from './mount'
 
@@ -34,10 +33,10 @@ describe('Change source', () => {
   it('Cancel stops a slow Connect by its request id: nothing saved, no error, the form usable again', async () => {
     // A mirror that never answers: the Connect ends only when main aborts it, as handleRequest does.
     let abort: (() => void) | undefined
-    bridge.updateBootSource.mockImplementationOnce(
+    bridge.connectSource.mockImplementationOnce(
       () =>
         new Promise(
-          (_, reject) => (abort = () => reject(new BridgeError('cancelled', 'updateBootSource cancelled')))
+          (_, reject) => (abort = () => reject(new BridgeError('cancelled', 'connectSource cancelled')))
         )
     )
     bridge.cancelRequest.mockImplementationOnce(async () => {
@@ -51,7 +50,7 @@ describe('Change source', () => {
     await flushPromises()
     await wrapper.get('[data-testid="connect-cancel"]').trigger('click')
     await flushPromises()
-    const requestId = bridge.updateBootSource.mock.calls[0][1]?.requestId
+    const requestId = bridge.connectSource.mock.calls[0][1]?.requestId
     expect(requestId).toMatch(/^[A-Za-z0-9_-]+$/)
     expect(bridge.cancelRequest).toHaveBeenCalledWith({ id: requestId })
     expect(wrapper.find('[data-testid="connect-cancel"]').exists()).toBe(false)
@@ -60,31 +59,29 @@ describe('Change source', () => {
     expect((wrapper.get('[data-testid="connect-button"]').element as HTMLButtonElement).disabled).toBe(false)
   })
 
-  it('switches to the candidate stream with updateBootSource, keeping the cloud-image keyring', async () => {
-    bridge.updateBootSource.mockImplementation(async (arg) =>
-      source({ url: arg.url, updated: '2025-08-06T00:00:00.000Z' })
-    )
+  it('Connect to the candidate stream verifies it and saves nothing: the current source stays', async () => {
     const { wrapper } = await mountWith(ChangeSourceView, bridge)
     await wrapper.get('[data-testid="stream-candidate"] input').setValue(true)
-    bridge.listBootSources.mockResolvedValue([
-      source({ url: CANDIDATE, updated: '2025-08-06T00:00:00.000Z' })
-    ])
     await wrapper.get('form').trigger('submit')
     await flushPromises()
-    expect(bridge.updateBootSource).toHaveBeenCalledWith(
+    expect(bridge.connectSource).toHaveBeenCalledWith(
       { id: 1, url: CANDIDATE },
       { requestId: expect.any(String) }
     )
     expect(bridge.createBootSource).not.toHaveBeenCalled()
-    expect(wrapper.get('[data-testid="connect-success"]').text()).toContain(`Connected to ${CANDIDATE}`)
-    expect(wrapper.get('[data-testid="change-source-url"]').text()).toBe(CANDIDATE)
+    expect(bridge.updateBootSource).not.toHaveBeenCalled()
+    expect(wrapper.get('[data-testid="connect-success"]').text()).toContain('Nothing is saved yet')
+    // the URL is named once, in "Showing images fetched from", not again in the notice
+    expect(wrapper.get('[data-testid="connect-success"]').text()).not.toContain(CANDIDATE)
+    expect(wrapper.get('[data-testid="change-source-url"]').text()).toBe(
+      'https://images.maas.io/ephemeral-v3/stable/'
+    )
   })
 
   it('goes back to maas.io with the cloud-image keyring when the mirror used pasted key data', async () => {
     bridge.listBootSources.mockResolvedValue([
       source({ url: 'http://mirror.internal/stable/', keyring_filename: '', keyring_data: 'QUJD' })
     ])
-    bridge.updateBootSource.mockImplementation(async (arg) => source({ ...arg, updated: 'now' }))
     const { wrapper } = await mountWith(ChangeSourceView, bridge)
     expect((wrapper.get('[data-testid="choice-custom"] input').element as HTMLInputElement).checked).toBe(
       true
@@ -92,7 +89,7 @@ describe('Change source', () => {
     await wrapper.get('[data-testid="choice-maas-io"] input').setValue(true)
     await wrapper.get('form').trigger('submit')
     await flushPromises()
-    expect(bridge.updateBootSource).toHaveBeenCalledWith(
+    expect(bridge.connectSource).toHaveBeenCalledWith(
       {
         id: 1,
         url: 'https://images.maas.io/ephemeral-v3/stable/',
@@ -104,7 +101,6 @@ describe('Change source', () => {
 
   it('creates the source with the custom URL and keyring file when there is none', async () => {
     bridge.listBootSources.mockResolvedValue([])
-    bridge.createBootSource.mockImplementation(async (arg) => source({ id: 2, ...arg }))
     const { wrapper } = await mountWith(ChangeSourceView, bridge)
     expect(wrapper.get('[data-testid="change-source-url"]').text()).toBe('')
 
@@ -115,8 +111,8 @@ describe('Change source', () => {
     await wrapper.get('[data-testid="keyring-file-input"]').setValue('/etc/maas/mirror-keyring.gpg')
     await wrapper.get('form').trigger('submit')
     await flushPromises()
-    expect(bridge.createBootSource).toHaveBeenCalledTimes(1)
-    expect(bridge.createBootSource).toHaveBeenCalledWith(
+    expect(bridge.connectSource).toHaveBeenCalledTimes(1)
+    expect(bridge.connectSource).toHaveBeenCalledWith(
       {
         url: 'http://mirror.internal/maas/images/ephemeral-v3/stable/',
         keyring_filename: '/etc/maas/mirror-keyring.gpg'
@@ -126,7 +122,6 @@ describe('Change source', () => {
   })
 
   it('sends pasted keyring data and never the file path with it', async () => {
-    bridge.updateBootSource.mockImplementation(async (arg) => source({ ...arg, updated: 'x' }))
     const { wrapper } = await mountWith(ChangeSourceView, bridge)
     await wrapper.get('[data-testid="choice-custom"] input').setValue(true)
     await wrapper.get('[data-testid="source-url-input"]').setValue('file:///media/usb/maas/stable/')
@@ -134,7 +129,7 @@ describe('Change source', () => {
     await wrapper.get('[data-testid="keyring-data-input"]').setValue('mQINBFCMc9EBEADDKn9m\nOfaA29yUhsD==\n')
     await wrapper.get('form').trigger('submit')
     await flushPromises()
-    expect(bridge.updateBootSource).toHaveBeenCalledWith(
+    expect(bridge.connectSource).toHaveBeenCalledWith(
       {
         id: 1,
         url: 'file:///media/usb/maas/stable/',
@@ -146,7 +141,7 @@ describe('Change source', () => {
 
   it('shows the signature error and keeps showing the old source when Connect fails', async () => {
     let reject: (e: unknown) => void = () => {}
-    bridge.updateBootSource.mockImplementation(() => new Promise<BootSource>((_resolve, r) => (reject = r)))
+    bridge.connectSource.mockImplementation(() => new Promise<never>((_resolve, r) => (reject = r)))
     const { wrapper } = await mountWith(ChangeSourceView, bridge)
     await wrapper.get('[data-testid="choice-custom"] input').setValue(true)
     await wrapper.get('[data-testid="source-url-input"]').setValue('http://evil.example/stable/')
@@ -182,13 +177,12 @@ describe('Change source', () => {
     await wrapper.get('[data-testid="keyring-mode-data"] input').setValue(true)
     await wrapper.get('form').trigger('submit')
     await flushPromises()
-    expect(bridge.updateBootSource).not.toHaveBeenCalled()
+    expect(bridge.connectSource).not.toHaveBeenCalled()
     expect(wrapper.text()).toContain('The URL must start with http://')
     expect(wrapper.get('[data-testid="keyring-error"]').text()).toContain('Paste the keyring as base64')
   })
 
   it('offers an explicit unsigned choice, warns about it, and saves the index.json URL', async () => {
-    bridge.updateBootSource.mockImplementation(async (arg) => source({ ...arg, updated: 'x' }))
     const { wrapper } = await mountWith(ChangeSourceView, bridge)
     await wrapper.get('[data-testid="choice-custom"] input').setValue(true)
     await wrapper.get('[data-testid="source-url-input"]').setValue('http://m/stable/')
@@ -199,7 +193,7 @@ describe('Change source', () => {
     expect(wrapper.find('[data-testid="keyring-file-input"]').exists()).toBe(false)
     await wrapper.get('form').trigger('submit')
     await flushPromises()
-    expect(bridge.updateBootSource).toHaveBeenCalledWith(
+    expect(bridge.connectSource).toHaveBeenCalledWith(
       {
         id: 1,
         url: 'http://m/stable/streams/v1/index.json'
@@ -220,7 +214,6 @@ describe('Change source', () => {
     bridge.listBootSources.mockResolvedValue([
       source({ url: 'http://mirror.internal/stable/', keyring_filename: '', keyring_data: 'QUJD' })
     ])
-    bridge.updateBootSource.mockImplementation(async (arg) => source({ ...arg, updated: 'x' }))
     const { wrapper } = await mountWith(ChangeSourceView, bridge)
     await wrapper.get('[data-testid="keyring-mode-file"] input').setValue(true)
     const input = wrapper.get('[data-testid="keyring-file-input"]')
@@ -232,7 +225,7 @@ describe('Change source', () => {
     expect(help.text()).not.toMatch(/keybox/i)
     await wrapper.get('form').trigger('submit')
     await flushPromises()
-    expect(bridge.updateBootSource).toHaveBeenCalledWith(
+    expect(bridge.connectSource).toHaveBeenCalledWith(
       {
         id: 1,
         url: 'http://mirror.internal/stable/',
@@ -242,46 +235,39 @@ describe('Change source', () => {
     )
   })
 
-  it('after Connect shows the fetched images; Update selection saves the ticks and starts a sync', async () => {
-    bridge.updateBootSource.mockImplementation(async (arg) =>
-      source({ url: arg.url, updated: '2025-08-06T00:00:00.000Z' })
-    )
+  it('after Connect shows the fetched images; Update selection saves source and ticks together, then Images', async () => {
     bridge.listSelections.mockResolvedValue([])
-    const { wrapper } = await mountWith(ChangeSourceView, bridge)
+    const { wrapper, router } = await mountWith(ChangeSourceView, bridge)
     expect(wrapper.find('[data-testid="image-selection"]').exists()).toBe(false)
     await wrapper.get('[data-testid="stream-candidate"] input').setValue(true)
-    bridge.listBootSources.mockResolvedValue([
-      source({ url: CANDIDATE, updated: '2025-08-06T00:00:00.000Z' })
-    ])
     await wrapper.get('form').trigger('submit')
     await flushPromises()
     expect(wrapper.get('[data-testid="showing-images-from"]').text()).toBe(
       `Showing images fetched from ${CANDIDATE}`
     )
-    expect(bridge.getCatalogue).toHaveBeenCalled()
+    // the images shown are the ones Connect verified, not the saved source's catalogue
+    expect(bridge.getCatalogue).not.toHaveBeenCalled()
     const checkbox = wrapper.get('[data-testid="image-checkbox-ubuntu-noble-amd64"] input')
     await checkbox.setValue(true)
     const update = wrapper.get('[data-testid="save-selection"]')
     expect(update.text()).toBe('Update selection')
     await update.trigger('click')
     await flushPromises()
-    expect(bridge.applySelectionChanges).toHaveBeenCalledWith({
-      boot_source_id: 1,
+    expect(bridge.saveConnectedSource).toHaveBeenCalledWith({
+      connection_id: '6f1c1c57-0000-4000-8000-000000000001',
       delete: [],
       update: [],
       create: [expect.objectContaining({ os: 'ubuntu', release: 'noble', arches: ['amd64'] })]
     })
+    expect(bridge.applySelectionChanges).not.toHaveBeenCalled()
     expect(bridge.restartImport).toHaveBeenCalledTimes(1)
-    expect(bridge.applySelectionChanges.mock.invocationCallOrder[0]).toBeLessThan(
+    expect(bridge.saveConnectedSource.mock.invocationCallOrder[0]).toBeLessThan(
       bridge.restartImport.mock.invocationCallOrder[0]
     )
-    expect(wrapper.get('[data-testid="selection-saved"]').text()).toContain(
-      'Selection saved (1 added). Sync started.'
-    )
+    expect(router.currentRoute.value.path).toBe('/images')
   })
 
-  it('Cancel after Connect leaves the selection alone and goes back to Images', async () => {
-    bridge.updateBootSource.mockImplementation(async (arg) => source({ url: arg.url, updated: 'y' }))
+  it('Cancel after Connect saves neither source nor selection and goes back to Images', async () => {
     const { wrapper, router } = await mountWith(ChangeSourceView, bridge)
     await wrapper.get('[data-testid="stream-candidate"] input').setValue(true)
     await wrapper.get('form').trigger('submit')
@@ -289,10 +275,26 @@ describe('Change source', () => {
     await wrapper.get('[data-testid="cancel-selection"]').trigger('click')
     await flushPromises()
     expect(router.currentRoute.value.path).toBe('/images')
+    expect(bridge.saveConnectedSource).not.toHaveBeenCalled()
+    expect(bridge.updateBootSource).not.toHaveBeenCalled()
     expect(bridge.applySelectionChanges).not.toHaveBeenCalled()
-    expect(bridge.createSelection).not.toHaveBeenCalled()
-    expect(bridge.deleteSelection).not.toHaveBeenCalled()
     expect(bridge.restartImport).not.toHaveBeenCalled()
+  })
+
+  it("a failed Connect removes the previous mirror's picker: no Update selection for what was not verified", async () => {
+    const { wrapper } = await mountWith(ChangeSourceView, bridge)
+    await wrapper.get('[data-testid="stream-candidate"] input').setValue(true)
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(wrapper.find('[data-testid="save-selection"]').exists()).toBe(true)
+    bridge.connectSource.mockRejectedValueOnce(new BridgeError('network', 'connection refused'))
+    await wrapper.get('[data-testid="choice-custom"] input').setValue(true)
+    await wrapper.get('[data-testid="source-url-input"]').setValue('http://down.example/stable/')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect(wrapper.get('[role="alert"]').text()).toContain('connection refused')
+    expect(wrapper.find('[data-testid="save-selection"]').exists()).toBe(false)
+    expect(wrapper.find('[data-testid="showing-images-from"]').exists()).toBe(false)
   })
 
   it('is disabled while an import runs, with MAAS words as the reason', async () => {

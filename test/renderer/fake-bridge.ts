@@ -125,6 +125,24 @@ export function createFakeBridge(): FakeBridge {
     createBootSource: vi.fn(notWired('createBootSource')),
     updateBootSource: vi.fn(notWired('updateBootSource')),
     deleteBootSource: vi.fn(async () => undefined),
+    connectSource: vi.fn(async (arg: RequestInput<'connectSource'>) => ({
+      connection_id: '6f1c1c57-0000-4000-8000-000000000001',
+      source_id: arg.id ?? null,
+      url: arg.url,
+      keyring_filename: arg.keyring_filename ?? '',
+      keyring_data: arg.keyring_data ?? '',
+      changed: true,
+      catalogue: catalogue({ source_id: arg.id ?? 0, url: arg.url })
+    })),
+    saveConnectedSource: vi.fn(async (arg: RequestInput<'saveConnectedSource'>) => ({
+      source: source(),
+      applied: {
+        created: arg.create?.length ?? 0,
+        updated: arg.update?.length ?? 0,
+        deleted: arg.delete?.length ?? 0,
+        selections: []
+      }
+    })),
     listSelections: vi.fn(async () => [selection()]),
     createSelection: vi.fn(notWired('createSelection')),
     updateSelection: vi.fn(notWired('updateSelection')),

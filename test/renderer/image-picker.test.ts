@@ -103,3 +103,27 @@ describe('Image picker', () => {
     expect(wrapper.find('[data-testid="image-search"]').exists()).toBe(false)
   })
 })
+
+describe('long release names', () => {
+  it('end in an ellipsis, with the whole name a tooltip that hover and Tab reach', async () => {
+    const bridge = createFakeBridge()
+    const long = 'Rocky Linux 9 (Blue Onyx) with the long-term enterprise kernel'
+    bridge.getCatalogue.mockResolvedValue(
+      catalogue({
+        entries: [
+          ...catalogue().entries,
+          entry({ group: 'other', os: 'rocky', release: 'rocky9', release_title: long, subarch: 'generic' })
+        ]
+      })
+    )
+    const { wrapper } = await mountWith(ImagesView, bridge)
+    const name = wrapper.get('[data-testid="release-name-rocky-rocky9"]')
+    expect(name.attributes('tabindex')).toBe('0')
+    expect(name.get('.selection-grid__name').text()).toBe(long)
+    const tip = wrapper.get(`#${name.attributes('aria-describedby')}`)
+    expect(tip.attributes('role')).toBe('tooltip')
+    expect(tip.text()).toBe(long)
+    // a short name stays plain text
+    expect(wrapper.find('[data-testid="release-name-ubuntu-noble"]').exists()).toBe(false)
+  })
+})

@@ -200,10 +200,18 @@ describe('locks while an import runs', () => {
     const change = wrapper.get('[data-testid="change-source-link"]')
     expect(change.element.tagName).toBe('BUTTON')
     expect(change.attributes('disabled')).toBeDefined()
-    expect(change.attributes('title')).toBe(SOURCE_LOCKED_WHILE_IMPORTING)
+    // The reason is a focusable info button beside the lock (Tab reaches it), described by the words.
+    const why = wrapper.get('[data-testid="change-source-why"]')
+    expect(why.element.tagName).toBe('BUTTON')
+    expect(why.attributes('disabled')).toBeUndefined()
+    expect(wrapper.get(`#${why.attributes('aria-describedby')}`).text()).toBe(SOURCE_LOCKED_WHILE_IMPORTING)
     const del = wrapper.get('[data-testid="resource-delete-7"]')
     expect(del.attributes('disabled')).toBeDefined()
-    expect(del.attributes('title')).toBe(DELETE_LOCKED_WHILE_IMPORTING)
+    const delWhy = wrapper.get('[data-testid="resource-delete-why-7"]')
+    expect(delWhy.attributes('disabled')).toBeUndefined()
+    expect(wrapper.get(`#${delWhy.attributes('aria-describedby')}`).text()).toBe(
+      DELETE_LOCKED_WHILE_IMPORTING
+    )
     expect(wrapper.find('[data-testid="resource-delete-9"]').exists()).toBe(false)
 
     // The import ends: both unlock.

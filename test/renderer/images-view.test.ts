@@ -74,19 +74,23 @@ describe('Images: source', () => {
     expect(wrapper.find('[data-testid="next-sync"]').exists()).toBe(false)
   })
 
-  it('Connect from the no-source form creates the source and the Images page takes over', async () => {
+  it('Connect from the no-source form saves nothing; Update selection creates the source and Images takes over', async () => {
     bridge.listBootSources.mockResolvedValue([])
-    bridge.createBootSource.mockImplementation(async (arg) => source({ url: arg.url }))
     const { wrapper } = await mountWith(ImagesView, bridge)
-    bridge.listBootSources.mockResolvedValue([source()])
     await wrapper.get('[data-testid="no-source-form"] form').trigger('submit')
     await flushPromises()
-    expect(bridge.createBootSource).toHaveBeenCalledWith(
-      {
-        url: 'https://images.maas.io/ephemeral-v3/stable/'
-      },
+    expect(bridge.connectSource).toHaveBeenCalledWith(
+      { url: 'https://images.maas.io/ephemeral-v3/stable/' },
       { requestId: expect.any(String) }
     )
+    expect(bridge.createBootSource).not.toHaveBeenCalled()
+    // still no source: the picker of what Connect verified is shown inside the form's card
+    expect(wrapper.find('[data-testid="no-source-form"]').exists()).toBe(true)
+    await wrapper.get('[data-testid="image-checkbox-ubuntu-noble-amd64"] input').setValue(true)
+    bridge.listBootSources.mockResolvedValue([source()])
+    await wrapper.get('[data-testid="save-selection"]').trigger('click')
+    await flushPromises()
+    expect(bridge.saveConnectedSource).toHaveBeenCalledTimes(1)
     expect(wrapper.find('[data-testid="no-source-form"]').exists()).toBe(false)
     expect(wrapper.get('[data-testid="source-url"]').text()).toBe(
       'https://images.maas.io/ephemeral-v3/stable/'
@@ -208,7 +212,9 @@ describe('Images: resources and import', () => {
     expect(row.text()).toContain('512 MB')
     expect(row.text()).toContain('Synced')
     expect(row.text()).toContain('20250805')
-    expect(wrapper.get('[data-testid="resource-row-8"]').text()).toContain('Failed: checksum mismatch')
+    expect(wrapper.get('[data-testid="resource-row-8"]').text()).toContain(
+      'Failed: file does not match the stream'
+    )
   })
 
   it('confirms a resource delete, explaining that unselecting is what stops it coming back', async () => {
@@ -295,6 +301,42 @@ describe('Images: resources and import', () => {
     expect(items).toHaveLength(2)
     expect(items[0].text()).toContain('checksum mismatch')
     expect(items[1].text()).toContain('404 Not Found')
+  })
+
+  it('a failed image says Failed and a short reason in its cell; the whole text once per file in the list', async () => {
+    const url = 'https://mirror.example/maas/images/ubuntu/noble/amd64/20250801/squashfs'
+    const whole = `signed digest did not match for ${url}: expected sha256 aa…, got bb…`
+    bridge.listBootResources.mockResolvedValue([
+      resource({ id: 8, architecture: 'amd64/ga-24.04', status: `Failed: ${whole}`, sets: {} }),
+      resource({ id: 9, architecture: 'amd64/hwe-24.04', status: `Failed: ${whole}`, sets: {} })
+    ])
+    const { wrapper } = await mountWith(ImagesView, bridge)
+    bridge.emit('importFinished', {
+      ok: false,
+      started_at: '2025-08-05T10:00:00Z',
+      finished_at: '2025-08-05T10:05:00Z',
+      downloaded_bytes: 0,
+      failures: [
+        { resource: 'ubuntu/noble amd64/ga-24.04', file: url, code: 'checksum', message: whole },
+        { resource: 'ubuntu/noble amd64/hwe-24.04', file: url, code: 'checksum', message: whole }
+      ],
+      notes: [],
+      stopped: false
+    })
+    await flushPromises()
+    const row = wrapper.get('[data-testid="resource-row-8"]')
+    expect(row.text()).toContain('Failed: signature check failed')
+    expect(row.text()).not.toContain(url)
+    const items = wrapper.findAll('[data-testid="import-failure"]')
+    expect(items).toHaveLength(1)
+    expect(wrapper.get('[data-testid="last-import-result"]').text()).toContain('1 failure')
+    // the file, then the kernels it served, then the whole message: separate words, not run together
+    expect(items[0].text()).toContain(
+      `${url} (for ubuntu/noble amd64/ga-24.04, ubuntu/noble amd64/hwe-24.04)`
+    )
+    // the URL is named once, first; the message says "the file" for it
+    expect(items[0].text().split(url)).toHaveLength(2)
+    expect(items[0].text()).toContain('signed digest did not match for the file: expected sha256')
   })
 
   it('shows why Sync was refused', async () => {

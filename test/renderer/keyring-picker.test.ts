@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { enableAutoUnmount, flushPromises } from '@vue/test-utils'
 import ChangeSourceView from '../../src/renderer/src/views/ChangeSourceView.vue'
 import { BridgeError } from '@shared/bridge-client'
-import { createFakeBridge, source, type FakeBridge } from './fake-bridge'
+import { createFakeBridge, type FakeBridge } from './fake-bridge'
 import { mountWith } from './mount'
 
 enableAutoUnmount(afterEach)
@@ -16,7 +16,6 @@ let bridge: FakeBridge
 beforeEach(() => {
   bridge = createFakeBridge()
   bridge.listBootSources.mockResolvedValue([])
-  bridge.createBootSource.mockImplementation(async (arg) => source({ id: 2, ...arg }))
 })
 
 const MIRROR = 'http://mirror.internal/maas/images/ephemeral-v3/stable/'
@@ -40,7 +39,7 @@ describe('keyring file picker', () => {
     )
     await wrapper.get('form').trigger('submit')
     await flushPromises()
-    expect(bridge.createBootSource).toHaveBeenCalledWith(
+    expect(bridge.connectSource).toHaveBeenCalledWith(
       {
         url: MIRROR,
         keyring_filename: '/home/admin/mirror-keyring.gpg'

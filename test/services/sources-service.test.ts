@@ -298,3 +298,69 @@ describe('applySelectionChanges as a request', () => {
     }
   })
 })
+
+describe('Change source: Connect saves nothing, Update selection saves both', () => {
+  const offers = { verified: true, signatures: [], entries: [] }
+
+  it('Connect verifies and holds; the source and selections stay until saveConnected', async () => {
+    const keep = vi.fn(async () => {})
+    const service = make(async () => ({ keep, offers }))
+    const before = await service.get(1)
+    const conn = await service.connectOnly({ id: 1, url: 'http://mirror.example/maas' })
+    expect(conn).toMatchObject({ source_id: 1, url: 'http://mirror.example/maas/', changed: true })
+    expect(await service.get(1)).toEqual(before)
+    expect(keep).not.toHaveBeenCalled()
+
+    const saved = await service.saveConnected({
+      connection_id: conn.connection_id,
+      create: [{ os: 'ubuntu', release: 'jammy', arches: ['amd64'] }],
+      update: [],
+      delete: []
+    })
+    expect(saved.source).toMatchObject({ id: 1, url: 'http://mirror.example/maas/' })
+    expect(saved.applied.created).toBe(1)
+    expect((await service.get(1)).url).toBe('http://mirror.example/maas/')
+    expect(keep).toHaveBeenCalledWith(1)
+    // a connection is saved once
+    await expect(
+      service.saveConnected({ connection_id: conn.connection_id, create: [], update: [], delete: [] })
+    ).rejects.toThrow(/press Connect again/)
+  })
+
+  it('a refused selection change saves neither the source nor the selections', async () => {
+    const service = make(async () => ({ keep: async () => {}, offers }))
+    const before = await service.get(1)
+    const selectionsBefore = await service.listSelections(1)
+    const conn = await service.connectOnly({ id: 1, url: 'http://mirror.example/maas' })
+    await expect(
+      service.saveConnected({ connection_id: conn.connection_id, create: [], update: [], delete: [9999] })
+    ).rejects.toThrow(/9999/)
+    expect(await service.get(1)).toEqual(before)
+    expect(await service.listSelections(1)).toEqual(selectionsBefore)
+  })
+
+  it('with no source, Connect creates nothing and saveConnected creates it with its selections', async () => {
+    const service = make(async () => ({ keep: async () => {}, offers }))
+    await service.delete(1)
+    const conn = await service.connectOnly({ url: 'http://mirror.example/maas' })
+    expect(conn.source_id).toBeNull()
+    expect(await service.list()).toEqual([])
+    const saved = await service.saveConnected({
+      connection_id: conn.connection_id,
+      create: [{ os: 'ubuntu', release: 'noble', arches: ['amd64'] }],
+      update: [],
+      delete: []
+    })
+    expect(await service.list()).toEqual([saved.source])
+    expect(await service.listSelections(saved.source.id)).toHaveLength(1)
+  })
+
+  it('a failed Connect holds nothing and changes nothing', async () => {
+    const service = make(async () => {
+      throw new AppError('signature', 'signature verification failed')
+    })
+    const before = await service.list()
+    await expect(service.connectOnly({ id: 1, url: 'http://bad.example/' })).rejects.toThrow(/signature/)
+    expect(await service.list()).toEqual(before)
+  })
+})

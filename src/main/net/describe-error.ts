@@ -29,6 +29,15 @@ const EXPLANATIONS: Record<string, string> = {
 }
 
 /** Codes that mean the connection ended before the whole body came. */
+/** a connection that never reached the proxy itself: refused, no such host, unreachable, timed out */
+const PROXY_UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT'
+])
 const CUT = new Set(['UND_ERR_SOCKET', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH', 'ECONNRESET', 'EPIPE'])
 
 /** Where a request was when it failed: it changes what a dropped connection means. */
@@ -77,6 +86,14 @@ export function networkError(err: unknown, url: string, ctx: ErrorContext = {}):
       {
         cause: err
       }
+    )
+  }
+  if (ctx.via && PROXY_UNREACHABLE.has(code)) {
+    // Through a proxy the socket is the proxy's: the mirror was never reached. Say where the proxy is set.
+    return new AppError(
+      'network',
+      `cannot reach the proxy ${ctx.via} to fetch ${url}: ${code} (${EXPLANATIONS[code] ?? message}). Check the proxy in Settings > Proxy, or the http_proxy / https_proxy environment variables the app was started with.`,
+      { cause: err }
     )
   }
   const why = EXPLANATIONS[code]

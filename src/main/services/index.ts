@@ -152,6 +152,11 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
       await imports.assertSourceChangeAllowed()
       return changedSources(await sources.update(arg, call?.signal))
     },
+    connectSource: (arg, call) => sources.connectOnly(arg, call?.signal),
+    saveConnectedSource: async (arg) => {
+      await imports.assertSourceChangeAllowed()
+      return changedSources(await sources.saveConnected(arg))
+    },
     deleteBootSource: async ({ id }) => {
       await sources.delete(id)
       // Its cached metadata goes too: a later source may get another URL under a new id.

@@ -8,9 +8,15 @@
 import type { z } from 'zod'
 import { AppError } from '@shared/errors'
 import { compactKeyringData, isBase64KeyringData } from '@shared/keyring-data'
-import type { BootSource, BootSourceSelection } from '@shared/types'
-import type { SelectionChangesApplied } from '@shared/ipc-contract'
-import type { createSourceSchema, updateSourceSchema } from '@shared/schemas'
+import { randomUUID } from 'node:crypto'
+import type { BootSource, BootSourceSelection, Catalogue } from '@shared/types'
+import type { ConnectedSourceSaved, SelectionChangesApplied, SourceConnection } from '@shared/ipc-contract'
+import type {
+  connectSourceSchema,
+  createSourceSchema,
+  saveConnectedSourceSchema,
+  updateSourceSchema
+} from '@shared/schemas'
 import type { StateStore } from '../core/state-store'
 import {
   addSelection,
@@ -32,7 +38,23 @@ export interface KeyringRef {
 export interface ConnectedStream {
   /** Writes the verified documents into the saved source's metadata cache. */
   keep(sourceId: number): Promise<void>
+  /** what the stream offers, shown for picking before anything is saved */
+  offers?: Pick<Catalogue, 'verified' | 'signatures' | 'entries'>
 }
+
+/** A Connect held until "Update selection" saves it: the source it checked and what it verified. */
+interface PendingConnection {
+  sourceId: number | null
+  url: string
+  keyring: KeyringRef
+  connected: ConnectedStream | undefined
+}
+
+/**
+ * How many Connects are held: each holds its verified documents in memory, and only the last one of a window
+ * is ever saved. Two cover a second window (or the CLI) connecting meanwhile.
+ */
+const HELD_CONNECTIONS = 2
 
 /**
  * Fetches and verifies a stream; throws an AppError naming the cause when it can't (or was aborted). What it
@@ -82,6 +104,9 @@ async function keepVerified(connected: ConnectedStream | undefined, sourceId: nu
 }
 
 export class SourcesService {
+  /** Connects not saved yet, oldest first (see HELD_CONNECTIONS) */
+  private readonly connections = new Map<string, PendingConnection>()
+
   constructor(private readonly deps: SourcesServiceDeps) {}
 
   private stamp(): string {
@@ -144,6 +169,91 @@ export class SourcesService {
     })
     await keepVerified(connected, updated.id)
     return updated
+  }
+
+  /**
+   * Change source's Connect, as in MAAS: fetches and verifies the stream and says what it offers, and saves
+   * nothing; the source stays as it was until saveConnected. A failed or cancelled Connect holds nothing.
+   */
+  async connectOnly(
+    input: z.output<typeof connectSourceSchema>,
+    signal?: AbortSignal
+  ): Promise<SourceConnection> {
+    const current = input.id !== undefined ? await this.get(input.id) : null
+    const url = normaliseSourceUrl(input.url)
+    const fallback = current ?? { keyring_filename: this.deps.defaultKeyring(), keyring_data: '' }
+    const keyring = pickKeyring(input, fallback)
+    await this.assertUrlFree(url, current?.id)
+    const connected = await this.connect(url, keyring, signal)
+    signal?.throwIfAborted()
+    const connectionId = randomUUID()
+    this.connections.set(connectionId, { sourceId: current?.id ?? null, url, keyring, connected })
+    for (const oldest of this.connections.keys()) {
+      if (this.connections.size <= HELD_CONNECTIONS) break
+      this.connections.delete(oldest)
+    }
+    const changed =
+      !current ||
+      url !== current.url ||
+      keyring.keyring_filename !== current.keyring_filename ||
+      keyring.keyring_data !== current.keyring_data
+    return {
+      connection_id: connectionId,
+      source_id: current?.id ?? null,
+      url,
+      ...keyring,
+      changed,
+      catalogue: {
+        source_id: current?.id ?? 0,
+        url,
+        verified: connected?.offers?.verified ?? false,
+        signatures: connected?.offers?.signatures ?? [],
+        fetched_at: this.stamp(),
+        entries: connected?.offers?.entries ?? []
+      }
+    }
+  }
+
+  /**
+   * Change source's "Update selection": saves the source a Connect verified and the selection change of that
+   * source in one locked write, all or nothing (a refused selection leaves the source as it was too).
+   */
+  async saveConnected(input: z.output<typeof saveConnectedSourceSchema>): Promise<ConnectedSourceSaved> {
+    const pending = this.connections.get(input.connection_id)
+    if (!pending)
+      throw new AppError(
+        'not_found',
+        'this Connect is no longer held (the app restarted, or another Connect replaced it): press Connect again'
+      )
+    const { url, keyring } = pending
+    const saved = await this.deps.store.update((state) => {
+      if (state.sources.some((s) => s.url === url && s.id !== pending.sourceId)) throw duplicateUrl(url)
+      let source: BootSource
+      if (pending.sourceId === null) {
+        const stamp = this.stamp()
+        source = { id: state.next_ids.source++, url, ...keyring, created: stamp, updated: stamp }
+        state.sources.push(source)
+      } else {
+        const found = state.sources.find((s) => s.id === pending.sourceId)
+        if (!found) throw new AppError('not_found', `boot source ${pending.sourceId} does not exist`)
+        const changed =
+          url !== found.url ||
+          keyring.keyring_filename !== found.keyring_filename ||
+          keyring.keyring_data !== found.keyring_data
+        if (changed) Object.assign(found, { url, ...keyring, updated: this.stamp() })
+        source = found
+      }
+      const applied = applySelectionChanges(state, {
+        boot_source_id: source.id,
+        create: input.create,
+        update: input.update,
+        delete: input.delete
+      })
+      return { source: { ...source }, applied }
+    })
+    this.connections.delete(input.connection_id)
+    await keepVerified(pending.connected, saved.source.id)
+    return saved
   }
 
   /** Connect, with the caller's signal only when there is one. */

@@ -38,13 +38,20 @@ export class StreamsGateway {
   /**
    * Fetches and verifies the whole stream, every item validated; throws naming the cause when it can't
    * ("Connect"). Nothing of the products is kept (checkStream), and nothing is written: the source may never
-   * be saved. Once it is, keep() puts the verified documents into its metadata cache, so the catalogue shown
+   * be saved. It says what the stream offers (offers), for picking before saving. Once it is saved, keep() puts the verified documents into its metadata cache, so the catalogue shown
    * next is read from there instead of fetching the whole stream again.
    */
   async connect(url: string, keyring: KeyringRef, signal?: AbortSignal): Promise<ConnectedStream> {
     const { proxy } = await this.deps.settings.read()
     const checked = await checkStream({ url, keyring, proxy, signal })
-    return { keep: (sourceId) => checked.saveTo(this.cacheDir(sourceId)) }
+    return {
+      keep: (sourceId) => checked.saveTo(this.cacheDir(sourceId)),
+      offers: {
+        verified: checked.verified,
+        signatures: checked.documents.map((d) => d.signature),
+        entries: checked.entries
+      }
+    }
   }
 
   /**

@@ -44,13 +44,16 @@ export function loadCachedCatalogue(
 }
 
 /**
- * Reads and checks a whole stream as readStream does (every item of every version validated), keeping nothing
- * of its products: what Connect needs to say whether a source can be used. Nothing is written
- * (opts.metadataCacheDir is not used): the verified documents can be saved once the source is (saveTo), so
- * that the catalogue shown next does not fetch the stream a second time.
+ * Reads and checks a whole stream as readStream does (every item of every version validated), keeping only one
+ * catalogue entry per product: what Connect needs to say whether a source can be used and what it offers.
+ * Nothing is written (opts.metadataCacheDir is not used): the verified documents can be saved once the source
+ * is (saveTo), so that the catalogue shown next does not fetch the stream a second time.
  */
-export async function checkStream(opts: ReadStreamOptions): Promise<VerifiedForCache> {
-  return readStreamForCache({ ...opts, metadataCacheDir: undefined }, (doc, contentId, path) =>
-    catalogueOfProducts(doc, contentId, path, () => {})
+export async function checkStream(opts: ReadStreamOptions): Promise<VerifiedForCache & StreamCatalogue> {
+  const entries: CatalogueEntry[] = []
+  const keep = (entry: CatalogueEntry): number => entries.push(entry)
+  const checked = await readStreamForCache({ ...opts, metadataCacheDir: undefined }, (doc, contentId, path) =>
+    catalogueOfProducts(doc, contentId, path, keep)
   )
+  return Object.assign(checked, { entries: sortCatalogue(entries) })
 }

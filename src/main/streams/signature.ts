@@ -166,7 +166,12 @@ export async function verifyCleartext(
       }
     }
   } catch (err) {
-    throw new AppError('signature', `signature verification failed for ${name}: ${(err as Error).message}`, {
+    const why = (err as Error).message
+    // openpgp's words; what they mean to an admin is what to check next.
+    const meaning = /signed digest did not match/i.test(why)
+      ? ': the file changed after it was signed, or the keyring is not the one its publisher signs with'
+      : ''
+    throw new AppError('signature', `signature verification failed for ${name}: ${why}${meaning}`, {
       cause: err
     })
   }

@@ -19,6 +19,15 @@ const routes: RouteRecordRaw[] = [
   { path: '/staging', name: 'staging', component: StagingView, meta: { title: 'Staging' } }
 ]
 
+/** The window's title names the screen first ("Images — MAAS Images"), as the taskbar and screen readers show it. */
+export function windowTitle(screen: unknown): string {
+  return typeof screen === 'string' && screen ? `${screen} — MAAS Images` : 'MAAS Images'
+}
+
 export function createAppRouter() {
-  return createRouter({ history: createWebHashHistory(), routes })
+  const router = createRouter({ history: createWebHashHistory(), routes })
+  router.afterEach((to) => {
+    document.title = windowTitle(to.meta.title)
+  })
+  return router
 }

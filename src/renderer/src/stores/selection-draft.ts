@@ -22,6 +22,8 @@ export const useSelectionDraftStore = defineStore('selection-draft', () => {
   /** the admin has ticked or unticked something since the last save */
   const touched = ref(false)
   const saved = ref(new Set<string>())
+  /** what the last save did, in words: shown on Images, where Change source's Update selection returns to */
+  const savedNotice = ref<string | null>(null)
 
   /** Saved state changed (a reload, the CLI): follow it unless the admin is editing. */
   function follow(
@@ -68,5 +70,36 @@ export const useSelectionDraftStore = defineStore('selection-draft', () => {
     return `${summary} Sync started.`
   }
 
-  return { sourceId, checked, locked, offered, touched, saved, follow, toggle, discard, saveAndSync }
+  /**
+   * Change source's "Update selection": main saves the connected source and this selection change together (or
+   * neither), then the import restarts from the saved source.
+   */
+  async function saveConnectedAndSync(connectionId: string, changes: SelectionChanges): Promise<string> {
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    const { boot_source_id, ...selection } = changes
+    const saved = await sourcesStore.saveConnectedSource({ connection_id: connectionId, ...selection })
+    touched.value = false
+    const summary = `Source ${saved.source.url} saved. ${savedSummary(saved.applied)}`
+    try {
+      await imports.restart()
+    } catch (err) {
+      throw new Error(`${summary} The sync did not start: ${errorMessage(err)}`)
+    }
+    return `${summary} Sync started.`
+  }
+
+  return {
+    savedNotice,
+    saveConnectedAndSync,
+    sourceId,
+    checked,
+    locked,
+    offered,
+    touched,
+    saved,
+    follow,
+    toggle,
+    discard,
+    saveAndSync
+  }
 })

@@ -5,7 +5,13 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { BootSource, BootSourceSelection, VerifyReport } from '@shared/types'
-import type { RequestInput, RequestOptions, SelectionChangesApplied } from '@shared/ipc-contract'
+import type {
+  ConnectedSourceSaved,
+  RequestInput,
+  RequestOptions,
+  SelectionChangesApplied,
+  SourceConnection
+} from '@shared/ipc-contract'
 import { getBridge } from '../bridge'
 import { errorMessage } from '../logic/error-message'
 import { latestOnly } from '../logic/latest-only'
@@ -69,6 +75,23 @@ export const useSourcesStore = defineStore('sources', () => {
     await load()
     return updated
   }
+  /** Change source's Connect: main fetches and verifies the stream and says what it offers; nothing is saved. */
+  function connectSource(
+    arg: RequestInput<'connectSource'>,
+    options?: RequestOptions
+  ): Promise<SourceConnection> {
+    return options ? getBridge().connectSource(arg, options) : getBridge().connectSource(arg)
+  }
+  /** Change source's "Update selection": the connected source and its selections, saved together by main. */
+  async function saveConnectedSource(
+    arg: RequestInput<'saveConnectedSource'>
+  ): Promise<ConnectedSourceSaved> {
+    try {
+      return await getBridge().saveConnectedSource(arg)
+    } finally {
+      await load()
+    }
+  }
   async function deleteSource(id: number): Promise<void> {
     await getBridge().deleteBootSource({ id })
     await load()
@@ -125,6 +148,8 @@ export const useSourcesStore = defineStore('sources', () => {
     createSource,
     updateSource,
     deleteSource,
+    connectSource,
+    saveConnectedSource,
     createSelection,
     updateSelection,
     deleteSelection,
