@@ -147,7 +147,9 @@ function printRows(rows: Rows, total: number, linkCeiling?: number): void {
         `(${nsPerByte(b.cpuS, total).toFixed(2)} ns/byte)  server cpu ${serverCpu} s${ceiling}`
     )
     if (label.startsWith(IMPORT) && noise)
-      console.log(`${' '.repeat(width + 4)}stderr beyond progress: ${noise.length} line(s), first: ${noise[0].slice(0, 160)}`)
+      console.log(
+        `${' '.repeat(width + 4)}stderr beyond progress: ${noise.length} line(s), first: ${noise[0].slice(0, 160)}`
+      )
     for (const r of runs.filter((x) => x.problem)) console.log(`${' '.repeat(width + 4)}! ${r.problem}`)
   }
 }

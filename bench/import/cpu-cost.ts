@@ -6,7 +6,10 @@ import { timed } from './proc'
 export const nsPerByte = (cpuS: number, bytes: number): number => (cpuS * 1e9) / bytes
 
 /** sha256sum over `paths` (from the page cache: read twice, the second run counted), CPU ns per byte. */
-export async function sha256sumNsPerByte(paths: string[], bytes: number): Promise<{ ns: number; line: string }> {
+export async function sha256sumNsPerByte(
+  paths: string[],
+  bytes: number
+): Promise<{ ns: number; line: string }> {
   await timed(['sha256sum', ...paths], { timeoutS: 600 })
   const t = await timed(['sha256sum', ...paths], { timeoutS: 600 })
   const ns = nsPerByte(t.cpuS, bytes)

@@ -11,17 +11,14 @@ import { spawnGroup } from './children'
 import type { Ctx } from './context'
 
 const REPO = resolve(__dirname, '..', '..')
-/** The shaped rate of the namespace's loopback, both legs together. */
-const LINK_BITS_PER_S = 2e9
-
 function sh(argv: string[]): void {
   execFileSync(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] })
 }
 
-export async function linkBound(ctx: Ctx, scale: number): Promise<void> {
-  const ceiling = LINK_BITS_PER_S / 8 / 2
+export async function linkBound(ctx: Ctx, scale: number, linkMbit: number): Promise<void> {
+  const ceiling = (linkMbit * 1e6) / 8 / 2
   console.log(
-    `\nlink-bound: a network namespace whose loopback tc tbf shapes to ${LINK_BITS_PER_S / 1e9} Gbit/s ` +
+    `\nlink-bound: a network namespace whose loopback tc tbf shapes to ${linkMbit} Mbit/s ` +
       `(payload ceiling ${(ceiling / 1e6).toFixed(0)} MB/s: every byte crosses it twice, through the shaping proxy)`
   )
   if (process.getuid?.() !== 0) {
@@ -40,16 +37,49 @@ export async function linkBound(ctx: Ctx, scale: number): Promise<void> {
   try {
     try {
       sh(['ip', 'netns', 'exec', ns, 'ip', 'link', 'set', 'lo', 'up'])
-      sh(['ip', 'netns', 'exec', ns, 'tc', 'qdisc', 'add', 'dev', 'lo', 'root', 'tbf', 'rate', `${LINK_BITS_PER_S / 1e6}mbit`, 'burst', '2mb', 'latency', '50ms'])
+      sh([
+        'ip',
+        'netns',
+        'exec',
+        ns,
+        'tc',
+        'qdisc',
+        'add',
+        'dev',
+        'lo',
+        'root',
+        'tbf',
+        'rate',
+        `${linkMbit}mbit`,
+        'burst',
+        '2mb',
+        'latency',
+        '50ms'
+      ])
     } catch (e) {
       console.log(`  skipped: the kernel cannot shape the namespace's loopback: ${stderrOf(e)}`)
       return
     }
     const args = [
-      'netns', 'exec', ns, process.execPath, '--import', 'tsx', resolve(REPO, 'bench/import/run.ts'),
-      '--scale', String(scale), '--reps', String(ctx.reps), '--parts', 'compare', '--only', 'shaped',
-      '--tools', [...ctx.tools].filter((t) => t === 'import' || t.startsWith('aria2c')).join(',') || 'import',
-      '--link-ceiling', String(ceiling)
+      'netns',
+      'exec',
+      ns,
+      process.execPath,
+      '--import',
+      'tsx',
+      resolve(REPO, 'bench/import/run.ts'),
+      '--scale',
+      String(scale),
+      '--reps',
+      String(ctx.reps),
+      '--parts',
+      'compare',
+      '--only',
+      'shaped',
+      '--tools',
+      [...ctx.tools].filter((t) => t === 'import' || t.startsWith('aria2c')).join(',') || 'import',
+      '--link-ceiling',
+      String(ceiling)
     ]
     const child = spawnGroup('ip', args, { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] })
     let printing = false

@@ -59,10 +59,11 @@ export async function offline(ctx: Ctx): Promise<void> {
     const out = join(ctx.root, 'floor-out')
     await mkdir(out, { recursive: true })
     try {
-      const t = await timed(
-        ['bash', '-c', `xargs -P8 -n2 ${script} ${out} < ${list}`],
-        { cwd: streamDir, env: { SYNC: sync ? '1' : '0' }, timeoutS: ctx.runTimeoutS }
-      )
+      const t = await timed(['bash', '-c', `xargs -P8 -n2 ${script} ${out} < ${list}`], {
+        cwd: streamDir,
+        env: { SYNC: sync ? '1' : '0' },
+        timeoutS: ctx.runTimeoutS
+      })
       return t.code === 0 ? t : { ...t, problem: `exit ${t.code}: ${(t.stderr ?? '').slice(0, 200)}` }
     } finally {
       await rm(out, { recursive: true, force: true })
@@ -105,9 +106,13 @@ export async function offline(ctx: Ctx): Promise<void> {
       async () => {
         await rm(target, { recursive: true, force: true })
         await mkdir(target)
-        const t = await timed([...ctx.cli, '--data-dir', kept, 'stage', target], { timeoutS: ctx.runTimeoutS })
+        const t = await timed([...ctx.cli, '--data-dir', kept, 'stage', target], {
+          timeoutS: ctx.runTimeoutS
+        })
         readFrom = /read back from the drive/.test(t.stderr ?? '') ? 'the drive' : 'the system cache'
-        staged.runs.push(t.code === 0 ? t : { ...t, problem: `exit ${t.code}: ${(t.stderr ?? '').slice(-200)}` })
+        staged.runs.push(
+          t.code === 0 ? t : { ...t, problem: `exit ${t.code}: ${(t.stderr ?? '').slice(-200)}` }
+        )
       },
       async () => void synced.runs.push(await floor(true))
     ]
@@ -116,7 +121,13 @@ export async function offline(ctx: Ctx): Promise<void> {
   printRows([staged, synced], w.bytes)
   console.log(`    staging said it read every file back from ${readFrom}`)
   const rb = await run(
-    [process.execPath, '--import', 'tsx', join(REPO, 'bench/import/medium-read-time.ts'), ...w.files.map((f) => join(target, f.path))],
+    [
+      process.execPath,
+      '--import',
+      'tsx',
+      join(REPO, 'bench/import/medium-read-time.ts'),
+      ...w.files.map((f) => join(target, f.path))
+    ],
     { cwd: REPO, timeoutS: ctx.runTimeoutS, allowFailure: true }
   )
   const rbS = Number(/read-back ([\d.]+) s/.exec(rb.out)?.[1] ?? NaN)
@@ -163,7 +174,8 @@ async function serve(ctx: Ctx, dataDir: string): Promise<void> {
       )
       const serverCpuS = groupCpuSeconds(pgid) - cpu0
       const got = (t.stdout ?? '').split('\n').reduce((n, l) => n + (Number(l) || 0), 0)
-      const problem = t.code !== 0 ? `exit ${t.code}` : got !== w.bytes ? `fetched ${got} of ${w.bytes} bytes` : undefined
+      const problem =
+        t.code !== 0 ? `exit ${t.code}` : got !== w.bytes ? `fetched ${got} of ${w.bytes} bytes` : undefined
       return { ...t, serverCpuS, problem }
     }
     const mine: Row = { label: 'maas-images serve, 8 x curl', runs: [] }
@@ -198,7 +210,8 @@ function printRows(rows: Row[], total: number, server = false): void {
       continue
     }
     const ok = runs.filter((r) => !r.problem).map((r) => r.wallS)
-    const spread = ok.length > 1 ? ` spread ${((100 * (Math.max(...ok) - b.wallS)) / b.wallS).toFixed(0)} %` : ''
+    const spread =
+      ok.length > 1 ? ` spread ${((100 * (Math.max(...ok) - b.wallS)) / b.wallS).toFixed(0)} %` : ''
     const rss = Math.max(...runs.map((r) => r.rssMb).filter(Number.isFinite))
     const tail = server
       ? `client cpu ${runs.map((r) => r.cpuS.toFixed(2)).join(', ')} s  server cpu ${runs.map((r) => (r.serverCpuS ?? NaN).toFixed(2)).join(', ')} s`

@@ -92,7 +92,8 @@ export async function timed(argv: string[], opts: RunOptions = {}): Promise<Time
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(text)
   const user = /User time \(seconds\): ([\d.]+)/.exec(text)
   const sys = /System time \(seconds\): ([\d.]+)/.exec(text)
-  if (!wall || !rss) throw new Error(`no /usr/bin/time figures for ${argv.join(' ')}: ${(text + r.err).slice(-500)}`)
+  if (!wall || !rss)
+    throw new Error(`no /usr/bin/time figures for ${argv.join(' ')}: ${(text + r.err).slice(-500)}`)
   const wallS = Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3])
   if (r.code !== 0)
     process.stderr.write(

@@ -93,7 +93,7 @@ async function main(): Promise<void> {
       const result: ScaleResult = { scale, bytes: w.whole.bytes, rows: {} }
       if (opts.parts.has('compare')) for (const sc of scenarios) result.rows[sc.key] = await compare(ctx, sc)
       if (opts.parts.has('offline')) await offline(ctx)
-      if (opts.parts.has('link')) await linkBound(ctx, scale)
+      if (opts.parts.has('link')) await linkBound(ctx, scale, opts.linkMbit)
       if (opts.parts.has('resume')) {
         console.log(`\nresume after kill -9 at ~40 %, extra bytes the server sent beyond the files' size`)
         for (const sc of scenarios)

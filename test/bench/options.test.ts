@@ -34,6 +34,9 @@ describe('import benchmark options', () => {
 
   it('takes the link ceiling the link part hands its child, in bytes per second', () => {
     expect(parseOptions(['--link-ceiling', '125000000']).linkCeiling).toBe(125e6)
+    expect(parseOptions([]).linkMbit).toBe(2000)
+    expect(parseOptions(['--link-mbit', '400']).linkMbit).toBe(400)
+    expect(() => parseOptions(['--link-mbit', '0.5'])).toThrow(/--link-mbit/)
   })
 
   it('honours BENCH_REPS and BENCH_PARTS, with flags taking precedence', () => {

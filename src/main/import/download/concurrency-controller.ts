@@ -55,7 +55,11 @@ export function settled(s: ConcurrencyState): boolean {
   return s.hold === Infinity
 }
 
-export function nextConcurrency(s: ConcurrencyState, sample: ThroughputSample, cap: number): ConcurrencyState {
+export function nextConcurrency(
+  s: ConcurrencyState,
+  sample: ThroughputSample,
+  cap: number
+): ConcurrencyState {
   if (settled(s) || sample.ms <= 0) return s
   if (s.skip > 0) return { ...s, skip: s.skip - 1 }
   // Work-limited: the window does not say whether more connections would help.

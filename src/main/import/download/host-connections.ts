@@ -4,12 +4,7 @@
  * for a host and sample() on a timer; a host over its target (after a raise that did not pay) lets its
  * connections go between requests (overTarget).
  */
-import {
-  initialConcurrency,
-  nextConcurrency,
-  settled,
-  type ConcurrencyState
-} from './concurrency-controller'
+import { initialConcurrency, nextConcurrency, settled, type ConcurrencyState } from './concurrency-controller'
 
 interface HostLoad {
   state: ConcurrencyState
