@@ -56,6 +56,24 @@ export function groupCpuSeconds(pgid: number): number {
   return ticks / 100
 }
 
+/** The sum of the peak resident sets (VmHWM) of a process group's live processes, in MB (Linux; NaN elsewhere). */
+export function groupPeakRssMb(pgid: number): number {
+  if (process.platform !== 'linux') return NaN
+  let kb = 0
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8')
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) !== pgid) continue
+      const m = /^VmHWM:\s*(\d+) kB$/m.exec(readFileSync(`/proc/${name}/status`, 'utf8'))
+      if (m) kb += Number(m[1])
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return Math.round(kb / 1024)
+}
+
 /** Sends `signal` to the child's whole process group. */
 export function killGroup(p: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): void {
   if (p.pid === undefined) return

@@ -22,7 +22,7 @@ export async function cliCommand(
     const help = spawnSync(process.execPath, [built, '--help'], { encoding: 'utf8' })
     if (!help.stdout.includes('boot-resources import')) why = 'out/main/cli.js lacks the boot-resources verbs'
     else if (newestSource() > statSync(built).mtimeMs)
-      why = 'out/main/cli.js is older than src/main/import or src/main/library'
+      why = 'out/main/cli.js is older than src/main/{import,library,stage,serve,net}'
     else return { argv: [process.execPath, built], label: 'built CLI: node out/main/cli.js' }
   }
   // Inside the repo (node_modules/.tmp, ignored by git) so the app finds its resources folder upwards.
@@ -54,7 +54,13 @@ export async function cliCommand(
 /** mtime of the newest file of the import engine and its CLI verbs. */
 function newestSource(): number {
   let newest = statSync(join(REPO, 'src/main/cli/commands/boot-resources.ts')).mtimeMs
-  for (const sub of ['src/main/import', 'src/main/library']) {
+  for (const sub of [
+    'src/main/import',
+    'src/main/library',
+    'src/main/stage',
+    'src/main/serve',
+    'src/main/net'
+  ]) {
     const dir = join(REPO, sub)
     for (const f of readdirSync(dir, { recursive: true, encoding: 'utf8' }))
       newest = Math.max(newest, statSync(join(dir, f)).mtimeMs)

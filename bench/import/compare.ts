@@ -9,6 +9,8 @@ import { join } from 'node:path'
 import { MB, mb, withServer, type Ctx, type Scenario } from './context'
 import { run, timed, type Timed } from './proc'
 import { missingOutput, REFERENCE_CLIENTS } from './reference-clients'
+import { nsPerByte, sha256sumNsPerByte } from './cpu-cost'
+import { notProgress } from './stderr-lines'
 import { setupDataDir } from './workload'
 import type { ToolKey } from './options'
 
@@ -110,13 +112,19 @@ export async function compare(ctx: Ctx, sc: Scenario): Promise<Rows> {
         rows.set(tool.label, [...(rows.get(tool.label) ?? []), m])
       }
     }
-    printRows(rows, w.bytes)
+    printRows(rows, w.bytes, ctx.linkCeiling)
     printRatios(sc, rows)
+    const paths = w.files.map((f) => join(ctx.workload.streamDir, f.path))
+    console.log(`  ${(await sha256sumNsPerByte(paths, w.bytes)).line}`)
     return rows
   })
 }
 
-function printRows(rows: Rows, total: number): void {
+/**
+ * Every run of every tool, the best one's figures first. `cpu/byte` is CPU (user + system) of the best run per
+ * payload byte; `ceiling` (inside a shaped namespace only) the payload rate of the best run over the link's.
+ */
+function printRows(rows: Rows, total: number, linkCeiling?: number): void {
   const width = Math.max(...[...rows.keys()].map((k) => k.length))
   for (const [label, runs] of rows) {
     const b = best(runs)
@@ -129,10 +137,19 @@ function printRows(rows: Rows, total: number): void {
       console.log(`${head}no valid run (runs: ${all}): ${runs.map((r) => r.problem).join('; ')}`)
       continue
     }
+    const ceiling = linkCeiling
+      ? `  ${((100 * total) / b.wallS / linkCeiling).toFixed(1)} % of the link's ceiling`
+      : ''
+    const noise = runs.map((r) => notProgress(r.stderr ?? '')).find((l) => l.length)
     console.log(
       `${head}best ${b.wallS.toFixed(2).padStart(6)} s (${(total / MB / b.wallS).toFixed(0).padStart(4)} MB/s; runs: ${all})` +
-        `  peak RSS ${String(rss).padStart(4)} MB  served ${mb(b.bytes)} MB  cpu ${cpu} s  server cpu ${serverCpu} s`
+        `  peak RSS ${String(rss).padStart(4)} MB  served ${mb(b.bytes)} MB  cpu ${cpu} s ` +
+        `(${nsPerByte(b.cpuS, total).toFixed(2)} ns/byte)  server cpu ${serverCpu} s${ceiling}`
     )
+    if (label.startsWith(IMPORT) && noise)
+      console.log(
+        `${' '.repeat(width + 4)}stderr beyond progress: ${noise.length} line(s), first: ${noise[0].slice(0, 160)}`
+      )
     for (const r of runs.filter((x) => x.problem)) console.log(`${' '.repeat(width + 4)}! ${r.problem}`)
   }
 }

@@ -36,6 +36,8 @@ export interface Ctx {
   extraConnections: Array<16 | 32>
   /** which clients the compare part measures */
   tools: Set<ToolKey>
+  /** inside the link part's shaped namespace: the payload ceiling of its link, bytes per second */
+  linkCeiling?: number
 }
 
 let serial = 0

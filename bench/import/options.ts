@@ -1,6 +1,6 @@
 /** Command-line options of the import benchmark. */
 
-export type Part = 'compare' | 'resume' | 'lag' | 'catalogue'
+export type Part = 'compare' | 'offline' | 'link' | 'resume' | 'lag' | 'catalogue'
 export type ScenarioKey = 'shaped' | 'unshaped'
 /** The measured clients of the compare part, by short name. */
 export type ToolKey = 'import' | 'import16' | 'import32' | 'aria2c' | 'aria2c-sha256' | 'curl'
@@ -14,21 +14,32 @@ export interface BenchOptions {
   parts: Set<Part>
   /** which clients the compare part runs (default all) */
   tools: Set<ToolKey>
+  /**
+   * set when this run is the child the link part starts inside a shaped network namespace: the payload
+   * ceiling of that link in bytes per second, which the compare rows are reported against
+   */
+  linkCeiling?: number
+  /** the rate the link part shapes its namespace's loopback to, Mbit/s (both legs of the proxy together) */
+  linkMbit: number
 }
 
 export const USAGE = `usage: tsx bench/import/run.ts [--scale 0.25[,1.0]] [--reps N] [--only shaped|unshaped]
-                                [--parts compare,resume,lag,catalogue]
-                                [--tools import,import16,import32,aria2c,aria2c-sha256,curl]
+                                [--parts compare,offline,link,resume,lag,catalogue]
+                                [--tools import,import16,import32,aria2c,aria2c-sha256,curl] [--link-mbit N]
   --scale   fraction of real image sizes; 0.25 (default) is about 0.7 GB, 1.0 about 2.9 GB; a comma list runs each
             and prints how time and memory grow
   --reps    repetitions per tool, interleaved (default 2); the best wall time is compared
   --only    run one scenario: shaped (25 MB/s per connection, 20 ms round trip) or unshaped loopback
-  --parts   which parts to run (default all)
+  --parts   which parts to run (default all): compare (over HTTP, beside aria2c and curl), offline (import
+            from a local mirror, stage, serve, each beside its floor), link (the shaped compare again inside a
+            network namespace whose loopback the kernel shapes; root only), resume, lag, catalogue
+  --link-mbit  the rate the link part shapes the namespace's loopback to (default 2000 Mbit/s, the proxy's two
+            legs together); lower it on a busy machine, so that the link and not the cores is what limits
   --tools   which clients the compare part measures (default all): the import with default settings, with
             connections=16 or 32 (shaped only), aria2c without and with sha-256 checks, 8 x curl + sha256sum
 Environment: BENCH_SERVER=node uses the Node test server even when nginx is installed; BENCH_CLI=PATH measures\nthat executable (the single-executable CLI, out/cli/maas-images) instead of the built CLI.`
 
-const PARTS: Part[] = ['compare', 'resume', 'lag', 'catalogue']
+const PARTS: Part[] = ['compare', 'offline', 'link', 'resume', 'lag', 'catalogue']
 
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = {}): BenchOptions {
   const o: BenchOptions = {
@@ -36,7 +47,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = {}): Bench
     reps: 2,
     scenarios: ['shaped', 'unshaped'],
     parts: new Set(PARTS),
-    tools: new Set(TOOLS)
+    tools: new Set(TOOLS),
+    linkMbit: 2000
   }
   // Older spellings, still honoured.
   if (env.BENCH_REPS) o.reps = positiveInt(env.BENCH_REPS, 'BENCH_REPS')
@@ -73,6 +85,19 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = {}): Bench
       case '--tools':
         o.tools = oneOf(value(), '--tools', TOOLS)
         break
+      case '--link-mbit': {
+        const n = Number(value())
+        if (!(Number.isInteger(n) && n >= 10 && n <= 100_000))
+          throw new Error(`--link-mbit takes a whole number of Mbit/s, 10-100000, got "${n}"`)
+        o.linkMbit = n
+        break
+      }
+      case '--link-ceiling': {
+        const n = Number(value())
+        if (!(n > 0)) throw new Error(`--link-ceiling takes bytes per second, got "${n}"`)
+        o.linkCeiling = n
+        break
+      }
       case '--help':
       case '-h':
         throw new Error(USAGE)

@@ -1,4 +1,7 @@
 /** Child processes for the benchmark: plain runs, and runs measured by /usr/bin/time -v, each with a time limit. */
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { killGroup, spawnGroup } from './children'
 
 export interface Timed {
@@ -7,6 +10,9 @@ export interface Timed {
   rssMb: number
   /** user + system CPU seconds of the process and the children it waited for */
   cpuS: number
+  /** what the measured program wrote to stderr (GNU time's report goes to a file of its own) */
+  stderr?: string
+  stdout?: string
 }
 
 export interface RunOptions {
@@ -71,17 +77,28 @@ export function run(
 
 /** Wall time and peak RSS as GNU time reports them (the largest RSS of the processes it waited for). */
 export async function timed(argv: string[], opts: RunOptions = {}): Promise<Timed> {
-  const r = await run(['/usr/bin/time', '-v', ...argv], { ...opts, allowFailure: true })
-  const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)/.exec(r.err)
-  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.err)
-  const user = /User time \(seconds\): ([\d.]+)/.exec(r.err)
-  const sys = /System time \(seconds\): ([\d.]+)/.exec(r.err)
-  if (!wall || !rss) throw new Error(`no /usr/bin/time figures for ${argv.join(' ')}: ${r.err.slice(-500)}`)
+  // The report in a file of its own, so the program's stderr is measured as the admin would see it.
+  const dir = await mkdtemp(join(tmpdir(), 'maas-bench-time-'))
+  const report = join(dir, 'time.txt')
+  let r: { code: number; out: string; err: string }
+  let text: string
+  try {
+    r = await run(['/usr/bin/time', '-v', '-o', report, ...argv], { ...opts, allowFailure: true })
+    text = await readFile(report, 'utf8').catch(() => '')
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+  const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)/.exec(text)
+  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(text)
+  const user = /User time \(seconds\): ([\d.]+)/.exec(text)
+  const sys = /System time \(seconds\): ([\d.]+)/.exec(text)
+  if (!wall || !rss)
+    throw new Error(`no /usr/bin/time figures for ${argv.join(' ')}: ${(text + r.err).slice(-500)}`)
   const wallS = Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3])
   if (r.code !== 0)
     process.stderr.write(
       `warning: ${argv[0]} exited ${r.code}: ${r.err.split('\n').slice(0, 5).join(' | ')}\n`
     )
   const cpuS = Number(user?.[1] ?? NaN) + Number(sys?.[1] ?? NaN)
-  return { code: r.code, wallS, rssMb: Math.round(Number(rss[1]) / 1024), cpuS }
+  return { code: r.code, wallS, rssMb: Math.round(Number(rss[1]) / 1024), cpuS, stderr: r.err, stdout: r.out }
 }

@@ -6,8 +6,13 @@
  * Node test server when nginx is not installed; the printout says which). Scenarios: shaped (25 MB/s per
  * connection, 20 ms round trip, by a shaping proxy in its own process in front of nginx) and unshaped (straight
  * to nginx). Parts:
- *   compare    the CLI import (wall time, peak RSS via /usr/bin/time -v) against aria2c -j8 -x8 -s8 -k1M with
- *              and without per-file sha-256 checks and 8 parallel curl then sha256sum, interleaved
+ *   compare    the CLI import (wall time, peak RSS via /usr/bin/time -v, CPU per byte) against aria2c -j8 -x8 -s8
+ *              -k1M with and without per-file sha-256 checks and 8 parallel curl then sha256sum, interleaved;
+ *              sha256sum's own CPU per byte beside them
+ *   offline    import from a local mirror, stage to a folder (and the read-back's share), serve to 8 clients,
+ *              each beside its floor (offline.ts)
+ *   link       the shaped compare inside a network namespace whose loopback the kernel shapes, as a fraction
+ *              of the link's ceiling (link.ts; root only, else skipped saying so)
  *   resume     kill -9 at ~40 %, import again, extra bytes the server sent, for the whole stream and for the
  *              small import (CentOS 7 plus bootloaders)
  *   lag        event-loop delay (p50/p99/max), server at normal priority and nice 19: inside the CLI's import
@@ -24,7 +29,9 @@ import { forgetTempDir, installCleanupHandlers, killAllAndClean, registerTempDir
 import { cliCommand } from './cli-binary'
 import { best, compare, IMPORT, type Rows } from './compare'
 import { MB, mb, SCENARIOS, type Ctx } from './context'
+import { linkBound } from './link'
 import { loopLag } from './loop-lag'
+import { offline } from './offline'
 import { hostLoopLag } from './host-lag'
 import { parseOptions, type BenchOptions, type ScenarioKey } from './options'
 import { run } from './proc'
@@ -74,7 +81,8 @@ async function main(): Promise<void> {
         reps: opts.reps,
         runTimeoutS: Math.round(60 + 400 * scale),
         extraConnections: [16, 32],
-        tools: opts.tools
+        tools: opts.tools,
+        linkCeiling: opts.linkCeiling
       }
       const w = workload.selections
       console.log(
@@ -84,6 +92,8 @@ async function main(): Promise<void> {
       const scenarios = opts.scenarios.map((k) => SCENARIOS[k])
       const result: ScaleResult = { scale, bytes: w.whole.bytes, rows: {} }
       if (opts.parts.has('compare')) for (const sc of scenarios) result.rows[sc.key] = await compare(ctx, sc)
+      if (opts.parts.has('offline')) await offline(ctx)
+      if (opts.parts.has('link')) await linkBound(ctx, scale, opts.linkMbit)
       if (opts.parts.has('resume')) {
         console.log(`\nresume after kill -9 at ~40 %, extra bytes the server sent beyond the files' size`)
         for (const sc of scenarios)

@@ -7,7 +7,8 @@ describe('import benchmark options', () => {
     expect(o.scales).toEqual([0.25])
     expect(o.reps).toBe(2)
     expect(o.scenarios).toEqual(['shaped', 'unshaped'])
-    expect([...o.parts].sort()).toEqual(['catalogue', 'compare', 'lag', 'resume'])
+    expect([...o.parts].sort()).toEqual(['catalogue', 'compare', 'lag', 'link', 'offline', 'resume'])
+    expect(o.linkCeiling).toBeUndefined()
     expect(o.tools.size).toBe(6)
   })
 
@@ -31,6 +32,13 @@ describe('import benchmark options', () => {
     expect([...o.parts].sort()).toEqual(['compare', 'resume'])
   })
 
+  it('takes the link ceiling the link part hands its child, in bytes per second', () => {
+    expect(parseOptions(['--link-ceiling', '125000000']).linkCeiling).toBe(125e6)
+    expect(parseOptions([]).linkMbit).toBe(2000)
+    expect(parseOptions(['--link-mbit', '400']).linkMbit).toBe(400)
+    expect(() => parseOptions(['--link-mbit', '0.5'])).toThrow(/--link-mbit/)
+  })
+
   it('honours BENCH_REPS and BENCH_PARTS, with flags taking precedence', () => {
     const o = parseOptions(['--reps', '4'], { BENCH_REPS: '1', BENCH_PARTS: 'lag' })
     expect(o.reps).toBe(4)
@@ -45,5 +53,6 @@ describe('import benchmark options', () => {
     expect(() => parseOptions(['--parts', 'compare,speed'])).toThrow(/speed/)
     expect(() => parseOptions(['--reps'])).toThrow(/--reps needs a value/)
     expect(() => parseOptions(['--fast'])).toThrow(/unknown option "--fast"/)
+    expect(() => parseOptions(['--link-ceiling', 'fast'])).toThrow(/--link-ceiling/)
   })
 })

@@ -10,6 +10,7 @@ import {
 } from '../../src/main/import/download/body-writer'
 import type { Segment } from '../../src/main/import/download/file-ranges'
 import { httpOpen } from '../../src/main/net/request'
+import type { ResponseBody } from '../../src/main/net/response-body'
 
 function segment(start: number, end: number): Segment {
   return { start, end, pos: start, busy: true, claimed: end, retryAt: 0, attempts: 0 }
@@ -150,6 +151,95 @@ describe('body writer', () => {
     } finally {
       server.closeAllConnections()
       await new Promise<void>((r) => server.close(() => r()))
+    }
+  })
+})
+
+describe('body writer, local mirror ranges', () => {
+  async function localFile(
+    size: number
+  ): Promise<{ url: string; root: string; data: Buffer; done: () => Promise<void> }> {
+    const { mkdtemp, writeFile, rm } = await import('node:fs/promises')
+    const { tmpdir } = await import('node:os')
+    const { join } = await import('node:path')
+    const { pathToFileURL } = await import('node:url')
+    const root = await mkdtemp(join(tmpdir(), 'maas-local-range-'))
+    const data = Buffer.alloc(size)
+    for (let i = 0; i < size; i++) data[i] = (i * 13 + (i >> 8)) & 0xff
+    await writeFile(join(root, 'item'), data)
+    return {
+      url: pathToFileURL(join(root, 'item')).href,
+      root,
+      data,
+      done: () => rm(root, { recursive: true, force: true })
+    }
+  }
+
+  it('reads a local range straight into the write batch: one read per batch, no buffer per read', async () => {
+    const { fetchRange } = await import('../../src/main/import/download/range-fetch')
+    const size = 3 * WRITE_BATCH + 777
+    const f = await localFile(size)
+    try {
+      const signal = new AbortController().signal
+      const start = 1000
+      const res = await fetchRange(f.url, { start, end: size, signal, localRoots: [f.root] })
+      expect(res.status).toBe(206)
+      // Every chunk a pushed body delivers would be a fresh buffer; the positional body pushes none.
+      const pushed: Buffer[] = []
+      const body = res.body as ResponseBody
+      const spy = body.consume.bind(body)
+      body.consume = (c) => spy({ ...c, data: (b: Buffer) => (pushed.push(b), c.data(b)) })
+      const sink = memorySink(size)
+      const seg = segment(start, size)
+      await copyBody(sink, seg, res, signal, size)
+      expect(pushed).toEqual([])
+      expect(seg.pos).toBe(size)
+      expect(sink.out.subarray(start).equals(f.data.subarray(start))).toBe(true)
+      // One batch buffer, written whole until the last: one read per write.
+      expect(sink.buffers.size).toBe(1)
+      expect(sink.journal.map(([a, b]) => b - a)).toEqual([
+        WRITE_BATCH,
+        WRITE_BATCH,
+        size - start - 2 * WRITE_BATCH
+      ])
+    } finally {
+      await f.done()
+    }
+  })
+
+  it('a local range stops at a split made while it is read, and at a stop', async () => {
+    const { fetchRange } = await import('../../src/main/import/download/range-fetch')
+    const size = 4 * WRITE_BATCH
+    const f = await localFile(size)
+    try {
+      const ctl = new AbortController()
+      const res = await fetchRange(f.url, { start: 0, end: size, signal: ctl.signal, localRoots: [f.root] })
+      const seg = segment(0, size)
+      const mem = memorySink(size)
+      let writes = 0
+      const sink: SegmentSink = {
+        write: async (buf, n, pos) => {
+          // After the first batch another connection takes the segment's second half.
+          if (++writes === 1) seg.end = 2 * WRITE_BATCH
+          await mem.write(buf, n, pos)
+        },
+        written: (pos, n) => mem.written(pos, n)
+      }
+      await copyBody(sink, seg, res, ctl.signal, size)
+      expect(seg.pos).toBe(2 * WRITE_BATCH)
+      expect(mem.journal).toEqual([
+        [0, WRITE_BATCH],
+        [WRITE_BATCH, 2 * WRITE_BATCH]
+      ])
+      expect(mem.out.subarray(0, 2 * WRITE_BATCH).equals(f.data.subarray(0, 2 * WRITE_BATCH))).toBe(true)
+
+      const res2 = await fetchRange(f.url, { start: 0, end: size, signal: ctl.signal, localRoots: [f.root] })
+      const seg2 = segment(0, size)
+      ctl.abort()
+      await expect(copyBody(memorySink(size), seg2, res2, ctl.signal, size)).rejects.toThrow(/cancelled/)
+      expect(seg2.pos).toBe(0)
+    } finally {
+      await f.done()
     }
   })
 })

@@ -10,6 +10,7 @@ import { AppError } from '@shared/errors'
 import type { Readable } from 'node:stream'
 import { asResponseBody, type ResponseBody } from '../../net/response-body'
 import type { Segment } from './file-ranges'
+import { LocalRangeBody } from './range-fetch'
 
 /** Bytes buffered per connection before a positional write. */
 export const WRITE_BATCH = 256 << 10
@@ -57,6 +58,7 @@ export async function copyBody(
   signal: AbortSignal,
   limit: number
 ): Promise<void> {
+  if (res.body instanceof LocalRangeBody) return copyLocal(sink, seg, res.body, res.url, signal, limit)
   const batch = takeBatch()
   // What one write may hold: a short request fills only part of the batch before it is due.
   const room = Math.min(WRITE_BATCH, Math.max(1, limit - seg.pos))
@@ -158,4 +160,38 @@ export async function copyBody(
   if (failure) throw failure
   if (signal.aborted) throw new AppError('cancelled', `cancelled fetching ${res.url}`)
   if (seg.pos < stopAt()) throw new AppError('network', `connection closed early fetching ${res.url}`)
+}
+
+/**
+ * A local range read straight into the batch it is written from: one read and one positional write per batch,
+ * with the same split and stop rules as a pushed body (only bytes still inside the segment are written).
+ */
+async function copyLocal(
+  sink: SegmentSink,
+  seg: Segment,
+  body: LocalRangeBody,
+  url: string,
+  signal: AbortSignal,
+  limit: number
+): Promise<void> {
+  const batch = takeBatch()
+  const stopAt = (): number => Math.min(seg.end, limit)
+  try {
+    while (seg.pos < stopAt()) {
+      if (signal.aborted) throw new AppError('cancelled', `cancelled fetching ${url}`)
+      const from = seg.pos
+      const got = await body.readAt(batch, Math.min(WRITE_BATCH, stopAt() - from), from)
+      if (got === 0) throw new AppError('network', `connection closed early fetching ${url}`)
+      // The segment may have been split during the read: write only what is still ours.
+      const n = Math.min(got, stopAt() - from)
+      if (n <= 0) break
+      await sink.write(batch, n, from)
+      const delta = Math.min(n, seg.end - from)
+      seg.pos += delta
+      sink.written(from, delta)
+    }
+  } finally {
+    body.destroy()
+    giveBack(batch)
+  }
 }

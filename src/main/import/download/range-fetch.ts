@@ -3,6 +3,7 @@
  * (file: URL, e.g. a USB stick) through the same response shape, so the downloader has one path.
  * Over http the body is undici's, pushed chunk by chunk to body-writer.ts with no stream in between.
  */
+import type { FileHandle } from 'node:fs/promises'
 import { isAbsolute, relative } from 'node:path'
 import { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
@@ -10,7 +11,7 @@ import { AppError } from '@shared/errors'
 import type { ProxySettings } from '@shared/types'
 import { openLocalFile, type OpenedLocalFile } from '../../net/local-file'
 import { httpOpen } from '../../net/request'
-import type { ResponseBody } from '../../net/response-body'
+import { fromReadable, type BodyConsumer, type ResponseBody } from '../../net/response-body'
 
 export interface RangeRequest {
   /** inclusive start */
@@ -59,12 +60,69 @@ function mirrorRootOf(path: string, roots: readonly string[]): string | undefine
 }
 
 /**
+ * The body of a local range: read positionally, straight into the downloader's write batch (body-writer.ts),
+ * so a byte from a stick is read once into the buffer it is written from: no stream, no buffer per read for
+ * the collector to free (1 MiB per read per connection held the import's peak RSS above 100 MB). Other
+ * consumers get the same bytes as pushed chunks. The handle is this body's: closed by destroy(), or by its
+ * stream once one was made.
+ */
+export class LocalRangeBody implements ResponseBody {
+  private stream: ResponseBody | undefined
+  private closed = false
+
+  constructor(
+    private readonly handle: FileHandle,
+    /** inclusive */
+    readonly start: number,
+    /** exclusive */
+    readonly end: number,
+    private readonly signal: AbortSignal
+  ) {}
+
+  /** Reads up to `n` bytes at file position `pos` (within the range) into buf[0, n); 0 at the range's or file's end. */
+  async readAt(buf: Buffer, n: number, pos: number): Promise<number> {
+    const want = Math.min(n, this.end - pos, buf.length)
+    if (want <= 0 || pos < this.start) return 0
+    return (await this.handle.read(buf, 0, want, pos)).bytesRead
+  }
+
+  consume(consumer: BodyConsumer): void {
+    // The stream takes the run's signal itself (Node removes that listener when the stream ends): a
+    // connection chains many ranges over one signal, and a listener left per range printed
+    // MaxListenersExceededWarning on the admin's terminal.
+    this.stream ??= fromReadable(
+      this.handle.createReadStream({
+        start: this.start,
+        end: this.end - 1,
+        highWaterMark: 1 << 20,
+        signal: this.signal
+      })
+    )
+    this.stream.consume(consumer)
+  }
+
+  pause(): void {
+    this.stream?.pause()
+  }
+
+  resume(): void {
+    this.stream?.resume()
+  }
+
+  destroy(): void {
+    if (this.stream) return this.stream.destroy()
+    if (this.closed) return
+    this.closed = true
+    // FileHandle.close waits for a read still in flight.
+    void this.handle.close().catch(() => undefined)
+  }
+}
+
+/**
  * A byte range of an item of a local mirror (a USB stick), as untrusted as a server: the file is opened through
  * the bounded local reader with the mirror's root, so a link that leads out of the root (to a private file, or
  * to a copy of the right bytes elsewhere) is refused with "refused" alone: neither its size nor its bytes reach
- * a message, last-import.json or the cache. The stream takes the run's signal itself (Node removes that
- * listener when the stream ends): a connection chains many ranges over one signal, and a listener left per
- * range printed MaxListenersExceededWarning on the admin's terminal.
+ * a message, last-import.json or the cache.
  */
 async function localRange(url: string, req: RangeRequest): Promise<RangeResponse> {
   const path = fileURLToPath(url)
@@ -84,16 +142,11 @@ async function localRange(url: string, req: RangeRequest): Promise<RangeResponse
     }
     throw err
   }
-  const body = opened.handle.createReadStream({
-    start: req.start,
-    end: req.end - 1,
-    highWaterMark: 1 << 20,
-    signal: req.signal
-  })
+  const end = Math.min(req.end, opened.size)
   return {
     status: 206,
     headers: { 'content-range': `bytes ${req.start}-${req.end - 1}/${opened.size}` },
     url,
-    body
+    body: new LocalRangeBody(opened.handle, req.start, end, req.signal)
   }
 }
