@@ -10,8 +10,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { stagedContent } from '../../src/main/library/staged-content'
 import { streamEnv, type StreamEnv } from '../import/engine-fixture'
-import { cli } from '../cli/cli-helpers'
 import { serveCli, type ServingCli } from '../support/serve-cli'
+import { importAll, useSource } from '../stage/imported-data-dir'
 
 const SECRET = 'a private file outside the image cache'
 let env: StreamEnv
@@ -22,17 +22,8 @@ beforeAll(async () => {
   env = await streamEnv(0.002, ['noble'])
   tmp = await mkdtemp(join(tmpdir(), 'maas-images-cache-links-'))
   dataDir = join(tmp, 'data')
-  const src = await cli(
-    dataDir,
-    'boot-source',
-    'update',
-    '1',
-    `url=${env.server.url}`,
-    `keyring_filename=${env.gen.keyringPath}`
-  )
-  expect(src.code, src.stderr).toBe(0)
-  const imp = await cli(dataDir, 'boot-resources', 'import', '--wait')
-  expect(imp.code, imp.stderr).toBe(0)
+  await useSource(env, dataDir, env.server.url)
+  await importAll(dataDir)
 }, 120_000)
 
 afterAll(async () => {

@@ -12,6 +12,7 @@ import { cli } from '../cli/cli-helpers'
 import { streamEnv, type StreamEnv } from '../import/engine-fixture'
 import { tempDir } from '../import/helpers'
 import { mountLying, requireLyingFsTools } from '../support/fuse-mounts'
+import { importAll, useSource } from './imported-data-dir'
 
 let env: StreamEnv
 let tmp: string
@@ -23,17 +24,8 @@ beforeAll(async () => {
   env = await streamEnv(0.002, ['noble'])
   tmp = await tempDir('lying-stick-')
   dataDir = join(tmp, 'data')
-  const source = await cli(
-    dataDir,
-    'boot-source',
-    'update',
-    '1',
-    `url=${env.server.url}`,
-    `keyring_filename=${env.gen.keyringPath}`
-  )
-  expect(source.code, source.stderr).toBe(0)
-  const imported = await cli(dataDir, 'boot-resources', 'import', '--wait')
-  expect(imported.code, imported.stdout + imported.stderr).toBe(0)
+  await useSource(env, dataDir, env.server.url)
+  await importAll(dataDir)
   // The signed documents are stored truthfully on this stick, so the item checks run; the second stick below lies
   // about them too.
   stick = await mountLying(tmp, { spared: ['.sjson', '.json'] })

@@ -8,6 +8,7 @@ import { cli } from '../cli/cli-helpers'
 import { BlobCache } from '../../src/main/library'
 import { streamEnv, type StreamEnv } from '../import/engine-fixture'
 import { tempDir } from '../import/helpers'
+import { importAll, useSource } from './imported-data-dir'
 
 let env: StreamEnv
 let tmp: string
@@ -17,17 +18,8 @@ beforeAll(async () => {
   env = await streamEnv(0.002, ['noble'])
   tmp = await tempDir('staging-gw-')
   dataDir = join(tmp, 'data')
-  const src = await cli(
-    dataDir,
-    'boot-source',
-    'update',
-    '1',
-    `url=${env.server.url}`,
-    `keyring_filename=${env.gen.keyringPath}`
-  )
-  expect(src.code, src.stderr).toBe(0)
-  const imp = await cli(dataDir, 'boot-resources', 'import', '--wait')
-  expect(imp.code, imp.stderr).toBe(0)
+  await useSource(env, dataDir, env.server.url)
+  await importAll(dataDir)
 }, 120_000)
 afterAll(async () => {
   await env?.close()
