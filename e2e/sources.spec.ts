@@ -101,7 +101,8 @@ test.describe('with source 1 on a mirror', () => {
       const sources = await cliJson<Source[]>(dataDir, 'boot-sources', 'read')
       expect(sources.map((s) => s.url)).toEqual([mirror.url])
       const gone = await runCli(dataDir, 'boot-source-selections', 'read', '2')
-      expect(gone.code).toBe(1)
+      // As MAAS's CLI: exit 2 for a source that does not exist.
+      expect(gone.code).toBe(2)
       // Source 1 and its selection are untouched.
       const sel1 = await cliJson<Selection[]>(dataDir, 'boot-source-selections', 'read', '1')
       expect(sel1.map((s) => `${s.os}/${s.release}`)).toEqual(['ubuntu/noble'])
