@@ -26,6 +26,16 @@ describe('stagingError', () => {
     expect(toErrorShape(e).detail).toMatch(/^ENOTCONN \(\.maas-images-staging\.lock\): /)
   })
 
+  it('a FUSE stick whose daemon went away mid-call (ECONNABORTED) reads as a pulled stick too', () => {
+    // fusefat killed between two calls gives ENOTCONN; killed during one, that call ends ECONNABORTED.
+    const e = stagingError(errno('ECONNABORTED', "software caused connection abort, lstat '/m/a/b'"), {
+      target: '/m',
+      file: 'a/b'
+    })
+    expect(e.message).toMatch(/^The stick was removed while staging/)
+    expect(toErrorShape(e).detail).toMatch(/^ECONNABORTED \(a\/b\): /)
+  })
+
   it('a full stick, ENOSPC or fusefat’s EPERM on write, says how much more is needed', () => {
     const full = stagingError(errno('ENOSPC', 'no space left on device, write'), {
       target: '/m',

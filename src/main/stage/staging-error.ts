@@ -7,7 +7,17 @@ import { AppError } from '@shared/errors'
 import { formatBytes } from '@shared/format-bytes'
 
 /** Errors of a drive that went away or broke mid-way. */
-const GONE = new Set(['EIO', 'ENODEV', 'ENXIO', 'ENOTCONN', 'ESTALE', 'ENOENT', 'EBADF', 'ESHUTDOWN'])
+const GONE = new Set([
+  'EIO',
+  'ENODEV',
+  'ENXIO',
+  'ENOTCONN',
+  'ECONNABORTED',
+  'ESTALE',
+  'ENOENT',
+  'EBADF',
+  'ESHUTDOWN'
+])
 /**
  * Errors a full stick gives besides ENOSPC: fusefat answers a write past the last free cluster with EPERM,
  * and a file over the file system's limit is EFBIG.
