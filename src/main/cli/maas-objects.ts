@@ -26,10 +26,22 @@ export const withSelectionUri = (s: BootSourceSelection): WithUri<BootSourceSele
   ...s,
   resource_uri: selectionUri(s)
 })
-export const withResourceUri = (r: BootResource): WithUri<BootResource> => ({
-  ...r,
-  resource_uri: resourceUri(r)
-})
+
+/** A boot resource as MAAS gives it; a bootloader has no `title` and no `subarches`. */
+export type MaasBootResource = WithUri<Omit<BootResource, 'title' | 'subarches'>> &
+  Partial<Pick<BootResource, 'title' | 'subarches'>>
+
+/**
+ * A boot resource as MAAS's API gives it (maasserver/api/boot_resources.py, boot_resource_to_dict), with its
+ * `resource_uri`. MAAS adds `title` and `subarches` from the resource's `extra`, which its import fills from the
+ * product's `subarches` and `os_title`/`release_title` (MAAS 3.7.3, maasserver/bootresources.py:285-295). Bootloader
+ * products carry neither, so MAAS's bootloaders have neither key (as its example boot-resources.json shows).
+ */
+export function withResourceUri(r: BootResource): MaasBootResource {
+  if (!r.bootloader) return { ...r, resource_uri: resourceUri(r) }
+  const { title: _title, subarches: _subarches, ...rest } = r
+  return { ...rest, resource_uri: resourceUri(r) }
+}
 
 /** MAAS's `?type=` of `boot-resources read`, and the types each takes. */
 const TYPES: Record<string, ReadonlyArray<BootResource['type']>> = {
@@ -42,7 +54,7 @@ const TYPES: Record<string, ReadonlyArray<BootResource['type']>> = {
 const RTYPE_ORDER: Record<BootResource['type'], number> = { Synced: 0, Generated: 1, Uploaded: 2 }
 
 /** Filters and orders `boot-resources read` as MAAS does; an unknown type gets MAAS's 400 text. */
-export function maasResourceList(list: readonly BootResource[], type = 'all'): Array<WithUri<BootResource>> {
+export function maasResourceList(list: readonly BootResource[], type = 'all'): MaasBootResource[] {
   const types = Object.hasOwn(TYPES, type) ? TYPES[type] : undefined
   if (!types)
     throw new AppError(
