@@ -231,6 +231,21 @@ describe('selections checked against the stream, as MAAS', () => {
     expect(arch.stdout).toMatch(
       /arches: No available images to download for 'amd46'; it could be: amd64, arm64/
     )
+    const label = await cli(
+      data,
+      'admin',
+      'boot-source-selections',
+      'create',
+      String(sourceId),
+      'os=ubuntu',
+      'release=noble',
+      'arches=amd64',
+      'labels=stabel'
+    )
+    expect(label).toMatchObject({
+      code: 2,
+      stdout: "labels: No available images to download for 'stabel'; it could be: stable\n"
+    })
     const ok = await cli(
       data,
       'admin',
