@@ -13,6 +13,7 @@ import { generateStream, type GeneratedStream } from '../support/stream-generato
 import { startTestServer, type TestServer } from '../support/test-server'
 import { cli } from './cli-helpers'
 import { maasSubarch, maasTitle } from '../../src/main/import/plan/resource-identity'
+import { withResourceUri } from '../../src/main/cli/maas-objects'
 
 let root: string
 let stream: GeneratedStream
@@ -116,6 +117,10 @@ describe("the seed document's commands", () => {
       'labels=*'
     )
     expect(created.code, created.stdout + created.stderr).toBe(0)
+    // MAAS's example boot-source-sel-create has exactly these keys.
+    expect(Object.keys(created.json() as object).sort()).toEqual(
+      ['arches', 'boot_source_id', 'id', 'labels', 'os', 'release', 'resource_uri', 'subarches'].sort()
+    )
     expect(created.json()).toMatchObject({
       os: 'ubuntu',
       release: 'noble',
@@ -143,6 +148,10 @@ describe("the seed document's commands", () => {
     const names = resources.map((r) => `${r.name} ${r.architecture}`)
     expect(names).toEqual([...names].sort())
     for (const r of resources) expect(r.resource_uri).toBe(`/MAAS/api/2.0/boot-resources/${r.id}/`)
+    // MAAS's example boot-res-read entry for a kernel, and last_deployed (3.7.3's boot_resource_to_dict).
+    const kernelKeys = ['id', 'type', 'name', 'architecture', 'resource_uri', 'subarches', 'last_deployed']
+    for (const r of resources.filter((x) => x.name === 'ubuntu/noble'))
+      expect(Object.keys(r)).toEqual(expect.arrayContaining(kernelKeys))
     expect(jq('[.[] | select(.name == "ubuntu/noble")] | length', list.stdout)).not.toBe('0')
     expect((await cli(data, 'admin', 'boot-resources', 'read', 'type=uploaded')).json()).toEqual([])
 
@@ -153,11 +162,23 @@ describe("the seed document's commands", () => {
         string,
         {
           size: number
-          files: Record<string, { filetype: string; size: number; filename_on_disk: string; sha256: string }>
+          complete: boolean
+          files: Record<
+            string,
+            { filetype: string; size: number; filename_on_disk: string; sha256: string; complete: boolean }
+          >
         }
       >
     }
     for (const set of Object.values(detail.sets)) {
+      // MAAS's set and file keys (boot_resource_set_to_dict, boot_resource_file_to_dict); `progress` only
+      // while incomplete.
+      expect(set.complete).toBe(true)
+      expect(Object.keys(set).sort()).toEqual(['complete', 'files', 'label', 'size', 'version'])
+      for (const f of Object.values(set.files))
+        expect(Object.keys(f).sort()).toEqual(
+          ['complete', 'filename', 'filename_on_disk', 'filetype', 'sha256', 'size'].sort()
+        )
       const files = Object.values(set.files)
       expect(files.map((f) => f.filetype)).not.toContain('manifest')
       expect(set.size).toBe(files.reduce((a, f) => a + f.size, 0))
@@ -210,6 +231,21 @@ describe('selections checked against the stream, as MAAS', () => {
     expect(arch.stdout).toMatch(
       /arches: No available images to download for 'amd46'; it could be: amd64, arm64/
     )
+    const label = await cli(
+      data,
+      'admin',
+      'boot-source-selections',
+      'create',
+      String(sourceId),
+      'os=ubuntu',
+      'release=noble',
+      'arches=amd64',
+      'labels=stabel'
+    )
+    expect(label).toMatchObject({
+      code: 2,
+      stdout: "labels: No available images to download for 'stabel'; it could be: stable\n"
+    })
     const ok = await cli(
       data,
       'admin',
@@ -314,5 +350,55 @@ describe("MAAS's kernel naming and titles (maasserver/bootresources.py, bootsour
     expect(maasTitle('Ubuntu', '24.04 LTS', '')).toBe('Ubuntu 24.04 LTS')
     expect(maasTitle('Ubuntu Core', '16', 'pc')).toBe('Ubuntu Core 16 pc')
     expect(maasTitle('', '24.04 LTS', '')).toBe('')
+  })
+})
+
+describe("MAAS's resource keys (maasserver/api/boot_resources.py)", () => {
+  it('an incomplete set and file keep progress; a complete one has none', () => {
+    const file = (complete: boolean) => ({
+      filename: 'squashfs',
+      filetype: 'squashfs',
+      sha256: 'a'.repeat(64),
+      size: 10,
+      complete,
+      progress: complete ? 100 : 40
+    })
+    const resource = {
+      id: 3,
+      type: 'Synced' as const,
+      name: 'ubuntu/noble',
+      architecture: 'amd64/ga-24.04',
+      subarches: 'generic,ga-24.04',
+      title: '24.04 LTS',
+      last_deployed: null,
+      status: 'Downloading 40%',
+      sets: {
+        '20250805': {
+          version: '20250805',
+          label: 'stable',
+          size: 10,
+          complete: false,
+          progress: 40,
+          files: { squashfs: file(false) }
+        },
+        '20250716': {
+          version: '20250716',
+          label: 'stable',
+          size: 10,
+          complete: true,
+          progress: 100,
+          files: { squashfs: file(true) }
+        }
+      }
+    }
+    const out = withResourceUri(resource)
+    expect(out.sets?.['20250805']).toMatchObject({ progress: 40, files: { squashfs: { progress: 40 } } })
+    expect(out.sets?.['20250716']).not.toHaveProperty('progress')
+    expect(out.sets?.['20250716'].files.squashfs).not.toHaveProperty('progress')
+    expect(out).toMatchObject({
+      subarches: 'generic,ga-24.04',
+      title: '24.04 LTS',
+      resource_uri: '/MAAS/api/2.0/boot-resources/3/'
+    })
   })
 })

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { condenseProducts } from './condense'
+import { productSubarch, type KernelRow } from './maas-images-kernels'
 import { fakeSha256, writePayload } from './payload'
 import {
   BOOTLOADER_SERIALS,
@@ -25,6 +26,8 @@ export interface GenerateOptions {
   releases?: string[]
   /** default ['amd64', 'arm64'] */
   arches?: string[]
+  /** the Ubuntu kernel products, as maas-images lists them (maas-images-kernels.ts); replaces releases x arches */
+  kernels?: readonly KernelRow[]
   /** default 2 */
   versionsPerProduct?: number
   /** default true */
@@ -125,59 +128,63 @@ function addItem(
   items.set(p.item, { ...p, content_id, product })
 }
 
-function planUbuntu(
-  plan: Plan,
-  cid: string,
-  label: string,
-  o: Required<Pick<GenerateOptions, 'releases' | 'arches' | 'versionsPerProduct'>>
-): void {
-  o.releases.forEach((release, ri) => {
+/** The default kernels: a generic ga- and hwe- kernel per release and arch. */
+function defaultKernels(releases: string[], arches: string[]): KernelRow[] {
+  return releases.flatMap((release, ri) => {
     const info = releaseInfo(release, ri)
-    for (const arch of o.arches) {
-      for (const flavour of ['ga', 'hwe']) {
+    return arches.flatMap((arch) =>
+      (['ga', 'hwe'] as const).map((flavour) => {
         const subarch = `${flavour}-${info.version}`
-        const name = `com.ubuntu.maas.${label}:v3:boot:${info.version}:${arch}:${subarch}`
-        const fields: Json = {
-          os: 'ubuntu',
+        return {
           release,
-          release_codename: info.codename,
-          release_title: info.title,
-          version: info.version,
           arch,
           subarch,
-          subarches: subarchesFor(info, subarch),
           kflavor: 'generic',
-          krel: release,
-          label,
-          support_eol: info.support_eol,
-          support_esm_eol: info.support_esm_eol
+          kpackage: flavour === 'ga' ? 'linux-generic' : `linux-generic-hwe-${info.version}`,
+          subarches: subarchesFor(info, subarch).split(',')
         }
-        const kpackage = flavour === 'ga' ? 'linux-generic' : `linux-generic-hwe-${info.version}`
-        for (const serial of serials(UBUNTU_SERIALS, o.versionsPerProduct)) {
-          const base = `${release}/${arch}/${serial}`
-          const kernelDir = `${base}/${subarch}/generic`
-          const items: Array<[string, keyof typeof REAL_SIZES, Json]> = [
-            [
-              'boot-kernel',
-              'boot-kernel',
-              { ftype: 'boot-kernel', path: `${kernelDir}/boot-kernel`, kpackage }
-            ],
-            [
-              'boot-initrd',
-              'boot-initrd',
-              { ftype: 'boot-initrd', path: `${kernelDir}/boot-initrd`, kpackage }
-            ],
-            // One squashfs (and manifest) per release/arch/serial, shared by every kernel product.
-            ['squashfs', 'squashfs', { ftype: 'squashfs', path: `${base}/squashfs` }],
-            ['manifest', 'manifest', { ftype: 'manifest', path: `${base}/squashfs.manifest` }]
-          ]
-          for (const [item, kind, f] of items) {
-            addItem(plan, cid, name, fields, { version: serial, item, fields: f, kind, write: true })
-          }
-        }
+      })
+    )
+  })
+}
+
+/** One product per kernel row, named and laid out as maas-images' meph2/stream.py makes them. */
+function planUbuntu(plan: Plan, cid: string, label: string, kernels: readonly KernelRow[], n: number): void {
+  const releases = [...new Set(kernels.map((k) => k.release))]
+  for (const k of kernels) {
+    const info = releaseInfo(k.release, releases.indexOf(k.release))
+    const { release, arch, subarch, kflavor, kpackage } = k
+    const name = `com.ubuntu.maas.${label}:v3:boot:${info.version}:${arch}:${productSubarch(subarch, kflavor)}`
+    const fields: Json = {
+      os: 'ubuntu',
+      release,
+      release_codename: info.codename,
+      release_title: info.title,
+      version: info.version,
+      arch,
+      subarch,
+      subarches: k.subarches.join(','),
+      kflavor,
+      krel: release,
+      label,
+      support_eol: info.support_eol,
+      support_esm_eol: info.support_esm_eol
+    }
+    for (const serial of serials(UBUNTU_SERIALS, n)) {
+      const base = `${release}/${arch}/${serial}`
+      const kernelDir = `${base}/${subarch}/${kflavor}`
+      const items: Array<[string, keyof typeof REAL_SIZES, Json]> = [
+        ['boot-kernel', 'boot-kernel', { ftype: 'boot-kernel', path: `${kernelDir}/boot-kernel`, kpackage }],
+        ['boot-initrd', 'boot-initrd', { ftype: 'boot-initrd', path: `${kernelDir}/boot-initrd`, kpackage }],
+        // One squashfs (and manifest) per release/arch/serial, shared by every kernel product.
+        ['squashfs', 'squashfs', { ftype: 'squashfs', path: `${base}/squashfs` }],
+        ['manifest', 'manifest', { ftype: 'manifest', path: `${base}/squashfs.manifest` }]
+      ]
+      for (const [item, kind, f] of items) {
+        addItem(plan, cid, name, fields, { version: serial, item, fields: f, kind, write: true })
       }
     }
-  })
+  }
 }
 
 function planBootloaders(plan: Plan, cid: string, label: string, n: number): void {
@@ -373,11 +380,9 @@ export async function generateStream(opts: GenerateOptions): Promise<GeneratedSt
   }
 
   const plan: Plan = { products: new Map() }
-  planUbuntu(plan, contentIds.ubuntu, label, {
-    releases: opts.releases ?? ['jammy', 'noble'],
-    arches: opts.arches ?? ['amd64', 'arm64'],
-    versionsPerProduct: n
-  })
+  const kernels =
+    opts.kernels ?? defaultKernels(opts.releases ?? ['jammy', 'noble'], opts.arches ?? ['amd64', 'arm64'])
+  planUbuntu(plan, contentIds.ubuntu, label, kernels, n)
   if (opts.extraProducts) planExtras(plan, contentIds.ubuntu, label, opts.extraProducts, n)
   if (opts.bootloaders ?? true) planBootloaders(plan, contentIds.bootloader, label, n)
   if (opts.centos ?? true) planCentos(plan, contentIds.centos, label, n)
