@@ -70,16 +70,24 @@ writeFileSync(
 )
 run(process.execPath, ['--experimental-sea-config', config])
 
+// postject writes the whole executable back with one write; on Linux (6.x, ext4) the page cache then holds it in
+// large folios, and a process mapping it gets ~14 MB more file pages resident than from the same file copied
+// (peak RSS of `--version` 60 vs 46 MB) for as long as they stay cached. So it is injected into a temporary
+// file, and the executable is a copy of that.
+const injected = `${exe}.inject`
 rmSync(exe, { force: true })
-copyFileSync(process.execPath, exe)
-chmodSync(exe, 0o755)
+copyFileSync(process.execPath, injected)
+chmodSync(injected, 0o755)
 // A copied, signed node must lose its signature before it is changed; it is signed again (ad hoc) after.
-if (process.platform === 'darwin') run('codesign', ['--remove-signature', exe])
-await inject(exe, 'NODE_SEA_BLOB', readFileSync(blob), {
+if (process.platform === 'darwin') run('codesign', ['--remove-signature', injected])
+await inject(injected, 'NODE_SEA_BLOB', readFileSync(blob), {
   sentinelFuse: SEA_FUSE,
   ...(process.platform === 'darwin' ? { machoSegmentName: 'NODE_SEA' } : {})
 })
-if (process.platform === 'darwin') run('codesign', ['--sign', '-', exe])
+if (process.platform === 'darwin') run('codesign', ['--sign', '-', injected])
+copyFileSync(injected, exe)
+chmodSync(exe, 0o755)
+rmSync(injected)
 rmSync(blob)
 rmSync(config)
 // In the executable now; left beside it they would only be confusing.

@@ -1,12 +1,13 @@
 // Preloaded (NODE_OPTIONS=--require) into the CLI's single executable by cli-sea.test.ts, and into a plain node
 // for comparison, to look at V8 from inside the process the CLI ran in. It writes one JSON report to
 // $SEA_PROBE_OUT, according to $SEA_PROBE:
-//   heap    after the command, and a full collection: the V8 heap in use (what the loaded code holds);
+//   heap    after the command, and a full collection: the V8 heap in use (what the loaded code holds), and on
+//           Linux the file pages resident (the executable's code and data that were touched);
 //   tuning  after the command (it has tuned V8 by then): the young generation's size after churning
 //           short-lived objects, and the most external memory while 256 MiB arrive as 64 KiB buffers that die
 //           at once, as an import receives them (the heap governor's job).
 'use strict'
-const { writeFileSync } = require('node:fs')
+const { readFileSync, writeFileSync } = require('node:fs')
 const { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString } = require('node:v8')
 const { runInNewContext } = require('node:vm')
 
@@ -21,7 +22,13 @@ function fullGc() {
 if (process.env.SEA_PROBE === 'heap') {
   process.once('beforeExit', () => {
     fullGc()
-    report({ heapUsed: getHeapStatistics().used_heap_size })
+    const rssFile = /^RssFile:\s+(\d+) kB$/m.exec(
+      process.platform === 'linux' ? readFileSync('/proc/self/status', 'utf8') : ''
+    )
+    report({
+      heapUsed: getHeapStatistics().used_heap_size,
+      rssFile: rssFile ? Number(rssFile[1]) * 1024 : null
+    })
   })
 }
 
