@@ -9,7 +9,7 @@
 import { build as esbuild } from 'esbuild'
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { builtinModules } from 'node:module'
-import { dirname, join, relative, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { build as viteBuild } from 'vite'
@@ -17,7 +17,7 @@ import { build as viteBuild } from 'vite'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 
 /** Packages required at run time from node_modules beside the executable, never bundled. */
-export const NATIVE_PACKAGES = ['@ronomon/direct-io', '@napi-rs/keyring']
+const NATIVE_PACKAGES = ['@ronomon/direct-io', '@napi-rs/keyring']
 
 /** The package a require name belongs to: `undici/lib/api/index.js` → `undici`. */
 const packageOf = (/** @type {string} */ id) =>
@@ -103,8 +103,7 @@ export async function buildCliFiles(outDir) {
   }
   const manifest = { entry: 'app/cli.js', packages }
   writeFileSync(join(outDir, 'manifest.json'), JSON.stringify(manifest, null, 2))
-  const files = [...appFiles, ...new Set(Object.values(packages))]
-  return { files: files.map((f) => relative(outDir, join(outDir, f)).split('\\').join('/')) }
+  return { files: [...appFiles, ...new Set(Object.values(packages))] }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
