@@ -30,7 +30,7 @@ export const builderConfig = {
   extraResources: [
     { from: 'resources/keyrings', to: 'keyrings', filter: ['**/*'] },
     { from: 'resources/icons', to: 'icons', filter: ['512x512.png'] },
-    // The CLI as a single executable (packaging/build-cli-sea.mjs: Node and the bundle in one file, built on
+    // The CLI as a single executable (packaging/build-cli-sea.mjs: Node and the CLI's files in one file, built on
     // the OS it ships for) and the native modules it requires at run time from the node_modules beside it
     // (N-API: the same binaries load in Node and Electron). Only the build machine's keyring binary exists.
     { from: 'out/cli', to: 'cli', filter: ['maas-images', 'maas-images.exe', 'node_modules/**/*'] }

@@ -102,8 +102,9 @@ export default tseslint.config(
     }
   },
   {
-    // The npm bin shim is plain CommonJS run by Node directly.
-    files: ['bin/*.js'],
+    // Plain CommonJS run by Node directly: the npm bin shim, the single executable's main script, and the
+    // probe the single-executable test preloads into it.
+    files: ['bin/*.js', 'packaging/*.cjs', 'test/packaging/*.cjs'],
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' }
   },

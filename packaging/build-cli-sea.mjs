@@ -1,10 +1,11 @@
 // Builds the maas-images CLI as a Node single-executable application (SEA) for this machine's OS and
-// architecture: out/cli/maas-images (maas-images.exe on Windows). It needs no Node.js on the target: the
-// bundle (build-cli.mjs) is injected into a copy of the node that runs this script, with postject.
+// architecture: out/cli/maas-images (maas-images.exe on Windows). It needs no Node.js on the target: the CLI's
+// files (build-cli.mjs) are injected as assets, with a small main script that loads them (sea-main.cjs), into a
+// copy of the node that runs this script, with postject.
 //
-// Native modules cannot be inside the executable. The bundle loads them with createRequire from its own
-// location, which in a SEA is the executable's folder (process.execPath, symlinks resolved), so they are
-// copied to out/cli/node_modules beside it; the packages ship the same folder (electron-builder.config.mjs).
+// Native modules cannot be inside the executable. They are required by absolute path from the executable's
+// folder (process.execPath, symlinks resolved: src/main/core/native-module.ts), so they are copied to
+// out/cli/node_modules beside it; the packages ship the same folder (electron-builder.config.mjs).
 // Without them the CLI still works: the read-back says "cache", proxy passwords stay in settings.json.
 //
 // Run by `npm run build:cli:sea` and `npm run dist`. Usage: node packaging/build-cli-sea.mjs [--out DIR]
@@ -23,9 +24,8 @@ import {
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { build } from 'esbuild'
 import { createRequire } from 'node:module'
-import { cliBuildOptions } from './build-cli.mjs'
+import { buildCliFiles } from './build-cli.mjs'
 
 /** postject (CommonJS, untyped): writes a resource into an executable and flips the fuse that says it is there. */
 const { inject } =
@@ -37,7 +37,6 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const { values } = parseArgs({ options: { out: { type: 'string' } } })
 const outDir = resolve(values.out ?? join(root, 'out/cli'))
 const exe = join(outDir, process.platform === 'win32' ? 'maas-images.exe' : 'maas-images')
-const bundle = join(outDir, 'maas-images.cjs')
 const blob = join(outDir, 'maas-images.blob')
 // The fuse Node's SEA support looks for (documented in Node's single-executable-applications page).
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2'
@@ -58,34 +57,41 @@ function run(cmd, args) {
 }
 
 mkdirSync(outDir, { recursive: true })
-// Minified (names kept, for error names and stack traces): the executable keeps its script's source in memory.
-// Peak RSS of a 0.25-scale import, a few MB less than unminified; see docs/performance.md, "Open targets".
-await build({
-  ...cliBuildOptions,
-  outfile: bundle,
-  minifyWhitespace: true,
-  minifySyntax: true,
-  keepNames: true
-})
+const cliFiles = (await buildCliFiles(outDir)).files
 const config = join(outDir, 'sea-config.json')
+const assets = Object.fromEntries(['manifest.json', ...cliFiles].map((f) => [f, join(outDir, f)]))
 writeFileSync(
   config,
-  JSON.stringify({ main: bundle, output: blob, disableExperimentalSEAWarning: true }, null, 2)
+  JSON.stringify(
+    { main: join(root, 'packaging/sea-main.cjs'), output: blob, assets, disableExperimentalSEAWarning: true },
+    null,
+    2
+  )
 )
 run(process.execPath, ['--experimental-sea-config', config])
 
+// postject writes the whole executable back with one write; on Linux (6.x, ext4) the page cache then holds it in
+// large folios, and a process mapping it gets ~14 MB more file pages resident than from the same file copied
+// (peak RSS of `--version` 60 vs 46 MB) for as long as they stay cached. So it is injected into a temporary
+// file, and the executable is a copy of that.
+const injected = `${exe}.inject`
 rmSync(exe, { force: true })
-copyFileSync(process.execPath, exe)
-chmodSync(exe, 0o755)
+copyFileSync(process.execPath, injected)
+chmodSync(injected, 0o755)
 // A copied, signed node must lose its signature before it is changed; it is signed again (ad hoc) after.
-if (process.platform === 'darwin') run('codesign', ['--remove-signature', exe])
-await inject(exe, 'NODE_SEA_BLOB', readFileSync(blob), {
+if (process.platform === 'darwin') run('codesign', ['--remove-signature', injected])
+await inject(injected, 'NODE_SEA_BLOB', readFileSync(blob), {
   sentinelFuse: SEA_FUSE,
   ...(process.platform === 'darwin' ? { machoSegmentName: 'NODE_SEA' } : {})
 })
-if (process.platform === 'darwin') run('codesign', ['--sign', '-', exe])
+if (process.platform === 'darwin') run('codesign', ['--sign', '-', injected])
+copyFileSync(injected, exe)
+chmodSync(exe, 0o755)
+rmSync(injected)
 rmSync(blob)
 rmSync(config)
+// In the executable now; left beside it they would only be confusing.
+for (const f of ['app', 'vendor', 'manifest.json']) rmSync(join(outDir, f), { recursive: true, force: true })
 
 rmSync(join(outDir, 'node_modules'), { recursive: true, force: true })
 for (const { name, files } of NATIVE_MODULES) {
