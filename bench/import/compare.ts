@@ -122,7 +122,8 @@ export async function compare(ctx: Ctx, sc: Scenario): Promise<Rows> {
 
 /**
  * Every run of every tool, the best one's figures first. `cpu/byte` is CPU (user + system) of the best run per
- * payload byte; `ceiling` (inside a shaped namespace only) the payload rate of the best run over the link's.
+ * payload byte; `ceiling` (inside a shaped namespace only) the payload rate of the best run over the link's,
+ * and the share of the link's time it kept busy (bytes served plus payload received, over the link rate).
  */
 function printRows(rows: Rows, total: number, linkCeiling?: number): void {
   const width = Math.max(...[...rows.keys()].map((k) => k.length))
@@ -137,8 +138,11 @@ function printRows(rows: Rows, total: number, linkCeiling?: number): void {
       console.log(`${head}no valid run (runs: ${all}): ${runs.map((r) => r.problem).join('; ')}`)
       continue
     }
+    // The link carries what the server sent (to the proxy) and what the client received (at least the
+    // payload): a client that fetches bytes twice fills the link with them and reaches less payload.
     const ceiling = linkCeiling
-      ? `  ${((100 * total) / b.wallS / linkCeiling).toFixed(1)} % of the link's ceiling`
+      ? `  ${((100 * total) / b.wallS / linkCeiling).toFixed(1)} % of the link's ceiling ` +
+        `(link busy >= ${((100 * (b.bytes + total)) / b.wallS / (2 * linkCeiling)).toFixed(1)} %)`
       : ''
     const noise = runs.map((r) => notProgress(r.stderr ?? '')).find((l) => l.length)
     console.log(
