@@ -10,6 +10,8 @@ import { MB, mb, withServer, type Ctx, type Scenario } from './context'
 import { run, timed, type Timed } from './proc'
 import { missingOutput, REFERENCE_CLIENTS } from './reference-clients'
 import { nsPerByte, sha256sumNsPerByte } from './cpu-cost'
+import { budgetBoundShare } from './link'
+import { killLossBudget } from '../../src/main/import/download/request-sizer'
 import { notProgress } from './stderr-lines'
 import { setupDataDir } from './workload'
 import type { ToolKey } from './options'
@@ -113,6 +115,14 @@ export async function compare(ctx: Ctx, sc: Scenario): Promise<Rows> {
       }
     }
     printRows(rows, w.bytes, ctx.linkCeiling)
+    if (ctx.linkCeiling && sc.shaping) {
+      const budget = killLossBudget(w.bytes)
+      const share = budgetBoundShare(budget, sc.shaping.rttMs / 1000, ctx.linkCeiling)
+      console.log(
+        `  the import's kill-loss budget (${mb(budget)} MB in flight) and the ${sc.shaping.rttMs} ms round trip ` +
+          `bound it to ${(100 * share).toFixed(1)} % of this ceiling: B / (B + RTT x ceiling)`
+      )
+    }
     printRatios(sc, rows)
     const paths = w.files.map((f) => join(ctx.workload.streamDir, f.path))
     console.log(`  ${(await sha256sumNsPerByte(paths, w.bytes)).line}`)
