@@ -1,7 +1,7 @@
 /**
  * Where an import's CPU goes: one import of the built CLI under `perf record` (cpu-clock, call graphs, every
  * thread and the kernel; the CLI with --perf-basic-prof so JavaScript frames have names), against the
- * benchmark's nginx (behind its shaping proxy unless --only unshaped), sorted into categories by
+ * benchmark's server (nginx, behind its shaping proxy unless --only unshaped), sorted into categories by
  * perf-categories.ts. Needs perf; `npm run build` first.
  *
  *   node --import tsx bench/import/profile-import.ts [--scale 0.25] [--only shaped|unshaped] [--aria2c] [--keep FILE]
@@ -21,7 +21,7 @@ import { mb, SCENARIOS } from './context'
 import { categoryTable, parsePerfScript } from './perf-categories'
 import { timed } from './proc'
 import { REFERENCE_CLIENTS } from './reference-clients'
-import { startBenchServer } from './servers'
+import { serverKind, startBenchServer } from './servers'
 import { makeWorkload, setupDataDir } from './workload'
 
 function parseArgs(argv: string[]): { scale: number; shaped: boolean; aria2c: boolean; keep?: string } {
@@ -35,7 +35,8 @@ function parseArgs(argv: string[]): { scale: number; shaped: boolean; aria2c: bo
     if (argv[i] === '--scale' && Number(v) > 0) o.scale = Number(v)
     else if (argv[i] === '--only' && (v === 'shaped' || v === 'unshaped')) o.shaped = v === 'shaped'
     else if (argv[i] === '--keep' && v) o.keep = v
-    else throw new Error(`unknown or incomplete option "${argv[i]}" (see the comment at the top of this file)`)
+    else
+      throw new Error(`unknown or incomplete option "${argv[i]}" (see the comment at the top of this file)`)
     i++
   }
   return o
@@ -55,7 +56,7 @@ async function main(): Promise<void> {
     const w = await makeWorkload(root, o.scale)
     const sc = o.shaped ? SCENARIOS.shaped : SCENARIOS.unshaped
     const server = await startBenchServer({
-      kind: 'nginx',
+      kind: serverKind().kind,
       root: w.streamDir,
       dir: join(root, 'server'),
       shaping: sc.shaping
@@ -68,11 +69,16 @@ async function main(): Promise<void> {
       const client = o.aria2c
         ? await REFERENCE_CLIENTS[0].prepare(server.url, w.selections.whole.files, root, join(root, 'out'))
         : [node, '--perf-basic-prof', script, '--data-dir', dataDir, 'boot-resources', 'import', '--wait']
-      // In the temp dir: --perf-basic-prof also writes V8's isolate logs to the working directory.
-      const t = await timed(['perf', 'record', '-F', '1999', '-g', '-o', data, '--', ...client], {
-        cwd: root,
-        timeoutS: 600
-      })
+      // cpu-clock whatever counters the CPU has: its samples' periods are nanoseconds of CPU, which the
+      // categories add up. In the temp dir, since --perf-basic-prof also writes V8's isolate logs to the
+      // working directory.
+      const t = await timed(
+        ['perf', 'record', '-e', 'cpu-clock', '-F', '1999', '-g', '-o', data, '--', ...client],
+        {
+          cwd: root,
+          timeoutS: 600
+        }
+      )
       if (t.code !== 0) throw new Error(`${client[0]} exited ${t.code}: ${(t.stderr ?? '').slice(-500)}`)
       const text = spawnSync('perf', ['script', '-i', data, '-F', 'comm,pid,tid,period,ip,sym,dso'], {
         encoding: 'utf8',
