@@ -12,7 +12,11 @@ import { timed } from './proc'
 export const nsPerByte = (cpuS: number, bytes: number): number => (cpuS * 1e9) / bytes
 
 /** `argv` over `paths` (from the page cache: run twice, the second run counted), CPU ns per byte. */
-async function hashCost(argv: string[], paths: string[], bytes: number): Promise<{ ns: number; text: string }> {
+async function hashCost(
+  argv: string[],
+  paths: string[],
+  bytes: number
+): Promise<{ ns: number; text: string }> {
   await timed([...argv, ...paths], { timeoutS: 600 })
   const t = await timed([...argv, ...paths], { timeoutS: 600 })
   const ns = nsPerByte(t.cpuS, bytes)
@@ -31,7 +35,9 @@ export async function sha256sumNsPerByte(
   const lines = [`sha256sum alone over the same files: ${coreutils.text}`]
   if (spawnSync('openssl', ['version']).status === 0) {
     const openssl = await hashCost(['openssl', 'dgst', '-sha256'], paths, bytes)
-    lines.push(`openssl dgst -sha256 (the import's hash: OpenSSL, SHA-NI where the CPU has it): ${openssl.text}`)
+    lines.push(
+      `openssl dgst -sha256 (the import's hash: OpenSSL, SHA-NI where the CPU has it): ${openssl.text}`
+    )
   } else lines.push('openssl is not installed: no figure for the sha-256 the import computes')
   return { ns: coreutils.ns, line: lines.join('\n  ') }
 }

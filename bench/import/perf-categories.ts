@@ -22,9 +22,15 @@ export const RULES: Array<{ name: string; test(frames: string[]): boolean }> = [
     test: (f) => has(f, /\[worker eval\]/) && has(f, /pread64|filemap_read|readSync/)
   },
   { name: 'hash worker: messages, loop', test: (f) => has(f, /\[worker eval\]/) },
-  { name: 'file writes (kernel, libuv pool)', test: (f) => has(f, /sys_pwrite64|ksys_write|vfs_write|uv_fs_write/) },
+  {
+    name: 'file writes (kernel, libuv pool)',
+    test: (f) => has(f, /sys_pwrite64|ksys_write|vfs_write|uv_fs_write/)
+  },
   { name: 'fsync (write-back)', test: (f) => has(f, /sys_fsync|sys_fdatasync/) },
-  { name: 'socket receive (kernel copy to user)', test: (f) => has(f, /tcp_recvmsg|sock_recvmsg|sock_read_iter/) },
+  {
+    name: 'socket receive (kernel copy to user)',
+    test: (f) => has(f, /tcp_recvmsg|sock_recvmsg|sock_read_iter/)
+  },
   {
     name: 'GC',
     test: (f) =>
@@ -37,13 +43,19 @@ export const RULES: Array<{ name: string; test(frames: string[]): boolean }> = [
     name: 'JS compile (parser, bytecode, TurboFan threads)',
     test: (f) => has(f, /compiler::|Compile|Parser|Liftoff|wasm::|Maglev|PreParse|Scanner/)
   },
-  { name: 'process start (loader, snapshot)', test: (f) => has(f, /_dl_|ld-linux|Deserializ|InitializeOncePerProcess/) },
+  {
+    name: 'process start (loader, snapshot)',
+    test: (f) => has(f, /_dl_|ld-linux|Deserializ|InitializeOncePerProcess/)
+  },
   {
     name: 'kernel: scheduling, epoll, futex, page faults, other syscalls',
     test: (f) => has(f, /entry_SYSCALL|asm_exc_page_fault|asm_sysvec|irq/)
   },
   { name: 'user-space memcpy (chunks into write batches)', test: (f) => /memmove|memcpy/.test(f[0] ?? '') },
-  { name: 'HTTP parsing (llhttp, WebAssembly)', test: (f) => f.slice(0, 3).some((x) => /wasm|llhttp/.test(x)) },
+  {
+    name: 'HTTP parsing (llhttp, WebAssembly)',
+    test: (f) => f.slice(0, 3).some((x) => /wasm|llhttp/.test(x))
+  },
   { name: 'JS: undici', test: (f) => firstJs(f).includes('undici') },
   { name: 'JS: node internals (streams, fs, timers, events)', test: (f) => firstJs(f).includes(' node:') },
   { name: 'JS: ours and the bundle', test: (f) => firstJs(f) !== '' },
@@ -71,7 +83,10 @@ export function parsePerfScript(text: string): Sample[] {
 }
 
 /** CPU seconds per category, largest first, and the total. */
-export function categorise(samples: Sample[]): { total: number; rows: Array<{ name: string; seconds: number }> } {
+export function categorise(samples: Sample[]): {
+  total: number
+  rows: Array<{ name: string; seconds: number }>
+} {
   const by = new Map<string, number>(RULES.map((r) => [r.name, 0]))
   let total = 0
   for (const s of samples) {
