@@ -10,6 +10,8 @@ import { MB, mb, withServer, type Ctx, type Scenario } from './context'
 import { run, timed, type Timed } from './proc'
 import { missingOutput, REFERENCE_CLIENTS } from './reference-clients'
 import { nsPerByte, sha256sumNsPerByte } from './cpu-cost'
+import { budgetBoundShare } from './link'
+import { killLossBudget } from '../../src/main/import/download/request-sizer'
 import { notProgress } from './stderr-lines'
 import { setupDataDir } from './workload'
 import type { ToolKey } from './options'
@@ -113,6 +115,14 @@ export async function compare(ctx: Ctx, sc: Scenario): Promise<Rows> {
       }
     }
     printRows(rows, w.bytes, ctx.linkCeiling)
+    if (ctx.linkCeiling && sc.shaping) {
+      const budget = killLossBudget(w.bytes)
+      const share = budgetBoundShare(budget, sc.shaping.rttMs / 1000, ctx.linkCeiling)
+      console.log(
+        `  the import's kill-loss budget (${mb(budget)} MB in flight) and the ${sc.shaping.rttMs} ms round trip ` +
+          `bound it to ${(100 * share).toFixed(1)} % of this ceiling: B / (B + RTT x ceiling)`
+      )
+    }
     printRatios(sc, rows)
     const paths = w.files.map((f) => join(ctx.workload.streamDir, f.path))
     console.log(`  ${(await sha256sumNsPerByte(paths, w.bytes)).line}`)
@@ -122,7 +132,8 @@ export async function compare(ctx: Ctx, sc: Scenario): Promise<Rows> {
 
 /**
  * Every run of every tool, the best one's figures first. `cpu/byte` is CPU (user + system) of the best run per
- * payload byte; `ceiling` (inside a shaped namespace only) the payload rate of the best run over the link's.
+ * payload byte; `ceiling` (inside a shaped namespace only) the payload rate of the best run over the link's,
+ * and the share of the link's time it kept busy (bytes served plus payload received, over the link rate).
  */
 function printRows(rows: Rows, total: number, linkCeiling?: number): void {
   const width = Math.max(...[...rows.keys()].map((k) => k.length))
@@ -137,8 +148,11 @@ function printRows(rows: Rows, total: number, linkCeiling?: number): void {
       console.log(`${head}no valid run (runs: ${all}): ${runs.map((r) => r.problem).join('; ')}`)
       continue
     }
+    // The link carries what the server sent (to the proxy) and what the client received (at least the
+    // payload): a client that fetches bytes twice fills the link with them and reaches less payload.
     const ceiling = linkCeiling
-      ? `  ${((100 * total) / b.wallS / linkCeiling).toFixed(1)} % of the link's ceiling`
+      ? `  ${((100 * total) / b.wallS / linkCeiling).toFixed(1)} % of the link's ceiling ` +
+        `(link busy >= ${((100 * (b.bytes + total)) / b.wallS / (2 * linkCeiling)).toFixed(1)} %)`
       : ''
     const noise = runs.map((r) => notProgress(r.stderr ?? '')).find((l) => l.length)
     console.log(

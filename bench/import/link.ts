@@ -11,6 +11,18 @@ import { spawnGroup } from './children'
 import type { Ctx } from './context'
 
 const REPO = resolve(__dirname, '..', '..')
+
+/**
+ * The share of a link's payload ceiling an import can reach when the link is what limits: the requests in
+ * flight hold at most the kill-loss budget B, and each waits a round trip before its first byte, while the
+ * link gives the connections C between them, so a byte asked for is written after about RTT + B / C and the
+ * rate is at most B / (RTT + B / C), i.e. a share B / (B + RTT x C) of C, whatever the number of connections.
+ * Start-up and queueing in the shaper only lower it.
+ */
+export function budgetBoundShare(budgetBytes: number, rttS: number, ceilingBytesPerS: number): number {
+  return budgetBytes / (budgetBytes + rttS * ceilingBytesPerS)
+}
+
 function sh(argv: string[]): void {
   execFileSync(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] })
 }
