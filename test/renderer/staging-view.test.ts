@@ -165,7 +165,12 @@ describe('Staging screen', () => {
     )
     expect(failed.get('[data-testid="step-error-message"]').text()).not.toMatch(/ENOTCONN/)
     expect(failed.get('[data-testid="step-error-detail"]').text()).toMatch(/^ENOTCONN/)
+    // An alert, its details collapsed until asked for, and closed with the notification's own button.
+    expect(failed.attributes('role')).toBe('alert')
+    expect(failed.get('details').attributes('open')).toBeUndefined()
     expect(wrapper.find('[data-testid="staging-stopped"]').exists()).toBe(false)
+    await failed.get('button[aria-label="Close notification"]').trigger('click')
+    expect(wrapper.find('[data-testid="staging-plan"] [data-testid="step-error"]').exists()).toBe(false)
   })
 
   it('says the stick was read back from the drive only when it was, and a cache-only read-back as a caution', async () => {
