@@ -45,11 +45,14 @@ export async function streamEnv(scale = 0.01, releases = ['jammy', 'noble']): Pr
  * One stream server for a test file (started before its tests, closed after, its knobs reset before each test)
  * and fresh data dirs named `prefix…`, all removed at the end.
  */
-export function useStreamEnv(prefix: string): { readonly env: StreamEnv; dataDir(): Promise<string> } {
+export function useStreamEnv(
+  prefix: string,
+  releases?: string[]
+): { readonly env: StreamEnv; dataDir(): Promise<string> } {
   let env: StreamEnv | undefined
   const dirs: string[] = []
   beforeAll(async () => {
-    env = await streamEnv(0.01)
+    env = await streamEnv(0.01, releases)
   })
   afterAll(async () => {
     await env?.close()
@@ -68,6 +71,10 @@ export function useStreamEnv(prefix: string): { readonly env: StreamEnv; dataDir
     }
   }
 }
+
+/** The products `selection('noble')` takes: noble's kernels and images (24.04) and the bootloaders (`:1:`). */
+export const nobleOrBoot = (product: string): boolean =>
+  product.includes(':24.04:') || product.includes(':1:')
 
 export const settings = (over: Partial<Settings> = {}): Settings => ({
   auto_sync: true,
