@@ -1,6 +1,6 @@
 /**
- * A keyring path is typed by an admin and may name anything: the CLI must refuse a FIFO (it used to block for
- * ever, SIGTERM ignored) and /dev/zero (it used to read until 23.7 GB) at once, naming the keyring.
+ * A keyring path is typed by an admin and may name anything: the CLI must refuse a FIFO (opening one blocks
+ * for ever, SIGTERM ignored) and /dev/zero (an unbounded read never ends) at once, naming the keyring.
  */
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
