@@ -76,6 +76,27 @@ export function useStreamEnv(
 export const nobleOrBoot = (product: string): boolean =>
   product.includes(':24.04:') || product.includes(':1:')
 
+/**
+ * A stream of noble alone for a test file (as useStreamEnv), what importing `selection('noble')` from it
+ * fetches, and an engine that imports it into a data directory.
+ */
+export function useNobleStream(prefix: string) {
+  const fixture = useStreamEnv(prefix, ['noble'])
+  const wanted = () => latestItems(fixture.env.gen, nobleOrBoot)
+  return {
+    get env(): StreamEnv {
+      return fixture.env
+    },
+    dataDir: fixture.dataDir,
+    /** the unique payloads the import fetches */
+    wanted,
+    /** their bytes */
+    wantedBytes: (): number => wanted().reduce((n, i) => n + i.size, 0),
+    engine: (dataDir: string, extra: Partial<ImportEngineDeps> = {}): ImportEngine =>
+      engineFor(fixture.env, dataDir, () => [selection('noble')], extra)
+  }
+}
+
 export const settings = (over: Partial<Settings> = {}): Settings => ({
   auto_sync: true,
   start_at_login: false,
