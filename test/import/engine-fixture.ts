@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto'
 import { readFile, rm } from 'node:fs/promises'
 import { afterAll, beforeAll, beforeEach } from 'vitest'
-import type { BootSourceSelection, Settings } from '@shared/types'
+import type { BootSource, BootSourceSelection, Settings } from '@shared/types'
 import { ImportEngine, type ImportEngineDeps } from '../../src/main/import'
 import { BlobCache } from '../../src/main/library/blob-cache'
 import { generateStream, type GeneratedStream } from '../support/stream-generator'
@@ -111,6 +111,18 @@ export function selection(release: string, arches = ['*'], os = 'ubuntu'): BootS
   return { id: 1, boot_source_id: 1, os, release, arches, subarches: ['*'], labels: ['*'] }
 }
 
+/** The boot source of the env's stream, as state.json would hold it, verified with the stream's keyring. */
+export function bootSourceOf(env: StreamEnv, id = 1): BootSource {
+  return {
+    id,
+    url: env.server.url,
+    keyring_filename: env.gen.keyringPath,
+    keyring_data: '',
+    created: '',
+    updated: ''
+  }
+}
+
 export function engineFor(
   env: StreamEnv,
   dataDir: string,
@@ -121,14 +133,7 @@ export function engineFor(
     dataDir,
     listSources: async () => [
       {
-        source: {
-          id: 1,
-          url: env.server.url,
-          keyring_filename: env.gen.keyringPath,
-          keyring_data: '',
-          created: '',
-          updated: ''
-        },
+        source: bootSourceOf(env),
         selections: selections()
       }
     ],
