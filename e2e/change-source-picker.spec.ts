@@ -4,7 +4,7 @@
  * screenshotted and audited with axe-core.
  */
 import { expectNoAxeViolations } from './support/axe'
-import { cliJson, expect, openScreen, screenshot, test } from './support/stream-fixtures'
+import { cliJson, connectCustomSource, expect, openScreen, screenshot, test } from './support/stream-fixtures'
 
 test.use({
   streamOptions: {
@@ -106,11 +106,7 @@ test('Cancel after Connect keeps the selection and goes back to Images', async (
   mirror,
   stream
 }) => {
-  await openScreen(page, 'Change source')
-  await page.getByTestId('choice-custom').click()
-  await page.getByTestId('source-url-input').fill(mirror.url)
-  await page.getByTestId('keyring-file-input').fill(stream.keyringPath)
-  await page.getByTestId('connect-button').click()
+  await connectCustomSource(page, mirror.url, stream.keyringPath)
   await expect(page.getByTestId('showing-images-from')).toBeVisible()
   await page.getByTestId('image-checkbox-ubuntu-jammy-amd64').click()
   await expect(page.getByRole('checkbox', { name: '22.04 LTS amd64' })).toBeChecked()
@@ -128,11 +124,7 @@ test('a failed Connect after a good one leaves no picker of the previous mirror'
   mirror,
   stream
 }) => {
-  await openScreen(page, 'Change source')
-  await page.getByTestId('choice-custom').click()
-  await page.getByTestId('source-url-input').fill(mirror.url)
-  await page.getByTestId('keyring-file-input').fill(stream.keyringPath)
-  await page.getByTestId('connect-button').click()
+  await connectCustomSource(page, mirror.url, stream.keyringPath)
   await expect(page.getByTestId('save-selection')).toBeEnabled()
   // nothing listens there
   await page.getByTestId('source-url-input').fill('http://127.0.0.1:9/maas/stable/')

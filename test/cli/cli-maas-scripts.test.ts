@@ -32,6 +32,15 @@ afterAll(async () => {
 const jq = (filter: string, input: string, raw = false): string =>
   execFileSync('jq', [...(raw ? ['-r'] : []), filter], { input, encoding: 'utf8' }).trim()
 
+/** What a script types: `maas admin boot-source-selections create SOURCE key=value…`. */
+const createSelection = (data: string, sourceId: number, ...fields: string[]) =>
+  cli(data, 'admin', 'boot-source-selections', 'create', String(sourceId), ...fields)
+
+/** `maas admin maas get-config name=NAME` and `set-config name=NAME value=VALUE`. */
+const getConfig = (data: string, name: string) => cli(data, 'admin', 'maas', 'get-config', `name=${name}`)
+const setConfig = (data: string, name: string, value: string) =>
+  cli(data, 'admin', 'maas', 'set-config', `name=${name}`, `value=${value}`)
+
 /** A data directory whose only source is the loopback stream, created with MAAS's `keyring_data@=FILE`. */
 async function dataDirWithLoopbackSource(name: string): Promise<{ data: string; sourceId: number }> {
   const data = join(root, name)
@@ -104,12 +113,9 @@ describe('MAAS framing', () => {
 describe("the seed document's commands", () => {
   it('select, import (background, MAAS words), poll is-importing, read resources in MAAS order', async () => {
     const { data, sourceId } = await dataDirWithLoopbackSource('seed')
-    const created = await cli(
+    const created = await createSelection(
       data,
-      'admin',
-      'boot-source-selections',
-      'create',
-      String(sourceId),
+      sourceId,
       'os=ubuntu',
       'release=noble',
       'arches=amd64',
@@ -204,39 +210,18 @@ describe("the seed document's commands", () => {
 describe('selections checked against the stream, as MAAS', () => {
   it('a typo is refused with the values it could have been; the commissioning selection cannot go', async () => {
     const { data, sourceId } = await dataDirWithLoopbackSource('checks')
-    const bad = await cli(
-      data,
-      'admin',
-      'boot-source-selections',
-      'create',
-      String(sourceId),
-      'os=ubuntu',
-      'release=bogus',
-      'arches=amd64'
-    )
+    const bad = await createSelection(data, sourceId, 'os=ubuntu', 'release=bogus', 'arches=amd64')
     expect(bad.code).toBe(2)
     expect(bad.stdout).toMatch(
       /OS ubuntu with release bogus has no available images for download; it could be: jammy, noble/
     )
-    const arch = await cli(
-      data,
-      'admin',
-      'boot-source-selections',
-      'create',
-      String(sourceId),
-      'os=ubuntu',
-      'release=noble',
-      'arches=amd46'
-    )
+    const arch = await createSelection(data, sourceId, 'os=ubuntu', 'release=noble', 'arches=amd46')
     expect(arch.stdout).toMatch(
       /arches: No available images to download for 'amd46'; it could be: amd64, arm64/
     )
-    const label = await cli(
+    const label = await createSelection(
       data,
-      'admin',
-      'boot-source-selections',
-      'create',
-      String(sourceId),
+      sourceId,
       'os=ubuntu',
       'release=noble',
       'arches=amd64',
@@ -246,16 +231,7 @@ describe('selections checked against the stream, as MAAS', () => {
       code: 2,
       stdout: "labels: No available images to download for 'stabel'; it could be: stable\n"
     })
-    const ok = await cli(
-      data,
-      'admin',
-      'boot-source-selections',
-      'create',
-      String(sourceId),
-      'os=ubuntu',
-      'release=noble',
-      'arches=amd64'
-    )
+    const ok = await createSelection(data, sourceId, 'os=ubuntu', 'release=noble', 'arches=amd64')
     expect(ok.code, ok.stdout).toBe(0)
     const selId = (ok.json() as { id: number }).id
     const sub = await cli(
@@ -281,57 +257,34 @@ describe('selections checked against the stream, as MAAS', () => {
 describe('config answers as MAAS', () => {
   it('get-config prints JSON for jq -r; set-config prints OK and checks as MAAS', async () => {
     const { data } = await dataDirWithLoopbackSource('config')
-    const series = await cli(data, 'admin', 'maas', 'get-config', 'name=commissioning_distro_series')
+    const series = await getConfig(data, 'commissioning_distro_series')
     expect(series.stdout).toBe('"noble"\n')
     expect(jq('.', series.stdout, true)).toBe('noble')
-    expect((await cli(data, 'admin', 'maas', 'get-config', 'name=boot_images_auto_import')).stdout).toBe(
-      'true\n'
-    )
-    expect((await cli(data, 'admin', 'maas', 'get-config', 'name=http_proxy')).stdout).toBe('null\n')
-    expect(
-      (await cli(data, 'admin', 'maas', 'set-config', 'name=boot_images_import_interval_minutes', 'value=30'))
-        .stdout
-    ).toBe('OK\n')
-    expect(
-      (await cli(data, 'admin', 'maas', 'get-config', 'name=boot_images_import_interval_minutes')).stdout
-    ).toBe('30\n')
+    expect((await getConfig(data, 'boot_images_auto_import')).stdout).toBe('true\n')
+    expect((await getConfig(data, 'http_proxy')).stdout).toBe('null\n')
+    expect((await setConfig(data, 'boot_images_import_interval_minutes', '30')).stdout).toBe('OK\n')
+    expect((await getConfig(data, 'boot_images_import_interval_minutes')).stdout).toBe('30\n')
 
-    const bogus = await cli(
-      data,
-      'admin',
-      'maas',
-      'set-config',
-      'name=commissioning_distro_series',
-      'value=bogus'
-    )
+    const bogus = await setConfig(data, 'commissioning_distro_series', 'bogus')
     expect(bogus.code).toBe(2)
     expect(bogus.stdout).toBe(
       "commissioning_distro_series: 'bogus' is not a valid commissioning_distro_series.  It should be one of: 'jammy', 'noble'.\n"
     )
-    expect(
-      (await cli(data, 'admin', 'maas', 'set-config', 'name=commissioning_distro_series', 'value=jammy'))
-        .stdout
-    ).toBe('OK\n')
+    expect((await setConfig(data, 'commissioning_distro_series', 'jammy')).stdout).toBe('OK\n')
 
     // boot_images_no_proxy is a boolean: true puts the image repository's host in no_proxy, false takes it out.
-    expect(
-      (await cli(data, 'admin', 'maas', 'set-config', 'name=boot_images_no_proxy', 'value=true')).stdout
-    ).toBe('OK\n')
+    expect((await setConfig(data, 'boot_images_no_proxy', 'true')).stdout).toBe('OK\n')
     const settings = (await cli(data, 'settings', 'read')).json() as { proxy: { no_proxy: string } }
     expect(settings.proxy.no_proxy).toBe(new URL(server.url).hostname)
-    expect((await cli(data, 'admin', 'maas', 'get-config', 'name=boot_images_no_proxy')).stdout).toBe(
-      'true\n'
-    )
-    expect(
-      (await cli(data, 'admin', 'maas', 'set-config', 'name=boot_images_no_proxy', 'value=maybe')).code
-    ).toBe(2)
+    expect((await getConfig(data, 'boot_images_no_proxy')).stdout).toBe('true\n')
+    expect((await setConfig(data, 'boot_images_no_proxy', 'maybe')).code).toBe(2)
 
-    await cli(data, 'admin', 'maas', 'set-config', 'name=http_proxy', 'value=http://squid:3128')
-    expect((await cli(data, 'admin', 'maas', 'get-config', 'name=enable_http_proxy')).stdout).toBe('true\n')
-    await cli(data, 'admin', 'maas', 'set-config', 'name=enable_http_proxy', 'value=false')
-    expect((await cli(data, 'admin', 'maas', 'get-config', 'name=http_proxy')).stdout).toBe('null\n')
+    await setConfig(data, 'http_proxy', 'http://squid:3128')
+    expect((await getConfig(data, 'enable_http_proxy')).stdout).toBe('true\n')
+    await setConfig(data, 'enable_http_proxy', 'false')
+    expect((await getConfig(data, 'http_proxy')).stdout).toBe('null\n')
 
-    const unknown = await cli(data, 'admin', 'maas', 'get-config', 'name=ntp_servers')
+    const unknown = await getConfig(data, 'ntp_servers')
     expect(unknown.code).toBe(2)
     expect(unknown.stdout).toMatch(
       /^ntp_servers is not a valid config setting \(valid settings are: boot_images_auto_import, /

@@ -1,7 +1,7 @@
 /**
- * `--data-dir` / MAAS_IMAGES_DATA_DIR pointed at a shared folder by mistake: it used to become 0700, losing
- * its sticky bit, and the files in it 0600. A non-empty folder without our data is refused and left as it
- * was; a sticky folder keeps its mode; an existing data directory still starts and is tightened.
+ * `--data-dir` / MAAS_IMAGES_DATA_DIR pointed at a shared folder by mistake must not be tightened to 0700
+ * (losing its sticky bit) with the files in it made 0600. A non-empty folder without our data is refused and
+ * left as it was; a sticky folder keeps its mode; an existing data directory still starts and is tightened.
  */
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'

@@ -10,6 +10,7 @@ import { createMainServices } from '../../src/main/services'
 import { KEYRING_SERVICE } from '../../src/main/core/system-keyring'
 import { toErrorShape } from '@shared/errors'
 import { cli } from '../cli/cli-helpers'
+import { printFacts } from '../support/child-facts'
 
 const [dataDir, password, newPassword] = process.argv.slice(2)
 const settingsFile = join(dataDir, 'settings.json')
@@ -63,13 +64,4 @@ async function main(): Promise<Record<string, unknown>> {
   return facts
 }
 
-main().then(
-  (facts) => {
-    process.stdout.write(JSON.stringify(facts) + '\n')
-    process.exit(0)
-  },
-  (err) => {
-    process.stderr.write(`${(err as Error).stack ?? String(err)}\n`)
-    process.exit(1)
-  }
-)
+printFacts(main)

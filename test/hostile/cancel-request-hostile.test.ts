@@ -1,7 +1,7 @@
 /**
  * cancelRequest against real handlers and a mirror that trickles: a catalogue refresh and a Connect
- * stop promptly with code `cancelled`, and a cancelled Connect saves nothing. Before, neither could
- * be stopped: the refresh ran until the last byte arrived.
+ * stop promptly with code `cancelled`, and a cancelled Connect saves nothing. A refresh that does not
+ * hear the cancel runs until the last byte arrives.
  */
 import { mkdtemp, readdir, rm, utimes } from 'node:fs/promises'
 import { tmpdir } from 'node:os'

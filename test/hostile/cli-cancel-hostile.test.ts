@@ -1,22 +1,13 @@
 /**
  * Ctrl-C must stop `maas-images verify --deep` against a mirror that trickles its items: the SIGINT handler's
- * abort signal reaches every request. Before, verify ran without a signal and only ended when every item had
- * crawled through.
+ * abort signal reaches every request. A verify without the signal would end only once every item had crawled
+ * through.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createMainServices } from '../../src/main/services'
-import { hostileMirror, spawnCli, type HostileMirror } from './hostile-mirror'
+import { spawnCli, useTestTemp } from './hostile-mirror'
 
-let m: HostileMirror | undefined
-let data: string | undefined
-afterEach(async () => {
-  await m?.cleanup()
-  if (data) await rm(data, { recursive: true, force: true })
-  m = data = undefined
-})
+const temp = useTestTemp()
 
 async function until(test: () => boolean, ms: number): Promise<void> {
   const end = Date.now() + ms
@@ -28,13 +19,13 @@ async function until(test: () => boolean, ms: number): Promise<void> {
 
 describe('CLI cancellation', () => {
   it('SIGINT stops verify --deep of a trickling mirror promptly, with a cancelled report', async () => {
-    m = await hostileMirror()
+    const m = await temp.mirror()
     // 4 KiB/s: the metadata arrives in a few seconds, each item would take tens of seconds.
     m.server.options.rateBytesPerSec = 4096
-    data = await mkdtemp(join(tmpdir(), 'maas-hostile-data-'))
+    const data = await temp.dataDir()
     const run = spawnCli(data, ['verify', m.server.url, '--deep', `keyring_filename=${m.stream.keyringPath}`])
     const itemRequested = (): boolean =>
-      [...m!.server.stats.byPath.keys()].some((p) => !p.startsWith('/streams/'))
+      [...m.server.stats.byPath.keys()].some((p) => !p.startsWith('/streams/'))
     await until(itemRequested, 60_000)
     const interruptedAt = Date.now()
     run.child.kill('SIGINT')
@@ -47,9 +38,9 @@ describe('CLI cancellation', () => {
   }, 90_000)
 
   it('cancelRequest stops a verify in flight sent with a request id (the app has no Ctrl-C)', async () => {
-    m = await hostileMirror()
+    const m = await temp.mirror()
     m.server.options.rateBytesPerSec = 4096
-    data = await mkdtemp(join(tmpdir(), 'maas-hostile-data-'))
+    const data = await temp.dataDir()
     const main = await createMainServices({
       dataDir: data,
       version: '9.9.9',
@@ -62,7 +53,7 @@ describe('CLI cancellation', () => {
         { location: m.server.url, keyring_filename: m.stream.keyringPath, deep: true },
         { requestId: 'verify-1' }
       )
-      await until(() => [...m!.server.stats.byPath.keys()].some((p) => !p.startsWith('/streams/')), 60_000)
+      await until(() => [...m.server.stats.byPath.keys()].some((p) => !p.startsWith('/streams/')), 60_000)
       const cancelledAt = Date.now()
       expect(await main.request('cancelRequest', { id: 'verify-1' })).toEqual({ cancelled: true })
       const report = await pending

@@ -1,22 +1,15 @@
 /**
- * A keyring path is typed by an admin and may name anything: the CLI must refuse a FIFO (it used to block for
- * ever, SIGTERM ignored) and /dev/zero (it used to read until 23.7 GB) at once, naming the keyring.
+ * A keyring path is typed by an admin and may name anything: the CLI must refuse a FIFO (opening one blocks
+ * for ever, SIGTERM ignored) and /dev/zero (an unbounded read never ends) at once, naming the keyring.
  */
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { mkdtemp, rm, symlink } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { symlink } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import { hostileMirror, spawnCli, type CliRun, type HostileMirror } from './hostile-mirror'
+import { describe, expect, it } from 'vitest'
+import { spawnCli, useTestTemp, type CliRun } from './hostile-mirror'
 
-let m: HostileMirror | undefined
-let data: string | undefined
-afterEach(async () => {
-  await m?.cleanup()
-  if (data) await rm(data, { recursive: true, force: true })
-  m = data = undefined
-})
+const temp = useTestTemp()
 
 /** The pids under `pid` (tsx runs the CLI in a node child of its own), deepest first. */
 function descendants(pid: number): number[] {
@@ -33,8 +26,12 @@ function descendants(pid: number): number[] {
 }
 
 /** Runs the CLI; a run still going after `ms` gets SIGTERM, then SIGKILL 5 s later. */
-async function runWithDeadline(args: string[], ms: number): Promise<CliRun & { signalled: boolean }> {
-  const run = spawnCli(data!, args)
+async function runWithDeadline(
+  data: string,
+  args: string[],
+  ms: number
+): Promise<CliRun & { signalled: boolean }> {
+  const run = spawnCli(data, args)
   let signalled = false
   const term = setTimeout(() => {
     signalled = true
@@ -60,13 +57,13 @@ async function runWithDeadline(args: string[], ms: number): Promise<CliRun & { s
 }
 
 describe('CLI keyring reads', () => {
-  it('verify with a FIFO as keyring ends by itself, naming the keyring (it hung, SIGTERM ignored)', async () => {
-    m = await hostileMirror()
-    data = await mkdtemp(join(tmpdir(), 'maas-hostile-data-'))
+  it('verify with a FIFO as keyring ends by itself, naming the keyring (an open that blocks ignores SIGTERM)', async () => {
+    const m = await temp.mirror()
+    const data = await temp.dataDir()
     const fifo = join(m.tmp, 'ring.gpg')
     execFileSync('mkfifo', [fifo])
     // tsx start-up on a loaded machine takes seconds; the read itself must not wait at all.
-    const r = await runWithDeadline(['verify', m.stream.dir, `keyring_filename=${fifo}`], 30_000)
+    const r = await runWithDeadline(data, ['verify', m.stream.dir, `keyring_filename=${fifo}`], 30_000)
     expect(r.signalled, r.stderr).toBe(false)
     expect(r.code).toBe(1)
     const report = JSON.parse(r.stdout) as { ok: boolean; problems: string[] }
@@ -74,11 +71,12 @@ describe('CLI keyring reads', () => {
   }, 60_000)
 
   it('boot-sources create with a link to /dev/zero as keyring is refused at once, memory flat', async () => {
-    m = await hostileMirror()
-    data = await mkdtemp(join(tmpdir(), 'maas-hostile-data-'))
+    const m = await temp.mirror()
+    const data = await temp.dataDir()
     const zero = join(m.tmp, 'zero.gpg')
     await symlink('/dev/zero', zero)
     const r = await runWithDeadline(
+      data,
       ['boot-sources', 'create', `url=${m.stream.dir}`, `keyring_filename=${zero}`],
       30_000
     )

@@ -5,8 +5,10 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { afterEach } from 'vitest'
 import { streamFixture, type StreamFixture } from '../support/stream-fixture'
 import { productsBase, signCleartext, writeSignedDocument } from '../support/stream-generator'
 
@@ -38,6 +40,37 @@ export async function hostileMirror(): Promise<HostileMirror> {
       for (const e of await readdir(cacheDir, { recursive: true, withFileTypes: true }))
         if (e.isFile()) out.push(join(e.parentPath, e.name).slice(cacheDir.length + 1))
       return out
+    }
+  }
+}
+
+/**
+ * What each test of a file makes (mirrors, fixtures, data directories), removed after that test, the last
+ * made first.
+ */
+export function useTestTemp(): {
+  /** a hostileMirror() */
+  mirror(): Promise<HostileMirror>
+  /** any fixture with a cleanup */
+  keep<T extends { cleanup(): Promise<void> }>(made: T): T
+  /** an empty data directory */
+  dataDir(prefix?: string): Promise<string>
+} {
+  const undo: Array<() => Promise<void>> = []
+  afterEach(async () => {
+    for (const step of undo.splice(0).reverse()) await step()
+  })
+  const keep = <T extends { cleanup(): Promise<void> }>(made: T): T => {
+    undo.push(() => made.cleanup())
+    return made
+  }
+  return {
+    mirror: async () => keep(await hostileMirror()),
+    keep,
+    async dataDir(prefix = 'maas-hostile-data-') {
+      const dir = await mkdtemp(join(tmpdir(), prefix))
+      undo.push(() => rm(dir, { recursive: true, force: true }))
+      return dir
     }
   }
 }

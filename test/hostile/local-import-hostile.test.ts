@@ -5,35 +5,30 @@
  * neither the terminal nor last-import.json), and a clean import prints no Node warning on the terminal.
  */
 import { createHash } from 'node:crypto'
-import { copyFile, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { copyFile, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { streamFixture, type StreamFixture } from '../support/stream-fixture'
-import { spawnCli, type CliRun } from './hostile-mirror'
+import { spawnCli, useTestTemp, type CliRun } from './hostile-mirror'
 
-let fx: StreamFixture | undefined
-let data: string | undefined
-afterEach(async () => {
-  await fx?.cleanup()
-  if (data) await rm(data, { recursive: true, force: true })
-  fx = data = undefined
-})
+const temp = useTestTemp()
 
 async function localMirror(scale: number): Promise<StreamFixture> {
-  return streamFixture({
-    scale,
-    releases: ['noble'],
-    arches: ['amd64'],
-    centos: false,
-    bootloaders: false,
-    versionsPerProduct: 1
-  })
+  return temp.keep(
+    await streamFixture({
+      scale,
+      releases: ['noble'],
+      arches: ['amd64'],
+      centos: false,
+      bootloaders: false,
+      versionsPerProduct: 1
+    })
+  )
 }
 
-/** Points boot source 1 at the directory, then imports in the foreground. */
-async function importFromDirectory(mirror: StreamFixture): Promise<CliRun> {
-  data = await mkdtemp(join(tmpdir(), 'maas-local-import-'))
+/** Points boot source 1 of a new data directory at the directory, then imports in the foreground. */
+async function importFromDirectory(mirror: StreamFixture): Promise<CliRun & { data: string }> {
+  const data = await temp.dataDir('maas-local-import-')
   const update = await spawnCli(data, [
     'boot-source',
     'update',
@@ -42,7 +37,7 @@ async function importFromDirectory(mirror: StreamFixture): Promise<CliRun> {
     `keyring_filename=${mirror.stream.keyringPath}`
   ]).done
   expect(update.code, update.stderr).toBe(0)
-  return spawnCli(data, ['boot-resources', 'import', '--wait']).done
+  return { ...(await spawnCli(data, ['boot-resources', 'import', '--wait']).done), data }
 }
 
 /** Every squashfs of the mirror replaced by a link to `target(item)`. */
@@ -61,13 +56,13 @@ async function linkSquashfs(
   return items.map((i) => join(mirror.stream.dir, i.path))
 }
 
-const lastImport = async (): Promise<string> => readFile(join(data!, 'last-import.json'), 'utf8')
+const lastImport = async (data: string): Promise<string> => readFile(join(data, 'last-import.json'), 'utf8')
 
 describe('import from a local directory', () => {
   it('refuses a squashfs that is a link out of the root, even to the right bytes', async () => {
-    fx = await localMirror(0.0001)
+    const fx = await localMirror(0.0001)
     const links = await linkSquashfs(fx, async (at) => {
-      const copy = join(fx!.tmp, `copy-${createHash('sha256').update(at).digest('hex').slice(0, 8)}`)
+      const copy = join(fx.tmp, `copy-${createHash('sha256').update(at).digest('hex').slice(0, 8)}`)
       await copyFile(at, copy)
       return copy
     })
@@ -76,12 +71,12 @@ describe('import from a local directory', () => {
     for (const link of links) {
       const refused = `${link} is a link that leads outside the mirror root ${fx.stream.dir}: refused`
       expect(r.stderr).toContain(refused)
-      expect(await lastImport()).toContain(JSON.stringify(refused).slice(1, -1))
+      expect(await lastImport(r.data)).toContain(JSON.stringify(refused).slice(1, -1))
     }
   }, 120_000)
 
   it('names nothing of a private file an item links to: neither its size nor its sha256', async () => {
-    fx = await localMirror(0.0001)
+    const fx = await localMirror(0.0001)
     // An odd size that no progress line or figure of the stream shows by chance.
     const secret = Buffer.alloc(12_345, 'the root password is hunter2\n')
     const secretPath = join(fx.tmp, 'private.txt')
@@ -91,7 +86,7 @@ describe('import from a local directory', () => {
     const r = await importFromDirectory(fx)
     expect(r.code, r.stderr).toBe(1)
     expect(r.stderr).toContain(': refused')
-    const recorded = await lastImport()
+    const recorded = await lastImport(r.data)
     for (const text of [r.stderr, r.stdout, recorded]) {
       expect(text).not.toContain(secretSha)
       expect(text).not.toMatch(/\b12,?345\b/)
@@ -99,9 +94,9 @@ describe('import from a local directory', () => {
     }
   }, 120_000)
 
-  it('prints no warning on the terminal (a listener per local range overflowed the abort signal)', async () => {
+  it('prints no warning on the terminal (a listener per local range would overflow the abort signal)', async () => {
     // Items of some MB: one connection chains more than 10 ranges over one signal.
-    fx = await localMirror(0.1)
+    const fx = await localMirror(0.1)
     const r = await importFromDirectory(fx)
     expect(r.code, r.stderr).toBe(0)
     expect(r.stderr).not.toMatch(/Warning/)

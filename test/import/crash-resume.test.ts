@@ -1,34 +1,12 @@
 import { spawn } from 'node:child_process'
-import { readFile, rm } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { BlobCache } from '../../src/main/library/blob-cache'
 import { lockPath } from '../../src/main/import/import-lock'
-import {
-  assertCacheConsistent,
-  engineFor,
-  latestItems,
-  payloadBytes,
-  selection,
-  streamEnv,
-  type StreamEnv
-} from './engine-fixture'
-import { tempDir } from './helpers'
+import { assertCacheConsistent, payloadBytes, useNobleStream } from './engine-fixture'
 
-let env: StreamEnv
-const dirs: string[] = []
-beforeAll(async () => {
-  env = await streamEnv(0.01, ['noble'])
-})
-afterAll(async () => {
-  await env.close()
-  for (const d of dirs) await rm(d, { recursive: true, force: true })
-})
-beforeEach(() => env.reset())
-
-const wanted = (): Array<{ sha256: string; size: number }> =>
-  latestItems(env.gen, (p) => p.includes(':24.04:') || p.includes(':1:'))
-const total = (): number => wanted().reduce((n, i) => n + i.size, 0)
+const noble = useNobleStream('imp-kill-')
 
 function waitFor(cond: () => boolean, ms: number): Promise<void> {
   const end = Date.now() + ms
@@ -47,9 +25,8 @@ function waitFor(cond: () => boolean, ms: number): Promise<void> {
 
 describe('crash', () => {
   it('resumes after kill -9 of an importing process, re-fetching only what was missing', async () => {
-    env.server.options.rateBytesPerSec = 400 * 1024
-    const dd = await tempDir('imp-kill-')
-    dirs.push(dd)
+    noble.env.server.options.rateBytesPerSec = 400 * 1024
+    const dd = await noble.dataDir()
     const child = spawn(
       process.execPath,
       [
@@ -57,8 +34,8 @@ describe('crash', () => {
         'tsx',
         resolve(__dirname, 'child-import.ts'),
         dd,
-        env.server.url,
-        env.gen.keyringPath,
+        noble.env.server.url,
+        noble.env.gen.keyringPath,
         'noble'
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] }
@@ -68,25 +45,28 @@ describe('crash', () => {
     const exited = new Promise<number | null>((r) =>
       child.on('exit', (_c, sig) => r(sig === 'SIGKILL' ? 9 : _c))
     )
-    await waitFor(() => payloadBytes(env.server) > total() * 0.4 || child.exitCode !== null, 25_000)
+    await waitFor(
+      () => payloadBytes(noble.env.server) > noble.wantedBytes() * 0.4 || child.exitCode !== null,
+      25_000
+    )
     expect(stderr).toBe('')
     child.kill('SIGKILL')
     expect(await exited).toBe(9)
-    const firstRun = payloadBytes(env.server)
-    expect(firstRun).toBeLessThan(total())
+    const firstRun = payloadBytes(noble.env.server)
+    expect(firstRun).toBeLessThan(noble.wantedBytes())
     // The dead process's lock is still on disk; the next import takes it over.
     expect(JSON.parse(await readFile(lockPath(dd), 'utf8')).pid).toBe(child.pid)
 
-    env.reset()
-    const engine = engineFor(env, dd, () => [selection('noble')])
+    noble.env.reset()
+    const engine = noble.engine(dd)
     expect(await engine.isImporting()).toBe(false)
     const result = await engine.runImport()
     expect(result.failures).toEqual([])
-    const secondRun = payloadBytes(env.server)
+    const secondRun = payloadBytes(noble.env.server)
     // Resumed rather than restarted: together the two runs served little more than the total.
-    expect(secondRun).toBeLessThan(total() - firstRun * 0.5)
-    expect(firstRun + secondRun).toBeLessThan(total() * 1.15)
-    expect(await assertCacheConsistent(dd)).toBe(wanted().length)
+    expect(secondRun).toBeLessThan(noble.wantedBytes() - firstRun * 0.5)
+    expect(firstRun + secondRun).toBeLessThan(noble.wantedBytes() * 1.15)
+    expect(await assertCacheConsistent(dd)).toBe(noble.wanted().length)
     expect(await new BlobCache(dd).listPartials()).toEqual([])
     await engine.dispose()
   })

@@ -4,41 +4,22 @@
  */
 import { mkdir, open, readFile, rm, statfs } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import type { ImportProgress } from '@shared/types'
 import { mountTmpfs, type FuseMount } from '../support/fuse-mounts'
-import {
-  assertCacheConsistent,
-  engineFor,
-  latestItems,
-  payloadBytes,
-  selection,
-  streamEnv,
-  type StreamEnv
-} from './engine-fixture'
-import { tempDir } from './helpers'
+import { assertCacheConsistent, payloadBytes, useNobleStream } from './engine-fixture'
 
-let env: StreamEnv
-const dirs: string[] = []
+const noble = useNobleStream('imp-tmpfs-')
 const mounts: FuseMount[] = []
-beforeAll(async () => {
-  env = await streamEnv(0.01, ['noble'])
-})
+// Registered after useNobleStream's hooks, so it runs before them (vitest runs after-hooks as a stack):
+// the tmpfs mounts go before the folders under them are removed.
 afterAll(async () => {
-  await env.close()
   for (const m of mounts) await m.unmount()
-  for (const d of dirs) await rm(d, { recursive: true, force: true })
 })
-beforeEach(() => env.reset())
-
-const wanted = (): Array<{ sha256: string; size: number }> =>
-  latestItems(env.gen, (p) => p.includes(':24.04:') || p.includes(':1:'))
-const total = (): number => wanted().reduce((n, i) => n + i.size, 0)
 
 /** A fresh tmpfs of the given size in bytes; failing to mount fails the test (never a silent skip). */
 async function tmpfs(bytes: number): Promise<string> {
-  const d = await tempDir('imp-tmpfs-')
-  dirs.push(d)
+  const d = await noble.dataDir()
   const m = await mountTmpfs(d, bytes)
   mounts.push(m)
   return m.point
@@ -47,27 +28,31 @@ async function tmpfs(bytes: number): Promise<string> {
 describe('disk-full', () => {
   it('refuses to start when the data directory lacks space, giving both figures', async () => {
     const dd = await tmpfs(4 * 1024 * 1024)
-    const engine = engineFor(env, dd, () => [selection('noble')], { freeSpaceMarginBytes: 1024 * 1024 })
+    const engine = noble.engine(dd, {
+      freeSpaceMarginBytes: 1024 * 1024
+    })
     const result = await engine.runImport()
     expect(result.ok).toBe(false)
     const f = result.failures.find((x) => x.code === 'no_space')!
     expect(f.message).toMatch(
       new RegExp(
-        `^not enough free space in ${join(dd, 'cache')} for boot source ${env.server.url}: need [\\d.]+ MB, have [\\d.]+ (MB|KB)`
+        `^not enough free space in ${join(dd, 'cache')} for boot source ${noble.env.server.url}: need [\\d.]+ MB, have [\\d.]+ (MB|KB)`
       )
     )
     const [, need, have] = /\((\d+) and (\d+) bytes/.exec(f.message)!.map(Number)
-    expect(need).toBe(total() + 1024 * 1024)
+    expect(need).toBe(noble.wantedBytes() + 1024 * 1024)
     expect(have).toBeLessThan(need)
-    expect(env.server.stats.byPath.size).toBeGreaterThan(0)
-    expect(payloadBytes(env.server)).toBe(0)
+    expect(noble.env.server.stats.byPath.size).toBeGreaterThan(0)
+    expect(payloadBytes(noble.env.server)).toBe(0)
     await engine.dispose()
   })
 
   it('stops cleanly when the disk fills mid-way, keeps the verified files, and resumes after space is freed', async () => {
-    env.server.options.rateBytesPerSec = 600 * 1024
+    noble.env.server.options.rateBytesPerSec = 600 * 1024
     const dd = await tmpfs(24 * 1024 * 1024)
-    const engine = engineFor(env, dd, () => [selection('noble')], { freeSpaceMarginBytes: 1024 * 1024 })
+    const engine = noble.engine(dd, {
+      freeSpaceMarginBytes: 1024 * 1024
+    })
     const filler = join(dd, 'filler')
     let filling: Promise<void> | undefined
     engine.on('progress', (p: ImportProgress) => {
@@ -84,16 +69,16 @@ describe('disk-full', () => {
     expect(result.notes.join('\n')).toMatch(/\d+ file\(s\) verified and kept before the disk filled/)
     const kept = await assertCacheConsistent(dd)
     expect(kept).toBeGreaterThanOrEqual(2)
-    expect(kept).toBeLessThan(wanted().length)
+    expect(kept).toBeLessThan(noble.wanted().length)
     // resources.json is whole (old or new), never torn.
     JSON.parse(await readFile(join(dd, 'resources.json'), 'utf8'))
 
     await rm(filler)
-    env.reset()
+    noble.env.reset()
     const again = await engine.runImport()
     expect(again.failures).toEqual([])
-    expect(await assertCacheConsistent(dd)).toBe(wanted().length)
-    expect(payloadBytes(env.server)).toBeLessThan(total())
+    expect(await assertCacheConsistent(dd)).toBe(noble.wanted().length)
+    expect(payloadBytes(noble.env.server)).toBeLessThan(noble.wantedBytes())
     await engine.dispose()
   })
 })

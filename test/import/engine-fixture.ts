@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto'
 import { readFile, rm } from 'node:fs/promises'
 import { afterAll, beforeAll, beforeEach } from 'vitest'
-import type { BootSourceSelection, Settings } from '@shared/types'
+import type { BootSource, BootSourceSelection, Settings } from '@shared/types'
 import { ImportEngine, type ImportEngineDeps } from '../../src/main/import'
 import { BlobCache } from '../../src/main/library/blob-cache'
 import { generateStream, type GeneratedStream } from '../support/stream-generator'
@@ -45,11 +45,14 @@ export async function streamEnv(scale = 0.01, releases = ['jammy', 'noble']): Pr
  * One stream server for a test file (started before its tests, closed after, its knobs reset before each test)
  * and fresh data dirs named `prefix…`, all removed at the end.
  */
-export function useStreamEnv(prefix: string): { readonly env: StreamEnv; dataDir(): Promise<string> } {
+export function useStreamEnv(
+  prefix: string,
+  releases?: string[]
+): { readonly env: StreamEnv; dataDir(): Promise<string> } {
   let env: StreamEnv | undefined
   const dirs: string[] = []
   beforeAll(async () => {
-    env = await streamEnv(0.01)
+    env = await streamEnv(0.01, releases)
   })
   afterAll(async () => {
     await env?.close()
@@ -69,6 +72,31 @@ export function useStreamEnv(prefix: string): { readonly env: StreamEnv; dataDir
   }
 }
 
+/** The products `selection('noble')` takes: noble's kernels and images (24.04) and the bootloaders (`:1:`). */
+export const nobleOrBoot = (product: string): boolean =>
+  product.includes(':24.04:') || product.includes(':1:')
+
+/**
+ * A stream of noble alone for a test file (as useStreamEnv), what importing `selection('noble')` from it
+ * fetches, and an engine that imports it into a data directory.
+ */
+export function useNobleStream(prefix: string) {
+  const fixture = useStreamEnv(prefix, ['noble'])
+  const wanted = () => latestItems(fixture.env.gen, nobleOrBoot)
+  return {
+    get env(): StreamEnv {
+      return fixture.env
+    },
+    dataDir: fixture.dataDir,
+    /** the unique payloads the import fetches */
+    wanted,
+    /** their bytes */
+    wantedBytes: (): number => wanted().reduce((n, i) => n + i.size, 0),
+    engine: (dataDir: string, extra: Partial<ImportEngineDeps> = {}): ImportEngine =>
+      engineFor(fixture.env, dataDir, () => [selection('noble')], extra)
+  }
+}
+
 export const settings = (over: Partial<Settings> = {}): Settings => ({
   auto_sync: true,
   start_at_login: false,
@@ -83,6 +111,18 @@ export function selection(release: string, arches = ['*'], os = 'ubuntu'): BootS
   return { id: 1, boot_source_id: 1, os, release, arches, subarches: ['*'], labels: ['*'] }
 }
 
+/** The boot source of the env's stream, as state.json would hold it, verified with the stream's keyring. */
+export function bootSourceOf(env: StreamEnv, id = 1): BootSource {
+  return {
+    id,
+    url: env.server.url,
+    keyring_filename: env.gen.keyringPath,
+    keyring_data: '',
+    created: '',
+    updated: ''
+  }
+}
+
 export function engineFor(
   env: StreamEnv,
   dataDir: string,
@@ -93,14 +133,7 @@ export function engineFor(
     dataDir,
     listSources: async () => [
       {
-        source: {
-          id: 1,
-          url: env.server.url,
-          keyring_filename: env.gen.keyringPath,
-          keyring_data: '',
-          created: '',
-          updated: ''
-        },
+        source: bootSourceOf(env),
         selections: selections()
       }
     ],

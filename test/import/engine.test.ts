@@ -9,13 +9,12 @@ import {
   latestItems,
   payloadBytes,
   selection,
-  useStreamEnv
+  useStreamEnv,
+  nobleOrBoot
 } from './engine-fixture'
 
 const fixture = useStreamEnv('imp-data-')
 const dataDir = fixture.dataDir
-
-const nobleOrBoot = (p: string): boolean => p.includes(':24.04:') || p.includes(':1:')
 
 describe('import engine', () => {
   it('imports the latest version of the selection plus bootloaders, verified, and a re-sync fetches only metadata', async () => {

@@ -11,7 +11,7 @@ import { lockHolder } from '../../src/main/import/import-lock'
 import { SyncScheduler } from '../../src/main/import/scheduler'
 import { failedImportResult } from '../../src/main/import/host/import-executor'
 import { dataLayout } from '../../src/main/core/data-layout'
-import { createMainServices } from '../../src/main/services'
+import { createMainServices, type MainServices } from '../../src/main/services'
 import { WorkerImportExecutor } from '../../src/main/import/host/worker-executor'
 import {
   workerThreadLauncher,
@@ -172,25 +172,36 @@ describe('imports in a worker thread', () => {
   })
 })
 
+/**
+ * Main's services as the app and the browser-mode host build them (each import in a worker thread), their one
+ * source the fixture's stream, served at 512 KiB/s so that an import is still running when a test acts on it.
+ */
+async function workerServices(dd: string): Promise<MainServices> {
+  const app = await createMainServices({
+    dataDir: dd,
+    version: '0',
+    host: 'test-bridge',
+    launchImportWorker: { launch: workerThreadLauncher({ entry: WORKER_ENTRY }), where: 'in a worker thread' }
+  })
+  try {
+    await app.request('updateBootSource', {
+      id: 1,
+      url: fixture.env.server.url,
+      keyring_filename: fixture.env.gen.keyringPath
+    })
+  } catch (err) {
+    await app.dispose()
+    throw err
+  }
+  fixture.env.server.options.rateBytesPerSec = 512 * 1024
+  return app
+}
+
 describe('the services with a worker launcher, as the app and the browser-mode host build them', () => {
   it('startImport, getImportStatus and stopImport work through the worker; the events reach the window; stop within 2 s', async () => {
     const dd = await dataDir()
-    const app = await createMainServices({
-      dataDir: dd,
-      version: '0',
-      host: 'test-bridge',
-      launchImportWorker: {
-        launch: workerThreadLauncher({ entry: WORKER_ENTRY }),
-        where: 'in a worker thread'
-      }
-    })
+    const app = await workerServices(dd)
     try {
-      await app.request('updateBootSource', {
-        id: 1,
-        url: fixture.env.server.url,
-        keyring_filename: fixture.env.gen.keyringPath
-      })
-      fixture.env.server.options.rateBytesPerSec = 512 * 1024
       const seen = { progress: 0, changed: 0 }
       let downloading = false
       app.events.on('importProgress', (p) => {
@@ -228,22 +239,8 @@ describe('the services with a worker launcher, as the app and the browser-mode h
 describe('restartImport with a worker launcher (Save and sync)', () => {
   it('stops the import running in the worker, waits until it has ended, and answers once a new one runs', async () => {
     const dd = await dataDir()
-    const app = await createMainServices({
-      dataDir: dd,
-      version: '0',
-      host: 'test-bridge',
-      launchImportWorker: {
-        launch: workerThreadLauncher({ entry: WORKER_ENTRY }),
-        where: 'in a worker thread'
-      }
-    })
+    const app = await workerServices(dd)
     try {
-      await app.request('updateBootSource', {
-        id: 1,
-        url: fixture.env.server.url,
-        keyring_filename: fixture.env.gen.keyringPath
-      })
-      fixture.env.server.options.rateBytesPerSec = 512 * 1024
       let downloading = false
       app.events.on('importProgress', (p) => {
         downloading ||= p.bytes_done > 256 * 1024

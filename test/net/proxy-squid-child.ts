@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { cli } from '../cli/cli-helpers'
+import { printFacts } from '../support/child-facts'
 
 const [dataDir, sourceUrl, keyringFile, proxyUrl, wrongProxyUrl] = process.argv.slice(2)
 
@@ -28,13 +29,4 @@ async function main(): Promise<Record<string, unknown>> {
   return { settings, file, source, imported, resources, refused, lastImport }
 }
 
-main().then(
-  (facts) => {
-    process.stdout.write(JSON.stringify(facts) + '\n')
-    process.exit(0)
-  },
-  (err) => {
-    process.stderr.write(`${(err as Error).stack ?? String(err)}\n`)
-    process.exit(1)
-  }
-)
+printFacts(main)

@@ -41,6 +41,24 @@ const plan = (over: Partial<StagingPlan> = {}): StagingPlan => ({
   ...over
 })
 
+/** A staging that finished: 6 files, 3 MB, all copied and read back from the drive. */
+const stageResult = (over: Partial<StageResult> = {}): StageResult => ({
+  target: '/media/usb',
+  file_system: 'FAT32',
+  mapped_names: true,
+  images: plan().images,
+  files: 6,
+  files_copied: 6,
+  files_skipped: 0,
+  bytes: 3_000_000,
+  bytes_copied: 3_000_000,
+  removed_files: 0,
+  removed_bytes: 0,
+  read_back: 'medium',
+  seconds: 2,
+  ...over
+})
+
 const value = (w: Awaited<ReturnType<typeof mountWith>>['wrapper'], testid: string): string =>
   (w.get(`[data-testid="${testid}"]`).element as HTMLInputElement).value
 
@@ -165,25 +183,16 @@ describe('Staging screen', () => {
     )
     expect(failed.get('[data-testid="step-error-message"]').text()).not.toMatch(/ENOTCONN/)
     expect(failed.get('[data-testid="step-error-detail"]').text()).toMatch(/^ENOTCONN/)
+    // An alert, its details collapsed until asked for, and closed with the notification's own button.
+    expect(failed.attributes('role')).toBe('alert')
+    expect(failed.get('details').attributes('open')).toBeUndefined()
     expect(wrapper.find('[data-testid="staging-stopped"]').exists()).toBe(false)
+    await failed.get('button[aria-label="Close notification"]').trigger('click')
+    expect(wrapper.find('[data-testid="staging-plan"] [data-testid="step-error"]').exists()).toBe(false)
   })
 
   it('says the stick was read back from the drive only when it was, and a cache-only read-back as a caution', async () => {
-    const result = (read_back: 'medium' | 'cache'): StageResult => ({
-      target: '/media/usb',
-      file_system: 'FAT32',
-      mapped_names: true,
-      images: plan().images,
-      files: 6,
-      files_copied: 6,
-      files_skipped: 0,
-      bytes: 3_000_000,
-      bytes_copied: 3_000_000,
-      removed_files: 0,
-      removed_bytes: 0,
-      read_back,
-      seconds: 2
-    })
+    const result = (read_back: 'medium' | 'cache'): StageResult => stageResult({ read_back })
     const { wrapper } = await mountWith(StagingView, bridge)
     bridge.emit('stagingFinished', { ok: true, result: result('medium'), error: null })
     await flushPromises()
@@ -389,21 +398,7 @@ describe('Staging as imagers do it', () => {
     bridge.emit('stagingFinished', {
       ok: true,
       error: null,
-      result: {
-        target: '/media/admin/MAASIMAGES',
-        file_system: 'FAT32',
-        mapped_names: true,
-        images: plan().images,
-        files: 6,
-        files_copied: 6,
-        files_skipped: 0,
-        bytes: 3_000_000,
-        bytes_copied: 3_000_000,
-        removed_files: 3,
-        removed_bytes: 1_500_000,
-        read_back: 'medium',
-        seconds: 2
-      }
+      result: stageResult({ target: '/media/admin/MAASIMAGES', removed_files: 3, removed_bytes: 1_500_000 })
     })
     await flushPromises()
     expect(wrapper.get('[data-testid="staging-checked"]').text()).toBe('6 files (3.0 MB) checked:')

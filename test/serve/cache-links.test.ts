@@ -4,43 +4,21 @@
  * 404, not the file it leads to and not a hung response. End to end through the CLI.
  */
 import { execFileSync } from 'node:child_process'
-import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { stagedContent } from '../../src/main/library/staged-content'
-import { streamEnv, type StreamEnv } from '../import/engine-fixture'
+import { bootSourceOf } from '../import/engine-fixture'
 import { serveCli, type ServingCli } from '../support/serve-cli'
-import { importAll, useSource } from '../stage/imported-data-dir'
+import { useImportedDataDir } from '../stage/imported-data-dir'
 
 const SECRET = 'a private file outside the image cache'
-let env: StreamEnv
-let tmp: string
-let dataDir: string
-
-beforeAll(async () => {
-  env = await streamEnv(0.002, ['noble'])
-  tmp = await mkdtemp(join(tmpdir(), 'maas-images-cache-links-'))
-  dataDir = join(tmp, 'data')
-  await useSource(env, dataDir, env.server.url)
-  await importAll(dataDir)
-}, 120_000)
-
-afterAll(async () => {
-  await env?.close()
-  await rm(tmp, { recursive: true, force: true })
-})
+const imported = useImportedDataDir()
 
 describe('serve source= and the blobs behind it', () => {
   it('serves a blob, and 404 for a blob that is a link out of the cache or a FIFO', async () => {
-    const source = {
-      id: 1,
-      url: env.server.url,
-      keyring_filename: env.gen.keyringPath,
-      keyring_data: '',
-      created: '',
-      updated: ''
-    }
+    const { env, tmp, dataDir } = imported()
+    const source = bootSourceOf(env)
     const { items } = await stagedContent(dataDir, source)
     const [good, linked, fifo] = items.filter((i) => i.size > 0)
     const s = await serveCli(dataDir, 'source=1')

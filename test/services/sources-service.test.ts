@@ -23,6 +23,10 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }))
 const make = (connect: ConnectFn = async () => undefined) =>
   new SourcesService({ store, connect, defaultKeyring: () => '/bundled/ring.gpg' })
 
+/** The selection most tests start from: ubuntu/jammy amd64 on the given source. */
+const addJammy = (service: SourcesService, sourceId = 1) =>
+  service.createSelection({ boot_source_id: sourceId, os: 'ubuntu', release: 'jammy', arches: ['amd64'] })
+
 describe('boot sources', () => {
   it('first run happens once', async () => {
     const service = make()
@@ -117,24 +121,14 @@ describe('boot sources', () => {
   it('deleting a source deletes its selections only', async () => {
     const service = make()
     const other = await service.create({ url: 'http://mirror/' })
-    await service.createSelection({
-      boot_source_id: other.id,
-      os: 'ubuntu',
-      release: 'jammy',
-      arches: ['amd64']
-    })
+    await addJammy(service, other.id)
     await service.delete(1)
     expect((await store.selections()).map((s) => s.boot_source_id)).toEqual([other.id])
   })
 
   it('(source, os, release) is unique, also on update', async () => {
     const service = make()
-    const jammy = await service.createSelection({
-      boot_source_id: 1,
-      os: 'ubuntu',
-      release: 'jammy',
-      arches: ['amd64']
-    })
+    const jammy = await addJammy(service)
     await expect(
       service.updateSelection({ boot_source_id: 1, id: jammy.id, release: 'noble' })
     ).rejects.toThrow(/ubuntu\/noble already exists/)
@@ -168,12 +162,7 @@ describe('a whole selection change (applySelectionChanges)', () => {
 
   it('deletes, updates and creates in one go, and says how many of each', async () => {
     const service = make()
-    const jammy = await service.createSelection({
-      boot_source_id: 1,
-      os: 'ubuntu',
-      release: 'jammy',
-      arches: ['amd64']
-    })
+    const jammy = await addJammy(service)
     // The create takes the name the delete frees: only deletes-first makes that legal.
     const applied = await service.applySelectionChanges(
       changes({
@@ -195,12 +184,7 @@ describe('a whole selection change (applySelectionChanges)', () => {
 
   it('a refusal half-way leaves the stored selections byte for byte as they were', async () => {
     const service = make()
-    const jammy = await service.createSelection({
-      boot_source_id: 1,
-      os: 'ubuntu',
-      release: 'jammy',
-      arches: ['amd64']
-    })
+    const jammy = await addJammy(service)
     const before = await readFile(store.file, 'utf8')
     // The delete, the update and the first create are fine; the second create clashes with jammy.
     await expect(
@@ -247,12 +231,7 @@ describe('a whole selection change (applySelectionChanges)', () => {
     ).toBe(false)
     // Another source's selection is not this source's to change.
     const other = await service.create({ url: 'http://mirror.local/maas/' })
-    const theirs = await service.createSelection({
-      boot_source_id: other.id,
-      os: 'ubuntu',
-      release: 'jammy',
-      arches: ['amd64']
-    })
+    const theirs = await addJammy(service, other.id)
     await expect(
       service.applySelectionChanges(changes({ boot_source_id: 1, delete: [theirs.id] }))
     ).rejects.toThrow(`boot source selection ${theirs.id} does not exist in boot source 1`)
@@ -301,6 +280,8 @@ describe('applySelectionChanges as a request', () => {
 
 describe('Change source: Connect saves nothing, Update selection saves both', () => {
   const offers = { verified: true, signatures: [], entries: [] }
+  /** A service whose Connect verifies and offers nothing to pick. */
+  const connecting = () => make(async () => ({ keep: async () => {}, offers }))
 
   it('Connect verifies and holds; the source and selections stay until saveConnected', async () => {
     const keep = vi.fn(async () => {})
@@ -328,7 +309,7 @@ describe('Change source: Connect saves nothing, Update selection saves both', ()
   })
 
   it('a refused selection change saves neither the source nor the selections', async () => {
-    const service = make(async () => ({ keep: async () => {}, offers }))
+    const service = connecting()
     const before = await service.get(1)
     const selectionsBefore = await service.listSelections(1)
     const conn = await service.connectOnly({ id: 1, url: 'http://mirror.example/maas' })
@@ -340,7 +321,7 @@ describe('Change source: Connect saves nothing, Update selection saves both', ()
   })
 
   it('with no source, Connect creates nothing and saveConnected creates it with its selections', async () => {
-    const service = make(async () => ({ keep: async () => {}, offers }))
+    const service = connecting()
     await service.delete(1)
     const conn = await service.connectOnly({ url: 'http://mirror.example/maas' })
     expect(conn.source_id).toBeNull()

@@ -4,29 +4,15 @@
  * renderer (or a page that took it over) cannot have main write streams/ and image folders anywhere. The CLI's
  * user typed the path and keeps it.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Drive } from '@shared/types'
-import { createMainServices, type MainServices } from '../../src/main/services'
+import type { MainServices } from '../../src/main/services'
 import { AppEvents } from '../../src/main/services/events'
 import { StagingGateway } from '../../src/main/services/staging-gateway'
+import { useHostServices } from '../support/host-services'
 
-let dir: string
-let target: string
-const opened: MainServices[] = []
-
-async function open(host: 'app' | 'cli', picks: string[] = []): Promise<MainServices> {
-  const main = await createMainServices({
-    dataDir: join(dir, host),
-    version: '0',
-    host,
-    pickPath: async () => picks.shift() ?? null
-  })
-  opened.push(main)
-  return main
-}
+const host = useHostServices('maas-images-stage-req-')
 
 /** Starts a staging and waits for it to end (it fails: nothing was imported; only the gate matters here). */
 async function startAndFinish(main: MainServices, at: string): Promise<{ started: boolean }> {
@@ -46,40 +32,31 @@ const refused = (at: string) => ({
   message: `choose where to stage with the folder picker or from the list of drives: ${at}`
 })
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'maas-images-stage-req-'))
-  target = mkdtempSync(join(dir, 'stick-'))
-})
-afterEach(async () => {
-  for (const m of opened.splice(0)) await m.dispose()
-  rmSync(dir, { recursive: true, force: true })
-})
-
 describe('staging targets', () => {
   it('in the app, startStaging and runStaging refuse a path the renderer typed', async () => {
-    const main = await open('app')
-    await expect(main.request('startStaging', { boot_source_id: 1, target })).rejects.toMatchObject(
-      refused(target)
-    )
-    await expect(main.request('runStaging', { boot_source_id: 1, target })).rejects.toMatchObject(
-      refused(target)
+    const main = await host.open('app')
+    await expect(
+      main.request('startStaging', { boot_source_id: 1, target: host.stick })
+    ).rejects.toMatchObject(refused(host.stick))
+    await expect(main.request('runStaging', { boot_source_id: 1, target: host.stick })).rejects.toMatchObject(
+      refused(host.stick)
     )
     expect((await main.request('getStagingStatus', undefined)).staging).toBe(false)
   })
 
   it('in the app, stages into the folder the user picked in main’s dialog, and only that one', async () => {
-    const main = await open('app', [target])
-    expect(await main.request('pickDirectory', undefined)).toEqual({ path: target })
-    expect(await startAndFinish(main, target)).toMatchObject({ started: true })
-    const beside = join(target, '..', 'other')
+    const main = await host.open('app', [host.stick])
+    expect(await main.request('pickDirectory', undefined)).toEqual({ path: host.stick })
+    expect(await startAndFinish(main, host.stick)).toMatchObject({ started: true })
+    const beside = join(host.stick, '..', 'other')
     await expect(main.request('startStaging', { boot_source_id: 1, target: beside })).rejects.toMatchObject(
       refused(beside)
     )
   })
 
   it('from the CLI, stages to the path its user typed', async () => {
-    const main = await open('cli')
-    expect(await startAndFinish(main, target)).toMatchObject({ started: true })
+    const main = await host.open('cli')
+    expect(await startAndFinish(main, host.stick)).toMatchObject({ started: true })
   })
 
   it('a mount point main listed as a drive may be named by the renderer; another may not', async () => {
@@ -87,7 +64,7 @@ describe('staging targets', () => {
       device: '/dev/sdz1',
       label: 'STICK',
       fs_type: 'vfat',
-      mount: target,
+      mount: host.stick,
       size: 8e9,
       free: 8e9,
       removable: true,
@@ -96,7 +73,7 @@ describe('staging targets', () => {
     }
     const gw = new StagingGateway(
       {
-        dataDir: join(dir, 'gw'),
+        dataDir: join(host.dir, 'gw'),
         version: '0',
         events: new AppEvents(),
         getSource: async () => {
@@ -106,10 +83,10 @@ describe('staging targets', () => {
       },
       async () => [drive]
     )
-    await expect(gw.start(1, target)).rejects.toMatchObject(refused(target))
+    await expect(gw.start(1, host.stick)).rejects.toMatchObject(refused(host.stick))
     expect(await gw.drives()).toEqual([drive])
     // Past the gate: the source is looked up next.
-    await expect(gw.start(1, target)).rejects.toThrow('not reached in this test')
+    await expect(gw.start(1, host.stick)).rejects.toThrow('not reached in this test')
     await expect(gw.start(1, '/')).rejects.toMatchObject(refused('/'))
   })
 })

@@ -18,6 +18,7 @@ import {
 import { defaultSettings } from '../../src/main/core/settings-store'
 import { cli } from '../cli/cli-helpers'
 import { helpText } from '../../src/main/cli/run-cli'
+import { MAAS_CONFIG } from '../../src/main/cli/maas-config'
 
 const dirs: string[] = []
 afterEach(async () => {
@@ -57,6 +58,15 @@ describe('the settings table', () => {
           false
         )
     }
+  })
+
+  it("gives MAAS's config names: each entry's maasName, beside them only MAAS settings of another meaning", () => {
+    const fromTable = new Set(SETTING_KEYS.flatMap((key) => settingEntry(key).maasName ?? []))
+    expect(Object.keys(MAAS_CONFIG).filter((name) => fromTable.has(name))).toEqual([...fromTable])
+    expect(Object.keys(MAAS_CONFIG).filter((name) => !fromTable.has(name))).toEqual([
+      'enable_http_proxy',
+      'boot_images_no_proxy'
+    ])
   })
 
   it.each(SETTING_KEYS)(

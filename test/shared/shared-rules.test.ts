@@ -1,7 +1,7 @@
 /**
  * The rules main and the renderer both apply, each defined once in src/shared: the unsigned .json
  * location, the index-file name, pasted keyring data, selection names and matching, settings bounds.
- * Both sides are checked against the same cases so they cannot drift apart again.
+ * Both sides are checked against the same cases so they cannot drift apart.
  */
 import { describe, expect, it } from 'vitest'
 import { isUnsignedLocation, namesIndexFile } from '@shared/stream-location'
@@ -14,7 +14,7 @@ import { resolveSource } from '../../src/main/streams/source'
 import { normaliseSourceUrl } from '../../src/main/services/boot-source-url'
 
 describe('the unsigned .json location rule', () => {
-  it('reads the name without the query or fragment of a URL (the renderer’s copy did not)', () => {
+  it('reads the name without the query or fragment of a URL', () => {
     expect(isUnsignedLocation('http://m/streams/v1/index.json?token=1')).toBe(true)
     expect(isUnsignedLocation('https://m/streams/v1/index.json#top')).toBe(true)
     expect(isUnsignedLocation('file:///srv/m/streams/v1/index.json?x')).toBe(true)

@@ -13,14 +13,7 @@ import { mockState as h } from '../support/electron-mock'
 const dataDir = mkdtempSync(join(tmpdir(), 'maas-images-shell-dev-'))
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
 
-vi.mock('electron-store', () => ({
-  default: class {
-    get() {
-      return undefined
-    }
-    set() {}
-  }
-}))
+vi.mock('electron-store', async () => (await import('../support/electron-mock')).electronStoreModule())
 vi.mock('electron', async () => (await import('../support/electron-mock')).electronModule())
 
 describe('Electron shell start-up (mocked electron, development build)', () => {

@@ -16,14 +16,7 @@ import { mockState as h, type MockWindow } from '../support/electron-mock'
 const dataDir = mkdtempSync(join(tmpdir(), 'maas-images-shell-'))
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
 
-vi.mock('electron-store', () => ({
-  default: class {
-    get() {
-      return undefined
-    }
-    set() {}
-  }
-}))
+vi.mock('electron-store', async () => (await import('../support/electron-mock')).electronStoreModule())
 vi.mock('electron', async () => (await import('../support/electron-mock')).electronModule())
 
 let win: MockWindow

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto'
 import { readFile, readdir, rm } from 'node:fs/promises'
 import { join, relative } from 'node:path'
-import { expect } from 'vitest'
+import { afterAll, beforeAll, expect } from 'vitest'
 import { cli } from '../cli/cli-helpers'
 import { streamEnv, type StreamEnv } from '../import/engine-fixture'
 import { tempDir } from '../import/helpers'
@@ -112,5 +112,23 @@ export async function importedDataDir(): Promise<ImportedDataDir> {
       await env.close().catch(() => undefined)
       await rm(tmp, { recursive: true, force: true })
     }
+  }
+}
+
+/**
+ * importedDataDir for a test file: made before its tests, removed after them. Returns a getter, since the
+ * directory exists only once beforeAll has run.
+ */
+export function useImportedDataDir(): () => ImportedDataDir {
+  let src: ImportedDataDir | undefined
+  beforeAll(async () => {
+    src = await importedDataDir()
+  }, 120_000)
+  afterAll(async () => {
+    await src?.close()
+  })
+  return () => {
+    if (!src) throw new Error('useImportedDataDir: the data directory is read before beforeAll ran')
+    return src
   }
 }

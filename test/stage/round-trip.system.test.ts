@@ -16,7 +16,7 @@ import { startMirrorServer } from '../../src/main/serve/mirror-server'
 import { encodePath } from '../../src/main/staged-tree/name-map'
 import { mirrorLikeSimplestreams, rawGet } from '../support/simplestreams-client'
 import { cli } from '../cli/cli-helpers'
-import type { StreamEnv } from '../import/engine-fixture'
+import { bootSourceOf, type StreamEnv } from '../import/engine-fixture'
 import {
   attachFat32,
   mountExfat,
@@ -238,14 +238,7 @@ describe('the round trip through a FAT32 stick', () => {
     fat = await mountFat32(dir2)
     mounts.push(fat)
     const { stage } = await import('../../src/main/stage/stager')
-    const source = {
-      id: 1,
-      url: env.server.url,
-      keyring_filename: env.gen.keyringPath,
-      keyring_data: '',
-      created: '',
-      updated: ''
-    }
+    const source = bootSourceOf(env)
     let pulled = false
     const err = await stage({
       dataDir: dd.a,

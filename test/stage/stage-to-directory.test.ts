@@ -5,22 +5,14 @@
  */
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { files, importedDataDir, sha256, stageCli, type ImportedDataDir } from './imported-data-dir'
+import { describe, expect, it } from 'vitest'
+import { files, sha256, stageCli, useImportedDataDir } from './imported-data-dir'
 
-let src: ImportedDataDir
-
-beforeAll(async () => {
-  src = await importedDataDir()
-}, 120_000)
-
-afterAll(async () => {
-  await src?.close()
-})
+const imported = useImportedDataDir()
 
 describe('staging onto a plain directory', () => {
   it('yields exactly the upstream paths, byte-identical signed files, and a second stage copies 0 bytes', async () => {
-    const { env, tmp, dataDir, staged, signedDocs } = src
+    const { env, tmp, dataDir, staged, signedDocs } = imported()
     const target = join(tmp, 'plain')
     const first = await stageCli(dataDir, target)
     expect(first.stderr).toMatch(
@@ -41,7 +33,7 @@ describe('staging onto a plain directory', () => {
   })
 
   it('refuses a non-empty directory that is not a mirror, and the data directory itself', async () => {
-    const { tmp, dataDir } = src
+    const { tmp, dataDir } = imported()
     const foreign = join(tmp, 'foreign')
     await mkdir(foreign, { recursive: true })
     await writeFile(join(foreign, 'holiday.jpg'), 'a photo')

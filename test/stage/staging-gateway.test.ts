@@ -1,47 +1,27 @@
-import { readdir, rm } from 'node:fs/promises'
+import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { EventMap } from '@shared/ipc-contract'
 import { AppEvents } from '../../src/main/services/events'
 import { StagingGateway } from '../../src/main/services/staging-gateway'
 import { cli } from '../cli/cli-helpers'
 import { BlobCache } from '../../src/main/library'
-import { streamEnv, type StreamEnv } from '../import/engine-fixture'
-import { tempDir } from '../import/helpers'
-import { importAll, useSource } from './imported-data-dir'
+import { bootSourceOf } from '../import/engine-fixture'
+import { useImportedDataDir } from './imported-data-dir'
 
-let env: StreamEnv
-let tmp: string
-let dataDir: string
-
-beforeAll(async () => {
-  env = await streamEnv(0.002, ['noble'])
-  tmp = await tempDir('staging-gw-')
-  dataDir = join(tmp, 'data')
-  await useSource(env, dataDir, env.server.url)
-  await importAll(dataDir)
-}, 120_000)
-afterAll(async () => {
-  await env?.close()
-  await rm(tmp, { recursive: true, force: true })
-})
+const imported = useImportedDataDir()
+/** A target folder of that name under the test's own folder. */
+const at = (name: string): string => join(imported().tmp, name)
 
 function gateway(events: AppEvents, now?: () => number): StagingGateway {
   return new StagingGateway({
-    dataDir,
+    dataDir: imported().dataDir,
     version: 'test',
     events,
     now,
     // The CLI's rule: any path.
     mayStageTo: () => true,
-    getSource: async (id) => ({
-      id,
-      url: env.server.url,
-      keyring_filename: env.gen.keyringPath,
-      keyring_data: '',
-      created: '',
-      updated: ''
-    })
+    getSource: async (id) => bootSourceOf(imported().env, id)
   })
 }
 
@@ -57,7 +37,7 @@ describe('staging from the app', () => {
   it('plans needed against free, stops on Stop, refuses a second start, and resumes', async () => {
     const events = new AppEvents()
     const gw = gateway(events)
-    const target = join(tmp, 'stick')
+    const target = at('stick')
     const plan = await gw.plan(1, target)
     expect(plan.images.map((i) => `${i.name} ${i.architecture}`)).toContain('ubuntu/noble amd64/ga-24.04')
     expect(plan.needed).toBeGreaterThan(0)
@@ -93,7 +73,7 @@ describe('staging from the app', () => {
     const progress: EventMap['stagingProgress'][] = []
     events.on('stagingProgress', (p) => progress.push(p))
     const done = finished(events)
-    expect(await gw.start(1, join(tmp, 'phases'))).toMatchObject({ started: true })
+    expect(await gw.start(1, at('phases'))).toMatchObject({ started: true })
     expect((await done).ok).toBe(true)
     expect(progress.map((p) => p.phase)).toEqual(['checking', 'copying', 'done'])
     expect(progress[1].bytes_total).toBeGreaterThan(0)
@@ -103,31 +83,32 @@ describe('staging from the app', () => {
     const events = new AppEvents()
     const gw = gateway(events)
     const finishedEvent = finished(events)
-    const other = await gw.run(1, join(tmp, 'filtered'), { release: 'jammy' }, new AbortController().signal)
+    const other = await gw.run(1, at('filtered'), { release: 'jammy' }, new AbortController().signal)
     expect(other.images.map((i) => i.name)).not.toContain('ubuntu/noble')
     expect(await finishedEvent).toMatchObject({ ok: true, result: { files: other.files } })
 
-    const target = join(tmp, 'foreground')
+    const target = at('foreground')
     const result = await gw.run(1, target, { release: 'noble' }, new AbortController().signal)
     expect(result.images.map((i) => i.name)).toContain('ubuntu/noble')
     expect(await readdir(target)).toContain('README.txt')
 
     const ctrlC = new AbortController()
     const background = finished(events)
-    expect(await gw.start(1, join(tmp, 'other'))).toMatchObject({ started: true })
-    await expect(gw.run(1, join(tmp, 'third'), undefined, ctrlC.signal)).rejects.toMatchObject({
+    expect(await gw.start(1, at('other'))).toMatchObject({ started: true })
+    await expect(gw.run(1, at('third'), undefined, ctrlC.signal)).rejects.toMatchObject({
       code: 'busy'
     })
     gw.stop()
     await background
     ctrlC.abort()
-    await expect(gw.run(1, join(tmp, 'aborted'), undefined, ctrlC.signal)).rejects.toMatchObject({
+    await expect(gw.run(1, at('aborted'), undefined, ctrlC.signal)).rejects.toMatchObject({
       code: 'cancelled'
     })
     expect(gw.getStatus()).toMatchObject({ staging: false, last_error: { code: 'cancelled' } })
   })
 
   it('a boot-resource delete during staging leaves the staged blobs until staging ends', async () => {
+    const { dataDir } = imported()
     const cache = new BlobCache(dataDir)
     const before = await cache.list()
     const pin = await cache.pin(before)

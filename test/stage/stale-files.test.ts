@@ -6,22 +6,14 @@
  */
 import { lstat, mkdir, readFile, readlink, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { planStaging } from '../../src/main/stage/plan-staging'
 import { SLACK_BYTES } from '../../src/main/stage/staging-space'
 import type { BootSource } from '@shared/types'
-import { files, importedDataDir, stageCli, type ImportedDataDir } from './imported-data-dir'
+import { files, stageCli, useImportedDataDir } from './imported-data-dir'
 import { cli } from '../cli/cli-helpers'
 
-let src: ImportedDataDir
-
-beforeAll(async () => {
-  src = await importedDataDir()
-}, 120_000)
-
-afterAll(async () => {
-  await src?.close()
-})
+const imported = useImportedDataDir()
 
 const exists = (p: string): Promise<boolean> =>
   lstat(p).then(
@@ -31,7 +23,7 @@ const exists = (p: string): Promise<boolean> =>
 
 describe('staging again onto a stick that holds an earlier staging', () => {
   it('removes only the files the previous manifest lists and this staging does not keep', async () => {
-    const { tmp, dataDir } = src
+    const { tmp, dataDir } = imported()
     const target = join(tmp, 'reused')
     const outside = join(tmp, 'reused-outside')
     await mkdir(outside, { recursive: true })
@@ -94,7 +86,7 @@ describe('staging again onto a stick that holds an earlier staging', () => {
   })
 
   it('removes the folders the old files leave empty, and nothing when there is nothing stale', async () => {
-    const { tmp, dataDir } = src
+    const { tmp, dataDir } = imported()
     const target = join(tmp, 'reused-2')
     expect((await stageCli(dataDir, target)).code).toBe(0)
     await mkdir(join(target, 'ubuntu/noble/amd64/20200101'), { recursive: true })

@@ -32,7 +32,7 @@ async function lockOver(name: string, plant: (at: string) => Promise<void>): Pro
 }
 
 describe('staging lock over a planted entry', () => {
-  it('a FIFO at the lock name is refused by name at once, never opened (it blocked staging for ever)', async () => {
+  it('a FIFO at the lock name is refused by name at once, never opened (opening it would block staging for ever)', async () => {
     const target = join(tmp, 'fifo')
     await mkdir(target)
     execFileSync('mkfifo', [join(target, STAGING_LOCK_FILE)])

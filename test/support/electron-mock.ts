@@ -52,6 +52,18 @@ mockState.whenReady = new Promise<void>(
     })
 )
 
+/** `electron-store` that keeps nothing: the window's saved state starts empty in every shell test. */
+export function electronStoreModule() {
+  return {
+    default: class {
+      get() {
+        return undefined
+      }
+      set() {}
+    }
+  }
+}
+
 export function electronModule() {
   const s = mockState
   class BrowserWindow {

@@ -1,13 +1,22 @@
 /**
  * MAAS's config names (`maas $PROFILE maas get-config name=…`) for the settings this app has, and how each
- * reads and writes them. The one place the CLI maps MAAS names; values are checked as MAAS's settings forms
- * check them (maasserver/forms/settings.py), and read back as MAAS prints them: JSON (`"noble"`, `true`, `null`).
+ * reads and writes them. A MAAS name for one of the settings is that setting's `maasName` in the settings
+ * table (src/shared/settings-table.ts), its checks chosen by the setting's kind; only the MAAS settings with
+ * another meaning are written out here. Values are checked as MAAS's settings forms check them
+ * (maasserver/forms/settings.py), and read back as MAAS prints them: JSON (`"noble"`, `true`, `null`).
  */
 import type { z } from 'zod'
 import { AppError } from '@shared/errors'
 import type { settingsPatchSchema } from '@shared/schemas'
 import { isWithin } from '@shared/settings-rules'
-import { settingBounds } from '@shared/settings-table'
+import {
+  mergePatches,
+  SETTING_KEYS,
+  settingEntry,
+  settingPatch,
+  settingValue,
+  type SettingKey
+} from '@shared/settings-table'
 import { proxyUrlError } from '@shared/proxy-url'
 import type { ShownSettings } from '@shared/types'
 import type { CliContext } from './command'
@@ -60,46 +69,72 @@ async function offeredReleases(ctx: CliContext): Promise<string[]> {
   return [...releases].sort()
 }
 
-export const MAAS_CONFIG: Record<string, MaasConfig> = {
-  boot_images_auto_import: {
-    get: (s) => s.auto_sync,
-    set: (v) => ({ auto_sync: parseBool('boot_images_auto_import', v) })
-  },
-  boot_images_import_interval_minutes: {
-    get: (s) => s.sync_interval_minutes,
-    set: (v) => {
-      const n = /^\d+$/.test(v) ? Number(v) : NaN
-      const { min, max } = settingBounds('sync_interval_minutes')
-      if (!isWithin({ min, max }, n))
-        throw invalid(
-          'boot_images_import_interval_minutes',
-          `'${v}' is not a whole number from ${min} to ${max}`
-        )
-      return { sync_interval_minutes: n }
-    }
-  },
-  commissioning_distro_series: {
-    get: (s) => s.commissioning_distro_series,
-    set: async (v, _s, ctx) => {
-      const offered = await offeredReleases(ctx)
-      if (!offered.includes(v))
-        // MAAS's invalid-choice text (maasserver/utils/forms.py, compose_invalid_choice_text).
-        throw invalid(
-          'commissioning_distro_series',
-          `'${v}' is not a valid commissioning_distro_series.  It should be one of: ${offered.map((r) => `'${r}'`).join(', ')}.`
-        )
-      return { commissioning_distro_series: v }
-    }
-  },
-  /** MAAS: the proxy for APT and images, `null` when none is set. Here: the images' proxy, http and https. */
-  http_proxy: {
-    get: (s) => s.proxy.http_proxy || null,
-    set: (v) => {
-      const error = v === '' ? undefined : proxyUrlError(v)
-      if (error) throw invalid('http_proxy', `Enter a valid URL (${error})`)
-      return { proxy: { http_proxy: v, https_proxy: v } }
-    }
-  },
+/**
+ * How a MAAS name that is a table setting (its `maasName`) reads and writes it, checked by the setting's kind
+ * as MAAS's form checks that field. A name two settings share (http_proxy: MAAS has one proxy for both
+ * schemes) writes both and reads the first.
+ */
+function tableConfig(maasName: string, keys: readonly SettingKey[]): MaasConfig {
+  const entry = settingEntry(keys[0])
+  const read = (s: ShownSettings): unknown => settingValue(s, keys[0])
+  const patch = (value: unknown): Patch =>
+    keys.map((k) => settingPatch(k, value) as Patch).reduce((a, b) => mergePatches(a, b))
+  switch (entry.kind) {
+    case 'boolean':
+      return { get: read, set: (v) => patch(parseBool(maasName, v)) }
+    case 'integer':
+      return {
+        get: read,
+        set: (v) => {
+          const n = /^\d+$/.test(v) ? Number(v) : NaN
+          const { min, max } = entry.bounds
+          if (!isWithin({ min, max }, n))
+            throw invalid(maasName, `'${v}' is not a whole number from ${min} to ${max}`)
+          return patch(n)
+        }
+      }
+    case 'codename':
+      return {
+        get: read,
+        set: async (v, _s, ctx) => {
+          const offered = await offeredReleases(ctx)
+          if (!offered.includes(v))
+            // MAAS's invalid-choice text (maasserver/utils/forms.py, compose_invalid_choice_text).
+            throw invalid(
+              maasName,
+              `'${v}' is not a valid ${maasName}.  It should be one of: ${offered.map((r) => `'${r}'`).join(', ')}.`
+            )
+          return patch(v)
+        }
+      }
+    case 'proxy_url':
+      // MAAS prints `null` while no proxy is set.
+      return {
+        get: (s) => read(s) || null,
+        set: (v) => {
+          const error = v === '' ? undefined : proxyUrlError(v)
+          if (error) throw invalid(maasName, `Enter a valid URL (${error})`)
+          return patch(v)
+        }
+      }
+    case 'host_list':
+      // The settings schema checks the list when set-config applies the patch.
+      return { get: read, set: (v) => patch(v) }
+  }
+}
+
+/** The table's settings by their MAAS names, in the table's order. */
+function tableNames(): Map<string, SettingKey[]> {
+  const names = new Map<string, SettingKey[]>()
+  for (const key of SETTING_KEYS) {
+    const name = settingEntry(key).maasName
+    if (name) names.set(name, [...(names.get(name) ?? []), key])
+  }
+  return names
+}
+
+/** MAAS settings whose meaning differs from any one setting's, so they cannot come from the table. */
+const MAAS_ONLY: Record<string, MaasConfig> = {
   /**
    * MAAS: whether the proxy is used at all. This app has no separate switch: true while a proxy is set; false
    * clears it; true leaves the proxy as it is (set http_proxy to choose one).
@@ -122,6 +157,12 @@ export const MAAS_CONFIG: Record<string, MaasConfig> = {
       return { proxy: { no_proxy: (on ? [...rest, ...hosts] : rest).join(',') } }
     }
   }
+}
+
+/** Every MAAS config name this app answers: the table's `maasName`s, then the MAAS-only ones. */
+export const MAAS_CONFIG: Record<string, MaasConfig> = {
+  ...Object.fromEntries([...tableNames()].map(([name, keys]) => [name, tableConfig(name, keys)])),
+  ...MAAS_ONLY
 }
 
 /** MAAS's answer to a name it does not know (INVALID_SETTING_MSG_TEMPLATE), listing the names this app has. */

@@ -201,18 +201,23 @@ export const useStagingStore = defineStore('staging', () => {
     timer = null
   }
 
+  /** Forgets how the last staging ended and what followed it (verify, eject): a new one is starting. */
+  function clearOutcome(): void {
+    result.value = null
+    stopped.value = null
+    stageError.value = null
+    verify.value = null
+    ejected.value = null
+    ejectError.value = null
+  }
+
   function setTarget(path: string): void {
     if (path === target.value) return
     target.value = path
     plan.value = null
-    result.value = null
-    stopped.value = null
-    stageError.value = null
     checkError.value = null
-    verify.value = null
     verifyError.value = null
-    ejected.value = null
-    ejectError.value = null
+    clearOutcome()
   }
 
   /** A drive from the list: chosen and checked at once, as imagers show "Too small" on the drive. */
@@ -258,12 +263,7 @@ export const useStagingStore = defineStore('staging', () => {
 
   async function start(): Promise<void> {
     if (sourceId.value === null || !target.value) return
-    stageError.value = null
-    stopped.value = null
-    result.value = null
-    verify.value = null
-    ejected.value = null
-    ejectError.value = null
+    clearOutcome()
     try {
       const r = await getBridge().startStaging({
         boot_source_id: sourceId.value,
