@@ -230,6 +230,60 @@ describe('Staging screen', () => {
     expect((wrapper.get('[data-testid="serve-port"]').element as HTMLInputElement).disabled).toBe(true)
   })
 
+  it('a port already in use is said in the Serve card, titled, and goes when the port changes, a start succeeds or the admin moves on', async () => {
+    const inUse = 'cannot listen on 127.0.0.1:8780: port 8780 is already in use; choose another port'
+    const { wrapper, pinia } = await mountWith(StagingView, bridge)
+    const serveError = () => wrapper.get('[data-testid="serving"]').find('[data-testid="step-error"]')
+    const fail = async (): Promise<void> => {
+      bridge.startServing.mockRejectedValueOnce(new BridgeError('io', inUse))
+      await wrapper.get('[data-testid="serve-toggle"]').trigger('click')
+      await flushPromises()
+    }
+    await fail()
+    expect(serveError().get('[data-testid="step-error-title"]').text()).toBe('Serving did not start')
+    expect(serveError().get('[data-testid="step-error-message"]').text()).toBe(inUse)
+    // only in its own card, never in another step's
+    expect(wrapper.findAll('[data-testid="step-error"]')).toHaveLength(1)
+
+    await wrapper.get('[data-testid="serve-port"]').setValue('8781')
+    expect(serveError().exists()).toBe(false)
+
+    await fail()
+    await wrapper.get('[data-testid="staging-target"]').setValue('/media/usb')
+    expect(serveError().exists()).toBe(false)
+
+    await fail()
+    bridge.startServing.mockResolvedValueOnce({
+      serving: true,
+      url: 'http://127.0.0.1:8781/',
+      address: '127.0.0.1',
+      port: 8781,
+      boot_source_id: 1,
+      label: 'the image cache of boot source 1'
+    })
+    await wrapper.get('[data-testid="serve-toggle"]').trigger('click')
+    await flushPromises()
+    expect(serveError().exists()).toBe(false)
+    expect(wrapper.get('[data-testid="serve-url"]').text()).toBe('http://127.0.0.1:8781/')
+
+    // Leaving the screen: the store outlives it, the error does not.
+    bridge.stopServing.mockResolvedValueOnce({
+      serving: false,
+      url: null,
+      address: null,
+      port: null,
+      boot_source_id: null,
+      label: null
+    })
+    await wrapper.get('[data-testid="serve-toggle"]').trigger('click')
+    await flushPromises()
+    await fail()
+    expect(serveError().exists()).toBe(true)
+    wrapper.unmount()
+    const { useServingStore } = await import('../../src/renderer/src/stores/serving')
+    expect(useServingStore(pinia).error).toBeNull()
+  })
+
   it('serves on loopback by default and says only this machine can reach it', async () => {
     const { wrapper } = await mountWith(StagingView, bridge)
     bridge.startServing.mockResolvedValue({
