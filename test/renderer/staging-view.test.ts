@@ -432,7 +432,7 @@ describe('Staging as imagers do it', () => {
     expect(wrapper.get('[data-testid="staging-short"]').text()).toContain('4.0 MB more are needed')
   })
 
-  it('ends like an imager: files and bytes checked, what was removed, Eject, then "you can now remove it"', async () => {
+  it('ends like an imager: files and bytes checked, what was removed, Eject, then "You can now remove the stick."', async () => {
     bridge.listDrives.mockResolvedValue([drive()])
     bridge.planStaging.mockResolvedValue(plan({ target: '/media/admin/MAASIMAGES' }))
     const { wrapper } = await mountWith(StagingView, bridge)
@@ -466,13 +466,13 @@ describe('Staging as imagers do it', () => {
     )
     bridge.ejectDrive.mockResolvedValue({
       ejected: true,
-      message: 'MAASIMAGES was ejected: you can now remove it.'
+      message: 'MAASIMAGES was ejected. You can now remove the stick.'
     })
     await wrapper.get('[data-testid="staging-plan"] [data-testid="staging-eject"]').trigger('click')
     await flushPromises()
     expect(bridge.ejectDrive).toHaveBeenCalledWith({ mount: '/media/admin/MAASIMAGES' })
     expect(wrapper.get('[data-testid="staging-ejected"]').text()).toBe(
-      'MAASIMAGES was ejected: you can now remove it.'
+      'MAASIMAGES was ejected. You can now remove the stick.'
     )
   })
 
