@@ -68,6 +68,7 @@ test('Change source → Connect → pick images → Update selection', async ({
   await expect(page.getByRole('heading', { level: 1, name: 'Images' })).toBeVisible()
   await expect(page.getByTestId('selection-saved')).toContainText('Selection saved (1 added). Sync started.')
   await captureState(page, 'images-right-after-update-selection', {
+    focus: page.getByTestId('selection-saved'),
     state: 'Images right after Update selection'
   })
 
@@ -142,10 +143,14 @@ test('a failed Connect after a good one leaves no picker of the previous mirror'
   // nothing listens there
   await page.getByTestId('source-url-input').fill('http://127.0.0.1:9/maas/stable/')
   await page.getByTestId('connect-button').click()
-  await expect(page.getByTestId('error-notice').filter({ hasText: 'Connect failed' })).toBeVisible()
+  const failed = page.getByTestId('error-notice').filter({ hasText: 'Connect failed' })
+  await expect(failed).toBeVisible()
   await expect(page.getByTestId('save-selection')).toHaveCount(0)
   await expect(page.getByTestId('showing-images-from')).toHaveCount(0)
-  await captureState(page, 'change-source-failed-connect', { state: 'Change source after a failed Connect' })
+  await captureState(page, 'change-source-failed-connect', {
+    state: 'Change source after a failed Connect',
+    focus: failed
+  })
 })
 
 test('the unsigned choice is explicit and warned about', async ({ page, mirror }) => {
@@ -155,7 +160,10 @@ test('the unsigned choice is explicit and warned about', async ({ page, mirror }
   await page.getByTestId('signing-unsigned').click()
   await expect(page.getByTestId('unsigned-hint')).toContainText('without signature checks')
   await expect(page.getByTestId('keyring-file-input')).toHaveCount(0)
-  await captureState(page, 'change-source-unsigned-choice', { state: 'Change source, unsigned choice' })
+  await captureState(page, 'change-source-unsigned-choice', {
+    state: 'Change source, unsigned choice',
+    focus: page.getByTestId('unsigned-hint')
+  })
 })
 
 test.describe('while an import runs', () => {

@@ -41,8 +41,6 @@ async function expectNavBeside(page: Page): Promise<void> {
 test('every screen in each variant: navigation beside the content, its title, the theme, axe', async ({
   page
 }) => {
-  // five screens and the collapsed navigation, each audited and photographed four times
-  test.slow()
   for (const screen of SCREENS) {
     await open(page, screen)
     await expect(page).toHaveTitle(`${screen} — MAAS Images`)

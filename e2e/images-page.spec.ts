@@ -74,7 +74,8 @@ test('tick → Selected for download → Save and sync → Downloading (locked) 
   await page.getByTestId('image-checkbox-ubuntu-jammy-amd64').click()
   await expect(jammy).toBeVisible()
 
-  mirror.options.rateBytesPerSec = 500_000
+  // slow enough that the import still runs while two locked states are audited and photographed four times
+  mirror.options.rateBytesPerSec = 100_000
   await page.getByTestId('save-selection').click()
   await expect(page.getByTestId('selection-saved')).toContainText('Selection saved (1 added). Sync started.')
   await expect(table).toContainText('Downloading', { timeout: 15_000 })
@@ -88,7 +89,6 @@ test('tick → Selected for download → Save and sync → Downloading (locked) 
   await expect(why).toBeFocused()
   await expect(why.getByRole('tooltip')).toBeVisible()
   await expect(why.getByRole('tooltip')).toHaveText(SOURCE_LOCKED)
-  await captureState(page, 'images-change-source-locked-why')
   const deletes = table.getByRole('button', { name: /^Delete / })
   expect(await deletes.count()).toBeGreaterThan(0)
   for (const button of await deletes.all()) await expect(button).toBeDisabled()
@@ -104,6 +104,10 @@ test('tick → Selected for download → Save and sync → Downloading (locked) 
   expect(refused.code).toBe(2)
   expect(refused.stderr).toContain(DELETE_LOCKED)
   await captureState(page, 'images-downloading-locked', { state: 'Images while downloading', focus: table })
+  await why.focus()
+  await expect(why.getByRole('tooltip')).toBeVisible()
+  await captureState(page, 'images-change-source-locked-why', { focus: why })
+  await expect(change).toBeDisabled()
 
   mirror.options.rateBytesPerSec = undefined
   await expect(page.getByTestId('last-import-result')).toContainText('Last import succeeded', {
@@ -212,5 +216,8 @@ test("two sources: the Images page says so, names each image's source, and edits
   await expect(page.getByTestId('source-url')).toHaveText(second)
   await expect(page.getByTestId('image-selection')).toContainText(`from ${second}`)
   await expect(page.getByRole('checkbox', { name: '22.04 LTS amd64' })).toBeVisible()
-  await captureState(page, 'images-two-sources', { state: 'Images with two sources' })
+  await captureState(page, 'images-two-sources', {
+    state: 'Images with two sources',
+    focus: page.getByTestId('image-selection')
+  })
 })

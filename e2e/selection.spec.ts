@@ -45,7 +45,7 @@ test('a saved selection persists across a reload and is what the CLI reads', asy
   await toggle('ubuntu', 'noble', 'arm64', true)
   await toggle('centos', 'centos70', 'amd64', true)
   await expect(page.getByTestId('selection-dirty')).toContainText('Unsaved changes')
-  await captureState(page, 'images-selection-edited')
+  await captureState(page, 'images-selection-edited', { focus: page.getByTestId('selection-dirty') })
   await page.getByTestId('save-selection').click()
   await expect(page.getByTestId('selection-saved')).toContainText('Selection saved (2 added, 1 changed)')
   await expect(page.getByTestId('selection-dirty')).toHaveCount(0)

@@ -36,7 +36,7 @@ test('auto sync, its interval and the proxy persist across a reload', async ({ p
   await expect(http).toHaveValue(PROXY)
   await expect(https).toHaveValue(PROXY)
   await expect(noProxy).toHaveValue(NO_PROXY)
-  await captureState(page, 'settings-saved')
+  await captureState(page, 'settings-saved', { focus: noProxy })
 
   // With auto sync on, Images says when the next sync runs.
   await openScreen(page, 'Images')
@@ -57,7 +57,7 @@ test('auto sync, its interval and the proxy persist across a reload', async ({ p
   await expect(interval).toBeDisabled()
   await expect(http).toHaveValue(PROXY)
   await expect(noProxy).toHaveValue(NO_PROXY)
-  await captureState(page, 'settings-auto-sync-off')
+  await captureState(page, 'settings-auto-sync-off', { focus: interval })
 
   await openScreen(page, 'Images')
   await expect(page.getByTestId('next-sync')).toContainText('No automatic sync is scheduled')

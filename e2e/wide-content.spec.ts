@@ -27,7 +27,6 @@ async function expectInsideMain(page: Page, testId: string): Promise<void> {
 test('7 architectures: the grid scrolls inside its card and Kernels is reached, in each variant', async ({
   page
 }) => {
-  test.slow()
   await openImages(page)
   const grid = page.getByTestId('ubuntu-releases')
   await expect(grid.getByTestId('release-row-ubuntu-noble')).toBeVisible()

@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from 'node:fs'
 import type { Locator, Page } from '@playwright/test'
-import { expect } from '../fixtures'
+import { expect, test } from '../fixtures'
 import { expectNoAxeViolations } from './axe'
 
 export interface Variant {
@@ -52,6 +52,9 @@ async function chosenTheme(page: Page): Promise<'light' | 'dark' | null> {
  */
 export async function captureState(page: Page, name: string, options: CaptureOptions = {}): Promise<void> {
   mkdirSync('test-results/screenshots', { recursive: true })
+  // Four audits and pictures take time on a loaded machine: each state brings its own budget, so a spec's
+  // timeout is about its own steps.
+  test.info().setTimeout(test.info().timeout + 30_000)
   const size = page.viewportSize()
   const systemDark = await page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
   // A theme chosen in Settings wins over the system's: that state has only its chosen colours, at both sizes.
