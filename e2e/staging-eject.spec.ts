@@ -123,8 +123,9 @@ test.describe('a drive from the list, ejected at the end', () => {
     await page.getByTestId('verify-stick').click()
     await expect(page.getByTestId('verify-result')).toContainText('The stick is good', { timeout: 60_000 })
 
-    // Verify stick ends the same way: Eject in its own card.
+    // Verify stick ends the same way: Eject in its own card, the only one on screen.
     const verifyCard = page.getByTestId('verify')
+    await expect(page.getByTestId('staging-eject')).toHaveCount(1)
     await verifyCard.getByTestId('staging-eject').click()
     // named by its label where udev reports one, else by its mount point
     await expect(verifyCard.getByTestId('staging-ejected')).toHaveText(
@@ -135,6 +136,7 @@ test.describe('a drive from the list, ejected at the end', () => {
     expect(mounts.split('\n').some((l) => l.split(' ')[1] === stick!.point)).toBe(false)
     expect(execFileSync('losetup', ['-a'], { encoding: 'utf8' })).not.toContain(stick.image)
     await expect(row).toHaveCount(0)
+    await expect(page.getByTestId('staging-ejected')).toHaveCount(1)
     await captureState(page, 'staging-ejected', { state: 'Staging: staged, verified, ejected' })
     if (udisks.log)
       expect((await readFile(udisks.log, 'utf8')).trim().split('\n')).toEqual([

@@ -464,16 +464,30 @@ describe('Staging as imagers do it', () => {
     expect(wrapper.get('[data-testid="staging-removed"]').text()).toBe(
       'Removed 3 files (1.5 MB) of the previous staging that this one does not keep.'
     )
+    expect(wrapper.findAll('[data-testid="staging-eject"]')).toHaveLength(1)
+    // Verified: Eject moves to the Verify card, the last step; still one on screen.
+    bridge.verifyMirror.mockResolvedValue({
+      location: '/media/admin/MAASIMAGES',
+      ok: true,
+      files: [],
+      items: [],
+      bytes_checked: 3_000_000,
+      corrupt: 0,
+      read_back: 'medium',
+      problems: []
+    })
+    await wrapper.get('[data-testid="verify-stick"]').trigger('click')
+    await flushPromises()
+    expect(wrapper.findAll('[data-testid="staging-eject"]')).toHaveLength(1)
     bridge.ejectDrive.mockResolvedValue({
       ejected: true,
       message: 'MAASIMAGES was ejected. You can now remove the stick.'
     })
-    await wrapper.get('[data-testid="staging-plan"] [data-testid="staging-eject"]').trigger('click')
+    await wrapper.get('[data-testid="verify"] [data-testid="staging-eject"]').trigger('click')
     await flushPromises()
     expect(bridge.ejectDrive).toHaveBeenCalledWith({ mount: '/media/admin/MAASIMAGES' })
-    expect(wrapper.get('[data-testid="staging-ejected"]').text()).toBe(
-      'MAASIMAGES was ejected. You can now remove the stick.'
-    )
+    const ejected = wrapper.findAll('[data-testid="staging-ejected"]')
+    expect(ejected.map((e) => e.text())).toEqual(['MAASIMAGES was ejected. You can now remove the stick.'])
   })
 
   it('serves the staged stick when the admin chooses it, not the boot source', async () => {
