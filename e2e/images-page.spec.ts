@@ -74,8 +74,9 @@ test('tick → Selected for download → Save and sync → Downloading (locked) 
   await page.getByTestId('image-checkbox-ubuntu-jammy-amd64').click()
   await expect(jammy).toBeVisible()
 
-  // slow enough that the import still runs while two locked states are audited and photographed four times
-  mirror.options.rateBytesPerSec = 100_000
+  // Held to a crawl (each connection 2 kB/s) until released below: the import still runs while the two
+  // locked states are audited and photographed four times each, however loaded the machine is.
+  mirror.options.rateBytesPerSec = 2_000
   await page.getByTestId('save-selection').click()
   await expect(page.getByTestId('selection-saved')).toContainText('Selection saved (1 added). Sync started.')
   await expect(table).toContainText('Downloading', { timeout: 15_000 })

@@ -104,7 +104,11 @@ test('Sync downloads the selection with live progress and the images reach Synce
   const section = await page.getByTestId('imports-section').boundingBox()
   const box = await table.boundingBox()
   expect(box!.x + box!.width).toBeLessThanOrEqual(section!.x + section!.width)
+  // Held to a crawl while it is audited and photographed four times, so every picture shows the download.
+  mirror.options.rateBytesPerSec = 20_000
   await captureState(page, 'images-sync-progress', { focus: page.getByTestId('imports-section') })
+  await expect(page.getByTestId('import-phase')).toHaveText('Downloading')
+  mirror.options.rateBytesPerSec = 1_000_000
 
   const result = page.getByTestId('last-import-result')
   await expect(result).toContainText('Last import succeeded', { timeout: 30_000 })

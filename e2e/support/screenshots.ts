@@ -54,7 +54,7 @@ export async function captureState(page: Page, name: string, options: CaptureOpt
   mkdirSync('test-results/screenshots', { recursive: true })
   // Four audits and pictures take time on a loaded machine: each state brings its own budget, so a spec's
   // timeout is about its own steps.
-  test.info().setTimeout(test.info().timeout + 30_000)
+  test.info().setTimeout(test.info().timeout + 60_000)
   const size = page.viewportSize()
   const systemDark = await page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
   // A theme chosen in Settings wins over the system's: that state has only its chosen colours, at both sizes.
