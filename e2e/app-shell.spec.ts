@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs'
 import { test, expect } from './fixtures'
-import { expectNoAxeViolations } from './support/axe'
+import { captureState } from './support/screenshots'
 
 const screens = [
   { link: 'Images', heading: 'Images', file: 'images' },
@@ -26,12 +25,10 @@ test('the renderer is served from app:// in Electron mode, from loopback http in
 })
 
 test('navigation reaches every screen, with a screenshot and an axe audit of each', async ({ page }) => {
-  mkdirSync('test-results/screenshots', { recursive: true })
   for (const screen of screens) {
     await page.getByRole('navigation').getByRole('link', { name: screen.link, exact: true }).click()
     await expect(page.getByRole('heading', { level: 1, name: screen.heading })).toBeVisible()
-    await page.screenshot({ path: `test-results/screenshots/${screen.file}.png`, fullPage: true })
-    await expectNoAxeViolations(page, `the ${screen.heading} screen`)
+    await captureState(page, screen.file, { state: `the ${screen.heading} screen` })
   }
 })
 

@@ -4,7 +4,8 @@
  * screenshotted and audited with axe-core.
  */
 import { expectNoAxeViolations } from './support/axe'
-import { cliJson, connectCustomSource, expect, openScreen, screenshot, test } from './support/stream-fixtures'
+import { cliJson, connectCustomSource, expect, openScreen, test } from './support/stream-fixtures'
+import { captureState } from './support/screenshots'
 
 test.use({
   streamOptions: {
@@ -37,8 +38,7 @@ test('Change source → Connect → pick images → Update selection', async ({
   // The default keyring is named, as what an empty field means.
   await expect(page.getByTestId('keyring-file-input')).toHaveAttribute('placeholder', /\(default\)$/)
   await page.getByTestId('keyring-file-input').fill(stream.keyringPath)
-  await expectNoAxeViolations(page, 'Change source, custom mirror filled in')
-  await screenshot(page, 'change-source-custom-form')
+  await captureState(page, 'change-source-custom-form', { state: 'Change source, custom mirror filled in' })
 
   await page.getByTestId('connect-button').click()
   await expect(page.getByTestId('connect-success')).toContainText('signature was verified')
@@ -53,8 +53,10 @@ test('Change source → Connect → pick images → Update selection', async ({
   await expect(picker.getByRole('checkbox', { name: '24.04 LTS amd64' })).toBeChecked()
   await expect(page.getByTestId('save-selection')).toHaveText('Update selection')
   await expect(page.getByTestId('cancel-selection')).toBeVisible()
-  await expectNoAxeViolations(page, 'Change source after Connect')
-  await screenshot(page, 'change-source-picker', page.getByTestId('showing-images-from'))
+  await captureState(page, 'change-source-picker', {
+    state: 'Change source after Connect',
+    focus: page.getByTestId('showing-images-from')
+  })
 
   // Keyboard: the checkbox is reached and ticked without a mouse.
   const jammyArm = picker.getByRole('checkbox', { name: '22.04 LTS arm64' })
@@ -65,8 +67,10 @@ test('Change source → Connect → pick images → Update selection', async ({
   // Back on Images, as maas-ui returns to the list, where the rows show their download.
   await expect(page.getByRole('heading', { level: 1, name: 'Images' })).toBeVisible()
   await expect(page.getByTestId('selection-saved')).toContainText('Selection saved (1 added). Sync started.')
-  await expectNoAxeViolations(page, 'Images right after Update selection')
-  await screenshot(page, 'images-right-after-update-selection')
+  await captureState(page, 'images-right-after-update-selection', {
+    focus: page.getByTestId('selection-saved'),
+    state: 'Images right after Update selection'
+  })
 
   const selections = await cliJson<Selection[]>(dataDir, 'boot-source-selections', 'read', '1')
   expect(selections.map((s) => `${s.os}/${s.release}:${s.arches.join(',')}`).sort()).toEqual([
@@ -82,8 +86,10 @@ test('Change source → Connect → pick images → Update selection', async ({
   })
   await expect(table.locator('[data-image="ubuntu-jammy-arm64"]')).toContainText('Synced')
   await expect(table.locator('[data-image="ubuntu-noble-amd64"]')).toContainText('Synced')
-  await expectNoAxeViolations(page, 'Images after Update selection')
-  await screenshot(page, 'images-after-update-selection', table)
+  await captureState(page, 'images-after-update-selection', {
+    state: 'Images after Update selection',
+    focus: table
+  })
 
   // Sortable columns, from the keyboard.
   await table.getByTestId('sort-arch').focus()
@@ -129,11 +135,14 @@ test('a failed Connect after a good one leaves no picker of the previous mirror'
   // nothing listens there
   await page.getByTestId('source-url-input').fill('http://127.0.0.1:9/maas/stable/')
   await page.getByTestId('connect-button').click()
-  await expect(page.getByTestId('error-notice').filter({ hasText: 'Connect failed' })).toBeVisible()
+  const failed = page.getByTestId('error-notice').filter({ hasText: 'Connect failed' })
+  await expect(failed).toBeVisible()
   await expect(page.getByTestId('save-selection')).toHaveCount(0)
   await expect(page.getByTestId('showing-images-from')).toHaveCount(0)
-  await expectNoAxeViolations(page, 'Change source after a failed Connect')
-  await screenshot(page, 'change-source-failed-connect')
+  await captureState(page, 'change-source-failed-connect', {
+    state: 'Change source after a failed Connect',
+    focus: failed
+  })
 })
 
 test('the unsigned choice is explicit and warned about', async ({ page, mirror }) => {
@@ -143,8 +152,10 @@ test('the unsigned choice is explicit and warned about', async ({ page, mirror }
   await page.getByTestId('signing-unsigned').click()
   await expect(page.getByTestId('unsigned-hint')).toContainText('without signature checks')
   await expect(page.getByTestId('keyring-file-input')).toHaveCount(0)
-  await expectNoAxeViolations(page, 'Change source, unsigned choice')
-  await screenshot(page, 'change-source-unsigned-choice')
+  await captureState(page, 'change-source-unsigned-choice', {
+    state: 'Change source, unsigned choice',
+    focus: page.getByTestId('unsigned-hint')
+  })
 })
 
 test.describe('while an import runs', () => {
@@ -160,8 +171,7 @@ test.describe('while an import runs', () => {
     await expect(page.getByTestId('connect-button')).toBeDisabled()
     await expect(page.getByTestId('connect-button')).toHaveAttribute('title', SOURCE_LOCKED)
     await expect(page.getByTestId('choice-custom').locator('input')).toBeDisabled()
-    await expectNoAxeViolations(page, 'Change source while importing')
-    await screenshot(page, 'change-source-locked')
+    await captureState(page, 'change-source-locked', { state: 'Change source while importing' })
     mirror.options.rateBytesPerSec = undefined
     await openScreen(page, 'Images')
     await expect(page.getByTestId('last-import-result')).toContainText('Last import succeeded', {

@@ -11,10 +11,10 @@ import {
   expect,
   openImages,
   openScreen,
-  screenshot,
   test,
   useMirror
 } from './support/stream-fixtures'
+import { captureState } from './support/screenshots'
 
 const MAAS_IO = 'https://images.maas.io/ephemeral-v3/stable/'
 
@@ -28,7 +28,9 @@ test('Connect saves nothing; Update selection makes the mirror the source and Im
   await expect(page.getByTestId('change-source-url')).toHaveText(MAAS_IO)
   await connectCustomSource(page, mirror.url, stream.keyringPath)
   await expect(page.getByTestId('connect-success')).toContainText('signature was verified')
-  await screenshot(page, 'change-source-custom-connected')
+  await captureState(page, 'change-source-custom-connected', {
+    focus: page.getByTestId('connect-success')
+  })
   // Connect saved nothing: the current source is still maas.io until Update selection.
   await expect(page.getByTestId('change-source-url')).toHaveText(MAAS_IO)
   expect((await cliJson<{ url: string }>(dataDir, 'boot-source', 'read', '1')).url).toBe(MAAS_IO)
@@ -79,7 +81,7 @@ test('Connect saves nothing; Update selection makes the mirror the source and Im
   await expect(note).toContainText('Bootloaders are always downloaded')
   for (const loader of ['grub-efi-signed (uefi): amd64', 'grub-efi (uefi): arm64', 'pxelinux (pxe): amd64'])
     await expect(note).toContainText(loader)
-  await screenshot(page, 'images-custom-mirror-catalogue', note)
+  await captureState(page, 'images-custom-mirror-catalogue', { focus: note })
 })
 
 test('a tampered products file is refused with a signature error and the old source stays', async ({
@@ -104,7 +106,7 @@ test('a tampered products file is refused with a signature error and the old sou
     expect(
       badServer.stats.byPath.get(`/streams/v1/${bad.contentIds.ubuntu}.sjson`)?.requests
     ).toBeGreaterThan(0)
-    await screenshot(page, 'change-source-tampered-refused')
+    await captureState(page, 'change-source-tampered-refused', { focus: error })
 
     // No picker is left for what was not verified.
     await expect(page.getByTestId('save-selection')).toHaveCount(0)

@@ -3,8 +3,8 @@
  * Version, Last synced and Delete stay inside the card, and the last import's list holds the whole
  * text once per file (a file both kernels share is one entry).
  */
-import { expectNoAxeViolations } from './support/axe'
-import { expect, openImages, screenshot, test } from './support/stream-fixtures'
+import { expect, openImages, test } from './support/stream-fixtures'
+import { captureState } from './support/screenshots'
 
 test.use({
   streamOptions: {
@@ -48,6 +48,5 @@ test('a corrupted squashfs: Failed with a short reason in the cell, the whole te
   // the file first, then the kernels it served, then the whole message on its own line
   expect(text).toMatch(/^squashfs \(for ubuntu\/noble amd64\/ga-24\.04, ubuntu\/noble amd64\/hwe-24\.04\)\n/)
   expect(text).toContain('checksum mismatch')
-  await expectNoAxeViolations(page, 'Images after a failed image')
-  await screenshot(page, 'images-failed-image-1280x800', result)
+  await captureState(page, 'images-failed-image', { state: 'Images after a failed image', focus: result })
 })

@@ -48,13 +48,18 @@ export interface Fixtures {
   windowSize: { width: number; height: number }
   /** the system colour scheme the page sees (prefers-color-scheme) */
   systemColorScheme: 'light' | 'dark'
+  /** more environment for the services process only (the app's main process, or browser-host), e.g. PATH */
+  hostEnv: Record<string, string>
 }
 
 /** Starts out/main/browser-host.js and waits for the URL it prints. */
-async function startHost(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
+async function startHost(
+  dataDir: string,
+  hostEnv: Record<string, string>
+): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, [join(root, 'out/main/browser-host.js'), '--data-dir', dataDir], {
     stdio: ['pipe', 'pipe', 'inherit'],
-    env: { ...process.env, ...OFFLINE_ENV }
+    env: { ...process.env, ...OFFLINE_ENV, ...hostEnv }
   })
   const lines = createInterface({ input: child.stdout! })
   const url = await new Promise<string>((resolveUrl, reject) => {
@@ -68,17 +73,18 @@ export const test = base.extend<Fixtures>({
   mode: [launchMode(), { option: true }],
   windowSize: [{ width: 1280, height: 860 }, { option: true }],
   systemColorScheme: ['light', { option: true }],
+  hostEnv: [{}, { option: true }],
   // eslint-disable-next-line no-empty-pattern
   dataDir: async ({}, use) => {
     const dir = mkdtempSync(join(tmpdir(), 'maas-images-e2e-'))
     await use(dir)
     rmSync(dir, { recursive: true, force: true })
   },
-  page: async ({ dataDir, mode, windowSize, systemColorScheme }, use) => {
+  page: async ({ dataDir, mode, windowSize, systemColorScheme, hostEnv }, use) => {
     if (mode === 'electron') {
       const app = await _electron.launch({
         args: [join(root, 'out/main/index.js'), '--data-dir', dataDir],
-        env: { ...process.env, ...OFFLINE_ENV, MAAS_IMAGES_DATA_DIR: dataDir }
+        env: { ...process.env, ...OFFLINE_ENV, MAAS_IMAGES_DATA_DIR: dataDir, ...hostEnv }
       })
       const page = await app.firstWindow()
       await page.setViewportSize(windowSize)
@@ -87,7 +93,7 @@ export const test = base.extend<Fixtures>({
       await app.close()
       return
     }
-    const host = await startHost(dataDir)
+    const host = await startHost(dataDir, hostEnv)
     const browser = await chromium.launch({ executablePath: chromiumBinary(), args: CHROMIUM_ARGS })
     const page = await browser.newPage({ viewport: windowSize, colorScheme: systemColorScheme })
     const errors: string[] = []

@@ -4,7 +4,8 @@
  */
 import type { GeneratedStream } from '../test/support/stream-generator'
 import type { TestServer } from '../test/support/test-server'
-import { cliJson, expect, runCli, screenshot, test } from './support/stream-fixtures'
+import { cliJson, expect, runCli, test } from './support/stream-fixtures'
+import { captureState } from './support/screenshots'
 
 // Big enough (scale 0.01: ~6 MB for noble amd64) that a capped mirror takes seconds, small enough
 // to generate in about a second. Source 1 points at the mirror and keeps the first-run selection.
@@ -92,16 +93,22 @@ test('Sync downloads the selection with live progress and the images reach Synce
   // While downloading, Version and Last synced hold only dashes: every column head must still show its
   // words whole (Vanilla clips them with an ellipsis: "Last syn…") and the table stay inside its card.
   const table = page.getByTestId('resources-table')
-  const clipped = await table.locator('thead th, thead th button').evaluateAll((els) =>
-    els
-      .filter((el) => el.scrollWidth > el.clientWidth)
-      .map((el) => (el as unknown as { innerText: string }).innerText)
-  )
+  const clipped = await table
+    .locator('thead th, thead th button')
+    .evaluateAll((els) =>
+      els
+        .filter((el) => el.scrollWidth > el.clientWidth)
+        .map((el) => (el as unknown as { innerText: string }).innerText)
+    )
   expect(clipped).toEqual([])
   const section = await page.getByTestId('imports-section').boundingBox()
   const box = await table.boundingBox()
   expect(box!.x + box!.width).toBeLessThanOrEqual(section!.x + section!.width)
-  await screenshot(page, 'images-sync-progress', page.getByTestId('imports-section'))
+  // Held to a crawl while it is audited and photographed four times, so every picture shows the download.
+  mirror.options.rateBytesPerSec = 20_000
+  await captureState(page, 'images-sync-progress', { focus: page.getByTestId('imports-section') })
+  await expect(page.getByTestId('import-phase')).toHaveText('Downloading')
+  mirror.options.rateBytesPerSec = 1_000_000
 
   const result = page.getByTestId('last-import-result')
   await expect(result).toContainText('Last import succeeded', { timeout: 30_000 })
@@ -113,7 +120,7 @@ test('Sync downloads the selection with live progress and the images reach Synce
   await expect(page.getByTestId('resource-row-1')).toContainText(/\d+(\.\d)? [kMG]B/)
   // Every needed file came down once: shared squashfs deduplicated, nothing fetched twice.
   expect(payloadServed(mirror)).toBe(total)
-  await screenshot(page, 'images-synced', page.getByTestId('imports-section'))
+  await captureState(page, 'images-synced', { focus: page.getByTestId('imports-section') })
 })
 
 test('Stop import stops a slow sync within 2 s and a later Sync completes', async ({
@@ -140,7 +147,7 @@ test('Stop import stops a slow sync within 2 s and a later Sync completes', asyn
   const servedAtStop = payloadServed(mirror)
   expect(servedAtStop).toBeGreaterThan(0)
   expect(servedAtStop).toBeLessThan(total)
-  await screenshot(page, 'images-sync-stopped', page.getByTestId('imports-section'))
+  await captureState(page, 'images-sync-stopped', { focus: page.getByTestId('imports-section') })
 
   // Nothing more is fetched once stopped.
   await page.waitForTimeout(1_000)
@@ -155,5 +162,5 @@ test('Stop import stops a slow sync within 2 s and a later Sync completes', asyn
   // It resumed: what the first run had downloaded was not fetched again (a little slack for
   // bytes in flight when it stopped).
   expect(payloadServed(mirror)).toBeLessThan(total * 1.1)
-  await screenshot(page, 'images-synced-after-resume', page.getByTestId('imports-section'))
+  await captureState(page, 'images-synced-after-resume', { focus: page.getByTestId('imports-section') })
 })

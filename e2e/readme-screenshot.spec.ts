@@ -13,8 +13,8 @@
 import { readFileSync } from 'node:fs'
 import { createServer, request, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { expectNoAxeViolations } from './support/axe'
-import { cliJson, expect, openImages, runCli, screenshot, test } from './support/stream-fixtures'
+import { captureState } from './support/screenshots'
+import { cliJson, expect, openImages, runCli, test } from './support/stream-fixtures'
 
 const MAAS_IO_HTTP = 'http://images.maas.io/ephemeral-v3/stable/'
 
@@ -70,11 +70,12 @@ test('README screenshot: the Images page with maas.io names', async ({ page, dat
     const text = await page.locator('main').innerText()
     expect(text).not.toContain('127.0.0.1')
     expect(text).not.toMatch(/\/tmp\//)
-    await expectNoAxeViolations(page, 'Images with maas.io names')
-    // Tall enough for the whole page: the app scrolls inside its main pane, so fullPage alone shows one window.
+    await captureState(page, 'images-maas-io-names', { state: 'Images with maas.io names' })
+    // The README's own picture, not a state's: tall enough for the whole page (the app scrolls inside its main
+    // pane, so fullPage alone shows one window), light, at the laptop width.
     await page.setViewportSize({ width: 1280, height: 1900 })
     await page.locator('main').evaluate((el) => el.scrollTo(0, 0))
-    await screenshot(page, 'readme-images')
+    await page.screenshot({ path: 'test-results/screenshots/readme-images.png' })
   } finally {
     await new Promise((resolve) => proxy.close(resolve))
   }

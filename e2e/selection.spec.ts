@@ -2,7 +2,8 @@
  * Images → select releases and architectures → Save and sync: the selection is what MAAS syncs,
  * so it must survive a restart of the window and be what the CLI reads.
  */
-import { cliJson, expect, screenshot, test } from './support/stream-fixtures'
+import { cliJson, expect, test } from './support/stream-fixtures'
+import { captureState } from './support/screenshots'
 
 test.use({ sourceOnMirror: true })
 
@@ -44,7 +45,7 @@ test('a saved selection persists across a reload and is what the CLI reads', asy
   await toggle('ubuntu', 'noble', 'arm64', true)
   await toggle('centos', 'centos70', 'amd64', true)
   await expect(page.getByTestId('selection-dirty')).toContainText('Unsaved changes')
-  await screenshot(page, 'images-selection-edited')
+  await captureState(page, 'images-selection-edited', { focus: page.getByTestId('selection-dirty') })
   await page.getByTestId('save-selection').click()
   await expect(page.getByTestId('selection-saved')).toContainText('Selection saved (2 added, 1 changed)')
   await expect(page.getByTestId('selection-dirty')).toHaveCount(0)
@@ -58,7 +59,7 @@ test('a saved selection persists across a reload and is what the CLI reads', asy
   await expect(box('centos', 'centos70', 'amd64')).toBeChecked()
   await expect(ubuntu.getByRole('checkbox', { checked: true })).toHaveCount(4)
   await expect(other.getByRole('checkbox', { checked: true })).toHaveCount(1)
-  await screenshot(page, 'images-selection-saved', page.getByTestId('image-selection'))
+  await captureState(page, 'images-selection-saved', { focus: page.getByTestId('image-selection') })
 
   // The CLI sees the same selections, in MAAS's shape.
   const selections = await cliJson<Selection[]>(dataDir, 'boot-source-selections', 'read', '1')

@@ -2,7 +2,8 @@
  * Settings: the automatic sync (MAAS's "Automatically sync images" and its interval) and the proxy
  * an admin behind a squid needs. Saved values survive a restart of the window.
  */
-import { expect, openScreen, screenshot, test } from './support/stream-fixtures'
+import { expect, openScreen, test } from './support/stream-fixtures'
+import { captureState } from './support/screenshots'
 
 const PROXY = 'http://squid.internal:3128/'
 const NO_PROXY = 'localhost,127.0.0.1,.internal'
@@ -35,7 +36,7 @@ test('auto sync, its interval and the proxy persist across a reload', async ({ p
   await expect(http).toHaveValue(PROXY)
   await expect(https).toHaveValue(PROXY)
   await expect(noProxy).toHaveValue(NO_PROXY)
-  await screenshot(page, 'settings-saved')
+  await captureState(page, 'settings-saved', { focus: noProxy })
 
   // With auto sync on, Images says when the next sync runs.
   await openScreen(page, 'Images')
@@ -56,7 +57,7 @@ test('auto sync, its interval and the proxy persist across a reload', async ({ p
   await expect(interval).toBeDisabled()
   await expect(http).toHaveValue(PROXY)
   await expect(noProxy).toHaveValue(NO_PROXY)
-  await screenshot(page, 'settings-auto-sync-off')
+  await captureState(page, 'settings-auto-sync-off', { focus: interval })
 
   await openScreen(page, 'Images')
   await expect(page.getByTestId('next-sync')).toContainText('No automatic sync is scheduled')

@@ -8,8 +8,8 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
-import { expectNoAxeViolations } from './support/axe'
-import { expect, runCli, screenshot, test } from './support/stream-fixtures'
+import { captureState } from './support/screenshots'
+import { expect, runCli, test } from './support/stream-fixtures'
 import {
   attachFat32,
   mountFat32,
@@ -17,29 +17,6 @@ import {
   requireFuseTools,
   type FuseMount
 } from '../test/support/fuse-mounts'
-
-/** The sizes the screen is photographed at: a laptop, and the smallest window the app supports. */
-const SIZES = [
-  { name: '1280', width: 1280, height: 800 },
-  { name: '1024', width: 1024, height: 640 }
-] as const
-
-/** An axe audit and a photograph at each size (the page returns to 1280×800 after). */
-async function auditAndShoot(
-  page: Page,
-  state: string,
-  name: string,
-  focus: () => ReturnType<Page['getByTestId']>
-) {
-  for (const size of SIZES) {
-    await page.setViewportSize({ width: size.width, height: size.height })
-    // The pointer rests on the page, not on the navigation it last clicked.
-    await page.mouse.move(size.width - 20, size.height - 20)
-    await expectNoAxeViolations(page, `${state} at ${size.width}×${size.height}`)
-    await screenshot(page, `${name}-${size.name}`, focus())
-  }
-  await page.setViewportSize({ width: 1280, height: 800 })
-}
 
 /** Mounting file systems needs root; CI runs as root. Without it these cases skip, saying why. */
 const notRoot = process.getuid?.() !== 0
@@ -137,9 +114,10 @@ test('stages the chosen images onto a directory, shows the figures, verifies, re
     await expect(choice).toContainText('ubuntu/noble amd64')
     await expect(choice.getByRole('checkbox')).toBeChecked()
     await expect(page.getByTestId('drives')).toBeVisible()
-    await auditAndShoot(page, 'Staging: nothing chosen yet', 'staging-start', () =>
-      page.getByTestId('staging-images')
-    )
+    await captureState(page, 'staging-start', {
+      state: 'Staging: nothing chosen yet',
+      focus: page.getByTestId('staging-images')
+    })
 
     // Outside the desktop app there is no native dialog: the refusal is shown, typing still works.
     if (mode === 'browser') {
@@ -160,9 +138,10 @@ test('stages the chosen images onto a directory, shows the figures, verifies, re
     await expect(page.getByTestId('staging-start')).toHaveText('Stage')
     // A temp folder is on the system disk, not a stick: said before anything is written.
     await expect(page.getByTestId('staging-system-drive')).toContainText('on the system drive')
-    await auditAndShoot(page, 'Staging: what it needs against what is free', 'staging-plan', () =>
-      page.getByTestId('staging-start')
-    )
+    await captureState(page, 'staging-plan', {
+      state: 'Staging: what it needs against what is free',
+      focus: page.getByTestId('staging-start')
+    })
 
     await page.getByTestId('staging-start').click()
     if (hold) {
@@ -171,9 +150,10 @@ test('stages the chosen images onto a directory, shows the figures, verifies, re
       await expect(page.getByTestId('staging-figures')).toContainText(
         /Files \d+\/\d+, [\d.]+ (B|KB|MB) of [\d.]+ (KB|MB)/
       )
-      await auditAndShoot(page, 'Staging: in progress, with Stop', 'staging-progress', () =>
-        page.getByTestId('staging-progress')
-      )
+      await captureState(page, 'staging-progress', {
+        state: 'Staging: in progress, with Stop',
+        focus: page.getByTestId('staging-progress')
+      })
       hold.release()
     }
     const result = page.getByTestId('staging-result')
@@ -195,9 +175,10 @@ test('stages the chosen images onto a directory, shows the figures, verifies, re
     await expect(page.getByTestId('verify-checked')).toHaveText(
       /^\d+ files \([\d.]+ (KB|MB) of images\) checked\.\s*$/
     )
-    await auditAndShoot(page, 'Staging: staged and verified', 'staging-done', () =>
-      page.getByTestId('verify')
-    )
+    await captureState(page, 'staging-done', {
+      state: 'Staging: staged and verified',
+      focus: page.getByTestId('verify')
+    })
 
     // A reused stick: the previous staging (an older version) left a file its manifest lists. The plan counts
     // it as freed, and staging again removes it, and only it.
@@ -238,14 +219,66 @@ test('stages the chosen images onto a directory, shows the figures, verifies, re
     expect((await res.body()).equals(await readFile(join(stream.dir, rel)))).toBe(true)
     // What is served is the stick, not the cache.
     await expect(page.getByTestId('serve-label')).toHaveText(stick)
-    await auditAndShoot(page, 'Staging: staged, verified and serving', 'staging', () =>
-      page.getByTestId('serving')
-    )
+    await captureState(page, 'staging', {
+      state: 'Staging: staged, verified and serving',
+      focus: page.getByTestId('serving')
+    })
     await page.getByTestId('serve-toggle').click()
     await expect(page.getByTestId('serve-toggle')).toHaveText('Start serving')
     await expect(page.getByTestId('serve-status')).toHaveCount(0)
   } finally {
     await rm(stick, { recursive: true, force: true })
+  }
+})
+
+test('a port already in use is said in the Serve card, and goes once the port changes and serving starts', async ({
+  page,
+  dataDir
+}) => {
+  expect((await runCli(dataDir, 'boot-resources', 'import', '--wait')).code).toBe(0)
+  // Someone else holds the port the admin types.
+  const other = createServer()
+  await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve))
+  const taken = (other.address() as { port: number }).port
+  try {
+    await openStaging(page)
+    const card = page.getByTestId('serving')
+    const error = card.getByTestId('step-error')
+    const tryPort = async (port: number): Promise<void> => {
+      await page.getByTestId('serve-port').fill(String(port))
+      await page.getByTestId('serve-toggle').click()
+    }
+    await tryPort(taken)
+    await expect(error.getByTestId('step-error-title')).toHaveText('Serving did not start')
+    await expect(error.getByTestId('step-error-message')).toHaveText(
+      `cannot listen on 127.0.0.1:${taken}: port ${taken} is already in use; choose another port`
+    )
+    // In the card where it happened, and nowhere else.
+    await expect(page.getByTestId('step-error')).toHaveCount(1)
+    await captureState(page, 'staging-serve-port-in-use', {
+      state: 'Staging: the serve port is in use',
+      focus: card
+    })
+
+    // Another screen and back: the error stayed with the attempt, not with the screen.
+    await page.getByRole('navigation').getByRole('link', { name: 'Images', exact: true }).click()
+    await expect(page.getByRole('heading', { level: 1, name: 'Images' })).toBeVisible()
+    await openStaging(page)
+    await expect(error).toHaveCount(0)
+
+    // Typing another port clears it at once; serving there then starts.
+    await tryPort(taken)
+    await expect(error).toBeVisible()
+    const port = await freePort()
+    await page.getByTestId('serve-port').fill(String(port))
+    await expect(error).toHaveCount(0)
+    await page.getByTestId('serve-toggle').click()
+    await expect(page.getByTestId('serve-url')).toHaveText(`http://127.0.0.1:${port}/`)
+    await expect(error).toHaveCount(0)
+    await page.getByTestId('serve-toggle').click()
+    await expect(page.getByTestId('serve-toggle')).toHaveText('Start serving')
+  } finally {
+    await new Promise((resolve) => other.close(resolve))
   }
 })
 
@@ -276,9 +309,10 @@ test.describe('a stick that is too small, full or pulled', () => {
     await expect(button).toBeDisabled()
     await expect(page.getByTestId('staging-space-meter')).toHaveClass(/is-short/)
     await expect(page.getByTestId('staging-short')).toContainText('more are needed')
-    await auditAndShoot(page, 'Staging: too small', 'staging-too-small', () =>
-      page.getByTestId('staging-plan')
-    )
+    await captureState(page, 'staging-too-small', {
+      state: 'Staging: too small',
+      focus: page.getByTestId('staging-plan')
+    })
   })
 
   test('full mid-way (FAT32 through fusefat): said in the Stage card in plain words, no errno on screen', async ({
@@ -308,9 +342,10 @@ test.describe('a stick that is too small, full or pulled', () => {
     )
     await expect(error.getByTestId('step-error-message')).not.toContainText(/E[A-Z]{3,}:/)
     await expect(page.getByTestId('staging-error')).toHaveCount(0)
-    await auditAndShoot(page, 'Staging: the stick is full', 'staging-full', () =>
-      page.getByTestId('staging-plan')
-    )
+    await captureState(page, 'staging-full', {
+      state: 'Staging: the stick is full',
+      focus: page.getByTestId('staging-plan')
+    })
   })
 
   test('pulled (fusefat killed): "plug it in again", and Stage then resumes', async ({ page, dataDir }) => {
@@ -329,9 +364,10 @@ test.describe('a stick that is too small, full or pulled', () => {
     )
     await expect(error.getByTestId('step-error-detail')).toBeHidden()
     await expect(error.getByText('Details')).toBeVisible()
-    await auditAndShoot(page, 'Staging: the stick was pulled', 'staging-pulled', () =>
-      page.getByTestId('staging-plan')
-    )
+    await captureState(page, 'staging-pulled', {
+      state: 'Staging: the stick was pulled',
+      focus: page.getByTestId('staging-plan')
+    })
     // Plugged in again: Stage finishes.
     await fat.unmount()
     mounts.splice(mounts.indexOf(fat), 1)

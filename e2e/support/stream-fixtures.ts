@@ -5,11 +5,10 @@
  * its data through `dataDir` and the built CLI.
  */
 import { execFile } from 'node:child_process'
-import { mkdirSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import type { Locator, Page } from '@playwright/test'
+import type { Page } from '@playwright/test'
 import {
   generateStream,
   type GenerateOptions,
@@ -85,16 +84,6 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })))
   }
 })
-
-/**
- * Screenshot into test-results/screenshots/<name>.png. The app scrolls inside its own main pane, so
- * `fullPage` shows only the window: pass `focus` to scroll the part that matters into view first.
- */
-export async function screenshot(page: Page, name: string, focus?: Locator): Promise<void> {
-  mkdirSync('test-results/screenshots', { recursive: true })
-  if (focus) await focus.scrollIntoViewIfNeeded()
-  await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true })
-}
 
 /** Clicks a main-navigation link and waits for that screen's heading. */
 export async function openScreen(

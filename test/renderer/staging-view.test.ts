@@ -239,6 +239,60 @@ describe('Staging screen', () => {
     expect((wrapper.get('[data-testid="serve-port"]').element as HTMLInputElement).disabled).toBe(true)
   })
 
+  it('a port already in use is said in the Serve card, titled, and goes when the port changes, a start succeeds or the admin moves on', async () => {
+    const inUse = 'cannot listen on 127.0.0.1:8780: port 8780 is already in use; choose another port'
+    const { wrapper, pinia } = await mountWith(StagingView, bridge)
+    const serveError = () => wrapper.get('[data-testid="serving"]').find('[data-testid="step-error"]')
+    const fail = async (): Promise<void> => {
+      bridge.startServing.mockRejectedValueOnce(new BridgeError('io', inUse))
+      await wrapper.get('[data-testid="serve-toggle"]').trigger('click')
+      await flushPromises()
+    }
+    await fail()
+    expect(serveError().get('[data-testid="step-error-title"]').text()).toBe('Serving did not start')
+    expect(serveError().get('[data-testid="step-error-message"]').text()).toBe(inUse)
+    // only in its own card, never in another step's
+    expect(wrapper.findAll('[data-testid="step-error"]')).toHaveLength(1)
+
+    await wrapper.get('[data-testid="serve-port"]').setValue('8781')
+    expect(serveError().exists()).toBe(false)
+
+    await fail()
+    await wrapper.get('[data-testid="staging-target"]').setValue('/media/usb')
+    expect(serveError().exists()).toBe(false)
+
+    await fail()
+    bridge.startServing.mockResolvedValueOnce({
+      serving: true,
+      url: 'http://127.0.0.1:8781/',
+      address: '127.0.0.1',
+      port: 8781,
+      boot_source_id: 1,
+      label: 'the image cache of boot source 1'
+    })
+    await wrapper.get('[data-testid="serve-toggle"]').trigger('click')
+    await flushPromises()
+    expect(serveError().exists()).toBe(false)
+    expect(wrapper.get('[data-testid="serve-url"]').text()).toBe('http://127.0.0.1:8781/')
+
+    // Leaving the screen: the store outlives it, the error does not.
+    bridge.stopServing.mockResolvedValueOnce({
+      serving: false,
+      url: null,
+      address: null,
+      port: null,
+      boot_source_id: null,
+      label: null
+    })
+    await wrapper.get('[data-testid="serve-toggle"]').trigger('click')
+    await flushPromises()
+    await fail()
+    expect(serveError().exists()).toBe(true)
+    wrapper.unmount()
+    const { useServingStore } = await import('../../src/renderer/src/stores/serving')
+    expect(useServingStore(pinia).error).toBeNull()
+  })
+
   it('serves on loopback by default and says only this machine can reach it', async () => {
     const { wrapper } = await mountWith(StagingView, bridge)
     bridge.startServing.mockResolvedValue({
@@ -387,7 +441,7 @@ describe('Staging as imagers do it', () => {
     expect(wrapper.get('[data-testid="staging-short"]').text()).toContain('4.0 MB more are needed')
   })
 
-  it('ends like an imager: files and bytes checked, what was removed, Eject, then "you can now remove it"', async () => {
+  it('ends like an imager: files and bytes checked, what was removed, Eject, then "You can now remove the stick."', async () => {
     bridge.listDrives.mockResolvedValue([drive()])
     bridge.planStaging.mockResolvedValue(plan({ target: '/media/admin/MAASIMAGES' }))
     const { wrapper } = await mountWith(StagingView, bridge)
@@ -405,16 +459,30 @@ describe('Staging as imagers do it', () => {
     expect(wrapper.get('[data-testid="staging-removed"]').text()).toBe(
       'Removed 3 files (1.5 MB) of the previous staging that this one does not keep.'
     )
+    expect(wrapper.findAll('[data-testid="staging-eject"]')).toHaveLength(1)
+    // Verified: Eject moves to the Verify card, the last step; still one on screen.
+    bridge.verifyMirror.mockResolvedValue({
+      location: '/media/admin/MAASIMAGES',
+      ok: true,
+      files: [],
+      items: [],
+      bytes_checked: 3_000_000,
+      corrupt: 0,
+      read_back: 'medium',
+      problems: []
+    })
+    await wrapper.get('[data-testid="verify-stick"]').trigger('click')
+    await flushPromises()
+    expect(wrapper.findAll('[data-testid="staging-eject"]')).toHaveLength(1)
     bridge.ejectDrive.mockResolvedValue({
       ejected: true,
-      message: 'MAASIMAGES was ejected: you can now remove it.'
+      message: 'MAASIMAGES was ejected. You can now remove the stick.'
     })
-    await wrapper.get('[data-testid="staging-plan"] [data-testid="staging-eject"]').trigger('click')
+    await wrapper.get('[data-testid="verify"] [data-testid="staging-eject"]').trigger('click')
     await flushPromises()
     expect(bridge.ejectDrive).toHaveBeenCalledWith({ mount: '/media/admin/MAASIMAGES' })
-    expect(wrapper.get('[data-testid="staging-ejected"]').text()).toBe(
-      'MAASIMAGES was ejected: you can now remove it.'
-    )
+    const ejected = wrapper.findAll('[data-testid="staging-ejected"]')
+    expect(ejected.map((e) => e.text())).toEqual(['MAASIMAGES was ejected. You can now remove the stick.'])
   })
 
   it('serves the staged stick when the admin chooses it, not the boot source', async () => {

@@ -9,6 +9,7 @@ import { MAPPED_NAMES_FILE, encodePath } from '../../src/main/staged-tree/name-m
 import { generateStream, type GeneratedStream } from '../support/stream-generator'
 import { mirrorLikeSimplestreams, rawGet } from '../support/simplestreams-client'
 import { tempDir } from '../import/helpers'
+import { AppError } from '@shared/errors'
 
 let tmp: string
 let gen: GeneratedStream
@@ -163,9 +164,13 @@ describe('serve', () => {
       created: '',
       updated: ''
     }
-    await expect(cacheMirror(join(tmp, 'empty-data'), source)).rejects.toThrow(
-      /boot source 1 has no complete import yet/
+    const refused = await cacheMirror(join(tmp, 'empty-data'), source).catch((e: AppError) => e)
+    expect(refused).toBeInstanceOf(AppError)
+    // the next step in words, the missing file only in the detail
+    expect((refused as AppError).message).toBe(
+      'boot source 1 has no complete import yet: sync its images first (Sync on the Images page, or maas-images boot-resources import)'
     )
+    expect((refused as AppError).detail).toMatch(/empty-data.*manifest\.json does not exist$/)
   })
 
   it('is what python-simplestreams (sstream-mirror --max=1) reads: GETs only, every index entry resolves, items at upstream paths, exact lengths', async () => {

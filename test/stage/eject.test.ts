@@ -1,5 +1,5 @@
 /**
- * Eject ends staging as imagers do: udisks on Linux (unmount, then power off), diskutil on macOS, the shell's
+ * Eject ends staging as imagers do: udisks on Linux (unmount, then power off; a loop device's loop deleted), diskutil on macOS, the shell's
  * Eject verb on Windows, with the drive named as an argument (never spliced into a command text). The gateway
  * ejects only a drive it listed, and never the one being staged onto.
  */
@@ -16,6 +16,18 @@ describe('eject commands', () => {
     expect(ejectCommands('linux', stick)).toEqual([
       { command: 'udisksctl', args: ['unmount', '--no-user-interaction', '-b', '/dev/sdb1'] },
       { command: 'udisksctl', args: ['power-off', '--no-user-interaction', '-b', '/dev/sdb1'] }
+    ])
+  })
+
+  it('Linux, a disk image on a loop device: unmount, then loop-delete of the loop (it has no drive to power off)', () => {
+    expect(ejectCommands('linux', { device: '/dev/loop3', mount: '/mnt/image' })).toEqual([
+      { command: 'udisksctl', args: ['unmount', '--no-user-interaction', '-b', '/dev/loop3'] },
+      { command: 'udisksctl', args: ['loop-delete', '--no-user-interaction', '-b', '/dev/loop3'] }
+    ])
+    // a partition of a partitioned image: its own device unmounted, its loop deleted
+    expect(ejectCommands('linux', { device: '/dev/loop12p1', mount: '/mnt/image' })).toEqual([
+      { command: 'udisksctl', args: ['unmount', '--no-user-interaction', '-b', '/dev/loop12p1'] },
+      { command: 'udisksctl', args: ['loop-delete', '--no-user-interaction', '-b', '/dev/loop12'] }
     ])
   })
 
@@ -87,7 +99,7 @@ describe('StagingGateway.ejectDrive', () => {
     await gw.drives()
     expect(await gw.ejectDrive(stick.mount)).toEqual({
       ejected: true,
-      message: 'MAASIMAGES was ejected: you can now remove it.'
+      message: 'MAASIMAGES was ejected. You can now remove the stick.'
     })
     expect(ejected).toEqual([drive])
     // Gone from the list: it cannot be staged onto or ejected again until it is listed again.

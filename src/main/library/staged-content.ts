@@ -72,9 +72,12 @@ export interface ContentFilter {
 async function readManifest(dataDir: string, source: BootSource): Promise<ImportedMetadataManifest> {
   const m = await readImportedManifest(dataDir, source.id)
   if (!m)
+    // Said as the admin's next step; the file that is missing is a detail (the screen's details line, the
+    // CLI's parentheses).
     throw new AppError(
       'not_found',
-      `boot source ${source.id} has no complete import yet (no ${importedManifestPath(dataDir, source.id)}): import first`
+      `boot source ${source.id} has no complete import yet: sync its images first (Sync on the Images page, or maas-images boot-resources import)`,
+      { detail: `${importedManifestPath(dataDir, source.id)} does not exist` }
     )
   return m
 }

@@ -72,7 +72,7 @@ export class StagingGateway {
     this.listed.delete(mount)
     return {
       ejected: true,
-      message: `${drive.label || drive.model || mount} was ejected: you can now remove it.`
+      message: `${drive.label || drive.model || mount} was ejected. You can now remove the stick.`
     }
   }
 

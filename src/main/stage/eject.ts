@@ -1,7 +1,7 @@
 /**
  * Eject, as imagers end: the drive is unmounted and powered off so the admin may pull it. Each system's own
- * tool does it: udisks on Linux (`udisksctl unmount`, then `power-off`, as the desktop's eject does, with no
- * root needed for a removable drive), `diskutil eject` on macOS, and on Windows the shell's own Eject verb
+ * tool does it: udisks on Linux (`udisksctl unmount`, then `power-off`, or `loop-delete` for a disk image on a
+ * loop device, as the desktop's eject does, with no root needed for a removable drive), `diskutil eject` on macOS, and on Windows the shell's own Eject verb
  * (what Explorer's "Eject" runs). Arguments go as an array to execFile, never through a shell string of ours:
  * the Windows verb takes the drive letter from an environment variable, not from the command text.
  */
@@ -19,11 +19,17 @@ export function ejectCommands(
   platform: NodeJS.Platform,
   drive: { device: string; mount: string }
 ): EjectStep[] {
-  if (platform === 'linux')
+  if (platform === 'linux') {
+    // A loop device (a disk image attached with losetup) has no drive to power off: udisks refuses power-off
+    // for it, and the desktop's eject deletes the loop instead, which frees the image file.
+    const loop = /^(\/dev\/loop\d+)(?:p\d+)?$/.exec(drive.device)?.[1]
     return [
       { command: 'udisksctl', args: ['unmount', '--no-user-interaction', '-b', drive.device] },
-      { command: 'udisksctl', args: ['power-off', '--no-user-interaction', '-b', drive.device] }
+      loop
+        ? { command: 'udisksctl', args: ['loop-delete', '--no-user-interaction', '-b', loop] }
+        : { command: 'udisksctl', args: ['power-off', '--no-user-interaction', '-b', drive.device] }
     ]
+  }
   if (platform === 'darwin') return [{ command: 'diskutil', args: ['eject', drive.mount] }]
   if (platform === 'win32') {
     const letter = /^([A-Za-z]):/.exec(drive.mount)?.[1]

@@ -1,10 +1,14 @@
-/** The app's mirror server for a MAAS region: on/off, loopback or the LAN, and the URL to copy. */
+/**
+ * The app's mirror server for a MAAS region: on/off, loopback or the LAN, and the URL to copy. Its error
+ * belongs to the Serve card: a port already in use is old news once the port or the network choice changes,
+ * and `clearError` lets the card drop it when the admin moves on.
+ */
 import { defineStore } from 'pinia'
-import { computed, ref } from 'vue'
+import { computed, ref, watch } from 'vue'
 import { DEFAULT_SERVE_PORT, servePortProblem } from '@shared/serve-port'
 import type { ServingStatus } from '@shared/types'
 import { getBridge } from '../bridge'
-import { errorMessage } from '../logic/error-message'
+import { stepError, type StepError } from '../logic/staging-screen'
 
 export const useServingStore = defineStore('serving', () => {
   const status = ref<ServingStatus | null>(null)
@@ -12,7 +16,7 @@ export const useServingStore = defineStore('serving', () => {
   /** the port as typed; checked before starting */
   const port = ref(String(DEFAULT_SERVE_PORT))
   const busy = ref(false)
-  const error = ref<string | null>(null)
+  const error = ref<StepError | null>(null)
 
   async function load(): Promise<void> {
     try {
@@ -20,9 +24,14 @@ export const useServingStore = defineStore('serving', () => {
       if (status.value.address === '0.0.0.0') lan.value = true
       if (status.value.port) port.value = String(status.value.port)
     } catch (err) {
-      error.value = errorMessage(err)
+      error.value = stepError('The server’s state could not be read', err)
     }
   }
+
+  function clearError(): void {
+    error.value = null
+  }
+  watch([port, lan], clearError)
 
   const portProblem = computed(() => servePortProblem(port.value))
   /** served beyond loopback: every machine that can reach this one can read the images */
@@ -36,17 +45,18 @@ export const useServingStore = defineStore('serving', () => {
   async function toggle(what: { boot_source_id: number } | { dir: string }): Promise<void> {
     error.value = null
     if (!status.value?.serving && portProblem.value) return
+    const stopping = !!status.value?.serving
     busy.value = true
     try {
-      status.value = status.value?.serving
+      status.value = stopping
         ? await getBridge().stopServing()
         : await getBridge().startServing({ ...what, port: Number(port.value), lan: lan.value })
     } catch (err) {
-      error.value = errorMessage(err)
+      error.value = stepError(stopping ? 'Serving did not stop' : 'Serving did not start', err)
     } finally {
       busy.value = false
     }
   }
 
-  return { status, lan, port, portProblem, onNetwork, busy, error, load, toggle, copyUrl }
+  return { status, lan, port, portProblem, onNetwork, busy, error, load, toggle, copyUrl, clearError }
 })
