@@ -126,28 +126,46 @@ interface Sink<R> {
 }
 
 /**
- * Reads at offsets and lengths that are multiples of ALIGNMENT into an aligned buffer, as O_DIRECT and
+ * Reads at offsets and lengths that are multiples of ALIGNMENT into aligned buffers, as O_DIRECT and
  * FILE_FLAG_NO_BUFFERING require. The last block of a file is usually partial: the read returns fewer bytes;
  * any short read is continued from the aligned offset at or below where it stopped, skipping what was taken.
+ * Two buffers: after a full block, the next block is read into the other one while this one is hashed, so an
+ * uncached read keeps the drive busy instead of waiting on the hash.
  */
 async function readAligned<R>(
   h: FileHandle,
-  buf: Buffer,
+  bufs: readonly [Buffer, Buffer],
   sink: Sink<R>,
   maxBytes: number,
   signal: AbortSignal | undefined
 ): Promise<{ value?: R; size: number; over?: boolean }> {
   let done = 0
-  for (;;) {
-    signal?.throwIfAborted()
-    const at = done - (done % ALIGNMENT)
-    const skip = done - at
-    const { bytesRead } = await h.read(buf, 0, buf.length, at)
-    if (bytesRead <= skip) break
-    const fresh = bytesRead - skip
-    if (done + fresh > maxBytes) return { size: done + fresh, over: true }
-    sink.update(buf.subarray(skip, bytesRead))
-    done += fresh
+  let cur = 0
+  // The read ahead, and where it reads from: it is used only when the next block starts there.
+  let ahead = null as { at: number; read: Promise<{ bytesRead: number }> } | null
+  try {
+    for (;;) {
+      signal?.throwIfAborted()
+      const at = done - (done % ALIGNMENT)
+      const skip = done - at
+      const buf = bufs[cur]
+      const pending: Promise<{ bytesRead: number }> | null = ahead?.at === at ? ahead.read : null
+      if (ahead && !pending) await ahead.read
+      ahead = null
+      const { bytesRead }: { bytesRead: number } = await (pending ?? h.read(buf, 0, buf.length, at))
+      if (bytesRead <= skip) break
+      const fresh = bytesRead - skip
+      if (done + fresh > maxBytes) return { size: done + fresh, over: true }
+      const next = bufs[1 - cur]
+      if (bytesRead === buf.length)
+        ahead = { at: at + bytesRead, read: h.read(next, 0, next.length, at + bytesRead) }
+      sink.update(buf.subarray(skip, bytesRead))
+      done += fresh
+      cur = 1 - cur
+    }
+  } finally {
+    // Never leave a read running into a buffer (or on a handle) the caller is about to drop or close.
+    if (ahead) await ahead.read.catch(() => undefined)
   }
   return { value: sink.result(), size: done }
 }
@@ -159,16 +177,16 @@ async function readCached<R>(
   maxBytes: number,
   signal: AbortSignal | undefined
 ): Promise<{ value?: R; size: number; over?: boolean }> {
-  const buf = Buffer.allocUnsafe(CHUNK)
+  const bufs = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)] as const
   try {
-    return await readAligned(handle, buf, newSink(), maxBytes, signal)
+    return await readAligned(handle, bufs, newSink(), maxBytes, signal)
   } catch (err) {
     // A handle opened for writing only (the stager's) fails at its first read: read through another one.
     if (code(err) !== 'EBADF') throw err
   }
   const readable = await reopen(handle, path, fsConstants.O_RDONLY)
   try {
-    return await readAligned(readable, buf, newSink(), maxBytes, signal)
+    return await readAligned(readable, bufs, newSink(), maxBytes, signal)
   } finally {
     await readable.close().catch(() => undefined)
   }
@@ -199,9 +217,10 @@ async function readFromMedium<R>(
   const uncached = await uncachedHandle(handle, path)
   if (typeof uncached !== 'string') {
     try {
+      const io = directIo()!
       const got = await readAligned(
         uncached,
-        directIo()!.getAlignedBuffer(CHUNK, ALIGNMENT),
+        [io.getAlignedBuffer(CHUNK, ALIGNMENT), io.getAlignedBuffer(CHUNK, ALIGNMENT)],
         newSink(),
         maxBytes,
         opts.signal

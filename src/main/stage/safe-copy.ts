@@ -135,25 +135,31 @@ export interface CopyOptions {
   onBytes?: (n: number) => void
 }
 
+/** The file a durable write left under its final name: the read-back must find this very file there. */
+export interface WrittenFile {
+  dev: number
+  ino: number
+}
+
 /**
- * Copies `from` (a file path or the bytes themselves) to `dest` under the target `root`; `onBytes`
- * reports written bytes. Throws checksum when the read-back differs, unsafe_path when a link or a
- * special file is in the way; returns where the read-back read from.
+ * Writes `from` (a file path or the bytes themselves) to `dest` under the target `root` so that it is on the
+ * medium before it has its name: a temp name, fsync, rename, fsync of the folder. `onBytes` reports written
+ * bytes. Throws unsafe_path when a link or a special file is in the way. The file is not staged until
+ * `checkWritten` has read it back.
  */
-export async function copyVerified(
+export async function writeDurable(
   root: ContainedRoot,
   from: string | Buffer,
   dest: string,
-  expect: { sha256: string; size: number },
   opts: CopyOptions = {}
-): Promise<ReadBackSource> {
+): Promise<WrittenFile> {
   const tmp = dest + TEMP_SUFFIX
   // The final name first: a special file or a folder there is refused before anything is written, and a
   // folder link on the way is refused by name. A link or a file there is replaced by the rename below
   // (rename replaces the link itself, never its target).
   await inspectFile(root, dest)
   const fh = await createFileExclusive(root, tmp)
-  let written: { dev: number; ino: number }
+  let written: WrittenFile
   try {
     // macOS: F_NOCACHE must be on before the write, since it does not drop pages already cached.
     await keepOutOfCache(fh)
@@ -170,9 +176,24 @@ export async function copyVerified(
   await inspectFile(root, dest)
   await rename(tmp, dest)
   await fsyncDir(dirname(dest))
+  return { dev: written.dev, ino: written.ino }
+}
+
+/**
+ * Reads `dest` back from the medium through a handle checked to be the file `writeDurable` left there and
+ * checks its sha256 and size; a wrong file is removed and the error is checksum. Returns where the bytes
+ * were read from.
+ */
+export async function checkWritten(
+  root: ContainedRoot,
+  dest: string,
+  written: WrittenFile,
+  expect: { sha256: string; size: number },
+  signal?: AbortSignal
+): Promise<ReadBackSource> {
   const handle = await openForReadBack(root, dest, written)
   try {
-    return await readBack(handle, dest, expect, opts.signal)
+    return await readBack(handle, dest, expect, signal)
   } catch (err) {
     if (err instanceof AppError && err.code === 'checksum')
       await rm(dest, { force: true }).catch(() => undefined)
@@ -180,4 +201,20 @@ export async function copyVerified(
   } finally {
     await handle.close().catch(() => undefined)
   }
+}
+
+/**
+ * Copies `from` to `dest` and reads it back (`writeDurable`, then `checkWritten`). Throws checksum when the
+ * read-back differs, unsafe_path when a link or a special file is in the way; returns where the read-back
+ * read from.
+ */
+export async function copyVerified(
+  root: ContainedRoot,
+  from: string | Buffer,
+  dest: string,
+  expect: { sha256: string; size: number },
+  opts: CopyOptions = {}
+): Promise<ReadBackSource> {
+  const written = await writeDurable(root, from, dest, opts)
+  return await checkWritten(root, dest, written, expect, opts.signal)
 }
