@@ -17,6 +17,7 @@ import { createHash } from 'node:crypto'
 import { constants as fsConstants } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import type { ReadBackSource } from '@shared/types'
+import { BufferPool } from '../core/buffer-pool'
 import { requireNative } from '../core/native-module'
 
 export type { ReadBackSource } from '@shared/types'
@@ -42,6 +43,9 @@ interface DirectIo {
 /** 4096 is a multiple of every common sector size (512 and Advanced Format's 4096): offsets, lengths, memory. */
 export const ALIGNMENT = 4096
 const CHUNK = 1 << 20
+
+/** Aligned read buffers, reused while read-backs overlap (see core/buffer-pool.ts). */
+let alignedPool: BufferPool | undefined
 
 let loaded: DirectIo | null | undefined
 let loadProblem = ''
@@ -217,15 +221,15 @@ async function readFromMedium<R>(
   const uncached = await uncachedHandle(handle, path)
   if (typeof uncached !== 'string') {
     try {
-      const io = directIo()!
-      const got = await readAligned(
-        uncached,
-        [io.getAlignedBuffer(CHUNK, ALIGNMENT), io.getAlignedBuffer(CHUNK, ALIGNMENT)],
-        newSink(),
-        maxBytes,
-        opts.signal
-      )
-      return { ...got, source: 'medium' }
+      const pool = (alignedPool ??= new BufferPool(() => directIo()!.getAlignedBuffer(CHUNK, ALIGNMENT)))
+      const bufs = [pool.take(), pool.take()] as const
+      try {
+        const got = await readAligned(uncached, bufs, newSink(), maxBytes, opts.signal)
+        return { ...got, source: 'medium' }
+      } finally {
+        // readAligned has no read running into them once it returns or throws.
+        bufs.forEach((b) => pool.give(b))
+      }
     } catch (err) {
       // Some file systems accept the open and refuse the read.
       if (code(err) !== 'EINVAL') throw err

@@ -11,12 +11,15 @@ import { constants as fsConstants } from 'node:fs'
 import { open, rename, rm, type FileHandle } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { AppError } from '@shared/errors'
+import { BufferPool } from '../core/buffer-pool'
 import { openLocalFile } from '../net/local-file'
 import { hashFromMedium, keepOutOfCache, type ReadBackSource } from '../net/medium-read'
 import { createFileExclusive, inspectFile, openRegularFile, type ContainedRoot } from '../core/contained-path'
 
 export const TEMP_SUFFIX = '.maas-images-tmp'
 const CHUNK = 1 << 20
+/** One buffer per file being written, reused while writes overlap (see core/buffer-pool.ts). */
+const writeBuffers = new BufferPool(() => Buffer.allocUnsafe(CHUNK))
 const DIR_FLAGS =
   fsConstants.O_RDONLY |
   (fsConstants.O_DIRECTORY ?? 0) |
@@ -69,10 +72,10 @@ async function writeAll(fh: FileHandle, from: string | Buffer, opts: CopyOptions
     opts.onBytes?.(from.length)
     return
   }
-  const buf = Buffer.allocUnsafe(CHUNK)
   // The cache blob through the bounded local reader too: a regular file only, and an open that neither
   // waits on a FIFO nor outlasts a stop.
   const { handle: src } = await openLocalFile(from, { signal: opts.signal })
+  const buf = writeBuffers.take()
   try {
     let pos = 0
     for (;;) {
@@ -85,6 +88,7 @@ async function writeAll(fh: FileHandle, from: string | Buffer, opts: CopyOptions
       opts.onBytes?.(bytesRead)
     }
   } finally {
+    writeBuffers.give(buf)
     await src.close()
   }
 }
