@@ -1,7 +1,9 @@
 /**
- * Child of the offline part: reads back the given staged files the way staging does (one after another,
+ * Child of the offline part: reads back the given staged files with staging's reader (one after another,
  * src/main/net/medium-read.ts: from the medium where the file system allows it) and prints how long that
- * took and where the bytes came from, so the benchmark can give the read-back's share of a staging.
+ * took and where the bytes came from, so the benchmark can give the read-back's share of a staging. Staging
+ * overlaps each file's read-back with the next files' writes, so the share is of its work, not wall time
+ * it adds one for one.
  */
 import { open } from 'node:fs/promises'
 import { hashFromMedium } from '../../src/main/net/medium-read'

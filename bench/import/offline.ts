@@ -79,7 +79,7 @@ export async function offline(ctx: Ctx): Promise<void> {
       async () => {
         const dd = rep === ctx.reps - 1 ? kept : join(ctx.root, `data-stick-${rep}`)
         await setupDataDir(ctx.cli, dd, `${streamDir}/`, ctx.workload, 'whole')
-        const t = await timed([...ctx.cli, '--data-dir', dd, 'boot-resources', 'import'], {
+        const t = await timed([...ctx.cli, '--data-dir', dd, 'boot-resources', 'import', '--wait'], {
           timeoutS: ctx.runTimeoutS
         })
         if (dd !== kept) await rm(dd, { recursive: true, force: true })

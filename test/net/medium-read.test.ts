@@ -49,6 +49,8 @@ describe.runIf(
       ALIGNMENT,
       3 * ALIGNMENT + 1234,
       (1 << 20) + 17,
+      // Whole read buffers: the read ahead after the last full block is the one that finds the end.
+      2 * (1 << 20),
       3 * (1 << 20) - 5
     ]) {
       const bytes = pattern(size)
@@ -79,6 +81,14 @@ describe.runIf(
     const got = await hashOf(path, 'r', ALIGNMENT + 1)
     expect(got).toMatchObject({ hex: '', over: true, source: 'medium' })
     expect(got.size).toBeGreaterThan(ALIGNMENT + 1)
+    // Over the cap past a whole read buffer, with the next block already being read: it stops all the same.
+    const longer = join(dir, 'longer')
+    await writeFile(longer, pattern(3 * (1 << 20)))
+    expect(await hashOf(longer, 'r', (1 << 20) + 1)).toMatchObject({
+      hex: '',
+      over: true,
+      size: 2 * (1 << 20)
+    })
   })
 
   it('on a file system that refuses O_DIRECT (procfs), hashes through the cache and says so', async () => {

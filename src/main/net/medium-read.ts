@@ -17,6 +17,7 @@ import { createHash } from 'node:crypto'
 import { constants as fsConstants } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import type { ReadBackSource } from '@shared/types'
+import { BufferPool } from '../core/buffer-pool'
 import { requireNative } from '../core/native-module'
 
 export type { ReadBackSource } from '@shared/types'
@@ -42,6 +43,9 @@ interface DirectIo {
 /** 4096 is a multiple of every common sector size (512 and Advanced Format's 4096): offsets, lengths, memory. */
 export const ALIGNMENT = 4096
 const CHUNK = 1 << 20
+
+/** Aligned read buffers, reused while read-backs overlap (see core/buffer-pool.ts). */
+let alignedPool: BufferPool | undefined
 
 let loaded: DirectIo | null | undefined
 let loadProblem = ''
@@ -126,28 +130,46 @@ interface Sink<R> {
 }
 
 /**
- * Reads at offsets and lengths that are multiples of ALIGNMENT into an aligned buffer, as O_DIRECT and
+ * Reads at offsets and lengths that are multiples of ALIGNMENT into aligned buffers, as O_DIRECT and
  * FILE_FLAG_NO_BUFFERING require. The last block of a file is usually partial: the read returns fewer bytes;
  * any short read is continued from the aligned offset at or below where it stopped, skipping what was taken.
+ * Two buffers: after a full block, the next block is read into the other one while this one is hashed, so an
+ * uncached read keeps the drive busy instead of waiting on the hash.
  */
 async function readAligned<R>(
   h: FileHandle,
-  buf: Buffer,
+  bufs: readonly [Buffer, Buffer],
   sink: Sink<R>,
   maxBytes: number,
   signal: AbortSignal | undefined
 ): Promise<{ value?: R; size: number; over?: boolean }> {
   let done = 0
-  for (;;) {
-    signal?.throwIfAborted()
-    const at = done - (done % ALIGNMENT)
-    const skip = done - at
-    const { bytesRead } = await h.read(buf, 0, buf.length, at)
-    if (bytesRead <= skip) break
-    const fresh = bytesRead - skip
-    if (done + fresh > maxBytes) return { size: done + fresh, over: true }
-    sink.update(buf.subarray(skip, bytesRead))
-    done += fresh
+  let cur = 0
+  // The read ahead, and where it reads from: it is used only when the next block starts there.
+  let ahead = null as { at: number; read: Promise<{ bytesRead: number }> } | null
+  try {
+    for (;;) {
+      signal?.throwIfAborted()
+      const at = done - (done % ALIGNMENT)
+      const skip = done - at
+      const buf = bufs[cur]
+      const pending: Promise<{ bytesRead: number }> | null = ahead?.at === at ? ahead.read : null
+      if (ahead && !pending) await ahead.read
+      ahead = null
+      const { bytesRead }: { bytesRead: number } = await (pending ?? h.read(buf, 0, buf.length, at))
+      if (bytesRead <= skip) break
+      const fresh = bytesRead - skip
+      if (done + fresh > maxBytes) return { size: done + fresh, over: true }
+      const next = bufs[1 - cur]
+      if (bytesRead === buf.length)
+        ahead = { at: at + bytesRead, read: h.read(next, 0, next.length, at + bytesRead) }
+      sink.update(buf.subarray(skip, bytesRead))
+      done += fresh
+      cur = 1 - cur
+    }
+  } finally {
+    // Never leave a read running into a buffer (or on a handle) the caller is about to drop or close.
+    if (ahead) await ahead.read.catch(() => undefined)
   }
   return { value: sink.result(), size: done }
 }
@@ -159,16 +181,16 @@ async function readCached<R>(
   maxBytes: number,
   signal: AbortSignal | undefined
 ): Promise<{ value?: R; size: number; over?: boolean }> {
-  const buf = Buffer.allocUnsafe(CHUNK)
+  const bufs = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)] as const
   try {
-    return await readAligned(handle, buf, newSink(), maxBytes, signal)
+    return await readAligned(handle, bufs, newSink(), maxBytes, signal)
   } catch (err) {
     // A handle opened for writing only (the stager's) fails at its first read: read through another one.
     if (code(err) !== 'EBADF') throw err
   }
   const readable = await reopen(handle, path, fsConstants.O_RDONLY)
   try {
-    return await readAligned(readable, buf, newSink(), maxBytes, signal)
+    return await readAligned(readable, bufs, newSink(), maxBytes, signal)
   } finally {
     await readable.close().catch(() => undefined)
   }
@@ -199,14 +221,15 @@ async function readFromMedium<R>(
   const uncached = await uncachedHandle(handle, path)
   if (typeof uncached !== 'string') {
     try {
-      const got = await readAligned(
-        uncached,
-        directIo()!.getAlignedBuffer(CHUNK, ALIGNMENT),
-        newSink(),
-        maxBytes,
-        opts.signal
-      )
-      return { ...got, source: 'medium' }
+      const pool = (alignedPool ??= new BufferPool(() => directIo()!.getAlignedBuffer(CHUNK, ALIGNMENT)))
+      const bufs = [pool.take(), pool.take()] as const
+      try {
+        const got = await readAligned(uncached, bufs, newSink(), maxBytes, opts.signal)
+        return { ...got, source: 'medium' }
+      } finally {
+        // readAligned has no read running into them once it returns or throws.
+        bufs.forEach((b) => pool.give(b))
+      }
     } catch (err) {
       // Some file systems accept the open and refuse the read.
       if (code(err) !== 'EINVAL') throw err

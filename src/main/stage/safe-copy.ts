@@ -11,12 +11,15 @@ import { constants as fsConstants } from 'node:fs'
 import { open, rename, rm, type FileHandle } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { AppError } from '@shared/errors'
+import { BufferPool } from '../core/buffer-pool'
 import { openLocalFile } from '../net/local-file'
 import { hashFromMedium, keepOutOfCache, type ReadBackSource } from '../net/medium-read'
 import { createFileExclusive, inspectFile, openRegularFile, type ContainedRoot } from '../core/contained-path'
 
 export const TEMP_SUFFIX = '.maas-images-tmp'
 const CHUNK = 1 << 20
+/** One buffer per file being written, reused while writes overlap (see core/buffer-pool.ts). */
+const writeBuffers = new BufferPool(() => Buffer.allocUnsafe(CHUNK))
 const DIR_FLAGS =
   fsConstants.O_RDONLY |
   (fsConstants.O_DIRECTORY ?? 0) |
@@ -69,10 +72,10 @@ async function writeAll(fh: FileHandle, from: string | Buffer, opts: CopyOptions
     opts.onBytes?.(from.length)
     return
   }
-  const buf = Buffer.allocUnsafe(CHUNK)
   // The cache blob through the bounded local reader too: a regular file only, and an open that neither
   // waits on a FIFO nor outlasts a stop.
   const { handle: src } = await openLocalFile(from, { signal: opts.signal })
+  const buf = writeBuffers.take()
   try {
     let pos = 0
     for (;;) {
@@ -85,6 +88,7 @@ async function writeAll(fh: FileHandle, from: string | Buffer, opts: CopyOptions
       opts.onBytes?.(bytesRead)
     }
   } finally {
+    writeBuffers.give(buf)
     await src.close()
   }
 }
@@ -135,25 +139,31 @@ export interface CopyOptions {
   onBytes?: (n: number) => void
 }
 
+/** The file a durable write left under its final name: the read-back must find this very file there. */
+export interface WrittenFile {
+  dev: number
+  ino: number
+}
+
 /**
- * Copies `from` (a file path or the bytes themselves) to `dest` under the target `root`; `onBytes`
- * reports written bytes. Throws checksum when the read-back differs, unsafe_path when a link or a
- * special file is in the way; returns where the read-back read from.
+ * Writes `from` (a file path or the bytes themselves) to `dest` under the target `root` so that it is on the
+ * medium before it has its name: a temp name, fsync, rename, fsync of the folder. `onBytes` reports written
+ * bytes. Throws unsafe_path when a link or a special file is in the way. The file is not staged until
+ * `checkWritten` has read it back.
  */
-export async function copyVerified(
+export async function writeDurable(
   root: ContainedRoot,
   from: string | Buffer,
   dest: string,
-  expect: { sha256: string; size: number },
   opts: CopyOptions = {}
-): Promise<ReadBackSource> {
+): Promise<WrittenFile> {
   const tmp = dest + TEMP_SUFFIX
   // The final name first: a special file or a folder there is refused before anything is written, and a
   // folder link on the way is refused by name. A link or a file there is replaced by the rename below
   // (rename replaces the link itself, never its target).
   await inspectFile(root, dest)
   const fh = await createFileExclusive(root, tmp)
-  let written: { dev: number; ino: number }
+  let written: WrittenFile
   try {
     // macOS: F_NOCACHE must be on before the write, since it does not drop pages already cached.
     await keepOutOfCache(fh)
@@ -170,9 +180,24 @@ export async function copyVerified(
   await inspectFile(root, dest)
   await rename(tmp, dest)
   await fsyncDir(dirname(dest))
+  return { dev: written.dev, ino: written.ino }
+}
+
+/**
+ * Reads `dest` back from the medium through a handle checked to be the file `writeDurable` left there and
+ * checks its sha256 and size; a wrong file is removed and the error is checksum. Returns where the bytes
+ * were read from.
+ */
+export async function checkWritten(
+  root: ContainedRoot,
+  dest: string,
+  written: WrittenFile,
+  expect: { sha256: string; size: number },
+  signal?: AbortSignal
+): Promise<ReadBackSource> {
   const handle = await openForReadBack(root, dest, written)
   try {
-    return await readBack(handle, dest, expect, opts.signal)
+    return await readBack(handle, dest, expect, signal)
   } catch (err) {
     if (err instanceof AppError && err.code === 'checksum')
       await rm(dest, { force: true }).catch(() => undefined)
@@ -180,4 +205,20 @@ export async function copyVerified(
   } finally {
     await handle.close().catch(() => undefined)
   }
+}
+
+/**
+ * Copies `from` to `dest` and reads it back (`writeDurable`, then `checkWritten`). Throws checksum when the
+ * read-back differs, unsafe_path when a link or a special file is in the way; returns where the read-back
+ * read from.
+ */
+export async function copyVerified(
+  root: ContainedRoot,
+  from: string | Buffer,
+  dest: string,
+  expect: { sha256: string; size: number },
+  opts: CopyOptions = {}
+): Promise<ReadBackSource> {
+  const written = await writeDurable(root, from, dest, opts)
+  return await checkWritten(root, dest, written, expect, opts.signal)
 }

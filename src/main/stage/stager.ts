@@ -16,7 +16,8 @@ import { sha256Hex } from '../streams/metadata-cache'
 import { BlobCache } from './cache-access'
 import { MAPPED_NAMES_FILE, MAPPED_NAMES_TEXT, localStreamPath } from '../staged-tree/name-map'
 import type { ReadBackSource } from '../net/medium-read'
-import { alreadyThere, copyVerified } from './safe-copy'
+import { alreadyThere, checkWritten, copyVerified, writeDurable, type WrittenFile } from './safe-copy'
+import { runPipeline, type PipelineFailure, type PipelineLimits, type PipelineStep } from './copy-pipeline'
 import { stagedContent, type ContentFilter, type StagedContent } from '../library/staged-content'
 import { NO_STALE, findStale, previousManifest, removeStale } from './stale-files'
 import { stagingError, type StagingErrorContext } from './staging-error'
@@ -44,6 +45,22 @@ export interface StageOptions {
   appVersion?: string
   signal?: AbortSignal
   onProgress?: (p: StageProgress) => void
+}
+
+/**
+ * Item files in flight at once: two being written while a third is read back keeps a drive busy both ways,
+ * for three write buffers and three read-back buffers in all (see docs/performance.md for the figures).
+ */
+const COPY_LIMITS: PipelineLimits = { workers: 3, writers: 2 }
+const ONE_BY_ONE: PipelineLimits = { workers: 1, writers: 1 }
+
+/** The pipeline's first failure as the error it was, with the file it happened to named in the context. */
+function pipelineError(err: unknown, at: StagingErrorContext): unknown {
+  if (err && typeof err === 'object' && 'item' in err && 'error' in err) {
+    at.file = (err as PipelineFailure<PlannedFile>).item.path
+    return (err as PipelineFailure<PlannedFile>).error
+  }
+  return err
 }
 
 export async function stage(opts: StageOptions): Promise<StageResult> {
@@ -180,23 +197,43 @@ async function copyAll(
     readFrom(
       await writeSmall(root, join(root.real, MAPPED_NAMES_FILE), MAPPED_NAMES_TEXT.replace(/\n/g, '\r\n'))
     )
-  for (const f of todo) {
-    signal?.throwIfAborted()
-    at.file = progress.current = f.path
-    const source = await copyVerified(root, f.from, dest(f.path), f, {
-      signal,
-      onBytes: (n) => {
-        progress.bytes_done += n
-        at.remaining = progress.bytes_total - progress.bytes_done + SLACK_BYTES
-        const secs = (Date.now() - copyStart) / 1000
-        progress.rate = secs > 0 ? progress.bytes_done / secs : 0
-        progress.eta = progress.rate > 0 ? (progress.bytes_total - progress.bytes_done) / progress.rate : null
-        opts.onProgress?.({ ...progress })
-      }
-    })
-    readFrom(source)
-    progress.files_done++
+  const onBytes = (n: number): void => {
+    progress.bytes_done += n
+    at.remaining = progress.bytes_total - progress.bytes_done + SLACK_BYTES
+    const secs = (Date.now() - copyStart) / 1000
+    progress.rate = secs > 0 ? progress.bytes_done / secs : 0
+    progress.eta = progress.rate > 0 ? (progress.bytes_total - progress.bytes_done) / progress.rate : null
     opts.onProgress?.({ ...progress })
+  }
+  const step: PipelineStep<PlannedFile, WrittenFile> = {
+    write: async (f, inner) => {
+      at.file = progress.current = f.path
+      return await writeDurable(root, f.from, dest(f.path), { signal: inner, onBytes })
+    },
+    check: async (f, written, inner) => {
+      readFrom(await checkWritten(root, dest(f.path), written, f, inner))
+      progress.files_done++
+      opts.onProgress?.({ ...progress })
+    }
+  }
+  // Items overlap (see copy-pipeline.ts); the products documents and the index go one after another once
+  // every item is staged, the index last, so a reader finds no index until everything it names is there.
+  const documents = new Set(content.documents.map((d) => d.path))
+  try {
+    await runPipeline(
+      todo.filter((f) => !documents.has(f.path)),
+      step,
+      COPY_LIMITS,
+      signal
+    )
+    await runPipeline(
+      todo.filter((f) => documents.has(f.path)),
+      step,
+      ONE_BY_ONE,
+      signal
+    )
+  } catch (err) {
+    throw pipelineError(err, at)
   }
   readFrom(
     await writeSmall(
