@@ -4,7 +4,7 @@
  * benchmark's server (nginx, behind its shaping proxy unless --only unshaped), sorted into categories by
  * perf-categories.ts. Needs perf; `npm run build` first.
  *
- *   node --import tsx bench/import/profile-import.ts [--scale 0.25] [--only shaped|unshaped] [--aria2c] [--keep FILE]
+ *   npm run bench:profile -- [--scale 0.25] [--only shaped|unshaped] [--aria2c] [--keep FILE]
  *
  * --aria2c profiles `aria2c -k1M` without checks on the same files instead, for the same categories of the
  * client the targets compare with (socket receive and file writes are what both must pay).
