@@ -21,3 +21,33 @@ export async function cli(
   })
   return { code, stdout: out, stderr: err, json: () => JSON.parse(out) }
 }
+
+/** What a script types: `maas admin boot-source-selections create SOURCE key=value…`. */
+export const createSelection = (data: string, sourceId: number | string, ...fields: string[]) =>
+  cli(data, 'admin', 'boot-source-selections', 'create', String(sourceId), ...fields)
+
+/**
+ * Makes `url` the data directory's only source, as MAAS's docs do (delete the default, then
+ * `boot-sources create url=… keyring_data@=FILE`); `flags` go before the profile word (`-k`).
+ */
+export async function replaceDefaultSource(
+  data: string,
+  url: string,
+  keyringPath: string,
+  ...flags: string[]
+): Promise<{ id: number; resource_uri: string; keyring_data: string }> {
+  const deleted = await cli(data, 'admin', 'boot-source', 'delete', '1')
+  if (deleted.code !== 0)
+    throw new Error(`deleting the default source failed: ${deleted.stdout}${deleted.stderr}`)
+  const created = await cli(
+    data,
+    ...flags,
+    'admin',
+    'boot-sources',
+    'create',
+    `url=${url}`,
+    `keyring_data@=${keyringPath}`
+  )
+  if (created.code !== 0) throw new Error(`creating the source failed: ${created.stdout}${created.stderr}`)
+  return created.json() as { id: number; resource_uri: string; keyring_data: string }
+}

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { NOBLE_AMD64_KERNELS, nobleAmd64Products } from '../support/maas-images-kernels'
 import { generateStream, type GeneratedStream } from '../support/stream-generator'
 import { startTestServer, type TestServer } from '../support/test-server'
-import { cli } from './cli-helpers'
+import { cli, createSelection, replaceDefaultSource } from './cli-helpers'
 
 let root: string
 let stream: GeneratedStream
@@ -69,24 +69,12 @@ describe("MAAS's names for flavoured kernels, from the real noble amd64 products
 
   it('selections name the stream subarch; import and read name each kernel as MAAS does', async () => {
     const data = join(root, 'kernels')
-    expect((await cli(data, 'admin', 'boot-source', 'delete', '1')).code).toBe(0)
-    const created = await cli(
-      data,
-      'admin',
-      'boot-sources',
-      'create',
-      `url=${server.url}`,
-      `keyring_data@=${stream.keyringPath}`
-    )
-    expect(created.code, created.stderr).toBe(0)
-    const sourceId = String((created.json() as { id: number }).id)
+    const created = await replaceDefaultSource(data, server.url, stream.keyringPath)
+    const sourceId = String(created.id)
 
     // MAAS's cache holds the product's subarch field, not the resource's flavoured name.
-    const flavoured = await cli(
+    const flavoured = await createSelection(
       data,
-      'admin',
-      'boot-source-selections',
-      'create',
       sourceId,
       'os=ubuntu',
       'release=noble',
@@ -97,11 +85,8 @@ describe("MAAS's names for flavoured kernels, from the real noble amd64 products
     expect(flavoured.stdout).toMatch(
       /^subarches: No available images to download for 'hwe-24\.04-lowlatency-edge'; it could be: ga-24\.04, hwe-24\.04, hwe-24\.04-edge$/m
     )
-    const edge = await cli(
+    const edge = await createSelection(
       data,
-      'admin',
-      'boot-source-selections',
-      'create',
       sourceId,
       'os=ubuntu',
       'release=noble',
@@ -149,23 +134,11 @@ describe("MAAS's names for flavoured kernels, from the real noble amd64 products
 describe('bootloaders as MAAS gives them', () => {
   it('boot-resources read and boot-resource read give a bootloader no title and no subarches', async () => {
     const data = join(root, 'bootloaders')
-    expect((await cli(data, 'admin', 'boot-source', 'delete', '1')).code).toBe(0)
-    const created = await cli(
-      data,
-      'admin',
-      'boot-sources',
-      'create',
-      `url=${server.url}`,
-      `keyring_data@=${stream.keyringPath}`
-    )
-    expect(created.code, created.stderr).toBe(0)
+    const created = await replaceDefaultSource(data, server.url, stream.keyringPath)
     // Bootloaders come with any import, as in MAAS.
-    const sourceId = String((created.json() as { id: number }).id)
-    const sel = await cli(
+    const sourceId = String(created.id)
+    const sel = await createSelection(
       data,
-      'admin',
-      'boot-source-selections',
-      'create',
       sourceId,
       'os=ubuntu',
       'release=noble',

@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateStream, type GeneratedStream } from '../support/stream-generator'
 import { startTestServer, type TestServer } from '../support/test-server'
-import { cli } from './cli-helpers'
+import { cli, createSelection, replaceDefaultSource } from './cli-helpers'
 import { maasSubarch, maasTitle } from '../../src/main/import/plan/resource-identity'
 import { withResourceUri } from '../../src/main/cli/maas-objects'
 
@@ -32,10 +32,6 @@ afterAll(async () => {
 const jq = (filter: string, input: string, raw = false): string =>
   execFileSync('jq', [...(raw ? ['-r'] : []), filter], { input, encoding: 'utf8' }).trim()
 
-/** What a script types: `maas admin boot-source-selections create SOURCE key=value…`. */
-const createSelection = (data: string, sourceId: number, ...fields: string[]) =>
-  cli(data, 'admin', 'boot-source-selections', 'create', String(sourceId), ...fields)
-
 /** `maas admin maas get-config name=NAME` and `set-config name=NAME value=VALUE`. */
 const getConfig = (data: string, name: string) => cli(data, 'admin', 'maas', 'get-config', `name=${name}`)
 const setConfig = (data: string, name: string, value: string) =>
@@ -44,18 +40,7 @@ const setConfig = (data: string, name: string, value: string) =>
 /** A data directory whose only source is the loopback stream, created with MAAS's `keyring_data@=FILE`. */
 async function dataDirWithLoopbackSource(name: string): Promise<{ data: string; sourceId: number }> {
   const data = join(root, name)
-  expect((await cli(data, 'admin', 'boot-source', 'delete', '1')).code).toBe(0)
-  const created = await cli(
-    data,
-    '-k',
-    'admin',
-    'boot-sources',
-    'create',
-    `url=${server.url}`,
-    `keyring_data@=${stream.keyringPath}`
-  )
-  expect(created.code, created.stderr).toBe(0)
-  const source = created.json() as { id: number; resource_uri: string; keyring_data: string }
+  const source = await replaceDefaultSource(data, server.url, stream.keyringPath, '-k')
   expect(source.resource_uri).toBe(`/MAAS/api/2.0/boot-sources/${source.id}/`)
   expect(source.keyring_data).not.toBe('')
   return { data, sourceId: source.id }
