@@ -110,7 +110,7 @@ describe('Staging screen', () => {
     await wrapper.get('[data-testid="staging-choose-folder"]').trigger('click')
     await flushPromises()
     expect(wrapper.get('[data-testid="staging-pick-error"]').text()).toBe(
-      'file and folder pickers exist only in the desktop app'
+      'File and folder pickers exist only in the desktop app'
     )
     expect(value(wrapper, 'staging-target')).toBe('/mnt/typed')
     // The typed path is what the space check uses.
@@ -250,7 +250,10 @@ describe('Staging screen', () => {
     }
     await fail()
     expect(serveError().get('[data-testid="step-error-title"]').text()).toBe('Serving did not start')
-    expect(serveError().get('[data-testid="step-error-message"]').text()).toBe(inUse)
+    // main's lower-case message (the CLI prints it after "error: "), as a sentence in the card
+    expect(serveError().get('[data-testid="step-error-message"]').text()).toBe(
+      'Cannot listen on 127.0.0.1:8780: port 8780 is already in use; choose another port'
+    )
     // only in its own card, never in another step's
     expect(wrapper.findAll('[data-testid="step-error"]')).toHaveLength(1)
 

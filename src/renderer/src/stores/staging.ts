@@ -270,7 +270,7 @@ export const useStagingStore = defineStore('staging', () => {
         target: target.value,
         ...imagesArg.value
       })
-      if (!r.started) stageError.value = { title: 'Staging did not start', message: r.message }
+      if (!r.started) stageError.value = stepError('Staging did not start', r.message)
       else staging.value = true
     } catch (err) {
       stageError.value = stepError('Staging did not start', err)
