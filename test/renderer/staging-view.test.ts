@@ -488,6 +488,69 @@ describe('Staging as imagers do it', () => {
     expect(ejected.map((e) => e.text())).toEqual(['MAASIMAGES was ejected. You can now remove the stick.'])
   })
 
+  it('after Eject, offers neither Verify nor serving the ejected stick, says why, until a target is chosen again', async () => {
+    bridge.listDrives.mockResolvedValue([drive()])
+    bridge.planStaging.mockResolvedValue(plan({ target: '/media/admin/MAASIMAGES' }))
+    const { wrapper, pinia } = await mountWith(StagingView, bridge)
+    const useStick = () =>
+      wrapper.get('[aria-label="Use SanDisk Ultra · MAASIMAGES (/media/admin/MAASIMAGES)"]').trigger('click')
+    await useStick()
+    await flushPromises()
+    bridge.emit('stagingFinished', {
+      ok: true,
+      error: null,
+      result: stageResult({ target: '/media/admin/MAASIMAGES' })
+    })
+    await flushPromises()
+    const verifyButton = () => wrapper.get('[data-testid="verify-stick"]').element as HTMLButtonElement
+    const serveStaged = () => wrapper.get('[data-testid="serve-what-staged"]').element as HTMLInputElement
+    // The admin had chosen to serve the staged stick.
+    await wrapper.get('[data-testid="serve-what-staged"]').setValue(true)
+    expect(verifyButton().disabled).toBe(false)
+    expect(serveStaged().disabled).toBe(false)
+
+    bridge.ejectDrive.mockResolvedValue({
+      ejected: true,
+      message: 'MAASIMAGES was ejected. You can now remove the stick.'
+    })
+    bridge.listDrives.mockResolvedValue([])
+    await wrapper.get('[data-testid="staging-eject"]').trigger('click')
+    await flushPromises()
+    const reason = 'The stick was ejected. Plug it in again and choose it to verify or serve it.'
+    expect(verifyButton().disabled).toBe(true)
+    expect(serveStaged().disabled).toBe(true)
+    expect(serveStaged().checked).toBe(false)
+    expect((wrapper.get('[data-testid="serve-what-source"]').element as HTMLInputElement).checked).toBe(true)
+    expect(wrapper.get('[data-testid="serving"]').text()).toContain('/media/admin/MAASIMAGES (ejected)')
+    // The reasons are buttons Tab reaches, each described by its tooltip.
+    for (const why of ['verify-stick-why', 'serve-staged-why']) {
+      const button = wrapper.get(`[data-testid="${why}"]`)
+      expect(button.element.tagName).toBe('BUTTON')
+      expect((button.element as HTMLButtonElement).disabled).toBe(false)
+      const tip = wrapper.get(`#${button.attributes('aria-describedby')}`)
+      expect(tip.attributes('role')).toBe('tooltip')
+      expect(tip.text()).toBe(reason)
+    }
+    // Nothing to stage onto either: the plan was the ejected stick's.
+    expect(wrapper.find('[data-testid="staging-start"]').exists()).toBe(false)
+    // Serving now serves the boot source, never the folder the stick was mounted at.
+    await wrapper.get('[data-testid="serve-toggle"]').trigger('click')
+    await flushPromises()
+    expect(bridge.startServing).toHaveBeenLastCalledWith({ boot_source_id: 1, port: 8780, lan: false })
+
+    // Plugged in again and chosen: offered again, the reasons gone.
+    bridge.listDrives.mockResolvedValue([drive()])
+    const { useStagingStore } = await import('../../src/renderer/src/stores/staging')
+    await useStagingStore(pinia).refreshDrives()
+    await flushPromises()
+    await useStick()
+    await flushPromises()
+    expect(verifyButton().disabled).toBe(false)
+    expect(serveStaged().disabled).toBe(false)
+    expect(wrapper.find('[data-testid="verify-stick-why"]').exists()).toBe(false)
+    expect(wrapper.find('[data-testid="serve-staged-why"]').exists()).toBe(false)
+  })
+
   it('serves the staged stick when the admin chooses it, not the boot source', async () => {
     const { wrapper } = await mountWith(StagingView, bridge)
     expect((wrapper.get('[data-testid="serve-what-staged"]').element as HTMLInputElement).disabled).toBe(true)
