@@ -2,8 +2,8 @@
  * Staging ends like an imager's: onto a drive from the list, verified, then Eject and "You can now remove the
  * stick." The drive is real: an exFAT image attached to a loop device (losetup) and mounted through exfat-fuse,
  * which the drive list (lsblk, through systeminformation) reports as a mounted block device. A loop device is
- * not removable, so it is listed under "Show system drives", as fixed drives are (Etcher omits loop devices
- * altogether). Eject on Linux is udisks's: unmount, then delete the loop. Where no udisks daemon answers
+ * not removable, so it is listed under "Show system and internal drives" and marked "Internal drive", as fixed
+ * drives are (Etcher omits loop devices altogether). Eject on Linux is udisks's: unmount, then delete the loop. Where no udisks daemon answers
  * (a container has no system bus and no udev), a stand-in udisksctl on the services process's PATH does those
  * two steps with umount and losetup, and logs them, so the app's own commands are what the test checks.
  */
@@ -111,9 +111,10 @@ test.describe('a drive from the list, ejected at the end', () => {
     const row = page.getByTestId(`drive-${stick.point}`)
     await expect(page.getByTestId('drives')).toBeVisible()
     await expect(row).toHaveCount(0)
-    await page.getByText('Show system drives').click()
+    await page.getByText('Show system and internal drives').click()
     await expect(row).toContainText(device)
     await expect(row.getByTestId('system-drive')).toHaveCount(0)
+    await expect(row.getByTestId('internal-drive')).toHaveText('Internal drive')
     await row.getByRole('button', { name: /^Use / }).click()
     await expect(page.getByTestId('staging-needed')).toBeVisible()
     await page.getByTestId('staging-start').click()

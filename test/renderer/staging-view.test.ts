@@ -381,7 +381,7 @@ describe('Staging as imagers do it', () => {
     })
   })
 
-  it('lists drives by model or label, device, size and free; refreshes them by itself; system drives on request', async () => {
+  it('lists drives by model or label, device, size and free; refreshes them by itself; system and internal drives on request, marked', async () => {
     vi.useFakeTimers()
     try {
       bridge.listDrives.mockResolvedValue([])
@@ -399,18 +399,35 @@ describe('Staging as imagers do it', () => {
       expect(row.text()).toContain('16.0 GB')
       expect(row.text()).toContain('15.0 GB')
       expect(row.find('[data-testid="system-drive"]').exists()).toBe(false)
+      expect(row.find('[data-testid="internal-drive"]').exists()).toBe(false)
 
-      // System drives only when asked, and marked.
+      // System and internal (fixed) drives only when asked, each marked as which it is.
+      const show = wrapper.get('[data-testid="show-system-drives"]')
+      expect(show.element.closest('label')!.textContent!.trim()).toBe('Show system and internal drives')
       bridge.listDrives.mockResolvedValue([
         drive(),
-        drive({ mount: '/', device: '/dev/nvme0n1p2', system: true, model: 'Samsung SSD', label: '' })
+        drive({
+          mount: '/',
+          device: '/dev/nvme0n1p2',
+          system: true,
+          removable: false,
+          model: 'Samsung SSD',
+          label: ''
+        }),
+        drive({ mount: '/srv/data', device: '/dev/sda1', removable: false, model: 'WDC WD40', label: 'data' })
       ])
-      await wrapper.get('[data-testid="show-system-drives"]').setValue(true)
+      await show.setValue(true)
       await flushPromises()
       expect(bridge.listDrives).toHaveBeenLastCalledWith({ all: true })
-      expect(wrapper.get('[data-testid="drive-/"]').get('[data-testid="system-drive"]').text()).toBe(
-        'System drive'
-      )
+      const system = wrapper.get('[data-testid="drive-/"]')
+      expect(system.get('[data-testid="system-drive"]').text()).toBe('System drive')
+      expect(system.find('[data-testid="internal-drive"]').exists()).toBe(false)
+      const internal = wrapper.get('[data-testid="drive-/srv/data"]')
+      expect(internal.get('[data-testid="internal-drive"]').text()).toBe('Internal drive')
+      expect(internal.find('[data-testid="system-drive"]').exists()).toBe(false)
+      expect(
+        wrapper.get('[data-testid="drive-/media/admin/MAASIMAGES"]').find('.p-status-label').exists()
+      ).toBe(false)
 
       // Pulled: gone from the list by itself.
       bridge.listDrives.mockResolvedValue([])
