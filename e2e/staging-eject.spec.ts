@@ -138,7 +138,24 @@ test.describe('a drive from the list, ejected at the end', () => {
     expect(execFileSync('losetup', ['-a'], { encoding: 'utf8' })).not.toContain(stick.image)
     await expect(row).toHaveCount(0)
     await expect(page.getByTestId('staging-ejected')).toHaveCount(1)
-    await captureState(page, 'staging-ejected', { state: 'Staging: staged, verified, ejected' })
+    // The ejected stick is no longer offered to verify or serve, and the reason is reachable by Tab.
+    const ejectedReason = 'The stick was ejected. Plug it in again and choose it to verify or serve it.'
+    await expect(page.getByTestId('verify-stick')).toBeDisabled()
+    await expect(page.getByTestId('serve-what-staged')).toBeDisabled()
+    await expect(page.getByTestId('serve-what-source')).toBeChecked()
+    for (const testid of ['serve-staged-why', 'verify-stick-why']) {
+      const why = page.getByTestId(testid)
+      await why.focus()
+      await page.keyboard.press('Shift+Tab')
+      await page.keyboard.press('Tab')
+      await expect(why).toBeFocused()
+      await expect(why.getByRole('tooltip')).toBeVisible()
+      await expect(why.getByRole('tooltip')).toHaveText(ejectedReason)
+    }
+    await captureState(page, 'staging-ejected', {
+      state: 'Staging: staged, verified, ejected',
+      focus: page.getByTestId('verify')
+    })
     if (udisks.log)
       expect((await readFile(udisks.log, 'utf8')).trim().split('\n')).toEqual([
         `unmount --no-user-interaction -b ${device}`,
