@@ -1,11 +1,15 @@
+/**
+ * The shell: where the app opens, where the renderer is served from, and that each navigation link leads to
+ * its screen's heading. Screenshots and the axe audit of every screen are every-screen.spec.ts's.
+ */
 import { test, expect } from './fixtures'
-import { captureState } from './support/screenshots'
 
 const screens = [
-  { link: 'Images', heading: 'Images', file: 'images' },
-  { link: 'Change source', heading: 'Change source', file: 'change-source' },
-  { link: 'Sources', heading: 'Sources', file: 'sources' },
-  { link: 'Settings', heading: 'Settings', file: 'settings' }
+  { link: 'Images', heading: 'Images' },
+  { link: 'Change source', heading: 'Change source' },
+  { link: 'Sources', heading: 'Sources' },
+  { link: 'Settings', heading: 'Settings' },
+  { link: 'Staging', heading: 'Stage to a USB stick or disk' }
 ]
 
 test('opens on Images and shows the default boot source', async ({ page }) => {
@@ -24,11 +28,10 @@ test('the renderer is served from app:// in Electron mode, from loopback http in
   else expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//)
 })
 
-test('navigation reaches every screen, with a screenshot and an axe audit of each', async ({ page }) => {
+test('each navigation link leads to its screen, named by its heading', async ({ page }) => {
   for (const screen of screens) {
     await page.getByRole('navigation').getByRole('link', { name: screen.link, exact: true }).click()
     await expect(page.getByRole('heading', { level: 1, name: screen.heading })).toBeVisible()
-    await captureState(page, screen.file, { state: `the ${screen.heading} screen` })
   }
 })
 

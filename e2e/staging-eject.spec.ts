@@ -2,8 +2,8 @@
  * Staging ends like an imager's: onto a drive from the list, verified, then Eject and "You can now remove the
  * stick." The drive is real: an exFAT image attached to a loop device (losetup) and mounted through exfat-fuse,
  * which the drive list (lsblk, through systeminformation) reports as a mounted block device. A loop device is
- * not removable, so it is listed under "Show system drives", as fixed drives are (Etcher omits loop devices
- * altogether). Eject on Linux is udisks's: unmount, then delete the loop. Where no udisks daemon answers
+ * not removable, so it is listed under "Show system and internal drives" and marked "Internal drive", as fixed
+ * drives are (Etcher omits loop devices altogether). Eject on Linux is udisks's: unmount, then delete the loop. Where no udisks daemon answers
  * (a container has no system bus and no udev), a stand-in udisksctl on the services process's PATH does those
  * two steps with umount and losetup, and logs them, so the app's own commands are what the test checks.
  */
@@ -111,9 +111,10 @@ test.describe('a drive from the list, ejected at the end', () => {
     const row = page.getByTestId(`drive-${stick.point}`)
     await expect(page.getByTestId('drives')).toBeVisible()
     await expect(row).toHaveCount(0)
-    await page.getByText('Show system drives').click()
+    await page.getByText('Show system and internal drives').click()
     await expect(row).toContainText(device)
     await expect(row.getByTestId('system-drive')).toHaveCount(0)
+    await expect(row.getByTestId('internal-drive')).toHaveText('Internal drive')
     await row.getByRole('button', { name: /^Use / }).click()
     await expect(page.getByTestId('staging-needed')).toBeVisible()
     await page.getByTestId('staging-start').click()
@@ -137,7 +138,24 @@ test.describe('a drive from the list, ejected at the end', () => {
     expect(execFileSync('losetup', ['-a'], { encoding: 'utf8' })).not.toContain(stick.image)
     await expect(row).toHaveCount(0)
     await expect(page.getByTestId('staging-ejected')).toHaveCount(1)
-    await captureState(page, 'staging-ejected', { state: 'Staging: staged, verified, ejected' })
+    // The ejected stick is no longer offered to verify or serve, and the reason is reachable by Tab.
+    const ejectedReason = 'The stick was ejected. Plug it in again and choose it to verify or serve it.'
+    await expect(page.getByTestId('verify-stick')).toBeDisabled()
+    await expect(page.getByTestId('serve-what-staged')).toBeDisabled()
+    await expect(page.getByTestId('serve-what-source')).toBeChecked()
+    for (const testid of ['serve-staged-why', 'verify-stick-why']) {
+      const why = page.getByTestId(testid)
+      await why.focus()
+      await page.keyboard.press('Shift+Tab')
+      await page.keyboard.press('Tab')
+      await expect(why).toBeFocused()
+      await expect(why.getByRole('tooltip')).toBeVisible()
+      await expect(why.getByRole('tooltip')).toHaveText(ejectedReason)
+    }
+    await captureState(page, 'staging-ejected', {
+      state: 'Staging: staged, verified, ejected',
+      focus: page.getByTestId('verify')
+    })
     if (udisks.log)
       expect((await readFile(udisks.log, 'utf8')).trim().split('\n')).toEqual([
         `unmount --no-user-interaction -b ${device}`,

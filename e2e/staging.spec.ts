@@ -123,7 +123,7 @@ test('stages the chosen images onto a directory, shows the figures, verifies, re
     if (mode === 'browser') {
       await page.getByTestId('staging-choose-folder').click()
       await expect(page.getByTestId('staging-pick-error')).toHaveText(
-        'file and folder pickers exist only in the desktop app'
+        'File and folder pickers exist only in the desktop app'
       )
     }
     await checkTarget(page, stick)
@@ -251,7 +251,7 @@ test('a port already in use is said in the Serve card, and goes once the port ch
     await tryPort(taken)
     await expect(error.getByTestId('step-error-title')).toHaveText('Serving did not start')
     await expect(error.getByTestId('step-error-message')).toHaveText(
-      `cannot listen on 127.0.0.1:${taken}: port ${taken} is already in use; choose another port`
+      `Cannot listen on 127.0.0.1:${taken}: port ${taken} is already in use; choose another port`
     )
     // In the card where it happened, and nowhere else.
     await expect(page.getByTestId('step-error')).toHaveCount(1)

@@ -185,7 +185,7 @@ export interface Drive {
   free: number | null
   removable: boolean
   model: string
-  /** on the disk that holds the operating system (hidden unless the admin asks for system drives) */
+  /** on the disk that holds the operating system (hidden unless the admin asks for system and internal drives) */
   system: boolean
 }
 

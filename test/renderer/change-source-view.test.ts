@@ -292,7 +292,7 @@ describe('Change source', () => {
     await wrapper.get('[data-testid="source-url-input"]').setValue('http://down.example/stable/')
     await wrapper.get('form').trigger('submit')
     await flushPromises()
-    expect(wrapper.get('[role="alert"]').text()).toContain('connection refused')
+    expect(wrapper.get('[role="alert"]').text()).toContain('Connection refused')
     expect(wrapper.find('[data-testid="save-selection"]').exists()).toBe(false)
     expect(wrapper.find('[data-testid="showing-images-from"]').exists()).toBe(false)
   })

@@ -177,7 +177,7 @@ describe('Images: selection', () => {
     await wrapper.get('[data-testid="image-checkbox-ubuntu-jammy-amd64"] input').setValue(true)
     await wrapper.get('[data-testid="save-selection"]').trigger('click')
     await flushPromises()
-    expect(wrapper.get('.p-notification--negative').text()).toContain('selection ubuntu/jammy already exists')
+    expect(wrapper.get('.p-notification--negative').text()).toContain('Selection ubuntu/jammy already exists')
     expect(bridge.restartImport).not.toHaveBeenCalled()
     expect(bridge.startImport).not.toHaveBeenCalled()
     // Main changed nothing: the admin's tick is still there to save again.
@@ -189,7 +189,7 @@ describe('Images: selection', () => {
   it('shows the catalogue error and still lists what is selected', async () => {
     bridge.getCatalogue.mockRejectedValue(new BridgeError('internal', 'stream reading is not wired yet'))
     const { wrapper } = await mountWith(ImagesView, bridge)
-    expect(wrapper.get('.p-notification--negative').text()).toContain('stream reading is not wired yet')
+    expect(wrapper.get('.p-notification--negative').text()).toContain('Stream reading is not wired yet')
     expect(wrapper.get('[data-testid="selections-fallback"]').text()).toContain('Ubuntu noble for amd64')
     expect(wrapper.get('[data-testid="source-url"]').text()).toBe(
       'https://images.maas.io/ephemeral-v3/stable/'
@@ -344,7 +344,7 @@ describe('Images: resources and import', () => {
     const { wrapper } = await mountWith(ImagesView, bridge)
     await wrapper.get('[data-testid="sync-button"]').trigger('click')
     await flushPromises()
-    expect(wrapper.get('[role="alert"]').text()).toContain('another import is running (pid 4242)')
+    expect(wrapper.get('[role="alert"]').text()).toContain('Another import is running (pid 4242)')
   })
 
   it('shows the next automatic sync and follows schedule changes', async () => {

@@ -68,7 +68,7 @@ describe('keyring file picker', () => {
     await wrapper.get('[data-testid="keyring-file-choose"]').trigger('click')
     await flushPromises()
     expect(wrapper.get('[data-testid="keyring-pick-error"]').text()).toBe(
-      'file and folder pickers exist only in the desktop app'
+      'File and folder pickers exist only in the desktop app'
     )
   })
 })

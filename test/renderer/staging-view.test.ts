@@ -110,7 +110,7 @@ describe('Staging screen', () => {
     await wrapper.get('[data-testid="staging-choose-folder"]').trigger('click')
     await flushPromises()
     expect(wrapper.get('[data-testid="staging-pick-error"]').text()).toBe(
-      'file and folder pickers exist only in the desktop app'
+      'File and folder pickers exist only in the desktop app'
     )
     expect(value(wrapper, 'staging-target')).toBe('/mnt/typed')
     // The typed path is what the space check uses.
@@ -250,7 +250,10 @@ describe('Staging screen', () => {
     }
     await fail()
     expect(serveError().get('[data-testid="step-error-title"]').text()).toBe('Serving did not start')
-    expect(serveError().get('[data-testid="step-error-message"]').text()).toBe(inUse)
+    // main's lower-case message (the CLI prints it after "error: "), as a sentence in the card
+    expect(serveError().get('[data-testid="step-error-message"]').text()).toBe(
+      'Cannot listen on 127.0.0.1:8780: port 8780 is already in use; choose another port'
+    )
     // only in its own card, never in another step's
     expect(wrapper.findAll('[data-testid="step-error"]')).toHaveLength(1)
 
@@ -378,7 +381,7 @@ describe('Staging as imagers do it', () => {
     })
   })
 
-  it('lists drives by model or label, device, size and free; refreshes them by itself; system drives on request', async () => {
+  it('lists drives by model or label, device, size and free; refreshes them by itself; system and internal drives on request, marked', async () => {
     vi.useFakeTimers()
     try {
       bridge.listDrives.mockResolvedValue([])
@@ -396,18 +399,35 @@ describe('Staging as imagers do it', () => {
       expect(row.text()).toContain('16.0 GB')
       expect(row.text()).toContain('15.0 GB')
       expect(row.find('[data-testid="system-drive"]').exists()).toBe(false)
+      expect(row.find('[data-testid="internal-drive"]').exists()).toBe(false)
 
-      // System drives only when asked, and marked.
+      // System and internal (fixed) drives only when asked, each marked as which it is.
+      const show = wrapper.get('[data-testid="show-system-drives"]')
+      expect(show.element.closest('label')!.textContent!.trim()).toBe('Show system and internal drives')
       bridge.listDrives.mockResolvedValue([
         drive(),
-        drive({ mount: '/', device: '/dev/nvme0n1p2', system: true, model: 'Samsung SSD', label: '' })
+        drive({
+          mount: '/',
+          device: '/dev/nvme0n1p2',
+          system: true,
+          removable: false,
+          model: 'Samsung SSD',
+          label: ''
+        }),
+        drive({ mount: '/srv/data', device: '/dev/sda1', removable: false, model: 'WDC WD40', label: 'data' })
       ])
-      await wrapper.get('[data-testid="show-system-drives"]').setValue(true)
+      await show.setValue(true)
       await flushPromises()
       expect(bridge.listDrives).toHaveBeenLastCalledWith({ all: true })
-      expect(wrapper.get('[data-testid="drive-/"]').get('[data-testid="system-drive"]').text()).toBe(
-        'System drive'
-      )
+      const system = wrapper.get('[data-testid="drive-/"]')
+      expect(system.get('[data-testid="system-drive"]').text()).toBe('System drive')
+      expect(system.find('[data-testid="internal-drive"]').exists()).toBe(false)
+      const internal = wrapper.get('[data-testid="drive-/srv/data"]')
+      expect(internal.get('[data-testid="internal-drive"]').text()).toBe('Internal drive')
+      expect(internal.find('[data-testid="system-drive"]').exists()).toBe(false)
+      expect(
+        wrapper.get('[data-testid="drive-/media/admin/MAASIMAGES"]').find('.p-status-label').exists()
+      ).toBe(false)
 
       // Pulled: gone from the list by itself.
       bridge.listDrives.mockResolvedValue([])
@@ -483,6 +503,69 @@ describe('Staging as imagers do it', () => {
     expect(bridge.ejectDrive).toHaveBeenCalledWith({ mount: '/media/admin/MAASIMAGES' })
     const ejected = wrapper.findAll('[data-testid="staging-ejected"]')
     expect(ejected.map((e) => e.text())).toEqual(['MAASIMAGES was ejected. You can now remove the stick.'])
+  })
+
+  it('after Eject, offers neither Verify nor serving the ejected stick, says why, until a target is chosen again', async () => {
+    bridge.listDrives.mockResolvedValue([drive()])
+    bridge.planStaging.mockResolvedValue(plan({ target: '/media/admin/MAASIMAGES' }))
+    const { wrapper, pinia } = await mountWith(StagingView, bridge)
+    const useStick = () =>
+      wrapper.get('[aria-label="Use SanDisk Ultra · MAASIMAGES (/media/admin/MAASIMAGES)"]').trigger('click')
+    await useStick()
+    await flushPromises()
+    bridge.emit('stagingFinished', {
+      ok: true,
+      error: null,
+      result: stageResult({ target: '/media/admin/MAASIMAGES' })
+    })
+    await flushPromises()
+    const verifyButton = () => wrapper.get('[data-testid="verify-stick"]').element as HTMLButtonElement
+    const serveStaged = () => wrapper.get('[data-testid="serve-what-staged"]').element as HTMLInputElement
+    // The admin had chosen to serve the staged stick.
+    await wrapper.get('[data-testid="serve-what-staged"]').setValue(true)
+    expect(verifyButton().disabled).toBe(false)
+    expect(serveStaged().disabled).toBe(false)
+
+    bridge.ejectDrive.mockResolvedValue({
+      ejected: true,
+      message: 'MAASIMAGES was ejected. You can now remove the stick.'
+    })
+    bridge.listDrives.mockResolvedValue([])
+    await wrapper.get('[data-testid="staging-eject"]').trigger('click')
+    await flushPromises()
+    const reason = 'The stick was ejected. Plug it in again and choose it to verify or serve it.'
+    expect(verifyButton().disabled).toBe(true)
+    expect(serveStaged().disabled).toBe(true)
+    expect(serveStaged().checked).toBe(false)
+    expect((wrapper.get('[data-testid="serve-what-source"]').element as HTMLInputElement).checked).toBe(true)
+    expect(wrapper.get('[data-testid="serving"]').text()).toContain('/media/admin/MAASIMAGES (ejected)')
+    // The reasons are buttons Tab reaches, each described by its tooltip.
+    for (const why of ['verify-stick-why', 'serve-staged-why']) {
+      const button = wrapper.get(`[data-testid="${why}"]`)
+      expect(button.element.tagName).toBe('BUTTON')
+      expect((button.element as HTMLButtonElement).disabled).toBe(false)
+      const tip = wrapper.get(`#${button.attributes('aria-describedby')}`)
+      expect(tip.attributes('role')).toBe('tooltip')
+      expect(tip.text()).toBe(reason)
+    }
+    // Nothing to stage onto either: the plan was the ejected stick's.
+    expect(wrapper.find('[data-testid="staging-start"]').exists()).toBe(false)
+    // Serving now serves the boot source, never the folder the stick was mounted at.
+    await wrapper.get('[data-testid="serve-toggle"]').trigger('click')
+    await flushPromises()
+    expect(bridge.startServing).toHaveBeenLastCalledWith({ boot_source_id: 1, port: 8780, lan: false })
+
+    // Plugged in again and chosen: offered again, the reasons gone.
+    bridge.listDrives.mockResolvedValue([drive()])
+    const { useStagingStore } = await import('../../src/renderer/src/stores/staging')
+    await useStagingStore(pinia).refreshDrives()
+    await flushPromises()
+    await useStick()
+    await flushPromises()
+    expect(verifyButton().disabled).toBe(false)
+    expect(serveStaged().disabled).toBe(false)
+    expect(wrapper.find('[data-testid="verify-stick-why"]').exists()).toBe(false)
+    expect(wrapper.find('[data-testid="serve-staged-why"]').exists()).toBe(false)
   })
 
   it('serves the staged stick when the admin chooses it, not the boot source', async () => {

@@ -18,6 +18,10 @@ export function driveName(d: Drive): string {
   return parts.length ? parts.join(' · ') : d.mount
 }
 
+/** Why Verify and "serve the staged drive" are off once the target was ejected, until a target is chosen again. */
+export const STICK_EJECTED_REASON =
+  'The stick was ejected. Plug it in again and choose it to verify or serve it.'
+
 /** A failed step: what failed (the title), main's plain sentence, and the system's code for a details line. */
 export interface StepError {
   title: string

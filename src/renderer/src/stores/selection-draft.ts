@@ -5,7 +5,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { OfferedCell } from '../logic/pending-changes'
-import { errorMessage } from '../logic/error-message'
+import { errorClause } from '../logic/error-message'
 import { savedSummary, type SelectionChanges } from '../logic/selection-save'
 import { useImportsStore } from './imports'
 import { useSourcesStore } from './sources'
@@ -65,7 +65,7 @@ export const useSelectionDraftStore = defineStore('selection-draft', () => {
     try {
       await imports.restart()
     } catch (err) {
-      throw new Error(`${summary} The sync did not start: ${errorMessage(err)}`)
+      throw new Error(`${summary} The sync did not start: ${errorClause(err)}`)
     }
     return `${summary} Sync started.`
   }
@@ -83,7 +83,7 @@ export const useSelectionDraftStore = defineStore('selection-draft', () => {
     try {
       await imports.restart()
     } catch (err) {
-      throw new Error(`${summary} The sync did not start: ${errorMessage(err)}`)
+      throw new Error(`${summary} The sync did not start: ${errorClause(err)}`)
     }
     return `${summary} Sync started.`
   }

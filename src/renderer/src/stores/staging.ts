@@ -62,6 +62,8 @@ export const useStagingStore = defineStore('staging', () => {
   const stageError = ref<StepError | null>(null)
   const ejecting = ref(false)
   const ejected = ref<string | null>(null)
+  /** the mount point last ejected: gone until the admin chooses a target again, even the same one */
+  const ejectedMount = ref<string | null>(null)
   const ejectError = ref<StepError | null>(null)
 
   // 4. Verify.
@@ -71,6 +73,8 @@ export const useStagingStore = defineStore('staging', () => {
 
   /** the drive the target is, when it is one listed (Eject needs one) */
   const targetDrive = computed(() => drives.value.find((d) => d.mount === target.value) ?? null)
+  /** the target is the stick just ejected: nothing to verify or serve there until it is chosen again */
+  const targetEjected = computed(() => ejectedMount.value !== null && ejectedMount.value === target.value)
   /** the plan's shortfall, computed once in main: 0 when it fits or the file system reports no free space */
   const shortBy = computed(() => plan.value?.short_by ?? 0)
   const short = computed(() => shortBy.value > 0)
@@ -212,6 +216,8 @@ export const useStagingStore = defineStore('staging', () => {
   }
 
   function setTarget(path: string): void {
+    // Choosing a target, even the ejected stick plugged in again, is the admin saying it is there.
+    ejectedMount.value = null
     if (path === target.value) return
     target.value = path
     plan.value = null
@@ -270,7 +276,7 @@ export const useStagingStore = defineStore('staging', () => {
         target: target.value,
         ...imagesArg.value
       })
-      if (!r.started) stageError.value = { title: 'Staging did not start', message: r.message }
+      if (!r.started) stageError.value = stepError('Staging did not start', r.message)
       else staging.value = true
     } catch (err) {
       stageError.value = stepError('Staging did not start', err)
@@ -288,6 +294,9 @@ export const useStagingStore = defineStore('staging', () => {
     ejectError.value = null
     try {
       ejected.value = (await getBridge().ejectDrive({ mount: d.mount })).message
+      ejectedMount.value = d.mount
+      // The plan was the stick's space: with the stick gone, there is nothing to stage onto.
+      plan.value = null
       await refreshDrives()
     } catch (err) {
       ejectError.value = stepError(`Ejecting ${d.mount} failed`, err)
@@ -298,7 +307,7 @@ export const useStagingStore = defineStore('staging', () => {
 
   async function verifyStick(): Promise<void> {
     const source = sources.value.find((s) => s.id === sourceId.value)
-    if (!source || !target.value) return
+    if (!source || !target.value || targetEjected.value) return
     verifying.value = true
     verifyError.value = null
     ejected.value = null
@@ -329,6 +338,7 @@ export const useStagingStore = defineStore('staging', () => {
     drivesError,
     target,
     targetDrive,
+    targetEjected,
     plan,
     checking,
     checkError,
