@@ -66,7 +66,7 @@ export const runStep: StepRunner = (step) =>
           new AppError(
             'io',
             missing
-              ? `${step.command} is not installed, so the drive cannot be ejected from here. Unmount it from the desktop before you pull it.`
+              ? `The ${step.command} command is not installed, so the drive cannot be ejected from here. Unmount it from the desktop before you pull it.`
               : 'The drive could not be ejected: a file on it may still be open. Close what uses it and press Eject again.',
             {
               cause: err,
