@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { mountExfat, requireFuseTools, type FuseMount } from '../test/support/fuse-mounts'
 import { captureState } from './support/screenshots'
-import { expect, runCli, test as base } from './support/stream-fixtures'
+import { expect, ONE_NOBLE_AMD64, runCli, test as base } from './support/stream-fixtures'
 
 const NOT_ROOT = 'attaching a loop device and mounting exFAT (FUSE) needs root; CI runs this as root'
 
@@ -68,16 +68,7 @@ const test = base.extend<{ udisks: Udisks }>({
     use(udisks.dir ? { PATH: `${udisks.dir}:${process.env.PATH ?? ''}` } : {})
 })
 
-test.use({
-  streamOptions: {
-    scale: 0.002,
-    releases: ['noble'],
-    arches: ['amd64'],
-    versionsPerProduct: 1,
-    centos: false
-  },
-  sourceOnMirror: true
-})
+test.use({ streamOptions: ONE_NOBLE_AMD64, sourceOnMirror: true })
 
 test.describe('a drive from the list, ejected at the end', () => {
   test.skip(process.getuid?.() !== 0, NOT_ROOT)

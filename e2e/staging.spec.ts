@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import { captureState } from './support/screenshots'
-import { expect, runCli, test } from './support/stream-fixtures'
+import { expect, ONE_NOBLE_AMD64, runCli, test } from './support/stream-fixtures'
 import {
   attachFat32,
   mountFat32,
@@ -34,16 +34,7 @@ async function checkTarget(page: Page, dir: string): Promise<void> {
   await expect(page.getByTestId('staging-needed')).toBeVisible()
 }
 
-test.use({
-  streamOptions: {
-    scale: 0.002,
-    releases: ['noble'],
-    arches: ['amd64'],
-    versionsPerProduct: 1,
-    centos: false
-  },
-  sourceOnMirror: true
-})
+test.use({ streamOptions: ONE_NOBLE_AMD64, sourceOnMirror: true })
 
 /** A loopback port nobody listens on now (other specs and engineers share this machine). */
 function freePort(): Promise<number> {

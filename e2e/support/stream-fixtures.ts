@@ -43,6 +43,15 @@ interface TestFixtures {
   makeStream: (opts?: Partial<Omit<GenerateOptions, 'dir'>>) => Promise<GeneratedStream>
 }
 
+/** The smallest stream a staging spec needs: one noble amd64 image of each kind, no CentOS. */
+export const ONE_NOBLE_AMD64: WorkerFixtures['streamOptions'] = {
+  scale: 0.002,
+  releases: ['noble'],
+  arches: ['amd64'],
+  versionsPerProduct: 1,
+  centos: false
+}
+
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   streamOptions: [{}, { scope: 'worker', option: true }],
   stream: [
