@@ -33,7 +33,9 @@ export const builderConfig = {
     // The CLI as a single executable (packaging/build-cli-sea.mjs: Node and the CLI's files in one file, built on
     // the OS it ships for) and the native modules it requires at run time from the node_modules beside it
     // (N-API: the same binaries load in Node and Electron). Only the build machine's keyring binary exists.
-    { from: 'out/cli', to: 'cli', filter: ['maas-images', 'maas-images.exe', 'node_modules/**/*'] }
+    // Two entries: electron-builder never copies a node_modules folder at the root of an entry's `from`.
+    { from: 'out/cli', to: 'cli', filter: ['maas-images', 'maas-images.exe'] },
+    { from: 'out/cli/node_modules', to: 'cli/node_modules', filter: ['**/*'] }
   ],
   afterPack: join(root, 'packaging/after-pack.mjs'),
   linux: {
@@ -48,6 +50,9 @@ export const builderConfig = {
     synopsis: 'Download, verify, stage and serve MAAS boot images',
     desktop: { entry: { Name: productName, StartupWMClass: productName } }
   },
+  // Package file names without spaces (the deb's and rpm's defaults have none): GitHub renames release assets with
+  // spaces, and SHA256SUMS would then name files nobody downloads.
+  appImage: { artifactName: '${name}-${version}-${arch}.${ext}' },
   deb: {
     // electron-builder's default Depends (GTK 3, NSS, libnotify, ...) are all in stock Ubuntu.
     fpm: [`${join(root, 'packaging/linux/maas-images')}=/usr/bin/maas-images`]
@@ -56,13 +61,18 @@ export const builderConfig = {
     fpm: [`${join(root, 'packaging/linux/maas-images')}=/usr/bin/maas-images`]
   },
   win: { target: ['nsis'], icon: 'resources/icons/icon.ico' },
-  nsis: { oneClick: false, perMachine: false, allowToChangeInstallationDirectory: true },
+  nsis: {
+    oneClick: false,
+    perMachine: false,
+    allowToChangeInstallationDirectory: true,
+    artifactName: '${name}-setup-${version}-${arch}.${ext}'
+  },
   mac: {
     target: ['dmg'],
     category: 'public.app-category.developer-tools',
     icon: 'resources/icons/icon.icns'
   },
-  dmg: { title: productName }
+  dmg: { title: productName, artifactName: '${name}-${version}-${arch}.${ext}' }
 }
 
 export default builderConfig

@@ -21,6 +21,35 @@ describe('electron-builder targets', () => {
     expect(builderConfig.directories).toMatchObject({ output: 'dist' })
   })
 
+  it('names every package without spaces, so SHA256SUMS names the files GitHub serves', () => {
+    // GitHub renames a release asset whose name has spaces, and the productName ("MAAS Images") has one.
+    // electron-builder's own deb and rpm names are made of the package name, version and arch; the others
+    // would take the productName.
+    const expand = (pattern: string, arch: string, ext: string) =>
+      pattern
+        .replaceAll('${name}', 'maas-images')
+        .replaceAll('${productName}', builderConfig.productName!)
+        .replaceAll('${version}', '0.1.0')
+        .replaceAll('${arch}', arch)
+        .replaceAll('${ext}', ext)
+    const names = [
+      expand(
+        builderConfig.appImage?.artifactName ?? '${productName}-${version}.${ext}',
+        'x86_64',
+        'AppImage'
+      ),
+      expand(builderConfig.nsis?.artifactName ?? '${productName} Setup ${version}.${ext}', 'x64', 'exe'),
+      expand(builderConfig.dmg?.artifactName ?? '${productName}-${version}-${arch}.${ext}', 'arm64', 'dmg')
+    ]
+    expect(names).toEqual([
+      'maas-images-0.1.0-x86_64.AppImage',
+      'maas-images-setup-0.1.0-x64.exe',
+      'maas-images-0.1.0-arm64.dmg'
+    ])
+    expect(builderConfig.deb?.artifactName).toBeUndefined()
+    expect(builderConfig.rpm?.artifactName).toBeUndefined()
+  })
+
   it('packs only the built app into app.asar, without the test host or the source', () => {
     expect(builderConfig.asar).toBe(true)
     expect(builderConfig.files).toEqual(
@@ -78,7 +107,8 @@ describe('electron-builder targets', () => {
     const cli = (builderConfig.extraResources as Array<{ from: string; to: string; filter: string[] }>).find(
       (r) => r.from === 'out/cli'
     )!
-    expect(cli.filter).toEqual(['maas-images', 'maas-images.exe', 'node_modules/**/*'])
+    // Where its native modules land is checked on electron-builder's own copy: unpacked-layout.test.ts.
+    expect(cli.filter).toEqual(['maas-images', 'maas-images.exe'])
     expect(readlinkSync(link)).toBe(`/opt/${builderConfig.productName}/resources/${cli.to}/maas-images`)
     // The packages need no Node.js.
     expect(JSON.stringify(builderConfig.deb)).not.toContain('nodejs')
