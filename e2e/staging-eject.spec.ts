@@ -12,6 +12,7 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { mountExfat, requireFuseTools, type FuseMount } from '../test/support/fuse-mounts'
+import { lacksRoot } from './support/root-only'
 import { captureState } from './support/screenshots'
 import { expect, ONE_NOBLE_AMD64, runCli, test as base } from './support/stream-fixtures'
 
@@ -71,7 +72,7 @@ const test = base.extend<{ udisks: Udisks }>({
 test.use({ streamOptions: ONE_NOBLE_AMD64, sourceOnMirror: true })
 
 test.describe('a drive from the list, ejected at the end', () => {
-  test.skip(process.getuid?.() !== 0, NOT_ROOT)
+  test.skip(lacksRoot(`e2e/staging-eject.spec.ts: ${NOT_ROOT}`), NOT_ROOT)
   let tmp: string
   let stick: FuseMount | null = null
   test.beforeEach(async () => {

@@ -17,10 +17,11 @@ import {
   requireFuseTools,
   type FuseMount
 } from '../test/support/fuse-mounts'
+import { lacksRoot } from './support/root-only'
 
 /** Mounting file systems needs root; CI runs as root. Without it these cases skip, saying why. */
-const notRoot = process.getuid?.() !== 0
 const NOT_ROOT = 'mounting a FAT32 stick (FUSE) or a tmpfs needs root; CI runs these as root'
+const notRoot = lacksRoot(`the staging cases on sticks: ${NOT_ROOT}`)
 
 async function openStaging(page: Page): Promise<void> {
   await page.getByRole('navigation').getByRole('link', { name: 'Staging', exact: true }).click()

@@ -18,6 +18,7 @@ import {
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { onlyOn } from '../support/only-on'
 import { generateStream, type GeneratedStream } from '../support/stream-generator'
 
 const root = join(__dirname, '../..')
@@ -152,16 +153,15 @@ describe('the CLI as a single executable', () => {
   })
 
   // Only Linux reports the file pages a process has resident; elsewhere this test says so and does not run.
-  it.skipIf(process.platform !== 'linux')(
-    'maps no more of its own file than a node does (Linux: /proc/self/status)',
-    () => {
-      const node = probe<{ rssFile: number }>('heap', [process.execPath, '-e', '0'])
-      const version = probe<{ rssFile: number }>('heap', [exe, '--version'])
-      // Written back by postject in one write, the just-built executable had 14 MB more resident (large folios
-      // in the page cache); build-cli-sea.mjs copies it instead. The embedded CLI itself is under 2 MB.
-      expect(version.rssFile - node.rssFile).toBeLessThan(6 * MiB)
-    }
-  )
+  it.runIf(
+    onlyOn(['linux'], "the CLI executable's resident file pages: only Linux reports them (/proc/self/status)")
+  )('maps no more of its own file than a node does (Linux: /proc/self/status)', () => {
+    const node = probe<{ rssFile: number }>('heap', [process.execPath, '-e', '0'])
+    const version = probe<{ rssFile: number }>('heap', [exe, '--version'])
+    // Written back by postject in one write, the just-built executable had 14 MB more resident (large folios
+    // in the page cache); build-cli-sea.mjs copies it instead. The embedded CLI itself is under 2 MB.
+    expect(version.rssFile - node.rssFile).toBeLessThan(6 * MiB)
+  })
 
   it("runs with the CLI's V8 flags and heap governor", () => {
     const untuned = probe<{ newSpace: number; maxExternal: number }>('tuning', [process.execPath, '-e', '0'])
