@@ -54,7 +54,22 @@ export const builderConfig = {
   // spaces, and SHA256SUMS would then name files nobody downloads.
   appImage: { artifactName: '${name}-${version}-${arch}.${ext}' },
   deb: {
-    // electron-builder's default Depends (GTK 3, NSS, libnotify, ...) are all in stock Ubuntu.
+    // electron-builder's default Depends, plus the two libraries Electron links to that GTK 3 does not bring:
+    // without them the app does not start on a minimal Ubuntu or Debian ("libgbm.so.1: cannot open shared
+    // object file"). The release workflow checks every library of the app in a clean ubuntu:24.04 (ldd).
+    depends: [
+      'libgtk-3-0',
+      'libnotify4',
+      'libnss3',
+      'libxss1',
+      'libxtst6',
+      'xdg-utils',
+      'libatspi2.0-0',
+      'libuuid1',
+      'libsecret-1-0',
+      'libgbm1',
+      'libasound2'
+    ],
     fpm: [`${join(root, 'packaging/linux/maas-images')}=/usr/bin/maas-images`]
   },
   rpm: {

@@ -114,6 +114,23 @@ describe('electron-builder targets', () => {
     expect(JSON.stringify(builderConfig.deb)).not.toContain('nodejs')
   })
 
+  it('makes the deb depend on every library Electron needs that GTK 3 does not bring', () => {
+    // electron-builder's own list (FpmTarget's default Depends) is replaced, so it is kept whole.
+    const electronBuilderDefaults = [
+      'libgtk-3-0',
+      'libnotify4',
+      'libnss3',
+      'libxss1',
+      'libxtst6',
+      'xdg-utils',
+      'libatspi2.0-0',
+      'libuuid1',
+      'libsecret-1-0'
+    ]
+    expect(builderConfig.deb?.depends).toEqual(expect.arrayContaining(electronBuilderDefaults))
+    expect(builderConfig.deb?.depends).toEqual(expect.arrayContaining(['libgbm1', 'libasound2']))
+  })
+
   it('flips the fuses in an afterPack hook', () => {
     expect(builderConfig.afterPack).toBe(join(root, 'packaging/after-pack.mjs'))
   })
