@@ -116,7 +116,7 @@ function createTray(): TrayHandle {
 
 function startBackgroundSync(main: MainServices): BackgroundSync {
   const notices = shellNotices(dataDir)
-  let hasTray: boolean | undefined
+  let hasTray: Promise<boolean> | undefined
   return new BackgroundSync(
     {
       autoSyncOn: async () => (await main.request('getSettings', undefined)).auto_sync,

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -112,6 +112,13 @@ describe('maas-images CLI', () => {
     expect(help.stdout).toContain('boot-source-selections create SOURCE_ID')
     expect(help.stdout).toBe(helpText())
     expect((await cli(dir, '--version')).stdout).toBe('9.9.9\n')
+  })
+
+  it('--help names a README section and a doc that exist', () => {
+    const pointer = /see the README, "([^"]+)", and (docs\/[\w.-]+)/.exec(helpText())
+    expect(pointer).not.toBeNull()
+    expect(readFileSync(join(__dirname, '../../README.md'), 'utf8')).toContain(pointer![1])
+    expect(existsSync(join(__dirname, '../..', pointer![2]))).toBe(true)
   })
 })
 

@@ -18,13 +18,16 @@ import {
   type TrayMenuItem
 } from '../../src/main/shell/background-sync'
 import { statusNotifierWatcher } from '../../src/main/shell/status-notifier'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 
 function setup(opts: { autoSync?: boolean; tray?: boolean; keepOpen?: boolean } = {}) {
   const shown = new Set<Notice>()
   const trays: Array<{ menu: TrayMenuItem[]; toolTip: string; destroyed: boolean }> = []
   const deps = {
     autoSyncOn: vi.fn(async () => opts.autoSync ?? true),
-    trayAvailable: vi.fn(() => opts.tray ?? true),
+    trayAvailable: vi.fn(async () => opts.tray ?? true),
     createTray: vi.fn(() => {
       const t = { menu: [] as TrayMenuItem[], toolTip: '', destroyed: false }
       trays.push(t)
@@ -174,30 +177,54 @@ describe('the tray progress line', () => {
 })
 
 describe('whether this desktop has a tray', () => {
-  it('always on Windows and macOS; on Linux where a StatusNotifier watcher runs, or the desktop is not GNOME', () => {
+  it('always on Windows and macOS; on Linux where a StatusNotifier watcher runs, or the desktop is not GNOME', async () => {
     const linux = (watcher: boolean | undefined, desktop: string | undefined) =>
-      trayAvailable({ platform: 'linux', statusNotifierWatcher: () => watcher, currentDesktop: desktop })
-    expect(trayAvailable({ platform: 'win32', statusNotifierWatcher: () => false, currentDesktop: '' })).toBe(
-      true
-    )
-    expect(
-      trayAvailable({ platform: 'darwin', statusNotifierWatcher: () => false, currentDesktop: '' })
-    ).toBe(true)
-    expect(linux(true, 'ubuntu:GNOME')).toBe(true)
-    expect(linux(false, 'GNOME')).toBe(false)
-    expect(linux(undefined, 'ubuntu:GNOME')).toBe(false)
-    expect(linux(false, 'KDE')).toBe(true)
-    expect(linux(undefined, undefined)).toBe(true)
+      trayAvailable({ platform: 'linux', statusNotifierWatcher: async () => watcher, currentDesktop: desktop })
+    const other = (platform: NodeJS.Platform) =>
+      trayAvailable({ platform, statusNotifierWatcher: async () => false, currentDesktop: '' })
+    expect(await other('win32')).toBe(true)
+    expect(await other('darwin')).toBe(true)
+    expect(await linux(true, 'ubuntu:GNOME')).toBe(true)
+    expect(await linux(false, 'GNOME')).toBe(false)
+    expect(await linux(undefined, 'ubuntu:GNOME')).toBe(false)
+    expect(await linux(false, 'KDE')).toBe(true)
+    expect(await linux(undefined, undefined)).toBe(true)
   })
 
-  it("reads gdbus's answer, and says undefined when the bus cannot be asked", () => {
-    expect(statusNotifierWatcher(() => '(true,)\n')).toBe(true)
-    expect(statusNotifierWatcher(() => '(false,)\n')).toBe(false)
-    expect(statusNotifierWatcher(() => 'garbage')).toBeUndefined()
+  it("reads gdbus's answer, and says undefined when the bus cannot be asked", async () => {
+    expect(await statusNotifierWatcher(async () => '(true,)\n')).toBe(true)
+    expect(await statusNotifierWatcher(async () => '(false,)\n')).toBe(false)
+    expect(await statusNotifierWatcher(async () => 'garbage')).toBeUndefined()
     expect(
-      statusNotifierWatcher(() => {
+      await statusNotifierWatcher(async () => {
         throw Object.assign(new Error('spawn gdbus ENOENT'), { code: 'ENOENT' })
       })
     ).toBeUndefined()
   })
+
+  it.skipIf(process.platform === 'win32')(
+    'asks the bus without holding the event loop while gdbus answers',
+    async () => {
+      // A gdbus that answers only after this process's event loop has run a timer: a synchronous call would
+      // wait for it forever (bounded by the 3 s timeout) and then say undefined.
+      const dir = mkdtempSync(join(tmpdir(), 'gdbus-'))
+      const flag = join(dir, 'loop-ran')
+      writeFileSync(
+        join(dir, 'gdbus'),
+        `#!/bin/sh\nwhile [ ! -e '${flag}' ]; do sleep 0.05; done\necho '(true,)'\n`,
+        { mode: 0o755 }
+      )
+      const path = process.env.PATH
+      process.env.PATH = `${dir}:${path}`
+      try {
+        const answer = statusNotifierWatcher()
+        await new Promise((r) => setTimeout(r, 20))
+        writeFileSync(flag, '')
+        expect(await answer).toBe(true)
+      } finally {
+        process.env.PATH = path
+        rmSync(dir, { recursive: true, force: true })
+      }
+    }
+  )
 })

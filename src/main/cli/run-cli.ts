@@ -36,7 +36,7 @@ export function helpText(commands: readonly CliCommand[] = allCommands): string 
     '`alias maas=maas-images` runs MAAS scripts: a profile word before COMMAND is accepted and ignored,',
     'key@=FILE reads a value from a file, a list parameter is given by repeating its key',
     "(arches=amd64 arches=arm64). Errors of MAAS verbs print MAAS's text and exit 2, as maas does.",
-    'How this differs from MAAS: see the README, "Differences from the MAAS CLI".',
+    'How this differs from MAAS: see the README, "What still differs from the MAAS CLI", and docs/maas-cli.md.',
     '',
     'Options:',
     "  --data-dir DIR   data directory (default: $MAAS_IMAGES_DATA_DIR, else the app's user data folder)",

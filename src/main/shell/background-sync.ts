@@ -28,7 +28,7 @@ export interface BackgroundSyncDeps {
   /** automatic sync, as settings.json says now */
   autoSyncOn(): Promise<boolean>
   /** whether this desktop shows tray icons (trayAvailable below) */
-  trayAvailable(): boolean
+  trayAvailable(): Promise<boolean>
   createTray(): TrayHandle
   notify(note: { title: string; body: string }): void
   /** asked before the window closes where there is no tray; true: close (and quit) anyway */
@@ -67,14 +67,14 @@ export function progressLine(p: ImportProgress | undefined): string {
  * GNOME with its AppIndicator extension, most others); without one it falls back to an XEmbed icon, which
  * GNOME Shell does not show.
  */
-export function trayAvailable(env: {
+export async function trayAvailable(env: {
   platform: NodeJS.Platform
   /** undefined when the bus cannot be asked */
-  statusNotifierWatcher: () => boolean | undefined
+  statusNotifierWatcher: () => Promise<boolean | undefined>
   currentDesktop: string | undefined
-}): boolean {
+}): Promise<boolean> {
   if (env.platform !== 'linux') return true
-  return env.statusNotifierWatcher() === true || !/gnome/i.test(env.currentDesktop ?? '')
+  return (await env.statusNotifierWatcher()) === true || !/gnome/i.test(env.currentDesktop ?? '')
 }
 
 export class BackgroundSync {
@@ -95,7 +95,7 @@ export class BackgroundSync {
 
   /** Whether the app runs on in the tray (and no quit is due) once its last window has closed. */
   async windowsClosed(): Promise<'tray' | 'quit'> {
-    if (!(await this.deps.autoSyncOn()) || !this.deps.trayAvailable()) {
+    if (!(await this.deps.autoSyncOn()) || !(await this.deps.trayAvailable())) {
       this.deps.quit()
       return 'quit'
     }
@@ -113,7 +113,7 @@ export class BackgroundSync {
    * otherwise there is nothing to do unseen, and the window opens.
    */
   async startInBackground(): Promise<'tray' | 'window'> {
-    if ((await this.deps.autoSyncOn()) && this.deps.trayAvailable()) {
+    if ((await this.deps.autoSyncOn()) && (await this.deps.trayAvailable())) {
       this.showTray()
       return 'tray'
     }
@@ -126,7 +126,7 @@ export class BackgroundSync {
    * Resolves false when the window should stay open.
    */
   async windowClosing(): Promise<boolean> {
-    if (this.deps.trayAvailable() || !(await this.deps.autoSyncOn())) return true
+    if ((await this.deps.trayAvailable()) || !(await this.deps.autoSyncOn())) return true
     const shown = await this.deps.noticesShown()
     if (shown.has('no-tray')) return true
     await this.deps.markNoticeShown('no-tray')

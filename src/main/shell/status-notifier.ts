@@ -3,16 +3,18 @@
  * shown (background-sync.ts, trayAvailable). Asked through `gdbus` (GLib's, on every GTK desktop); undefined
  * when it cannot be asked (no gdbus, no session bus), and the caller decides by the desktop's name.
  */
-import { execFileSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 
-type Run = (file: string, args: string[]) => string
+type Run = (file: string, args: string[]) => Promise<string>
 
-const gdbus: Run = (file, args) =>
-  execFileSync(file, args, { encoding: 'utf8', timeout: 3000, stdio: 'pipe' })
+// Asked off the event loop: a hung session bus would otherwise freeze the window for the whole timeout.
+const gdbus: Run = async (file, args) =>
+  (await promisify(execFile)(file, args, { encoding: 'utf8', timeout: 3000 })).stdout
 
-export function statusNotifierWatcher(run: Run = gdbus): boolean | undefined {
+export async function statusNotifierWatcher(run: Run = gdbus): Promise<boolean | undefined> {
   try {
-    const answer = run('gdbus', [
+    const answer = await run('gdbus', [
       'call',
       '--session',
       '--dest',
