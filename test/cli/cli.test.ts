@@ -115,7 +115,7 @@ describe('maas-images CLI', () => {
   })
 
   it('--help names a README section and a doc that exist', () => {
-    const pointer = /see the README, "([^"]+)", and (docs\/[\w.-]+)/.exec(helpText())
+    const pointer = /see the README, "([^"]+)", and (docs\/[\w-]+\.md)/.exec(helpText())
     expect(pointer).not.toBeNull()
     expect(readFileSync(join(__dirname, '../../README.md'), 'utf8')).toContain(pointer![1])
     expect(existsSync(join(__dirname, '../..', pointer![2]))).toBe(true)
