@@ -144,7 +144,8 @@ export async function copyToMedium(
   opts: MediumCopyOptions = {}
 ): Promise<MediumCopy> {
   const out = await uncachedWriter(dest, path)
-  if (typeof out === 'string') return { size: await copyBuffered(src, dest, opts), uncached: false, reason: out }
+  if (typeof out === 'string')
+    return { size: await copyBuffered(src, dest, opts), uncached: false, reason: out }
   try {
     return { size: await copyUncached(src, out, opts), uncached: true }
   } catch (err) {
