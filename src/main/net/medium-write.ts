@@ -1,15 +1,13 @@
 /**
- * Copying a file onto its medium without the page cache in between: O_DIRECT writes on Linux. A buffered write
- * leaves the whole file dirty in the cache until its fsync, which then writes it out in one burst while the
- * writer waits; the cache gains nothing either, since staging reads every file back from the medium
- * (medium-read.ts) and never from the cache. On this machine's disk a 117 MB file took 1.05 s written buffered
- * with fsync and 0.50 s written O_DIRECT (see docs/performance.md).
+ * Copying a file onto its medium without the page cache in between: O_DIRECT writes on Linux. Staging reads
+ * every file back from the medium (medium-read.ts), never from the cache, so a cached copy of what was written
+ * serves nothing, and making it cost a quarter of staging's CPU, in system time (see docs/performance.md).
  *
  * O_DIRECT wants offsets, lengths and memory aligned to the sector: whole aligned 1 MiB blocks are written, the
  * last one zero-padded to ALIGNMENT and the file then truncated to its size. The next block is read from the
- * source while this one is written. Where the platform, the module or the file system refuses (a FUSE stick,
- * tmpfs, macOS, which caches less through F_NOCACHE instead), the copy is buffered and the result says why.
- * The caller still fsyncs: O_DIRECT skips the cache, not the drive's own write cache or the metadata.
+ * source while this one is written. Where the platform, the module or the file system refuses (ramfs, some FUSE
+ * file systems; macOS, which caches less through F_NOCACHE instead), the copy is buffered and the result says
+ * why. The caller still fsyncs: O_DIRECT skips the cache, not the drive's own write cache or the metadata.
  */
 import { constants as fsConstants } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
