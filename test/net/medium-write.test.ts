@@ -1,8 +1,9 @@
 /**
  * Copying a file onto its medium past the page cache (src/main/net/medium-write.ts): whole aligned blocks
  * written O_DIRECT, the last one padded and the file truncated back to its size, for sizes on and off the
- * block and buffer boundaries; and the proof that the cache was bypassed: none of the written file is left
- * resident in memory (fincore), where a buffered write leaves all of it. A file system that refuses uncached
+ * block and buffer boundaries; a file whose padding would pass the file system's size cap; and the proof that
+ * the cache was bypassed: none of the written file is left resident (fincore), where a buffered write leaves
+ * all of it. A file system that refuses uncached
  * writes (ramfs) is medium-write.system.test.ts.
  */
 import { execFileSync } from 'node:child_process'
@@ -91,6 +92,37 @@ describe.runIf(onlyOn(['linux'], 'copyToMedium on Linux: O_DIRECT writes are Lin
       const plain = join(dir, 'plain')
       await writeFile(plain, bytes)
       expect(resident(plain)).toBeGreaterThan(4 * (1 << 20) - ALIGNMENT)
+    })
+
+    it("copies buffered a file whose padded last block would pass the file system's size cap (FAT32's 4 GiB - 1)", async () => {
+      // A child whose files may not exceed 5 KiB (bash's ulimit -f counts 1 KiB blocks) copies a 5,020-byte file
+      // with the cap given: the last block padded to 8 KiB would pass it (EFBIG, or SIGXFSZ kills the child).
+      const from = join(dir, 'capped.src')
+      const to = join(dir, 'capped')
+      const bytes = pattern(5 * 1024 - 100)
+      await writeFile(from, bytes)
+      const script = join(dir, 'capped.mts')
+      await writeFile(
+        script,
+        `import { open } from 'node:fs/promises'
+import { copyToMedium } from ${JSON.stringify(join(__dirname, '../../src/main/net/medium-write.ts'))}
+const src = await open(${JSON.stringify(from)}, 'r')
+const dest = await open(${JSON.stringify(to)}, 'wx+')
+const got = await copyToMedium(src, dest, ${JSON.stringify(to)}, { maxFileBytes: 5 * 1024 })
+await dest.sync()
+console.log(JSON.stringify(got))`
+      )
+      const out = execFileSync(
+        'bash',
+        ['-c', 'ulimit -f 5 && exec "$0" --import tsx "$1"', process.execPath, script],
+        { cwd: join(__dirname, '../..'), encoding: 'utf8' }
+      )
+      expect(JSON.parse(out)).toEqual({
+        size: bytes.length,
+        uncached: false,
+        reason: `${to} padded to whole sectors would pass the file system's size cap`
+      })
+      expect((await readFile(to)).equals(bytes)).toBe(true)
     })
 
     it('stops when told to, and says so', async () => {

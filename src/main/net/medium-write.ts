@@ -4,7 +4,9 @@
  * serves nothing, and making it cost a quarter of staging's CPU, in system time (see docs/performance.md).
  *
  * O_DIRECT wants offsets, lengths and memory aligned to the sector: whole aligned 1 MiB blocks are written, the
- * last one zero-padded to ALIGNMENT and the file then truncated to its size. The next block is read from the
+ * last one zero-padded to ALIGNMENT and the file then truncated to its size, all through the one handle (fusefat
+ * keeps a view of the file per handle: a tail written through another lost the first handle's blocks). A file
+ * whose padding would pass the file system's size cap is copied buffered. The next block is read from the
  * source while this one is written. Where the platform, the module or the file system refuses (ramfs, some FUSE
  * file systems; macOS, which caches less through F_NOCACHE instead), the copy is buffered and the result says
  * why. The caller still fsyncs: O_DIRECT skips the cache, not the drive's own write cache or the metadata.
@@ -23,6 +25,8 @@ const plainPool = new BufferPool(() => Buffer.allocUnsafe(CHUNK))
 
 export interface MediumCopyOptions {
   signal?: AbortSignal
+  /** the largest file the target's file system holds (FAT32: 4 GiB - 1): the padded last block must fit */
+  maxFileBytes?: number
   /** bytes copied so far, reported as each block is written */
   onBytes?: (n: number) => void
 }
@@ -141,6 +145,11 @@ export async function copyToMedium(
   path: string,
   opts: MediumCopyOptions = {}
 ): Promise<MediumCopy> {
+  const size = (await src.stat()).size
+  if (opts.maxFileBytes !== undefined && Math.ceil(size / ALIGNMENT) * ALIGNMENT > opts.maxFileBytes) {
+    const reason = `${path} padded to whole sectors would pass the file system's size cap`
+    return { size: await copyBuffered(src, dest, opts), uncached: false, reason }
+  }
   const out = await uncachedWriter(dest, path)
   if (typeof out === 'string')
     return { size: await copyBuffered(src, dest, opts), uncached: false, reason: out }

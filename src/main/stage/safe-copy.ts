@@ -129,6 +129,8 @@ async function readBack(
 export interface CopyOptions {
   signal?: AbortSignal
   onBytes?: (n: number) => void
+  /** the largest file the target's file system holds, where it has a cap */
+  maxFileBytes?: number
 }
 
 /** The file a durable write left under its final name: the read-back must find this very file there. */

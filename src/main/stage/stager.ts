@@ -204,7 +204,11 @@ async function copyAll(
   const step: PipelineStep<PlannedFile, WrittenFile> = {
     write: async (f, inner) => {
       at.file = progress.current = f.path
-      return await writeDurable(root, f.from, dest(f.path), { signal: inner, onBytes })
+      return await writeDurable(root, f.from, dest(f.path), {
+        signal: inner,
+        onBytes,
+        maxFileBytes: fs.maxFileBytes
+      })
     },
     check: async (f, written, inner) => {
       readFrom(await checkWritten(root, dest(f.path), written, f, inner))
