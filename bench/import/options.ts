@@ -28,7 +28,8 @@ export const USAGE = `usage: tsx bench/import/run.ts [--scale 0.25[,1.0]] [--rep
                                 [--tools import,import16,import32,aria2c,aria2c-sha256,curl] [--link-mbit N]
   --scale   fraction of real image sizes; 0.25 (default) is about 0.7 GB, 1.0 about 2.9 GB; a comma list runs each
             and prints how time and memory grow
-  --reps    repetitions per tool, interleaved (default 2); the best wall time is compared
+  --reps    repetitions per tool, interleaved (default 2; staging at least 5); the best wall time is compared,
+            in the offline part the median of the pairs' ratios
   --only    run one scenario: shaped (25 MB/s per connection, 20 ms round trip) or unshaped loopback
   --parts   which parts to run (default all): compare (over HTTP, beside aria2c and curl), offline (import
             from a local mirror, stage, serve, each beside its floor), link (the shaped compare again inside a

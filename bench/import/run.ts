@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   console.log(`CLI measured: ${cli.label}`)
   console.log(`server: ${server.kind === 'nginx' ? 'nginx' : 'Node test server'} (${server.why})`)
   console.log(
-    `repetitions: ${opts.reps} per tool, interleaved; the best wall time is compared (! marks a run that does not count)`
+    `repetitions: ${opts.reps} per tool (staging at least 5), interleaved; the best wall time is compared, offline the median of pairs (! marks a run that does not count)`
   )
 
   const results: ScaleResult[] = []

@@ -78,9 +78,12 @@ export async function stageCli(dataDir: string, target: string, ...extra: string
   return { ...r, result: r.code === 0 ? (JSON.parse(r.stdout) as Record<string, unknown>) : null }
 }
 
-/** Imports from a generated signed stream (the first run selects noble amd64, as MAAS does). */
-export async function importedDataDir(): Promise<ImportedDataDir> {
-  const env = await streamEnv(0.002, ['noble'])
+/**
+ * Imports from a generated signed stream (the first run selects noble amd64, as MAAS does); `scale` is the
+ * fraction of real image sizes.
+ */
+export async function importedDataDir(scale = 0.002): Promise<ImportedDataDir> {
+  const env = await streamEnv(scale, ['noble'])
   const tmp = await tempDir('stage-rt-')
   const dataDir = join(tmp, 'data-a')
   await useSource(env, dataDir, env.server.url)

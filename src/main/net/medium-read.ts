@@ -50,7 +50,8 @@ let alignedPool: BufferPool | undefined
 let loaded: DirectIo | null | undefined
 let loadProblem = ''
 
-function directIo(): DirectIo | null {
+/** The direct-io module, or null where it cannot be loaded (`directIoProblem()` says why). */
+export function directIo(): DirectIo | null {
   if (loaded === undefined) {
     try {
       loaded = requireNative('@ronomon/direct-io') as DirectIo
@@ -62,11 +63,16 @@ function directIo(): DirectIo | null {
   return loaded
 }
 
+export function directIoProblem(): string {
+  return loadProblem
+}
+
 function code(err: unknown): string {
   return (err as NodeJS.ErrnoException)?.code ?? ''
 }
 
-class Refused extends Error {}
+/** The name now means another file than the handle: never read or write through it. */
+export class Refused extends Error {}
 
 async function sameFile(a: FileHandle, b: FileHandle): Promise<boolean> {
   const [x, y] = await Promise.all([a.stat({ bigint: true }), b.stat({ bigint: true })])
@@ -74,7 +80,7 @@ async function sameFile(a: FileHandle, b: FileHandle): Promise<boolean> {
 }
 
 /** Opens the file behind `handle` again with `flags`; the result is the same file or an error. */
-async function reopen(handle: FileHandle, path: string, flags: number): Promise<FileHandle> {
+export async function reopen(handle: FileHandle, path: string, flags: number): Promise<FileHandle> {
   let again: FileHandle
   if (process.platform === 'linux') {
     try {
@@ -89,7 +95,7 @@ async function reopen(handle: FileHandle, path: string, flags: number): Promise<
   }
   if (!(await sameFile(handle, again))) {
     await again.close().catch(() => undefined)
-    throw new Refused(`${path} changed while it was read back`)
+    throw new Refused(`${path} was replaced by another file while it was open`)
   }
   return again
 }

@@ -2,8 +2,8 @@
  * Runs staging's file copies so that the target is never idle waiting on one file: each file is written
  * (made durable) and then read back, and while one file is read back from the medium the next ones are
  * written. Bounds: at most `writers` files are being written at once and at most `workers` files are
- * between their first byte and their verdict, so memory stays at `workers` x (one write buffer + one
- * read-back buffer) whatever the number of files.
+ * between their first byte and their verdict, so memory stays at `workers` x (a file's write buffers + its
+ * read-back buffers, two each) whatever the number of files. How many of each a target gets: copy-limits.ts.
  *
  * The first failure stops the rest: nothing new starts, the files in flight are aborted, and the failure is
  * thrown only once every one of them has settled, so the caller never releases the target's lock or the

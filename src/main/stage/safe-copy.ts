@@ -11,15 +11,12 @@ import { constants as fsConstants } from 'node:fs'
 import { open, rename, rm, type FileHandle } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { AppError } from '@shared/errors'
-import { BufferPool } from '../core/buffer-pool'
 import { openLocalFile } from '../net/local-file'
 import { hashFromMedium, keepOutOfCache, type ReadBackSource } from '../net/medium-read'
+import { copyToMedium } from '../net/medium-write'
 import { createFileExclusive, inspectFile, openRegularFile, type ContainedRoot } from '../core/contained-path'
 
 export const TEMP_SUFFIX = '.maas-images-tmp'
-const CHUNK = 1 << 20
-/** One buffer per file being written, reused while writes overlap (see core/buffer-pool.ts). */
-const writeBuffers = new BufferPool(() => Buffer.allocUnsafe(CHUNK))
 const DIR_FLAGS =
   fsConstants.O_RDONLY |
   (fsConstants.O_DIRECTORY ?? 0) |
@@ -66,29 +63,24 @@ async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-async function writeAll(fh: FileHandle, from: string | Buffer, opts: CopyOptions): Promise<void> {
+async function writeAll(
+  fh: FileHandle,
+  from: string | Buffer,
+  dest: string,
+  opts: CopyOptions
+): Promise<void> {
   if (typeof from !== 'string') {
     await fh.writeFile(from)
     opts.onBytes?.(from.length)
     return
   }
   // The cache blob through the bounded local reader too: a regular file only, and an open that neither
-  // waits on a FIFO nor outlasts a stop.
+  // waits on a FIFO nor outlasts a stop. Written past the page cache where the target allows: the
+  // read-back reads the medium anyway (net/medium-write.ts).
   const { handle: src } = await openLocalFile(from, { signal: opts.signal })
-  const buf = writeBuffers.take()
   try {
-    let pos = 0
-    for (;;) {
-      opts.signal?.throwIfAborted()
-      const { bytesRead } = await src.read(buf, 0, CHUNK, pos)
-      if (bytesRead === 0) break
-      let off = 0
-      while (off < bytesRead) off += (await fh.write(buf, off, bytesRead - off)).bytesWritten
-      pos += bytesRead
-      opts.onBytes?.(bytesRead)
-    }
+    await copyToMedium(src, fh, dest, opts)
   } finally {
-    writeBuffers.give(buf)
     await src.close()
   }
 }
@@ -137,6 +129,8 @@ async function readBack(
 export interface CopyOptions {
   signal?: AbortSignal
   onBytes?: (n: number) => void
+  /** the largest file the target's file system holds, where it has a cap */
+  maxFileBytes?: number
 }
 
 /** The file a durable write left under its final name: the read-back must find this very file there. */
@@ -167,7 +161,7 @@ export async function writeDurable(
   try {
     // macOS: F_NOCACHE must be on before the write, since it does not drop pages already cached.
     await keepOutOfCache(fh)
-    await writeAll(fh, from, opts)
+    await writeAll(fh, from, tmp, opts)
     await fh.sync()
     written = await fh.stat()
   } catch (err) {

@@ -18,6 +18,7 @@ import { MAPPED_NAMES_FILE, MAPPED_NAMES_TEXT, localStreamPath } from '../staged
 import type { ReadBackSource } from '../net/medium-read'
 import { alreadyThere, checkWritten, copyVerified, writeDurable, type WrittenFile } from './safe-copy'
 import { runPipeline, type PipelineFailure, type PipelineLimits, type PipelineStep } from './copy-pipeline'
+import { copyLimitsFor } from './copy-limits'
 import { stagedContent, type ContentFilter, type StagedContent } from '../library/staged-content'
 import { NO_STALE, findStale, previousManifest, removeStale } from './stale-files'
 import { stagingError, type StagingErrorContext } from './staging-error'
@@ -47,11 +48,6 @@ export interface StageOptions {
   onProgress?: (p: StageProgress) => void
 }
 
-/**
- * Item files in flight at once: two being written while a third is read back keeps a drive busy both ways,
- * for three write buffers and three read-back buffers in all (see docs/performance.md for the figures).
- */
-const COPY_LIMITS: PipelineLimits = { workers: 3, writers: 2 }
 const ONE_BY_ONE: PipelineLimits = { workers: 1, writers: 1 }
 
 /** The pipeline's first failure as the error it was, with the file it happened to named in the context. */
@@ -208,7 +204,11 @@ async function copyAll(
   const step: PipelineStep<PlannedFile, WrittenFile> = {
     write: async (f, inner) => {
       at.file = progress.current = f.path
-      return await writeDurable(root, f.from, dest(f.path), { signal: inner, onBytes })
+      return await writeDurable(root, f.from, dest(f.path), {
+        signal: inner,
+        onBytes,
+        maxFileBytes: fs.maxFileBytes
+      })
     },
     check: async (f, written, inner) => {
       readFrom(await checkWritten(root, dest(f.path), written, f, inner))
@@ -223,7 +223,7 @@ async function copyAll(
     await runPipeline(
       todo.filter((f) => !documents.has(f.path)),
       step,
-      COPY_LIMITS,
+      copyLimitsFor(fs),
       signal
     )
     await runPipeline(

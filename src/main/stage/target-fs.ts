@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process'
 import { readFile, rm, statfs, writeFile } from 'node:fs/promises'
 import { realpath } from 'node:fs/promises'
 import { join, sep } from 'node:path'
+import { onRemovableDrive } from './removable-drive'
 
 export const FAT32_MAX_FILE = 4 * 1024 ** 3 - 1
 
@@ -21,6 +22,8 @@ export interface TargetFs {
   maxFileBytes?: number
   /** free bytes for us, null when the file system does not say (FUSE mounts often report 0 of 0) */
   freeBytes: number | null
+  /** on a drive the system calls removable (removable-drive.ts); absent or false where it cannot tell */
+  removable?: boolean
 }
 
 const FAT32 = new Set(['vfat', 'msdos', 'fat', 'fuse.fusefat', 'fusefat', 'umsdos'])
@@ -104,14 +107,16 @@ export async function detectTargetFs(dir: string): Promise<TargetFs> {
         ? darwinMountType(await darwinMounts(), real)
         : 'unknown'
   const freeBytes = await freeBytesOf(real)
+  const removable = await onRemovableDrive(real)
   if (FAT32.has(type))
-    return { type, label: 'FAT32', mapNames: true, maxFileBytes: FAT32_MAX_FILE, freeBytes }
-  if (EXFAT.has(type)) return { type, label: 'exFAT', mapNames: true, freeBytes }
-  if (NTFS.has(type)) return { type, label: 'NTFS', mapNames: true, freeBytes }
-  if (process.platform === 'win32') return { type, label: 'Windows file system', mapNames: true, freeBytes }
+    return { type, label: 'FAT32', mapNames: true, maxFileBytes: FAT32_MAX_FILE, freeBytes, removable }
+  if (EXFAT.has(type)) return { type, label: 'exFAT', mapNames: true, freeBytes, removable }
+  if (NTFS.has(type)) return { type, label: 'NTFS', mapNames: true, freeBytes, removable }
+  if (process.platform === 'win32')
+    return { type, label: 'Windows file system', mapNames: true, freeBytes, removable }
   if (!(await colonAllowed(real))) {
     const label = type === 'fuseblk' ? 'exFAT or NTFS (FUSE)' : `${type} (no ':' in names)`
-    return { type, label, mapNames: true, freeBytes }
+    return { type, label, mapNames: true, freeBytes, removable }
   }
-  return { type, label: type, mapNames: false, freeBytes }
+  return { type, label: type, mapNames: false, freeBytes, removable }
 }
