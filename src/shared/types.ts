@@ -284,8 +284,8 @@ export interface ServingStatus {
   /** the folder served (`serve dir=`), null for a boot source's cache */
   dir: string | null
   /**
-   * why serving stopped by itself (the folder was ejected, unmounted or replaced), naming the folder; null while
-   * serving, and after a stop or start by the admin
+   * why serving stopped by itself (the folder was ejected, unmounted or replaced), naming the folder and the
+   * cause; null while serving, and after a stop or start by the admin
    */
   stopped_reason: string | null
 }

@@ -110,9 +110,7 @@ describe('a served folder that is replaced', () => {
     const stopped = stoppedEvent(events)
     await rename(host.stick, `${host.stick}-ejected`)
     await mkdir(host.stick)
-    const reason =
-      `serving stopped: ${host.stick} is no longer the folder serving started with: ` +
-      'it was replaced by another folder'
+    const reason = `${host.stick} is no longer the folder serving started with: it was replaced by another folder`
     expect(await stopped).toEqual({
       serving: false,
       url: null,

@@ -39,7 +39,8 @@ export interface MirrorServer {
 export const ROOT_CHECK_MS = 1000
 
 /** What a client reads once the folder has gone: the folder's path is the admin's business, not the client's. */
-const FOLDER_GONE = 'this mirror is no longer available: its folder was removed or replaced; serving stopped\n'
+const FOLDER_GONE =
+  'this mirror is no longer available: its folder was removed or replaced; serving stopped\n'
 
 /**
  * Read size of a file body, and so the most one response holds while its client does not read: one buffer

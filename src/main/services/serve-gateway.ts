@@ -96,7 +96,7 @@ export class ServeGateway {
     void server.stopped.then((reason) => {
       if (reason === null || this.server !== server) return
       this.forget()
-      this.stoppedReason = `serving stopped: ${reason}`
+      this.stoppedReason = reason
       this.deps.events.emit('servingStopped', this.status())
     })
     return this.status()

@@ -97,14 +97,14 @@ export const offlineCommands: CliCommand[] = [
       const stoppedReason = await new Promise<string | null>((done) => {
         if (ctx.signal.aborted) return done(null)
         ctx.signal.addEventListener('abort', () => done(null), { once: true })
-        off = main.events.on('servingStopped', (s) => done(s.stopped_reason ?? 'serving stopped'))
+        off = main.events.on('servingStopped', (s) => done(s.stopped_reason ?? 'for no reason given'))
         // It may have stopped before the listener was on.
         void main.request('getServingStatus', undefined).then((s) => {
-          if (!s.serving) done(s.stopped_reason ?? 'serving stopped')
+          if (!s.serving) done(s.stopped_reason ?? 'for no reason given')
         })
       })
       off()
-      if (stoppedReason !== null) throw new AppError('not_found', stoppedReason)
+      if (stoppedReason !== null) throw new AppError('not_found', `serving stopped: ${stoppedReason}`)
       // Not tied to the Ctrl-C signal, which has fired by now: stopping must run, not be cancelled.
       await main.request('stopServing', undefined)
       return undefined
