@@ -544,8 +544,10 @@ describe('Staging as imagers do it', () => {
     await wrapper.get('[data-testid="serve-toggle"]').trigger('click')
     await flushPromises()
     expect(eject().disabled).toBe(true)
-    const why = wrapper.get('[data-testid="staging-eject-why"]')
-    expect(wrapper.get(`#${why.attributes('aria-describedby')}`).text()).toBe(
+    // Said beside the button, as its description.
+    const why = wrapper.get(`#${wrapper.get('[data-testid="staging-eject"]').attributes('aria-describedby')}`)
+    expect(why.attributes('data-testid')).toBe('staging-eject-why')
+    expect(why.text()).toBe(
       'The stick is being served to MAAS. Stop serving before you eject it, or a MAAS region syncing from it would fail.'
     )
 
