@@ -12,6 +12,7 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { mountExfat, requireFuseTools, type FuseMount } from '../test/support/fuse-mounts'
+import { freePort } from './support/free-port'
 import { lacksRoot } from './support/root-only'
 import { captureState } from './support/screenshots'
 import { expect, ONE_NOBLE_AMD64, runCli, test as base } from './support/stream-fixtures'
@@ -119,6 +120,24 @@ test.describe('a drive from the list, ejected at the end', () => {
     // Verify stick ends the same way: Eject in its own card, the only one on screen.
     const verifyCard = page.getByTestId('verify')
     await expect(page.getByTestId('staging-eject')).toHaveCount(1)
+
+    // While the stick is served to MAAS, Eject waits, the reason beside it as its description; stopping serving
+    // frees it.
+    await page.getByTestId('serve-port').fill(String(await freePort()))
+    await page.getByText('The staged folder or drive').click()
+    await page.getByTestId('serve-toggle').click()
+    await expect(page.getByTestId('serve-label')).toContainText(stick.point)
+    await expect(verifyCard.getByTestId('staging-eject')).toBeDisabled()
+    await expect(verifyCard.getByTestId('staging-eject')).toHaveAccessibleDescription(
+      'The stick is being served to MAAS. Stop serving before you eject it, or a MAAS region syncing from it would fail.'
+    )
+    await captureState(page, 'staging-eject-served', {
+      state: 'Staging: the stick served, Eject waits',
+      focus: verifyCard
+    })
+    await page.getByTestId('serve-toggle').click()
+    await expect(page.getByTestId('serve-toggle')).toHaveText('Start serving')
+    await expect(verifyCard.getByTestId('staging-eject')).toBeEnabled()
     await verifyCard.getByTestId('staging-eject').click()
     // named by its label where udev reports one, else by its mount point
     await expect(verifyCard.getByTestId('staging-ejected')).toHaveText(

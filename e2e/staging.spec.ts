@@ -3,11 +3,12 @@
  * sees what is needed against what is free, stages with progress and Stop, verifies the stick and
  * serves it on a port they chose. Each state is audited with axe and photographed.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import type { Page } from '@playwright/test'
+import { freePort } from './support/free-port'
 import { captureState } from './support/screenshots'
 import { expect, ONE_NOBLE_AMD64, runCli, test } from './support/stream-fixtures'
 import {
@@ -36,18 +37,6 @@ async function checkTarget(page: Page, dir: string): Promise<void> {
 }
 
 test.use({ streamOptions: ONE_NOBLE_AMD64, sourceOnMirror: true })
-
-/** A loopback port nobody listens on now (other specs and engineers share this machine). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number }
-      s.close(() => resolve(port))
-    })
-  })
-}
 
 /**
  * Browser mode: the bridge is a WebSocket, so the spec can hold back main's staging events after the
@@ -218,8 +207,30 @@ test('stages the chosen images onto a directory, shows the figures, verifies, re
     await page.getByTestId('serve-toggle').click()
     await expect(page.getByTestId('serve-toggle')).toHaveText('Start serving')
     await expect(page.getByTestId('serve-status')).toHaveCount(0)
+
+    // The stick's folder replaced under the server (as a stick ejected from the desktop leaves its mount
+    // point): serving stops by itself, the card says why, and nothing is served from the folder now there.
+    await page.getByTestId('serve-toggle').click()
+    await expect(page.getByTestId('serve-url')).toHaveText(`http://127.0.0.1:${port}/`)
+    await rename(stick, `${stick}-ejected`)
+    await mkdir(join(stick, dirname(rel)), { recursive: true })
+    await writeFile(join(stick, rel), 'the folder beneath')
+    const serveCard = page.getByTestId('serving')
+    await expect(serveCard.getByTestId('step-error-title')).toHaveText('Serving stopped')
+    await expect(serveCard.getByTestId('step-error-message')).toHaveText(
+      `${stick} is no longer the folder serving started with: it was replaced by another folder. ` +
+        'A MAAS region can no longer sync from it.'
+    )
+    await expect(page.getByTestId('serve-status')).toHaveCount(0)
+    await expect(page.getByTestId('serve-toggle')).toHaveText('Start serving')
+    await expect(page.request.get(url + rel)).rejects.toThrow()
+    await captureState(page, 'staging-serving-stopped', {
+      state: 'Staging: serving stopped, the stick’s folder replaced',
+      focus: serveCard
+    })
   } finally {
     await rm(stick, { recursive: true, force: true })
+    await rm(`${stick}-ejected`, { recursive: true, force: true })
   }
 })
 

@@ -178,6 +178,8 @@ export interface EventMap {
     result: StageResult | null
     error: { code: string; message: string; detail?: string } | null
   }
+  /** the server stopped by itself: its folder is no longer the one checked at start (`stopped_reason` says why) */
+  servingStopped: ServingStatus
 }
 export type EventName = keyof EventMap
 

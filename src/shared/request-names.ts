@@ -53,7 +53,8 @@ export const eventNames = [
   'sourcesChanged',
   'syncScheduleChanged',
   'stagingProgress',
-  'stagingFinished'
+  'stagingFinished',
+  'servingStopped'
 ] as const
 
 export const requestChannel = (name: string): string => `maas-images:request:${name}`

@@ -281,4 +281,11 @@ export interface ServingStatus {
   boot_source_id: number | null
   /** what is served, in words: "the image cache of boot source 1 (…)" or a staged directory */
   label: string | null
+  /** the folder served (`serve dir=`), null for a boot source's cache */
+  dir: string | null
+  /**
+   * why serving stopped by itself (the folder was ejected, unmounted or replaced), naming the folder and the
+   * cause; null while serving, and after a stop or start by the admin
+   */
+  stopped_reason: string | null
 }

@@ -202,7 +202,9 @@ export function createFakeBridge(): FakeBridge {
       address: null,
       port: null,
       boot_source_id: null,
-      label: null
+      label: null,
+      dir: null,
+      stopped_reason: null
     })),
     getServingStatus: vi.fn(async () => ({
       serving: false,
@@ -210,7 +212,9 @@ export function createFakeBridge(): FakeBridge {
       address: null,
       port: null,
       boot_source_id: null,
-      label: null
+      label: null,
+      dir: null,
+      stopped_reason: null
     })),
     listeners,
     on(event: EventName, listener: (payload: unknown) => void) {

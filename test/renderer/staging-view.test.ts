@@ -227,7 +227,9 @@ describe('Staging screen', () => {
       address: '0.0.0.0',
       port: 8080,
       boot_source_id: 1,
-      label: 'the image cache of boot source 1'
+      label: 'the image cache of boot source 1',
+      dir: null,
+      stopped_reason: null
     })
     await wrapper.get('[data-testid="serve-toggle"]').trigger('click')
     await flushPromises()
@@ -271,7 +273,9 @@ describe('Staging screen', () => {
       address: '127.0.0.1',
       port: 8781,
       boot_source_id: 1,
-      label: 'the image cache of boot source 1'
+      label: 'the image cache of boot source 1',
+      dir: null,
+      stopped_reason: null
     })
     await wrapper.get('[data-testid="serve-toggle"]').trigger('click')
     await flushPromises()
@@ -285,7 +289,9 @@ describe('Staging screen', () => {
       address: null,
       port: null,
       boot_source_id: null,
-      label: null
+      label: null,
+      dir: null,
+      stopped_reason: null
     })
     await wrapper.get('[data-testid="serve-toggle"]').trigger('click')
     await flushPromises()
@@ -304,7 +310,9 @@ describe('Staging screen', () => {
       address: '127.0.0.1',
       port: 8780,
       boot_source_id: 1,
-      label: 'the image cache of boot source 1'
+      label: 'the image cache of boot source 1',
+      dir: null,
+      stopped_reason: null
     })
     await wrapper.get('[data-testid="serve-toggle"]').trigger('click')
     await flushPromises()
@@ -505,6 +513,96 @@ describe('Staging as imagers do it', () => {
     expect(ejected.map((e) => e.text())).toEqual(['MAASIMAGES was ejected. You can now remove the stick.'])
   })
 
+  it('does not offer Eject of the stick being served, says why, and offers it once serving stops', async () => {
+    bridge.listDrives.mockResolvedValue([drive()])
+    bridge.planStaging.mockResolvedValue(plan({ target: '/media/admin/MAASIMAGES' }))
+    const { wrapper } = await mountWith(StagingView, bridge)
+    await wrapper
+      .get('[aria-label="Use SanDisk Ultra · MAASIMAGES (/media/admin/MAASIMAGES)"]')
+      .trigger('click')
+    await flushPromises()
+    bridge.emit('stagingFinished', {
+      ok: true,
+      error: null,
+      result: stageResult({ target: '/media/admin/MAASIMAGES' })
+    })
+    await flushPromises()
+    const eject = () => wrapper.get('[data-testid="staging-eject"]').element as HTMLButtonElement
+    expect(eject().disabled).toBe(false)
+    await wrapper.get('[data-testid="serve-what-staged"]').setValue(true)
+    const served = {
+      serving: true,
+      url: 'http://127.0.0.1:8780/',
+      address: '127.0.0.1',
+      port: 8780,
+      boot_source_id: null,
+      label: '/media/admin/MAASIMAGES',
+      dir: '/media/admin/MAASIMAGES',
+      stopped_reason: null
+    }
+    bridge.startServing.mockResolvedValue(served)
+    await wrapper.get('[data-testid="serve-toggle"]').trigger('click')
+    await flushPromises()
+    expect(eject().disabled).toBe(true)
+    // Said beside the button, as its description.
+    const why = wrapper.get(`#${wrapper.get('[data-testid="staging-eject"]').attributes('aria-describedby')}`)
+    expect(why.attributes('data-testid')).toBe('staging-eject-why')
+    expect(why.text()).toBe(
+      'The stick is being served to MAAS. Stop serving before you eject it, or a MAAS region syncing from it would fail.'
+    )
+
+    bridge.stopServing.mockResolvedValue({
+      ...served,
+      serving: false,
+      url: null,
+      address: null,
+      port: null,
+      label: null,
+      dir: null
+    })
+    await wrapper.get('[data-testid="serve-toggle"]').trigger('click')
+    await flushPromises()
+    expect(eject().disabled).toBe(false)
+    expect(wrapper.find('[data-testid="staging-eject-why"]').exists()).toBe(false)
+  })
+
+  it('says in the Serve card that serving stopped, and why, when main stops it (the stick was ejected)', async () => {
+    const { wrapper } = await mountWith(StagingView, bridge)
+    bridge.startServing.mockResolvedValue({
+      serving: true,
+      url: 'http://127.0.0.1:8780/',
+      address: '127.0.0.1',
+      port: 8780,
+      boot_source_id: null,
+      label: '/media/admin/MAASIMAGES',
+      dir: '/media/admin/MAASIMAGES',
+      stopped_reason: null
+    })
+    await wrapper.get('[data-testid="serve-toggle"]').trigger('click')
+    await flushPromises()
+    expect(wrapper.find('[data-testid="serve-status"]').exists()).toBe(true)
+    const reason =
+      '/media/admin/MAASIMAGES is gone: the folder no longer exists (the stick or disk was ejected, unmounted or removed)'
+    bridge.emit('servingStopped', {
+      serving: false,
+      url: null,
+      address: null,
+      port: null,
+      boot_source_id: null,
+      label: null,
+      dir: null,
+      stopped_reason: reason
+    })
+    await flushPromises()
+    const card = wrapper.get('[data-testid="serving"]')
+    expect(card.find('[data-testid="serve-status"]').exists()).toBe(false)
+    expect(card.get('[data-testid="step-error-title"]').text()).toBe('Serving stopped')
+    expect(card.get('[data-testid="step-error-message"]').text()).toBe(
+      `${reason}. A MAAS region can no longer sync from it.`
+    )
+    expect(card.get('[data-testid="serve-toggle"]').text()).toBe('Start serving')
+  })
+
   it('after Eject, offers neither Verify nor serving the ejected stick, says why, until a target is chosen again', async () => {
     bridge.listDrives.mockResolvedValue([drive()])
     bridge.planStaging.mockResolvedValue(plan({ target: '/media/admin/MAASIMAGES' }))
@@ -579,7 +677,9 @@ describe('Staging as imagers do it', () => {
       address: '127.0.0.1',
       port: 8780,
       boot_source_id: null,
-      label: 'the staged directory /media/usb'
+      label: 'the staged directory /media/usb',
+      dir: '/media/usb',
+      stopped_reason: null
     })
     await wrapper.get('[data-testid="serve-toggle"]').trigger('click')
     await flushPromises()

@@ -44,6 +44,20 @@ describe('cleartext signatures', () => {
     expect(parseCleartext(signed)!.hashes).toEqual(['sha512'])
   })
 
+  it('verifies an ASCII file whose only rewrite is a trailing blank, and returns the text without it', async () => {
+    // The file's own bytes are tried first; a blank before an LF means they are not the signed text.
+    const key = await createTestKey()
+    const signed = (await signCleartext('{\n "a": 1\n}\n', key)).replace(/\r\n/g, '\n')
+    const padded = signed.replace('"a": 1', '"a": 1 ')
+    expect(padded).not.toBe(signed)
+    expect(await verify(padded, await keysOf('MAAS Images Test Signer'))).toBe('{\n "a": 1\n}\n')
+    // A changed text is still refused, whichever way it is read.
+    const changed = padded.replace('"a": 1', '"a": 2')
+    await expect(verify(changed, await keysOf('MAAS Images Test Signer'))).rejects.toThrow(
+      /^signature verification failed for doc\.sjson/
+    )
+  })
+
   it('verifies a file whose line endings were converted to CRLF', async () => {
     const key = await createTestKey()
     const signed = (await signCleartext(TRICKY, key)).replace(/\r?\n/g, '\r\n')

@@ -8,6 +8,8 @@ export interface ServingCli {
   stderr(): string
   /** Ctrl-C: stops serving; resolves to the exit code */
   stop(): Promise<number>
+  /** settles with the exit code when the CLI ends by itself (or after stop()) */
+  exited: Promise<number>
 }
 
 /**
@@ -45,6 +47,7 @@ export async function serveCli(
     url: first,
     stdout: () => out,
     stderr: () => err,
+    exited: running,
     stop: async () => {
       ctrlC.abort()
       return running

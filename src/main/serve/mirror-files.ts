@@ -12,6 +12,7 @@ import { localStreamPath, usesMappedNames } from '../staged-tree/name-map'
 import { stagedContent } from '../library/staged-content'
 import { readStagedManifest } from '../staged-tree/stage-manifest'
 import { isSafeItemPath } from '../streams/safe-path'
+import { servedRoot, type ServedRoot } from './served-root'
 
 /**
  * A file to send: bytes held in memory, or a regular file already opened and checked. The body is read from
@@ -23,6 +24,8 @@ export type MirrorFile = { kind: 'bytes'; data: Buffer } | { kind: 'file'; handl
 export interface MirrorFiles {
   /** a description for logs and the CLI */
   readonly label: string
+  /** a directory mirror's folder, held to the one checked at start (the server stops when it changes) */
+  readonly root?: ServedRoot
   lookup(rel: string): Promise<MirrorFile | null>
 }
 
@@ -89,11 +92,14 @@ export async function cacheMirror(
  * naming the file, rather than being taken for "no manifest" and widening what is served.
  */
 export async function directoryMirror(root: string): Promise<MirrorFiles> {
+  // Recorded before the manifest is read, so what the manifest says belongs to the folder recorded.
+  const checked = await servedRoot(root)
   const mapped = usesMappedNames(root)
   const m = await readStagedManifest(root)
   const listed = m ? new Set([...m.documents, ...m.items.map((i) => i.path)]) : null
   return {
     label: `${root}${mapped ? ' (mapped names)' : ''}`,
+    root: checked,
     async lookup(rel) {
       if (!isSafeItemPath(rel) || rel.split('/').some((s) => s === '' || s === '.')) return null
       if (listed && !listed.has(rel)) return null

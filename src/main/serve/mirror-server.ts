@@ -5,6 +5,8 @@
  * there answers only requests addressed to loopback (host-header.ts). Clients that stall are reset and
  * too many connections dropped (connection-guard.ts); a body is read into one buffer per response, each read
  * waiting for the socket to take the last, so a client that stops reading holds one buffer until it is reset.
+ * A directory mirror whose folder is no longer the one checked at start (a stick ejected or pulled) is never
+ * answered from: the server stops, saying why (served-root.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -25,8 +27,20 @@ export interface MirrorServer {
   port: number
   /** open connections and what the guard dropped or reset */
   connections: ConnectionGuard
+  /**
+   * Settles when the server has stopped: with the reason when it stopped by itself (its folder is no longer
+   * the one checked at start), with null when close() stopped it.
+   */
+  stopped: Promise<string | null>
   close(): Promise<void>
 }
+
+/** How often a directory mirror's folder is checked while no request comes, so the status does not lie. */
+export const ROOT_CHECK_MS = 1000
+
+/** What a client reads once the folder has gone: the folder's path is the admin's business, not the client's. */
+const FOLDER_GONE =
+  'this mirror is no longer available: its folder was removed or replaced; serving stopped\n'
 
 /**
  * Read size of a file body, and so the most one response holds while its client does not read: one buffer
@@ -71,8 +85,13 @@ async function answer(
   req: IncomingMessage,
   res: ServerResponse,
   files: MirrorFiles,
-  hostOk: ((host: string | undefined) => boolean) | null
+  hostOk: ((host: string | undefined) => boolean) | null,
+  folder: FolderWatch
 ): Promise<void> {
+  if (folder.goneReason !== null) {
+    plain(res, 503, FOLDER_GONE, { Connection: 'close' })
+    return
+  }
   if (hostOk && !hostOk(req.headers.host)) {
     plain(res, 421, 'this mirror answers only requests addressed to this machine\n', { Connection: 'close' })
     return
@@ -83,6 +102,14 @@ async function answer(
   }
   const rel = requestPath(req.url ?? '/')
   const file: MirrorFile | null = rel ? await files.lookup(rel) : null
+  // Checked after the open: a folder unmounted before it would have had the file opened from the one beneath.
+  const gone = await folder.check()
+  if (gone !== null) {
+    if (file?.kind === 'file') await file.handle.close().catch(() => undefined)
+    res.once('finish', () => folder.stop(gone))
+    plain(res, 503, FOLDER_GONE, { Connection: 'close' })
+    return
+  }
   if (!rel || !file) {
     plain(res, 404, 'not in this mirror\n')
     return
@@ -181,17 +208,44 @@ function listenFailure(bind: string, port: number, err: NodeJS.ErrnoException): 
   return `cannot listen on ${at}: ${err.code ?? err.message}`
 }
 
+/** The folder's state as requests and the watch see it; `stop` ends serving once, with the reason. */
+interface FolderWatch {
+  goneReason: string | null
+  check(): Promise<string | null>
+  stop(reason: string): void
+}
+
 export async function startMirrorServer(
   files: MirrorFiles,
-  opts: { port?: number; bind?: string } & ConnectionLimits = {}
+  opts: { port?: number; bind?: string; rootCheckMs?: number } & ConnectionLimits = {}
 ): Promise<MirrorServer> {
   let hostOk: ((host: string | undefined) => boolean) | null = null
+  let settle: (reason: string | null) => void = () => undefined
+  const stopped = new Promise<string | null>((resolve) => (settle = resolve))
+  let closing: Promise<void> | null = null
+  // The folder's periodic check: started once listening, cleared by stop().
+  const watch: { timer?: NodeJS.Timeout } = {}
+  const stop = (reason: string | null): Promise<void> => {
+    if (closing) return closing
+    clearInterval(watch.timer)
+    folder.goneReason = reason
+    closing = new Promise<void>((resolve) => {
+      server.close(() => resolve())
+      server.closeAllConnections()
+    }).then(() => settle(reason))
+    return closing
+  }
+  const folder: FolderWatch = {
+    goneReason: null,
+    check: async () => (folder.goneReason ?? (await files.root?.changed())) || null,
+    stop: (reason) => void stop(reason)
+  }
   const idle = opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS
   // How often node:http looks for requests whose headers are late (default 30 s, too coarse for short limits).
   const server: Server = createServer(
     { connectionsCheckingInterval: Math.min(30_000, Math.max(100, idle / 4)) },
     (req, res) => {
-      answer(req, res, files, hostOk).catch(() => {
+      answer(req, res, files, hostOk, folder).catch(() => {
         // A client that went away mid-body, or a file that vanished: end this response only.
         if (!res.headersSent) plain(res, 500, 'read error\n')
         else res.destroy()
@@ -213,15 +267,24 @@ export async function startMirrorServer(
   })
   const addr = server.address() as AddressInfo
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address
+  let watching = false
+  watch.timer = files.root
+    ? setInterval(() => {
+        // One check at a time: a stat on a dead network mount may hang, and must not pile up.
+        if (watching) return
+        watching = true
+        void folder.check().then((reason) => {
+          watching = false
+          if (reason !== null) folder.stop(reason)
+        })
+      }, opts.rootCheckMs ?? ROOT_CHECK_MS).unref()
+    : undefined
   return {
     url: `http://${host}:${addr.port}/`,
     address: addr.address,
     port: addr.port,
     connections,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        server.closeAllConnections()
-      })
+    stopped,
+    close: () => stop(null)
   }
 }

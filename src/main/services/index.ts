@@ -119,15 +119,17 @@ export async function createMainServices(ctx: MainContext): Promise<MainServices
     getSource: (id) => sources.get(id),
     // As for serving: the window's renderer names only a folder picked in main's dialog (or a listed drive).
     // The browser-mode host has no pickers; its e2e suite types the path.
-    mayStageTo: (target) => ctx.host !== 'app' || picked.wasPicked('directory', target)
+    mayStageTo: (target) => ctx.host !== 'app' || picked.wasPicked('directory', target),
+    servedFrom: (mount): string | null => serving.servedFrom(mount)
   })
 
   const serving = new ServeGateway({
     dataDir: ctx.dataDir,
+    events,
     getSource: (id) => sources.get(id),
     // The CLI's user typed the path; the window's renderer may only name a folder chosen in main's dialog, a
     // drive main listed, or a target staging already ran onto (which passed the same check).
-    mayServeDirectory: (dir) =>
+    mayServeDirectory: (dir): boolean =>
       ctx.host === 'cli' || picked.wasPicked('directory', dir) || staging.mayServe(dir)
   })
 

@@ -1,19 +1,25 @@
 /**
  * Serving from the app: one mirror server at a time, off by default. Listening beyond loopback is the
- * user's explicit choice (`lan`), and the status says which address it listens on.
+ * user's explicit choice (`lan`), and the status says which address it listens on. A served folder that is no
+ * longer the one checked at start (a stick ejected or pulled) stops the server; the status keeps the reason and
+ * `servingStopped` tells every window, so the admin learns that MAAS can no longer sync from it.
  */
 import { networkInterfaces } from 'node:os'
 import type { BootSource, ServingStatus } from '@shared/types'
-import { resolve } from 'node:path'
+import { isAbsolute, relative, resolve } from 'node:path'
 import { AppError } from '@shared/errors'
 import { cacheMirror, directoryMirror } from '../serve/mirror-files'
 import { DEFAULT_PORT, startMirrorServer, type MirrorServer } from '../serve/mirror-server'
+import type { AppEvents } from './events'
 
 export interface ServeGatewayDeps {
   dataDir: string
+  events: AppEvents
   getSource(id: number): Promise<BootSource>
   /** whether a directory may be served: the app allows only one the user picked in main's dialog */
   mayServeDirectory(dir: string): boolean
+  /** how often a served folder is checked while no request comes (tests shorten it) */
+  rootCheckMs?: number
 }
 
 export interface ServeRequest {
@@ -28,6 +34,8 @@ export class ServeGateway {
   private server: MirrorServer | null = null
   private sourceId: number | null = null
   private label: string | null = null
+  private dir: string | null = null
+  private stoppedReason: string | null = null
 
   constructor(private readonly deps: ServeGatewayDeps) {}
 
@@ -40,9 +48,28 @@ export class ServeGateway {
           address: s.address,
           port: s.port,
           boot_source_id: this.sourceId,
-          label: this.label
+          label: this.label,
+          dir: this.dir,
+          stopped_reason: null
         }
-      : { serving: false, url: null, address: null, port: null, boot_source_id: null, label: null }
+      : {
+          serving: false,
+          url: null,
+          address: null,
+          port: null,
+          boot_source_id: null,
+          label: null,
+          dir: null,
+          stopped_reason: this.stoppedReason
+        }
+  }
+
+  /** The URL a served folder on `mount` (the mount point itself or a folder under it) is served at, or null. */
+  servedFrom(mount: string): string | null {
+    if (!this.server || this.dir === null) return null
+    const rel = relative(resolve(mount), this.dir)
+    const on = rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))
+    return on ? publicUrl(this.server) : null
   }
 
   async start(arg: ServeRequest): Promise<ServingStatus> {
@@ -52,25 +79,42 @@ export class ServeGateway {
         `choose the directory to serve with the folder picker: ${arg.dir}`
       )
     await this.stop()
+    const dir = arg.dir !== undefined ? resolve(arg.dir) : null
     const files =
-      arg.dir !== undefined
-        ? await directoryMirror(resolve(arg.dir))
+      dir !== null
+        ? await directoryMirror(dir)
         : await cacheMirror(this.deps.dataDir, await this.deps.getSource(arg.boot_source_id!))
-    this.server = await startMirrorServer(files, {
+    const server = await startMirrorServer(files, {
       port: arg.port ?? DEFAULT_PORT,
-      bind: arg.bind ?? (arg.lan ? '0.0.0.0' : '127.0.0.1')
+      bind: arg.bind ?? (arg.lan ? '0.0.0.0' : '127.0.0.1'),
+      rootCheckMs: this.deps.rootCheckMs
     })
+    this.server = server
     this.sourceId = arg.boot_source_id ?? null
     this.label = files.label
+    this.dir = dir
+    void server.stopped.then((reason) => {
+      if (reason === null || this.server !== server) return
+      this.forget()
+      this.stoppedReason = reason
+      this.deps.events.emit('servingStopped', this.status())
+    })
     return this.status()
   }
 
   async stop(): Promise<ServingStatus> {
     const s = this.server
-    this.server = null
-    this.sourceId = null
+    this.forget()
     await s?.close()
     return this.status()
+  }
+
+  private forget(): void {
+    this.server = null
+    this.sourceId = null
+    this.label = null
+    this.dir = null
+    this.stoppedReason = null
   }
 }
 

@@ -22,6 +22,8 @@ export interface StagingGatewayDeps {
    * the window's renderer may only name a folder picked in main's dialog (see services/index.ts)
    */
   mayStageTo(target: string): boolean
+  /** the URL a folder on the drive mounted at `mount` is being served at, or null (see ServeGateway) */
+  servedFrom?(mount: string): string | null
   /** the clock progress is throttled by (tests fix it) */
   now?: () => number
 }
@@ -61,13 +63,23 @@ export class StagingGateway {
     return this.listed.has(dir) || this.stagedTargets.has(dir)
   }
 
-  /** Ejects a drive listed here, never one being staged onto. */
+  /**
+   * Ejects a drive listed here, never one being staged onto or served from: as a desktop refuses to eject a
+   * volume in use, the admin stops serving first, knowing a MAAS region syncing from it will be cut off.
+   */
   async ejectDrive(mount: string): Promise<{ ejected: boolean; message: string }> {
     const drive = this.listed.get(mount)
     if (!drive)
       throw new AppError('invalid_argument', `choose the drive to eject from the list of drives: ${mount}`)
     if (this.running && this.status.target === mount)
       throw new AppError('busy', `Staging onto ${mount} is running: stop it before ejecting the drive.`)
+    const url = this.deps.servedFrom?.(mount)
+    if (url)
+      throw new AppError(
+        'busy',
+        `${mount} is being served to MAAS at ${url}: stop serving before you eject the drive, ` +
+          'or a MAAS region syncing from it would fail.'
+      )
     await this.eject(drive)
     this.listed.delete(mount)
     return {

@@ -12,6 +12,19 @@ export interface ParsedCleartext {
   armoredSignature: string
 }
 
+/**
+ * The framing alone: the text as it stands in the armored string (`body`, at [bodyStart, bodyEnd)), before
+ * dash-escapes and trailing blanks are taken out (canonicalText). Verification of an ASCII file reads the body's
+ * bytes at the same offsets and finds what needs rewriting while it converts them (lf-to-crlf.ts).
+ */
+export interface FramedCleartext {
+  body: string
+  bodyStart: number
+  bodyEnd: number
+  hashes: string[]
+  armoredSignature: string
+}
+
 const BEGIN_MESSAGE = '-----BEGIN PGP SIGNED MESSAGE-----'
 const BEGIN_SIGNATURE = '-----BEGIN PGP SIGNATURE-----'
 const END_SIGNATURE = '-----END PGP SIGNATURE-----'
@@ -38,6 +51,17 @@ export class CleartextFormatError extends Error {}
  * CleartextFormatError when the framing is there but broken.
  */
 export function parseCleartext(armored: string): ParsedCleartext | null {
+  const framed = frameCleartext(armored)
+  if (!framed) return null
+  return {
+    text: canonicalText(framed.body),
+    hashes: framed.hashes,
+    armoredSignature: framed.armoredSignature
+  }
+}
+
+/** parseCleartext's framing, the text left as it stands (see FramedCleartext). */
+export function frameCleartext(armored: string): FramedCleartext | null {
   const s = armored
   let pos = 0
   while (pos < s.length && (s[pos] === '\n' || s[pos] === '\r' || s[pos] === ' ' || s[pos] === '\t')) pos++
@@ -68,7 +92,9 @@ export function parseCleartext(armored: string): ParsedCleartext | null {
   let end = Math.max(bodyStart, armorAt - 1)
   if (end > bodyStart && s[end - 1] === '\r') end--
   return {
-    text: canonicalText(s.slice(bodyStart, end)),
+    body: s.slice(bodyStart, end),
+    bodyStart,
+    bodyEnd: end,
     hashes,
     armoredSignature: s.slice(armorAt, endAt + END_SIGNATURE.length)
   }
@@ -81,7 +107,7 @@ export function parseCleartext(armored: string): ParsedCleartext | null {
  * `includes(' \n')` stops at every space of indented JSON and costs 5x as much. Line endings are left as they
  * are (CRLF or LF): openpgp canonicalises bare LFs itself, and JSON treats both as whitespace.
  */
-function canonicalText(body: string): string {
+export function canonicalText(body: string): string {
   let text = body
   const last = text[text.length - 1]
   const hasCr = text.includes('\r')

@@ -90,12 +90,23 @@ export const offlineCommands: CliCommand[] = [
         ctx.stderr.write(
           `maas-images: listening on ${status.address}: other machines on the network can read this mirror\n`
         )
-      await new Promise<void>((done) => {
-        if (ctx.signal.aborted) return done()
-        ctx.signal.addEventListener('abort', () => done(), { once: true })
+      // Until Ctrl-C, or until the served folder is gone (a stick ejected or pulled): then the server has
+      // stopped by itself and this process ends with the reason, rather than waiting with nothing served.
+      const main = await ctx.main()
+      let off = (): void => undefined
+      const stoppedReason = await new Promise<string | null>((done) => {
+        if (ctx.signal.aborted) return done(null)
+        ctx.signal.addEventListener('abort', () => done(null), { once: true })
+        off = main.events.on('servingStopped', (s) => done(s.stopped_reason ?? 'for no reason given'))
+        // It may have stopped before the listener was on.
+        void main.request('getServingStatus', undefined).then((s) => {
+          if (!s.serving) done(s.stopped_reason ?? 'for no reason given')
+        })
       })
+      off()
+      if (stoppedReason !== null) throw new AppError('not_found', `serving stopped: ${stoppedReason}`)
       // Not tied to the Ctrl-C signal, which has fired by now: stopping must run, not be cancelled.
-      await (await ctx.main()).request('stopServing', undefined)
+      await main.request('stopServing', undefined)
       return undefined
     }
   },

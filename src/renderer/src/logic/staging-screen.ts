@@ -3,7 +3,7 @@
  * as imagers show it, and a failed step as a titled error with its technical detail kept apart.
  */
 import type { Drive, StagingChoice } from '@shared/types'
-import { errorMessage } from './error-message'
+import { asSentence, errorMessage } from './error-message'
 
 export const choiceKey = (c: Pick<StagingChoice, 'os' | 'release' | 'arch'>): string =>
   `${c.os}/${c.release}/${c.arch}`
@@ -22,6 +22,16 @@ export function driveName(d: Drive): string {
 export const STICK_EJECTED_REASON =
   'The stick was ejected. Plug it in again and choose it to verify or serve it.'
 
+export const STICK_SERVED_REASON =
+  'The stick is being served to MAAS. Stop serving before you eject it, or a MAAS region syncing from it would fail.'
+
+/** Whether `dir` is the folder mounted at `mount` or one under it (POSIX or Windows names, as main gives them). */
+export function isOnMount(dir: string | null | undefined, mount: string): boolean {
+  if (!dir) return false
+  const root = /[\\/]$/.test(mount) ? mount : `${mount}${mount.includes('\\') ? '\\' : '/'}`
+  return dir === mount || dir.startsWith(root)
+}
+
 /** A failed step: what failed (the title), main's plain sentence, and the system's code for a details line. */
 export interface StepError {
   title: string
@@ -32,4 +42,12 @@ export interface StepError {
 export function stepError(title: string, err: unknown): StepError {
   const detail = (err as { detail?: unknown })?.detail
   return { title, message: errorMessage(err), ...(typeof detail === 'string' && detail ? { detail } : {}) }
+}
+
+/** The server stopped by itself: main's reason names the folder and the cause; what it means for MAAS follows. */
+export function servingStoppedError(reason: string | null): StepError {
+  return {
+    title: 'Serving stopped',
+    message: `${asSentence(reason ?? 'the server stopped')}. A MAAS region can no longer sync from it.`
+  }
 }

@@ -1,14 +1,16 @@
 /**
  * The app's mirror server for a MAAS region: on/off, loopback or the LAN, and the URL to copy. Its error
  * belongs to the Serve card: a port already in use is old news once the port or the network choice changes,
- * and `clearError` lets the card drop it when the admin moves on.
+ * and `clearError` lets the card drop it when the admin moves on. A server that stopped by itself (its stick
+ * ejected or pulled) is heard through `servingStopped`, and its reason shown as the card's error.
  */
 import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
 import { DEFAULT_SERVE_PORT, servePortProblem } from '@shared/serve-port'
 import type { ServingStatus } from '@shared/types'
 import { getBridge } from '../bridge'
-import { stepError, type StepError } from '../logic/staging-screen'
+import { servingStoppedError, stepError, type StepError } from '../logic/staging-screen'
+import { followMainEvents } from './main-events'
 
 export const useServingStore = defineStore('serving', () => {
   const status = ref<ServingStatus | null>(null)
@@ -18,11 +20,26 @@ export const useServingStore = defineStore('serving', () => {
   const busy = ref(false)
   const error = ref<StepError | null>(null)
 
+  const events = followMainEvents(
+    {
+      servingStopped: (s) => {
+        status.value = s
+        error.value = servingStoppedError(s.stopped_reason)
+      }
+    },
+    (message) => {
+      error.value = { title: 'The server’s state cannot be followed', message }
+    }
+  )
+
   async function load(): Promise<void> {
+    events.listen()
     try {
       status.value = await getBridge().getServingStatus()
       if (status.value.address === '0.0.0.0') lan.value = true
       if (status.value.port) port.value = String(status.value.port)
+      if (!status.value.serving && status.value.stopped_reason)
+        error.value = servingStoppedError(status.value.stopped_reason)
     } catch (err) {
       error.value = stepError('The server’s state could not be read', err)
     }
