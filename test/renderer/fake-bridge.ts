@@ -2,6 +2,7 @@
  * A fake Bridge for component tests: every request is a vi.fn with a harmless default (empty
  * lists, default settings) that a test overrides, and `emit` plays main's events.
  */
+import { notServing } from '@shared/serving-status'
 import { vi, type Mock } from 'vitest'
 import type { Bridge, EventMap, EventName, RequestInput } from '@shared/ipc-contract'
 import { BridgeError } from '@shared/bridge-client'
@@ -196,26 +197,8 @@ export function createFakeBridge(): FakeBridge {
       last_error: null
     })),
     startServing: vi.fn(notWired('startServing')),
-    stopServing: vi.fn(async () => ({
-      serving: false,
-      url: null,
-      address: null,
-      port: null,
-      boot_source_id: null,
-      label: null,
-      dir: null,
-      stopped_reason: null
-    })),
-    getServingStatus: vi.fn(async () => ({
-      serving: false,
-      url: null,
-      address: null,
-      port: null,
-      boot_source_id: null,
-      label: null,
-      dir: null,
-      stopped_reason: null
-    })),
+    stopServing: vi.fn(async () => (notServing())),
+    getServingStatus: vi.fn(async () => (notServing())),
     listeners,
     on(event: EventName, listener: (payload: unknown) => void) {
       let set = listeners.get(event)

@@ -4,6 +4,7 @@
  * progress card carries Stop while staging runs and a stopped staging is not shown as an error, and
  * "Serve to MAAS" starts on the port the admin typed and says plainly when it listens on the network.
  */
+import { notServing } from '@shared/serving-status'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { enableAutoUnmount, flushPromises } from '@vue/test-utils'
 import StagingView from '../../src/renderer/src/views/StagingView.vue'
@@ -283,16 +284,7 @@ describe('Staging screen', () => {
     expect(wrapper.get('[data-testid="serve-url"]').text()).toBe('http://127.0.0.1:8781/')
 
     // Leaving the screen: the store outlives it, the error does not.
-    bridge.stopServing.mockResolvedValueOnce({
-      serving: false,
-      url: null,
-      address: null,
-      port: null,
-      boot_source_id: null,
-      label: null,
-      dir: null,
-      stopped_reason: null
-    })
+    bridge.stopServing.mockResolvedValueOnce(notServing())
     await wrapper.get('[data-testid="serve-toggle"]').trigger('click')
     await flushPromises()
     await fail()
@@ -583,16 +575,7 @@ describe('Staging as imagers do it', () => {
     expect(wrapper.find('[data-testid="serve-status"]').exists()).toBe(true)
     const reason =
       '/media/admin/MAASIMAGES is gone: the folder no longer exists (the stick or disk was ejected, unmounted or removed)'
-    bridge.emit('servingStopped', {
-      serving: false,
-      url: null,
-      address: null,
-      port: null,
-      boot_source_id: null,
-      label: null,
-      dir: null,
-      stopped_reason: reason
-    })
+    bridge.emit('servingStopped', notServing(reason))
     await flushPromises()
     const card = wrapper.get('[data-testid="serving"]')
     expect(card.find('[data-testid="serve-status"]').exists()).toBe(false)

@@ -5,6 +5,7 @@
  * - A served folder that is replaced or removed stops the server by itself: the status says serving stopped and
  *   why (naming the folder), every window hears `servingStopped`, and the next start clears the reason.
  */
+import { notServing } from '@shared/serving-status'
 import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -111,16 +112,7 @@ describe('a served folder that is replaced', () => {
     await rename(host.stick, `${host.stick}-ejected`)
     await mkdir(host.stick)
     const reason = `${host.stick} is no longer the folder serving started with: it was replaced by another folder`
-    expect(await stopped).toEqual({
-      serving: false,
-      url: null,
-      address: null,
-      port: null,
-      boot_source_id: null,
-      label: null,
-      dir: null,
-      stopped_reason: reason
-    })
+    expect(await stopped).toEqual(notServing(reason))
     expect(serving.status().stopped_reason).toBe(reason)
 
     expect((await serving.start({ dir: host.stick, port: 0 })).stopped_reason).toBeNull()

@@ -8,6 +8,7 @@ import { networkInterfaces } from 'node:os'
 import type { BootSource, ServingStatus } from '@shared/types'
 import { isAbsolute, relative, resolve } from 'node:path'
 import { AppError } from '@shared/errors'
+import { notServing } from '@shared/serving-status'
 import { cacheMirror, directoryMirror } from '../serve/mirror-files'
 import { DEFAULT_PORT, startMirrorServer, type MirrorServer } from '../serve/mirror-server'
 import type { AppEvents } from './events'
@@ -52,16 +53,7 @@ export class ServeGateway {
           dir: this.dir,
           stopped_reason: null
         }
-      : {
-          serving: false,
-          url: null,
-          address: null,
-          port: null,
-          boot_source_id: null,
-          label: null,
-          dir: null,
-          stopped_reason: this.stoppedReason
-        }
+      : notServing(this.stoppedReason)
   }
 
   /** The URL a served folder on `mount` (the mount point itself or a folder under it) is served at, or null. */
