@@ -48,8 +48,6 @@ export interface SegmentSink {
   write(buf: Buffer, n: number, pos: number): Promise<void>
   /** [pos, pos + n) is on disk and the segment's `pos` has moved past it. */
   written(pos: number, n: number): void
-  /** Offers buf[0, n), just written at `pos`, for hashing from memory (the sink copies what it takes). */
-  lend?(buf: Buffer, n: number, pos: number): void
 }
 
 /** Copies `res`'s body into [seg.pos, min(seg.end, limit)); throws when it ends early or is cancelled. */
@@ -77,7 +75,6 @@ export async function copyBody(
     // A split never cuts closer than the write guard to `pos`, so this stays within the segment.
     const delta = Math.min(n, seg.end - from)
     seg.pos += delta
-    sink.lend?.(batch, delta, from)
     sink.written(from, delta)
   }
   // Pushed chunks with explicit pause/resume rather than an async iterator: no promise per chunk, which
@@ -191,7 +188,6 @@ async function copyLocal(
       await sink.write(batch, n, from)
       const delta = Math.min(n, seg.end - from)
       seg.pos += delta
-      sink.lend?.(batch, delta, from)
       sink.written(from, delta)
     }
   } finally {

@@ -112,17 +112,6 @@ export class DownloadFile implements SegmentSink {
     while (done < n) done += (await this.fh.write(buf, done, n - done, pos + done)).bytesWritten
   }
 
-  /**
-   * Hashes buf[0, n), just written at `pos`, from memory when it continues what the hasher has: the bytes
-   * are written (write() returned) and every byte before them too (the written prefix covers them), so
-   * the gap up to `pos`, if any, is announced for read-back first. Otherwise those bytes are read back.
-   */
-  lend(buf: Buffer, n: number, pos: number): boolean {
-    if (this.ranges.contiguousPrefix() < pos + n) return false
-    this.hasher.advance(pos)
-    return this.hasher.lend(buf, n, pos)
-  }
-
   written(pos: number, n: number): void {
     this.journal.record(pos, pos + n)
     this.opts.onBytes(n)

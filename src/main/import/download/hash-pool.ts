@@ -1,18 +1,13 @@
 /**
- * sha256 off the main thread. Each file being downloaded gets a hasher in one worker, which hashes the file's
- * bytes strictly in order, each once, so hashing overlaps the download and never blocks the event loop.
+ * sha256 off the main thread. Each file being downloaded gets a hasher in one worker; the worker
+ * reads the file's contiguous, already written prefix back from disk (the page cache) and hashes
+ * it incrementally, so hashing overlaps the download, never blocks the event loop, and a resumed
+ * partial is simply re-read from byte 0.
  *
- * Bytes reach the hash two ways. A batch just written at the exact position the hash has reached (the
- * file's contiguous prefix, where most bytes land) is lent to the worker: copied into a slot of shared
- * memory (one memcpy, where reading it back costs a copy out of the page cache and more) and hashed from
- * there. Every other byte is read back from the file (the page cache) once the written prefix covers it
- * (advance). A resumed partial is simply re-read from byte 0.
- *
- * Why a digest from finish() is the digest of the final file, every byte in order: the worker's position
- * only moves forward, by a lent batch that starts exactly there or by reading the file itself up to what it
- * was told is written. A batch is lent only after its write completed in full, at the offset it was written,
- * and copied before the writer reuses it, so its bytes are what the file holds there; if any write lands below the position the hash has reached,
- * the state is stale (the writer reports every write, wrote(), before making it) and finish() starts a
+ * Why a digest from finish() is the digest of the final file, every byte in order: the worker reads
+ * [0, size) from the file itself, sequentially, one hash object, and only up to what it was told is
+ * written (advance). Bytes it has read can change only by a write below that point; the writer reports
+ * every write (wrote) before making it, and such a write marks the state stale, so finish() then starts a
  * fresh hash at byte 0 and reads the whole file back. finish() runs after the last write completed and
  * refuses a file whose size is not exactly `size`, so no byte is left out or added after the digest.
  *
@@ -23,22 +18,12 @@ import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { AppError } from '@shared/errors'
 
-/**
- * Batches lent to the workers at once, over the pool: slots of shared memory, allocated once per pool, so
- * hashing from memory adds a fixed MAX_LENT x LEND_SLOT (2 MiB) to the import's memory. A worker behind
- * (starved of CPU) gets no more; those bytes are read back instead.
- */
-export const MAX_LENT = 8
-/** The largest batch one slot holds (the downloader's write batch). */
-export const LEND_SLOT = 256 << 10
-
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads')
 const { createHash } = require('node:crypto')
 const fs = require('node:fs')
 const buf = Buffer.allocUnsafe(1 << 20)
 const files = new Map()
-let lent
 function advance(f, upTo) {
   while (f.pos < upTo) {
     const n = fs.readSync(f.fd, buf, 0, Math.min(buf.length, upTo - f.pos), f.pos)
@@ -53,19 +38,8 @@ function close(id) {
 }
 parentPort.on('message', (m) => {
   try {
-    if (m.op === 'slots') lent = new Uint8Array(m.buf)
-    else if (m.op === 'open') files.set(m.id, { fd: fs.openSync(m.path, 'r'), hash: createHash('sha256'), pos: 0 })
+    if (m.op === 'open') files.set(m.id, { fd: fs.openSync(m.path, 'r'), hash: createHash('sha256'), pos: 0 })
     else if (m.op === 'advance') { const f = files.get(m.id); if (f) advance(f, m.upTo) }
-    else if (m.op === 'data') {
-      // A lent batch: hashed only if it starts exactly where the hash is (else its bytes are read back),
-      // and its slot always freed, or the pool would run out of slots.
-      try {
-        const f = files.get(m.id)
-        if (f && m.pos === f.pos) { f.hash.update(lent.subarray(m.slot * m.size, m.slot * m.size + m.n)); f.pos += m.n }
-      } finally {
-        parentPort.postMessage({ op: 'returned', slot: m.slot })
-      }
-    }
     else if (m.op === 'finish') {
       const f = files.get(m.id)
       if (!f) throw new Error('no such hasher')
@@ -102,9 +76,6 @@ export class HashPool {
   private readonly pending = new Map<number, Pending>()
   private readonly failed = new Map<number, string>()
   private nextId = 1
-  /** the lending slots, shared with every worker; `free` lists the slots not lent */
-  private readonly lent = Buffer.from(new SharedArrayBuffer(MAX_LENT * LEND_SLOT))
-  private readonly free = Array.from({ length: MAX_LENT }, (_, i) => MAX_LENT - 1 - i)
 
   constructor(size = Math.max(1, Math.min(2, availableParallelism() - 1))) {
     for (let i = 0; i < size; i++) {
@@ -113,12 +84,12 @@ export class HashPool {
         // It allocates almost nothing but its messages: a young generation of 1 MiB instead of 2-4.
         resourceLimits: { maxYoungGenerationSizeMb: 1 }
       })
-      const slot: Slot = { worker, open: 0 }
-      worker.postMessage({ op: 'slots', buf: this.lent.buffer })
-      worker.on('message', (m: WorkerMessage) => this.onMessage(m))
+      worker.on('message', (m: { op: string; id: number; hex?: string; message?: string }) =>
+        this.onMessage(m)
+      )
       worker.on('error', (err) => this.failAll(err))
       worker.unref()
-      this.slots.push(slot)
+      this.slots.push({ worker, open: 0 })
     }
   }
 
@@ -141,21 +112,6 @@ export class HashPool {
     slot.worker.postMessage(msg)
   }
 
-  /**
-   * @internal Copies buf[0, n) into a free lending slot and sends the worker a `data` message for it; false
-   * when every slot is lent (or n is larger than a slot).
-   */
-  lend(slot: Slot, msg: { id: number; pos: number; n: number }, buf: Buffer): boolean {
-    if (msg.n > LEND_SLOT) return false
-    const at = this.free.pop()
-    if (at === undefined) return false
-    // Buffer#fill with a buffer is one memcpy; buf.copy into shared memory is V8's TypedArray set, which
-    // copies word by word there (Relaxed_Memmove), about 4x the CPU.
-    this.lent.fill(buf, at * LEND_SLOT, at * LEND_SLOT + msg.n)
-    slot.worker.postMessage({ op: 'data', ...msg, slot: at, size: LEND_SLOT })
-    return true
-  }
-
   /** @internal */
   wait(id: number): Promise<string> {
     const early = this.failed.get(id)
@@ -175,11 +131,7 @@ export class HashPool {
     if (--slot.open === 0) slot.worker.unref()
   }
 
-  private onMessage(m: WorkerMessage): void {
-    if (m.op === 'returned') {
-      this.free.push(m.slot as number)
-      return
-    }
+  private onMessage(m: { op: string; id: number; hex?: string; message?: string }): void {
     const p = this.pending.get(m.id)
     if (m.op === 'digest' && p) {
       this.pending.delete(m.id)
@@ -202,23 +154,8 @@ export class HashPool {
   }
 }
 
-interface WorkerMessage {
-  op: string
-  id: number
-  hex?: string
-  message?: string
-  slot?: number
-}
-
-/**
- * The hashing state of one file: feed it the length of the contiguous written prefix as it grows, and lend it
- * batches written where its hash has reached.
- */
+/** The hashing state of one file: feed it the length of the contiguous written prefix as it grows. */
 export class FileHasher {
-  /**
-   * Where the worker's hash will be once it has taken every message sent so far: it mirrors the worker's
-   * position exactly (advance and lent batches only ever move it forward, from here).
-   */
   private sent = 0
   private closed = false
   /** a write landed below `sent`: what the worker hashed may no longer be what the file holds */
@@ -238,18 +175,6 @@ export class FileHasher {
   }
 
   /**
-   * Offers buf[0, n), just written in full at `pos`, to be hashed from memory: taken (true, its bytes
-   * copied into a lending slot) only when it starts exactly where the hash has reached and a slot is free.
-   * Otherwise false, and those bytes are read back from the file once advance() covers them.
-   */
-  lend(buf: Buffer, n: number, pos: number): boolean {
-    if (this.closed || this.stale || pos !== this.sent || n <= 0 || n > buf.length) return false
-    if (!this.pool.lend(this.slot, { id: this.id, pos, n }, buf)) return false
-    this.sent = pos + n
-    return true
-  }
-
-  /**
    * Tells the hasher a write starts at `offset` (call it before every write to the file). A write below what
    * the worker may already have hashed makes finish() hash the file again from byte 0.
    */
@@ -257,7 +182,7 @@ export class FileHasher {
     if (offset < this.sent) this.stale = true
   }
 
-  /** How far the worker has been told it may hash (announced or lent). */
+  /** How far the worker has been told it may hash. */
   get announced(): number {
     return this.sent
   }
