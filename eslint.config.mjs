@@ -102,9 +102,9 @@ export default tseslint.config(
     }
   },
   {
-    // Plain CommonJS run by Node directly: the npm bin shim, the single executable's main script, and the
-    // probe the single-executable test preloads into it.
-    files: ['bin/*.js', 'packaging/*.cjs', 'test/packaging/*.cjs'],
+    // Plain CommonJS run by Node directly: the npm bin shim, the single executable's main script, the
+    // probe the single-executable test preloads into it, and the benchmark's receive-floor child.
+    files: ['bin/*.js', 'packaging/*.cjs', 'test/packaging/*.cjs', 'bench/import/*.cjs'],
     languageOptions: { sourceType: 'commonjs' },
     rules: { '@typescript-eslint/no-require-imports': 'off' }
   },

@@ -9,7 +9,8 @@
  * --aria2c profiles `aria2c -k1M` without checks on the same files instead, for the same categories of the
  * client the targets compare with (socket receive and file writes are what both must pay).
  * --keep FILE copies perf.data there (for `perf report -i`), since everything else lives in a temp dir that
- * is removed at the end (V8's isolate logs included), as is the /tmp/perf-PID.map V8 writes for perf.
+ * is removed at the end (V8's isolate logs included), as is the /tmp/perf-PID.map V8 writes for perf: that
+ * is kept as FILE.perf-PID.map (copy it back to /tmp/perf-PID.map for perf to name the JavaScript frames).
  */
 import { spawnSync } from 'node:child_process'
 import { copyFile, mkdtemp, rm } from 'node:fs/promises'
@@ -92,7 +93,11 @@ async function main(): Promise<void> {
           `cpu ${t.cpuS.toFixed(2)} s (perf's own included)`
       )
       console.log(categoryTable(parsePerfScript(text), bytes))
-      if (o.keep) await copyFile(data, o.keep)
+      if (o.keep) {
+        await copyFile(data, o.keep)
+        // V8's map of JIT code names the JavaScript frames; perf reads it back from /tmp/perf-PID.map.
+        if (pid) await copyFile(`/tmp/perf-${pid}.map`, `${o.keep}.perf-${pid}.map`).catch(() => undefined)
+      }
     } finally {
       await server.stop()
     }
