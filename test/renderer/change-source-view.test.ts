@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { enableAutoUnmount, flushPromises } from '@vue/test-utils'
+import { enableAutoUnmount, flushPromises, mount } from '@vue/test-utils'
 import ChangeSourceView from '../../src/renderer/src/views/ChangeSourceView.vue'
 import { BridgeError } from '@shared/bridge-client'
 import { createFakeBridge, source, type FakeBridge } from './fake-bridge'
@@ -28,6 +28,34 @@ describe('Change source', () => {
     expect((wrapper.get('[data-testid="stream-stable"] input').element as HTMLInputElement).checked).toBe(
       true
     )
+  })
+
+  it('keeps a choice made while the sources reload, and offers none before they are known', async () => {
+    const firstList = bridge.listBootSources.getMockImplementation()!
+    let answer: (() => void) | undefined
+    bridge.listBootSources.mockImplementationOnce(
+      (...args) => new Promise((resolve) => (answer = () => resolve(firstList(...args))))
+    )
+    const { wrapper, pinia, router } = await mountWith(ChangeSourceView, bridge)
+    // The choices sit in the form's fieldset, which disables them (a browser does; happy-dom keeps the attribute).
+    const fields = () => wrapper.get('[data-testid="choice-custom"]').element.closest('fieldset[disabled]')
+    expect(fields()).not.toBeNull()
+    answer!()
+    await flushPromises()
+    expect(fields()).toBeNull()
+    wrapper.unmount()
+
+    // Back on the page: the sources are known, and are fetched again behind the admin's back.
+    bridge.listBootSources.mockImplementationOnce(
+      (...args) => new Promise((resolve) => (answer = () => resolve(firstList(...args))))
+    )
+    const again = mount(ChangeSourceView, { global: { plugins: [pinia, router] }, attachTo: document.body })
+    await again.vm.$nextTick()
+    await again.get('[data-testid="choice-custom"] input').setValue(true)
+    answer!()
+    await flushPromises()
+    expect((again.get('[data-testid="choice-custom"] input').element as HTMLInputElement).checked).toBe(true)
+    expect(again.find('[data-testid="source-url-input"]').exists()).toBe(true)
   })
 
   it('Cancel stops a slow Connect by its request id: nothing saved, no error, the form usable again', async () => {
