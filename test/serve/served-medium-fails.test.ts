@@ -5,7 +5,7 @@
  * naming the folder and the cause. A read that fails mid-body ends that response short, with only the file's
  * own bytes. A missing file is still a plain 404 and stops nothing.
  */
-import { request } from 'node:http'
+import { OutgoingMessage, request } from 'node:http'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -15,13 +15,18 @@ import { startMirrorServer, type MirrorServer } from '../../src/main/serve/mirro
 import { failReads, systemError, type FailingReads } from '../support/failing-medium'
 
 const statFails = vi.hoisted(() => ({ path: null as string | null, code: '' }))
+const openFails = vi.hoisted(() => ({ path: null as string | null, code: '' }))
 vi.mock('node:fs/promises', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs/promises')>()
   const stat = ((path: string, opts?: object) =>
     path === statFails.path
       ? Promise.reject(systemError(statFails.code, 'stat', path))
       : fs.stat(path, opts)) as typeof fs.stat
-  return { ...fs, stat }
+  const open = ((path: string, ...rest: []) =>
+    path === openFails.path
+      ? Promise.reject(systemError(openFails.code, 'open', path))
+      : fs.open(path, ...rest)) as typeof fs.open
+  return { ...fs, stat, open }
 })
 
 const MiB = 1024 * 1024
@@ -48,6 +53,7 @@ afterEach(async () => {
   failing?.restore()
   failing = null
   statFails.path = null
+  openFails.path = null
   await server?.close()
   server = null
   await rm(tmp, { recursive: true, force: true })
@@ -101,6 +107,40 @@ describe('a served folder whose medium stops answering', () => {
     statFails.code = 'ENOTCONN'
     statFails.path = folder
     expect(await server.stopped).toBe(reason('its file system is no longer connected'))
+  })
+
+  it('answers 503 and stops when opening a file fails with ENXIO (the device went away)', async () => {
+    server = await startMirrorServer(await directoryMirror(folder), { port: 0, rootCheckMs: 3_600_000 })
+    openFails.code = 'ENXIO'
+    openFails.path = join(folder, 'big.img')
+    const res = await fetch(`${server.url}big.img`)
+    expect(res.status).toBe(503)
+    expect(await res.text()).not.toContain(tmp)
+    expect(await server.stopped).toBe(reason('the device is no longer there'))
+  })
+
+  it('keeps serving when the connection to a client fails with ENOTCONN mid-body (the client, not the stick)', async () => {
+    server = await startMirrorServer(await directoryMirror(folder), { port: 0, rootCheckMs: 3_600_000 })
+    const proto = OutgoingMessage.prototype as unknown as { write: (...a: unknown[]) => boolean }
+    const original = proto.write
+    let writes = 0
+    proto.write = function (this: OutgoingMessage, ...args: unknown[]) {
+      if (++writes < 2) return original.apply(this, args)
+      // What a socket whose peer is gone reports: the callback gets ENOTCONN, the socket is destroyed.
+      const done = args.find((a) => typeof a === 'function') as ((e: Error) => void) | undefined
+      process.nextTick(() => done?.(systemError('ENOTCONN', 'write')))
+      this.destroy()
+      return false
+    }
+    try {
+      const cut = await receive(`${server.url}big.img`)
+      expect(cut.complete).toBe(false)
+    } finally {
+      proto.write = original
+    }
+    const res = await fetch(`${server.url}big.img`)
+    expect(res.status).toBe(200)
+    expect(Buffer.from(await res.arrayBuffer()).equals(data)).toBe(true)
   })
 
   it('answers a missing file 404 and a read error of another kind 500, and keeps serving', async () => {

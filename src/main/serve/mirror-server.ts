@@ -131,14 +131,17 @@ async function answer(
   }
 }
 
-/** Resolves once the socket has taken `chunk` (so its buffer may be read into again); rejects if the client left. */
+/**
+ * Resolves once the socket has taken `chunk` (so its buffer may be read into again); rejects if the client left.
+ * The rejection carries no system code: a socket's ENOTCONN or EPIPE is the client's doing, never the medium's.
+ */
 function written(res: ServerResponse, chunk: Buffer): Promise<void> {
   return new Promise((resolve, reject) => {
     const gone = (): void => reject(new Error('the client closed the connection'))
     res.once('close', gone)
     res.write(chunk, (err) => {
       res.off('close', gone)
-      if (err) reject(err)
+      if (err) reject(new Error(`the connection to the client failed: ${err.message}`))
       else resolve()
     })
   })
