@@ -102,6 +102,23 @@ describe('a served folder whose medium stops answering', () => {
     expect(await server.stopped).toBe(reason('input/output error'))
   })
 
+  it('stops when a read fails with EIO after its client has already left', async () => {
+    server = await startMirrorServer(await directoryMirror(folder), { port: 0, rootCheckMs: 3_600_000 })
+    let giveUp = (): void => undefined
+    failing = await failReads('EIO', 1, new Promise<void>((resolve) => (giveUp = resolve)))
+    const req = request(`${server.url}big.img`).on('error', () => undefined)
+    req.end()
+    await failing.failing
+    const connections = server.connections
+    const closed = new Promise<void>((resolve) =>
+      connections.on('change', () => void (connections.open === 0 && resolve()))
+    )
+    req.destroy()
+    await closed
+    giveUp()
+    expect(await server.stopped).toBe(reason('input/output error'))
+  })
+
   it('stops without any request once stat of the root fails with ENOTCONN (a FUSE daemon died)', async () => {
     server = await startMirrorServer(await directoryMirror(folder), { port: 0, rootCheckMs: 20 })
     statFails.code = 'ENOTCONN'

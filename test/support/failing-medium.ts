@@ -8,6 +8,8 @@ import { open } from 'node:fs/promises'
 export interface FailingReads {
   /** reads attempted since the failure was injected, failed or not */
   reads(): number
+  /** settles when the first read that is to fail has been called */
+  failing: Promise<void>
   restore(): void
 }
 
@@ -18,21 +20,30 @@ export function systemError(code: string, syscall: string, path?: string): NodeJ
 
 /**
  * Every FileHandle read in this process from the `from`-th (1-based) on fails with `code`, until restore().
- * Reads before it run as usual, so a body can be cut in the middle.
+ * Reads before it run as usual, so a body can be cut in the middle. With `until`, a failing read fails only once
+ * that settles: a stick that takes its time to give up.
  */
-export async function failReads(code: string, from = 1): Promise<FailingReads> {
+export async function failReads(
+  code: string,
+  from = 1,
+  until: Promise<void> = Promise.resolve()
+): Promise<FailingReads> {
   const probe = await open(process.execPath, 'r')
   const proto = Object.getPrototypeOf(probe) as { read: (...a: unknown[]) => Promise<unknown> }
   await probe.close()
   const original = proto.read
   let reads = 0
+  let called = (): void => undefined
+  const failing = new Promise<void>((resolve) => (called = resolve))
   proto.read = function (this: unknown, ...args: unknown[]) {
     reads++
-    if (reads >= from) return Promise.reject(systemError(code, 'read'))
-    return original.apply(this, args)
+    if (reads < from) return original.apply(this, args)
+    called()
+    return until.then(() => Promise.reject(systemError(code, 'read')))
   }
   return {
     reads: () => reads,
+    failing,
     restore: () => void (proto.read = original)
   }
 }

@@ -108,8 +108,7 @@ async function answer(
   const gone = await folder.check()
   if (gone !== null) {
     if (file?.kind === 'file') await file.handle.close().catch(() => undefined)
-    res.once('finish', () => folder.stop(gone))
-    plain(res, 503, FOLDER_GONE, { Connection: 'close' })
+    folderLost(res, folder, gone)
     return
   }
   if (!rel || !file) {
@@ -229,13 +228,14 @@ interface FolderWatch {
 }
 
 /**
- * A request whose read of the folder failed because its medium did: no request is answered from the folder
- * again; this one gets a 503 (without the folder's path) if nothing was sent yet, or is cut short, and then the
- * server stops with `reason`.
+ * A request that found the folder gone, or its medium failing: no request is answered from the folder again;
+ * this one gets a 503 (without the folder's path) if nothing was sent yet, or is cut short, and then the server
+ * stops with `reason`.
  */
-function mediumFailed(res: ServerResponse, folder: FolderWatch, reason: string): void {
+function folderLost(res: ServerResponse, folder: FolderWatch, reason: string): void {
   folder.goneReason ??= reason
-  if (res.headersSent) {
+  // A client that left while its file was read has no answer to wait for (and its 'close' has fired).
+  if (res.headersSent || res.destroyed) {
     res.destroy()
     folder.stop(reason)
     return
@@ -277,7 +277,7 @@ export async function startMirrorServer(
     (req, res) => {
       answer(req, res, files, hostOk, folder).catch((err: unknown) => {
         const failed = files.root?.failure(err) ?? null
-        if (failed !== null) return mediumFailed(res, folder, failed)
+        if (failed !== null) return folderLost(res, folder, failed)
         // A client that went away mid-body, or a file that vanished: end this response only.
         if (!res.headersSent) plain(res, 500, 'read error\n')
         else res.destroy()
