@@ -5,7 +5,7 @@
  * an error, not a skip: CI runs as root with those packages, and a skipped staging test proves nothing.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { readFile, mkdir } from 'node:fs/promises'
+import { readFile, mkdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
 const TOOLS = ['mkfs.vfat', 'fusefat', 'mkfs.exfat', 'mount.exfat-fuse', 'losetup', 'umount', 'mount']
@@ -142,20 +142,24 @@ export function requireLyingFsTools(): void {
  * A stick that stores the first byte of every file of a page or more flipped (except names ending in one of
  * `spared`), while the page cache keeps the
  * bytes it was given (test/support/lying-fs.py, mounted with kernel_cache). Its backing directory survives
- * an unmount, so `remount()` is the stick plugged in again at the site.
+ * an unmount, so `remount()` is the stick plugged in again at the site. `pull()` makes it a stick pulled
+ * without unmounting: from then on every read of file data not already in the page cache fails with EIO,
+ * while names and attributes still answer.
  */
 export async function mountLying(
   dir: string,
   opts: { name?: string; spared?: string[] } = {}
-): Promise<FuseMount & { backing: string; remount(): Promise<void> }> {
+): Promise<FuseMount & { backing: string; remount(): Promise<void>; pull(): Promise<void> }> {
   const name = opts.name ?? 'lying'
   const backing = join(dir, `${name}-backing`)
   const point = join(dir, name)
+  const pulled = join(dir, `${name}-pulled`)
   await mkdir(backing, { recursive: true })
   await mkdir(point, { recursive: true })
   let daemon: ChildProcess
   const attach = async (): Promise<void> => {
-    daemon = spawn(PYTHON, [LYING_FS, backing, point, (opts.spared ?? []).join(',')], {
+    await rm(pulled, { force: true })
+    daemon = spawn(PYTHON, [LYING_FS, backing, point, (opts.spared ?? []).join(','), '--fail-when', pulled], {
       stdio: ['ignore', 'ignore', 'inherit']
     })
     await waitMounted(point)
@@ -177,6 +181,9 @@ export async function mountLying(
     async remount() {
       await detach()
       await attach()
+    },
+    async pull() {
+      await writeFile(pulled, '')
     }
   }
 }

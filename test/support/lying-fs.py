@@ -2,18 +2,23 @@
 """A USB stick that lies, for the read-back tests: a FUSE file system over a backing directory that stores
 every file of a page or more with its first byte flipped, while the page cache (kernel_cache) keeps the bytes it was given.
 A reader served by the cache sees a good file; a reader that asks the medium (O_DIRECT), or anyone after a
-remount, sees the stored, wrong bytes. Usage: lying-fs.py BACKING MOUNTPOINT (stays in the foreground).
+remount, sees the stored, wrong bytes.
+With --fail-when FLAG it is also a stick pulled without unmounting: once the file FLAG exists, every read of a
+file's data fails with EIO, while names and attributes still answer (the kernel remembers them for a pulled stick).
+Usage: lying-fs.py BACKING MOUNTPOINT [SPARED] [--fail-when FLAG] (stays in the foreground).
 Debian: python3-fusepy."""
+import argparse
+import errno
 import os
-import sys
 
 from fusepy import FUSE, FuseOSError, Operations
 
 
 class LyingFs(Operations):
-    def __init__(self, root, spared=()):
+    def __init__(self, root, spared=(), fail_when=None):
         self.root = root
         self.spared = tuple(spared)
+        self.fail_when = fail_when
 
     def _p(self, path):
         return os.path.join(self.root, path.lstrip('/'))
@@ -63,6 +68,8 @@ class LyingFs(Operations):
         return os.open(self._p(path), os.O_RDWR if flags & os.O_ACCMODE else os.O_RDONLY)
 
     def read(self, path, size, offset, fh):
+        if self.fail_when and os.path.exists(self.fail_when):
+            raise FuseOSError(errno.EIO)
         return os.pread(fh, size, offset)
 
     def write(self, path, data, offset, fh):
@@ -89,7 +96,12 @@ class LyingFs(Operations):
 
 
 if __name__ == '__main__':
-    if len(sys.argv) not in (3, 4):
-        sys.exit('usage: lying-fs.py BACKING MOUNTPOINT [SPARED]')
-    spared = [s for s in sys.argv[3].split(',') if s] if len(sys.argv) == 4 else []
-    FUSE(LyingFs(sys.argv[1], spared), sys.argv[2], foreground=True, nothreads=True, kernel_cache=True)
+    parser = argparse.ArgumentParser(prog='lying-fs.py')
+    parser.add_argument('backing')
+    parser.add_argument('mountpoint')
+    parser.add_argument('spared', nargs='?', default='', help='comma-separated name endings stored truthfully')
+    parser.add_argument('--fail-when', help='once this file exists, reads of file data fail with EIO')
+    args = parser.parse_args()
+    spared = [s for s in args.spared.split(',') if s]
+    FUSE(LyingFs(args.backing, spared, args.fail_when), args.mountpoint, foreground=True, nothreads=True,
+         kernel_cache=True)

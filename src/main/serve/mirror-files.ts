@@ -32,13 +32,15 @@ export interface MirrorFiles {
 /**
  * Opens a file to serve through the bounded local reader with `root` as its root: its real path must stay in
  * the folder and it must be a regular file (a FIFO would block, a device never ends). Anything refused is simply
- * not in the mirror: a 404 that says nothing of what the name leads to.
+ * not in the mirror: a 404 that says nothing of what the name leads to. An error that `root` says is its medium
+ * failing (a stick pulled) is thrown instead: it is no missing file, and the server stops on it.
  */
-async function servedFile(path: string, root: string): Promise<MirrorFile | null> {
+async function servedFile(path: string, root: string, served?: ServedRoot): Promise<MirrorFile | null> {
   try {
     const { handle, size } = await openLocalFile(path, { root })
     return { kind: 'file', handle, size }
-  } catch {
+  } catch (err) {
+    if (served && served.failure(err) !== null) throw err
     return null
   }
 }
@@ -103,7 +105,7 @@ export async function directoryMirror(root: string): Promise<MirrorFiles> {
     async lookup(rel) {
       if (!isSafeItemPath(rel) || rel.split('/').some((s) => s === '' || s === '.')) return null
       if (listed && !listed.has(rel)) return null
-      return servedFile(localStreamPath(root, rel, mapped), root)
+      return servedFile(localStreamPath(root, rel, mapped), root, checked)
     }
   }
 }

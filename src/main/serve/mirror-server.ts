@@ -5,8 +5,10 @@
  * there answers only requests addressed to loopback (host-header.ts). Clients that stall are reset and
  * too many connections dropped (connection-guard.ts); a body is read into one buffer per response, each read
  * waiting for the socket to take the last, so a client that stops reading holds one buffer until it is reset.
- * A directory mirror whose folder is no longer the one checked at start (a stick ejected or pulled) is never
- * answered from: the server stops, saying why (served-root.ts).
+ * A directory mirror whose folder is no longer the one checked at start (a stick ejected or pulled), or whose
+ * medium fails its reads (a stick pulled without unmounting), is never answered from: the server stops, saying
+ * why (served-root.ts). A file body's first read is done before the status is sent, so a failing medium gets its
+ * request a 503; a read that fails later ends that response short, never padded with other bytes.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -40,7 +42,7 @@ export const ROOT_CHECK_MS = 1000
 
 /** What a client reads once the folder has gone: the folder's path is the admin's business, not the client's. */
 const FOLDER_GONE =
-  'this mirror is no longer available: its folder was removed or replaced; serving stopped\n'
+  'this mirror is no longer available: its folder was removed, replaced or stopped answering; serving stopped\n'
 
 /**
  * Read size of a file body, and so the most one response holds while its client does not read: one buffer
@@ -106,8 +108,7 @@ async function answer(
   const gone = await folder.check()
   if (gone !== null) {
     if (file?.kind === 'file') await file.handle.close().catch(() => undefined)
-    res.once('finish', () => folder.stop(gone))
-    plain(res, 503, FOLDER_GONE, { Connection: 'close' })
+    folderLost(res, folder, gone)
     return
   }
   if (!rel || !file) {
@@ -115,31 +116,31 @@ async function answer(
     return
   }
   if (file.kind === 'bytes') {
-    await send(
-      req,
-      res,
-      rel,
-      file.data.length,
-      (start, end) => void res.end(file.data.subarray(start, end + 1))
-    )
+    await send(req, res, rel, file.data.length, (start, end, head) => {
+      head()
+      res.end(file.data.subarray(start, end + 1))
+    })
     return
   }
   // The handle lookup checked is the one read; it is closed whatever happens to the response.
   try {
-    await send(req, res, rel, file.size, (start, end) => pumpFile(file.handle, start, end, res))
+    await send(req, res, rel, file.size, (start, end, head) => pumpFile(file.handle, start, end, res, head))
   } finally {
     await file.handle.close().catch(() => undefined)
   }
 }
 
-/** Resolves once the socket has taken `chunk` (so its buffer may be read into again); rejects if the client left. */
+/**
+ * Resolves once the socket has taken `chunk` (so its buffer may be read into again); rejects if the client left.
+ * The rejection carries no system code: a socket's ENOTCONN or EPIPE is the client's doing, never the medium's.
+ */
 function written(res: ServerResponse, chunk: Buffer): Promise<void> {
   return new Promise((resolve, reject) => {
     const gone = (): void => reject(new Error('the client closed the connection'))
     res.once('close', gone)
     res.write(chunk, (err) => {
       res.off('close', gone)
-      if (err) reject(err)
+      if (err) reject(new Error(`the connection to the client failed: ${err.message}`))
       else resolve()
     })
   })
@@ -148,21 +149,31 @@ function written(res: ServerResponse, chunk: Buffer): Promise<void> {
 /**
  * Bytes [start, end] of the file to the response, through one buffer reused for every read: each read waits
  * until the socket has taken the previous one, so a client that stops reading holds one buffer, and reads
- * leave no garbage for the collector.
+ * leave no garbage for the collector. `head` sends the status once the first read has succeeded: a medium that
+ * fails at once leaves the status free for a 503. A read that fails throws before its buffer is written, so the
+ * response ends short rather than carrying the previous read's bytes.
  */
-async function pumpFile(handle: FileHandle, start: number, end: number, res: ServerResponse): Promise<void> {
+async function pumpFile(
+  handle: FileHandle,
+  start: number,
+  end: number,
+  res: ServerResponse,
+  head: () => void
+): Promise<void> {
   const buf = Buffer.allocUnsafeSlow(Math.min(BODY_CHUNK_BYTES, end - start + 1))
   let pos = start
   while (pos <= end) {
     const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, end + 1 - pos), pos)
     if (bytesRead === 0) throw new Error('the file ended before its size')
+    if (pos === start) head()
     await written(res, bytesRead === buf.length ? buf : buf.subarray(0, bytesRead))
     pos += bytesRead
   }
   res.end()
 }
 
-type Body = (start: number, end: number) => void | Promise<void>
+/** Sends bytes [start, end], calling `head` (the status and headers) before its first byte. */
+type Body = (start: number, end: number, head: () => void) => void | Promise<void>
 
 /** Status and headers for `size` bytes under the request's Range, then the body (none for HEAD or 416). */
 async function send(
@@ -189,12 +200,13 @@ async function send(
     'Content-Length': Math.max(0, end - start + 1)
   }
   if (range) headers['Content-Range'] = `bytes ${start}-${end}/${size}`
-  res.writeHead(range ? 206 : 200, headers)
+  const head = (): void => void res.writeHead(range ? 206 : 200, headers)
   if (req.method === 'HEAD' || size === 0) {
+    head()
     res.end()
     return
   }
-  await body(start, end)
+  await body(start, end, head)
 }
 
 /** What went wrong listening, with what to do about it. */
@@ -213,6 +225,24 @@ interface FolderWatch {
   goneReason: string | null
   check(): Promise<string | null>
   stop(reason: string): void
+}
+
+/**
+ * A request that found the folder gone, or its medium failing: no request is answered from the folder again;
+ * this one gets a 503 (without the folder's path) if nothing was sent yet, or is cut short, and then the server
+ * stops with `reason`.
+ */
+function folderLost(res: ServerResponse, folder: FolderWatch, reason: string): void {
+  folder.goneReason ??= reason
+  // A client that left while its file was read has no answer to wait for (and its 'close' has fired).
+  if (res.headersSent || res.destroyed) {
+    res.destroy()
+    folder.stop(reason)
+    return
+  }
+  // Stopping closes every connection: it waits until this answer is out (or its client has gone).
+  res.once('close', () => folder.stop(reason))
+  plain(res, 503, FOLDER_GONE, { Connection: 'close' })
 }
 
 export async function startMirrorServer(
@@ -245,7 +275,9 @@ export async function startMirrorServer(
   const server: Server = createServer(
     { connectionsCheckingInterval: Math.min(30_000, Math.max(100, idle / 4)) },
     (req, res) => {
-      answer(req, res, files, hostOk, folder).catch(() => {
+      answer(req, res, files, hostOk, folder).catch((err: unknown) => {
+        const failed = files.root?.failure(err) ?? null
+        if (failed !== null) return folderLost(res, folder, failed)
         // A client that went away mid-body, or a file that vanished: end this response only.
         if (!res.headersSent) plain(res, 500, 'read error\n')
         else res.destroy()

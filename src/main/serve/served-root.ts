@@ -1,8 +1,10 @@
 /**
- * The folder a directory mirror serves, held to the one that was checked when serving started. A stick that is
- * ejected, unmounted or pulled leaves its mount point behind: an empty folder, or whatever the host has there.
- * Served by name, that would answer a MAAS region with "not found" or with another tree. So the root's device and
- * inode are recorded at start and compared again; any change is a reason, in plain words, to stop serving.
+ * The folder a directory mirror serves, held to the one that was checked when serving started, on a medium that
+ * still answers. A stick that is ejected, unmounted or pulled leaves its mount point behind: an empty folder, or
+ * whatever the host has there. Served by name, that would answer a MAAS region with "not found" or with another
+ * tree. So the root's device and inode are recorded at start and compared again; any change is a reason, in plain
+ * words, to stop serving. A stick pulled without unmounting can keep its root's identity (the kernel remembers it)
+ * while every read fails: such an error, from a read or from the check itself, is a reason to stop too.
  */
 import { stat } from 'node:fs/promises'
 import { AppError } from '@shared/errors'
@@ -11,6 +13,33 @@ export interface ServedRoot {
   readonly path: string
   /** null while the root is the folder checked at start; otherwise why it is not, naming the folder */
   changed(): Promise<string | null>
+  /** why serving must stop when `err` (from reading the folder) says its medium is gone or failing; else null */
+  failure(err: unknown): string | null
+}
+
+/**
+ * The codes of a medium that is gone or failing, not of one file missing, in plain words: a stick pulled without
+ * unmounting answers EIO; a device that went away, ENXIO or ENODEV; a file system that lost its files under open
+ * handles (NFS, a remounted stick), ESTALE; a FUSE mount whose daemon died (exFAT, NTFS through FUSE), ENOTCONN.
+ */
+const MEDIUM_FAILED: Record<string, string> = {
+  EIO: 'input/output error',
+  ENXIO: 'the device is no longer there',
+  ENODEV: 'the device is no longer there',
+  ESTALE: 'the file system lost its files',
+  ENOTCONN: 'its file system is no longer connected'
+}
+
+/** The words for the medium's failure when `err`, or an error it wraps, has one of those codes. */
+function mediumFailure(err: unknown): string | null {
+  let e: unknown = err
+  // The bounded local reader wraps what the system said in an AppError, with the system's error as its cause.
+  for (let depth = 0; e && depth < 4; depth++) {
+    const code = (e as NodeJS.ErrnoException).code
+    if (typeof code === 'string' && Object.hasOwn(MEDIUM_FAILED, code)) return MEDIUM_FAILED[code]
+    e = (e as { cause?: unknown }).cause
+  }
+  return null
 }
 
 /** Device and inode of `path`, as bigints: inode numbers may pass 2^53 (btrfs, NTFS file ids). */
@@ -31,17 +60,28 @@ export async function servedRoot(path: string): Promise<ServedRoot> {
     )
   })
   if (!was.folder) throw new AppError('invalid_argument', `cannot serve ${path}: it is not a folder`)
+  const failure = (err: unknown): string | null => {
+    const words = mediumFailure(err)
+    return words === null
+      ? null
+      : `${path}: the stick or disk stopped answering (${words}): it may have been pulled out; ` +
+          'plug it in again and check it with Verify before serving it'
+  }
   return {
     path,
+    failure,
     async changed() {
       let now: { dev: bigint; ino: bigint; folder: boolean }
       try {
         now = await identity(path)
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code
-        return code === 'ENOENT' || code === 'ENOTDIR'
-          ? `${path} is gone: the folder no longer exists (the stick or disk was ejected, unmounted or removed)`
-          : `${path} can no longer be read (${code ?? String(err)}): the stick or disk may have been removed`
+        if (code === 'ENOENT' || code === 'ENOTDIR')
+          return `${path} is gone: the folder no longer exists (the stick or disk was ejected, unmounted or removed)`
+        return (
+          failure(err) ??
+          `${path} can no longer be read (${code ?? String(err)}): the stick or disk may have been removed`
+        )
       }
       if (now.dev !== was.dev)
         return (
