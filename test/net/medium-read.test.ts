@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { onlyOn } from '../support/only-on'
 import { ALIGNMENT, hashFromMedium } from '../../src/main/net/medium-read'
 import { tempDir } from '../import/helpers'
+import { offsetPattern } from '../support/payload'
 
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex')
 
@@ -22,12 +23,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-/** Bytes that differ at every offset, so a block read twice or skipped changes the hash. */
-function pattern(size: number): Buffer {
-  const b = Buffer.alloc(size)
-  for (let i = 0; i < size; i++) b[i] = (i * 31 + (i >> 12)) & 0xff
-  return b
-}
 
 async function hashOf(path: string, flags = 'r', max?: number) {
   const fh = await open(path, flags)
@@ -53,7 +48,7 @@ describe.runIf(
       2 * (1 << 20),
       3 * (1 << 20) - 5
     ]) {
-      const bytes = pattern(size)
+      const bytes = offsetPattern(size)
       const path = join(dir, `f${size}`)
       await writeFile(path, bytes)
       const got = await hashOf(path)
@@ -62,7 +57,7 @@ describe.runIf(
   })
 
   it('reads back through a handle opened for writing only, as the stager holds it', async () => {
-    const bytes = pattern(2 * ALIGNMENT + 7)
+    const bytes = offsetPattern(2 * ALIGNMENT + 7)
     const path = join(dir, 'written')
     const fh = await open(path, 'w')
     try {
@@ -77,13 +72,13 @@ describe.runIf(
 
   it('stops at the size cap: a file longer than expected is "over", not hashed to the end', async () => {
     const path = join(dir, 'long')
-    await writeFile(path, pattern(5 * ALIGNMENT))
+    await writeFile(path, offsetPattern(5 * ALIGNMENT))
     const got = await hashOf(path, 'r', ALIGNMENT + 1)
     expect(got).toMatchObject({ hex: '', over: true, source: 'medium' })
     expect(got.size).toBeGreaterThan(ALIGNMENT + 1)
     // Over the cap past a whole read buffer, with the next block already being read: it stops all the same.
     const longer = join(dir, 'longer')
-    await writeFile(longer, pattern(3 * (1 << 20)))
+    await writeFile(longer, offsetPattern(3 * (1 << 20)))
     expect(await hashOf(longer, 'r', (1 << 20) + 1)).toMatchObject({
       hex: '',
       over: true,

@@ -15,6 +15,7 @@ import { onlyOn } from '../support/only-on'
 import { ALIGNMENT } from '../../src/main/net/medium-read'
 import { copyToMedium } from '../../src/main/net/medium-write'
 import { tempDir } from '../import/helpers'
+import { offsetPattern } from '../support/payload'
 
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex')
 
@@ -26,12 +27,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-/** Bytes that differ at every offset, so a block written twice, shifted or skipped changes the hash. */
-function pattern(size: number): Buffer {
-  const b = Buffer.alloc(size)
-  for (let i = 0; i < size; i++) b[i] = (i * 31 + (i >> 12)) & 0xff
-  return b
-}
 
 /** Bytes of `path` resident in the page cache, as util-linux's fincore counts them. */
 function resident(path: string): number {
@@ -72,7 +67,7 @@ describe.runIf(onlyOn(['linux'], 'copyToMedium on Linux: O_DIRECT writes are Lin
         2 * (1 << 20),
         3 * (1 << 20) - 5
       ]) {
-        const bytes = pattern(size)
+        const bytes = offsetPattern(size)
         const { got, seen, to } = await copy(bytes, `f${size}`)
         expect({ size, got, seen }).toEqual({ size, got: { size, uncached: true }, seen: size })
         const back = await readFile(to)
@@ -85,7 +80,7 @@ describe.runIf(onlyOn(['linux'], 'copyToMedium on Linux: O_DIRECT writes are Lin
     })
 
     it('leaves none of the file in the page cache, where a buffered write leaves all of it', async () => {
-      const bytes = pattern(4 * (1 << 20) + 100)
+      const bytes = offsetPattern(4 * (1 << 20) + 100)
       const { to } = await copy(bytes, 'uncached')
       expect(resident(to)).toBe(0)
       // The check itself can see cached pages: the same bytes written the ordinary way are resident.
@@ -99,7 +94,7 @@ describe.runIf(onlyOn(['linux'], 'copyToMedium on Linux: O_DIRECT writes are Lin
       // with the cap given: the last block padded to 8 KiB would pass it (EFBIG, or SIGXFSZ kills the child).
       const from = join(dir, 'capped.src')
       const to = join(dir, 'capped')
-      const bytes = pattern(5 * 1024 - 100)
+      const bytes = offsetPattern(5 * 1024 - 100)
       await writeFile(from, bytes)
       const script = join(dir, 'capped.mts')
       await writeFile(
@@ -127,7 +122,7 @@ console.log(JSON.stringify(got))`
 
     it('stops when told to, and says so', async () => {
       const from = join(dir, 'stop.src')
-      await writeFile(from, pattern(3 << 20))
+      await writeFile(from, offsetPattern(3 << 20))
       const src = await open(from, 'r')
       const dest = await open(join(dir, 'stop'), 'wx+')
       const stop = new AbortController()

@@ -12,23 +12,14 @@ import { describe, expect, it } from 'vitest'
 import type { EventMap } from '@shared/ipc-contract'
 import type { Drive } from '@shared/types'
 import { AppEvents } from '../../src/main/services/events'
-import { ServeGateway } from '../../src/main/services/serve-gateway'
 import { StagingGateway } from '../../src/main/services/staging-gateway'
+import { folderServing } from '../support/folder-serving'
 import { useHostServices } from '../support/host-services'
 
 const host = useHostServices('maas-images-serve-eject-')
 
 function gateways(rootCheckMs = 3_600_000) {
-  const events = new AppEvents()
-  const serving = new ServeGateway({
-    dataDir: join(host.dir, 'data'),
-    events,
-    getSource: async () => {
-      throw new Error('not reached in this test')
-    },
-    mayServeDirectory: () => true,
-    rootCheckMs
-  })
+  const { events, serving } = folderServing(host, rootCheckMs)
   const drive: Drive = {
     device: '/dev/sdz1',
     label: 'MAASIMAGES',

@@ -11,6 +11,7 @@ import { notServing } from '@shared/serving-status'
 import { AppEvents } from '../../src/main/services/events'
 import { ServeGateway } from '../../src/main/services/serve-gateway'
 import { failReads, systemError, type FailingReads } from '../support/failing-medium'
+import { folderServing } from '../support/folder-serving'
 import { useHostServices } from '../support/host-services'
 
 const statFails = vi.hoisted(() => ({ path: null as string | null, code: '' }))
@@ -36,17 +37,9 @@ afterEach(async () => {
 })
 
 function gateway(rootCheckMs: number): { events: AppEvents; serving: ServeGateway } {
-  const events = new AppEvents()
-  serving = new ServeGateway({
-    dataDir: join(host.dir, 'data'),
-    events,
-    getSource: async () => {
-      throw new Error('not reached in this test')
-    },
-    mayServeDirectory: () => true,
-    rootCheckMs
-  })
-  return { events, serving }
+  const made = folderServing(host, rootCheckMs)
+  serving = made.serving
+  return made
 }
 
 const stoppedEvent = (events: AppEvents) =>

@@ -53,3 +53,10 @@ export async function writePayload(
 export function fakeSha256(seed: string): string {
   return createHash('sha256').update(`fake:${seed}`).digest('hex')
 }
+
+/** Bytes that differ at every offset, so a block written or read twice, shifted or skipped changes the hash. */
+export function offsetPattern(size: number): Buffer {
+  const b = Buffer.alloc(size)
+  for (let i = 0; i < size; i++) b[i] = (i * 31 + (i >> 12)) & 0xff
+  return b
+}
