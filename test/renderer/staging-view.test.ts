@@ -6,6 +6,7 @@
  */
 import { notServing } from '@shared/serving-status'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { ServingStatus } from '@shared/types'
 import { enableAutoUnmount, flushPromises } from '@vue/test-utils'
 import StagingView from '../../src/renderer/src/views/StagingView.vue'
 import { BridgeError } from '@shared/bridge-client'
@@ -63,6 +64,20 @@ const stageResult = (over: Partial<StageResult> = {}): StageResult => ({
 const value = (w: Awaited<ReturnType<typeof mountWith>>['wrapper'], testid: string): string =>
   (w.get(`[data-testid="${testid}"]`).element as HTMLInputElement).value
 
+
+/** What main answers when it serves folder `dir` on loopback port 8780. */
+function servingFolder(dir: string, label: string): ServingStatus {
+  return {
+    serving: true,
+    url: 'http://127.0.0.1:8780/',
+    address: '127.0.0.1',
+    port: 8780,
+    boot_source_id: null,
+    label,
+    dir,
+    stopped_reason: null
+  }
+}
 describe('Staging screen', () => {
   it('follows the boot sources main reports (sourcesChanged): added, and the chosen one deleted', async () => {
     const mirror = source({ id: 2, url: 'http://mirror.internal/maas/' })
@@ -522,16 +537,7 @@ describe('Staging as imagers do it', () => {
     const eject = () => wrapper.get('[data-testid="staging-eject"]').element as HTMLButtonElement
     expect(eject().disabled).toBe(false)
     await wrapper.get('[data-testid="serve-what-staged"]').setValue(true)
-    const served = {
-      serving: true,
-      url: 'http://127.0.0.1:8780/',
-      address: '127.0.0.1',
-      port: 8780,
-      boot_source_id: null,
-      label: '/media/admin/MAASIMAGES',
-      dir: '/media/admin/MAASIMAGES',
-      stopped_reason: null
-    }
+    const served = servingFolder('/media/admin/MAASIMAGES', '/media/admin/MAASIMAGES')
     bridge.startServing.mockResolvedValue(served)
     await wrapper.get('[data-testid="serve-toggle"]').trigger('click')
     await flushPromises()
@@ -560,16 +566,7 @@ describe('Staging as imagers do it', () => {
 
   it('says in the Serve card that serving stopped, and why, when main stops it (the stick was ejected)', async () => {
     const { wrapper } = await mountWith(StagingView, bridge)
-    bridge.startServing.mockResolvedValue({
-      serving: true,
-      url: 'http://127.0.0.1:8780/',
-      address: '127.0.0.1',
-      port: 8780,
-      boot_source_id: null,
-      label: '/media/admin/MAASIMAGES',
-      dir: '/media/admin/MAASIMAGES',
-      stopped_reason: null
-    })
+    bridge.startServing.mockResolvedValue(servingFolder('/media/admin/MAASIMAGES', '/media/admin/MAASIMAGES'))
     await wrapper.get('[data-testid="serve-toggle"]').trigger('click')
     await flushPromises()
     expect(wrapper.find('[data-testid="serve-status"]').exists()).toBe(true)
@@ -654,16 +651,7 @@ describe('Staging as imagers do it', () => {
     expect((wrapper.get('[data-testid="serve-what-staged"]').element as HTMLInputElement).disabled).toBe(true)
     await wrapper.get('[data-testid="staging-target"]').setValue('/media/usb')
     await wrapper.get('[data-testid="serve-what-staged"]').setValue(true)
-    bridge.startServing.mockResolvedValue({
-      serving: true,
-      url: 'http://127.0.0.1:8780/',
-      address: '127.0.0.1',
-      port: 8780,
-      boot_source_id: null,
-      label: 'the staged directory /media/usb',
-      dir: '/media/usb',
-      stopped_reason: null
-    })
+    bridge.startServing.mockResolvedValue(servingFolder('/media/usb', 'the staged directory /media/usb'))
     await wrapper.get('[data-testid="serve-toggle"]').trigger('click')
     await flushPromises()
     expect(bridge.startServing).toHaveBeenCalledWith({ dir: '/media/usb', port: 8780, lan: false })
