@@ -6,11 +6,10 @@
  */
 import { notServing } from '@shared/serving-status'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { ServingStatus } from '@shared/types'
 import { enableAutoUnmount, flushPromises } from '@vue/test-utils'
 import StagingView from '../../src/renderer/src/views/StagingView.vue'
 import { BridgeError } from '@shared/bridge-client'
-import type { Drive, StageResult, StagingPlan } from '@shared/types'
+import type { Drive, ServingStatus, StageResult, StagingPlan } from '@shared/types'
 import { DRIVE_POLL_MS } from '../../src/renderer/src/stores/staging'
 import { createFakeBridge, source, type FakeBridge } from './fake-bridge'
 import { mountWith } from './mount'
