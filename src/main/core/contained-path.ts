@@ -103,8 +103,9 @@ async function checkFolders(root: ContainedRoot, path: string, create: boolean):
     if (!st) {
       if (!create) return false
       try {
-        // Not recursive: a recursive mkdir would follow a link planted further up.
-        await bounded(mkdir(at), `making the folder ${at}`, { signal: root.signal })
+        // Not recursive: a recursive mkdir would follow a link planted further up. Bounded in time only: a stop
+        // that walked away from it would leave the folder made after staging said it had stopped.
+        await bounded(mkdir(at), `making the folder ${at}`, {})
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
       }
@@ -144,7 +145,8 @@ function inside(root: string, path: string): boolean {
 /**
  * Creates `path` as a new, empty file (its folders made as needed) and opens it for reading and writing
  * (reading: so the caller can check what it wrote through the same handle). Whatever was at the name is
- * removed first, if it is a file or a link; anything else there is refused.
+ * removed first, if it is a file or a link; anything else there is refused. A stop during the create rejects
+ * with cancelled once the file is closed and removed again: nothing made here outlives the call that gave up.
  */
 export async function createFileExclusive(root: ContainedRoot, path: string): Promise<FileHandle> {
   await checkFolders(root, path, true)
@@ -160,10 +162,18 @@ export async function createFileExclusive(root: ContainedRoot, path: string): Pr
   let fh: FileHandle
   const opening = open(path, CREATE_FLAGS | fsConstants.O_RDWR, 0o666)
   try {
-    fh = await bounded(opening, `creating ${path}`, { signal: root.signal })
+    // Bounded in time, not by the stop: the open makes the file, and a caller that left before it returned
+    // could not remove it, so a stopped staging would leave a temp file behind. An exclusive create returns
+    // at once unless the medium hangs, which the time limit covers.
+    fh = await bounded(opening, `creating ${path}`, {})
   } catch (err) {
-    // Given up on (cancelled, timed out): close the handle should the open still succeed.
-    void opening.then((late) => late.close()).catch(() => undefined)
+    // Timed out: should the open still succeed, the file is ours (an exclusive create), so it goes too.
+    void opening
+      .then(async (late) => {
+        await late.close()
+        await unlink(path)
+      })
+      .catch(() => undefined)
     if ((err as NodeJS.ErrnoException).code === 'EEXIST')
       throw new AppError(
         'unsafe_path',
@@ -172,6 +182,11 @@ export async function createFileExclusive(root: ContainedRoot, path: string): Pr
         { cause: err }
       )
     throw err
+  }
+  if (root.signal?.aborted) {
+    await fh.close().catch(() => undefined)
+    await unlink(path).catch(() => undefined)
+    throw new AppError('cancelled', `cancelled creating ${path}`)
   }
   const where = await openedPath(fh)
   if (where !== null && !inside(root.real, where)) {
