@@ -107,6 +107,31 @@ describe('test server', () => {
     expect(secs).toBeLessThan(2)
   })
 
+  it('hang: a response sends its headers and no body byte until released, then the rest', async () => {
+    server.options.hang = true
+    try {
+      const res = await new Promise<http.IncomingMessage>((resolve, reject) =>
+        http.get({ host: '127.0.0.1', port: server.port, path: '/payload/blob', agent: false }, resolve).on(
+          'error',
+          reject
+        )
+      )
+      expect(res.statusCode).toBe(200)
+      expect(res.headers['content-length']).toBe(String(data.length))
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      const ended = new Promise((r) => res.on('end', r))
+      // Unhung, the whole body comes in one go; load can only make fewer bytes arrive, never more.
+      await new Promise((r) => setTimeout(r, 300))
+      expect(Buffer.concat(chunks).length).toBe(0)
+      server.options.hang = false
+      await ended
+      expect(Buffer.concat(chunks).equals(data)).toBe(true)
+    } finally {
+      server.options.hang = undefined
+    }
+  })
+
   it('cuts every Nth payload response half way, but never metadata', async () => {
     server.options.cutEveryNth = 2
     const first = await get('payload/blob')

@@ -28,6 +28,11 @@ export interface TestServerOptions {
   range?: boolean
   /** default true */
   etag?: boolean
+  /**
+   * while true, no response passes on another body byte, in flight or new (new ones still send their headers):
+   * a mirror or proxy that has hung without closing its connections
+   */
+  hang?: boolean
   /** default 0 (any free port); the standalone CLI can pin one */
   port?: number
 }
@@ -251,6 +256,8 @@ export async function startTestServer(opts: TestServerOptions): Promise<TestServ
     const length = size === 0 ? 0 : end - start + 1
     headers['Content-Length'] = length
     res.writeHead(status, headers)
+    // Node holds the headers back until the first body byte, which a hung server never sends.
+    if (options.hang) res.flushHeaders()
     if (req.method === 'HEAD' || length === 0) {
       res.end()
       return
@@ -261,7 +268,12 @@ export async function startTestServer(opts: TestServerOptions): Promise<TestServ
     const sendEnd = cut ? start + Math.max(0, Math.floor(length / 2) - 1) : end
     const stages: NodeJS.ReadWriteStream[] = []
     if (fault?.corruptAt !== undefined) stages.push(new Corrupter(start, fault.corruptAt))
-    stages.push(new Throttle(() => bucketFor(req.socket)))
+    stages.push(
+      new Throttle(
+        () => bucketFor(req.socket),
+        () => options.hang === true
+      )
+    )
     stages.push(new Counter((n) => count(rawPath, n, false)))
     const source = createReadStream(file, { start, end: sendEnd, highWaterMark: 64 * 1024 })
     try {

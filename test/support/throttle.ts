@@ -26,9 +26,15 @@ export class TokenBucket {
   }
 }
 
-/** Passes bytes through at most as fast as `bucket()` allows; the getter lets the rate change at runtime. */
+/**
+ * Passes bytes through at most as fast as `bucket()` allows, and none while `held()` (a peer that has hung);
+ * the getters let both change at runtime.
+ */
 export class Throttle extends Transform {
-  constructor(private readonly bucket: () => TokenBucket | undefined) {
+  constructor(
+    private readonly bucket: () => TokenBucket | undefined,
+    private readonly held: () => boolean = () => false
+  ) {
     super()
   }
 
@@ -39,6 +45,8 @@ export class Throttle extends Transform {
   private async send(chunk: Buffer): Promise<void> {
     let offset = 0
     while (offset < chunk.length) {
+      while (this.held() && !this.destroyed) await new Promise((r) => setTimeout(r, 20))
+      if (this.destroyed) return
       const b = this.bucket()
       if (!b) {
         this.push(offset === 0 ? chunk : chunk.subarray(offset))
