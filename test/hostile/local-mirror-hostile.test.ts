@@ -8,6 +8,7 @@ import { copyFile, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promi
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { fetchBytes } from '../../src/main/net/fetch-bytes'
+import { DEFAULT_STALL_TIMEOUT_MS } from '../../src/main/net/limits'
 import { bounded } from '../../src/main/net/local-file'
 import { readStream } from '../../src/main/streams/read-stream'
 import { verifyMirror } from '../../src/main/streams/verify-mirror'
@@ -36,9 +37,7 @@ describe('hostile directory mirrors', () => {
     m = await hostileMirror()
     const at = await replaceWithLink(m, INDEX, '/dev/zero')
     const refused = `${at} is a link that leads outside the mirror root ${m.stream.dir}: refused`
-    const started = Date.now()
     await expect(readDir(m)).rejects.toThrow(refused)
-    expect(Date.now() - started).toBeLessThan(5000)
     expect(await m.cachedFiles()).toEqual([])
     const r = await verifyMirror(m.stream.dir, m.keyring)
     expect(r.ok).toBe(false)
@@ -46,11 +45,10 @@ describe('hostile directory mirrors', () => {
   })
 
   it('refuses a device even where no mirror root applies, without reading it', async () => {
-    const started = Date.now()
+    // Read, it would be refused at the 1 KiB cap, with another message.
     await expect(fetchBytes('/dev/zero', { maxBytes: 1024 })).rejects.toThrow(
       '/dev/zero is a device, expected a regular file: refused'
     )
-    expect(Date.now() - started).toBeLessThan(5000)
   })
 
   it('refuses an index that is a FIFO without blocking on it', async () => {
@@ -142,7 +140,8 @@ describe('hostile directory mirrors', () => {
     await expect(bounded(never, 'reading /media/stuck/index.sjson', { timeoutMs: 200 })).rejects.toThrow(
       'timed out after 200 ms reading /media/stuck/index.sjson'
     )
-    expect(Date.now() - started).toBeLessThan(2000)
+    // The 200 ms given ended it, not the default (the message is built from the same option).
+    expect(Date.now() - started).toBeLessThan(DEFAULT_STALL_TIMEOUT_MS / 2)
   })
 
   it('refuses a local document over the cap without reading it whole', async () => {

@@ -11,15 +11,13 @@ import { electronBinary } from '../../e2e/launch-mode.mjs'
 afterEach(() => vi.unstubAllEnvs())
 
 describe('electronBinary', () => {
-  it('answers null at once, without downloading, when the binary is not installed', () => {
+  it('answers null, without downloading, when the binary is not installed', () => {
     const log = vi.spyOn(console, 'log')
     // An empty folder of the test's own: a fixed name in the shared /tmp could be anyone's.
     const empty = mkdtempSync(join(tmpdir(), 'maas-images-no-electron-'))
     try {
       vi.stubEnv('ELECTRON_OVERRIDE_DIST_PATH', empty)
-      const started = Date.now()
       expect(electronBinary()).toBeNull()
-      expect(Date.now() - started).toBeLessThan(1000)
       expect(log).not.toHaveBeenCalledWith('Downloading Electron binary...')
     } finally {
       rmSync(empty, { recursive: true, force: true })

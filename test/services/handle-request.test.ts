@@ -45,7 +45,7 @@ describe('handleRequest', () => {
     )
     await vi.waitFor(() => expect(seen.signal).toBeDefined())
     expect(inFlight.size).toBe(1)
-    const started = Date.now()
+    // The handler never settles by itself: without the cancel this would wait for the test's timeout.
     expect(await handleRequest(h, 'cancelRequest', { id: 'refresh-1' }, { inFlight })).toEqual({
       ok: true,
       value: { cancelled: true }
@@ -54,7 +54,6 @@ describe('handleRequest', () => {
       ok: false,
       error: { code: 'cancelled', message: 'getCatalogue cancelled' }
     })
-    expect(Date.now() - started).toBeLessThan(1000)
     expect(seen.signal!.aborted).toBe(true)
     expect(inFlight.size).toBe(0)
     expect(await handleRequest(h, 'cancelRequest', { id: 'refresh-1' }, { inFlight })).toEqual({

@@ -26,15 +26,14 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true })
 })
 
-/** Resolves to the error readStagedManifest throws, and how long it took. */
-async function refusal(): Promise<{ message: string; ms: number }> {
-  const t = Date.now()
+/** Resolves to the error readStagedManifest throws. */
+async function refusal(): Promise<{ message: string }> {
   const err = await readStagedManifest(root).then(
     () => null,
     (e: Error) => e
   )
   expect(err, 'expected a refusal').toBeInstanceOf(Error)
-  return { message: err!.message, ms: Date.now() - t }
+  return { message: err!.message }
 }
 
 const valid = {
@@ -56,20 +55,19 @@ describe('readStagedManifest', () => {
     expect(await readStagedManifest(root)).toMatchObject({ documents: valid.documents, items: valid.items })
   })
 
-  it('refuses a FIFO within a second, naming it', async () => {
+  it('refuses a FIFO without waiting for a writer, naming it', async () => {
     execFileSync('mkfifo', [file])
+    // No writer ever comes: opened, it would never settle, and the test's timeout would fail it.
     const r = await refusal()
     expect(r.message).toBe(`${file} is a FIFO, expected a regular file: refused`)
-    expect(r.ms).toBeLessThan(1000)
   })
 
-  it('refuses a link to /dev/zero within a second, without reading it', async () => {
+  it('refuses a link to /dev/zero without reading it', async () => {
     await symlink('/dev/zero', file)
     const before = process.memoryUsage().rss
     const r = await refusal()
-    expect(r.message).toContain(file)
-    expect(r.message).toContain('refused')
-    expect(r.ms).toBeLessThan(1000)
+    // Read, it would be refused at the size cap, with another message.
+    expect(r.message).toBe(`${file} is a link that leads outside the mirror root ${root}: refused`)
     expect(process.memoryUsage().rss - before).toBeLessThan(64 * 1024 * 1024)
   })
 

@@ -197,7 +197,7 @@ describe('links planted at the names staging writes', () => {
 })
 
 describe('FIFOs planted on the target', () => {
-  it('a FIFO at a temp name is refused by name within seconds, and the lock is removed', async () => {
+  it('a FIFO at a temp name is refused by name without being opened, and the lock is removed', async () => {
     const { target } = await stagedTarget()
     await rm(join(target, 'streams/v1/index.sjson'))
     const fifo = join(target, `streams/v1/index.sjson${TMP}`)
@@ -207,8 +207,8 @@ describe('FIFOs planted on the target', () => {
     expect(r.code).toBe(1)
     expect(r.stderr).toContain(`refusing to stage: ${fifo} is a FIFO (named pipe) where a file should be`)
     // Refused from an lstat, before anything is opened: well under a second on an idle machine, more under load.
+    // Opened, the FIFO would block the stage until the 30 s patience ended it by force (r.forced above).
     console.log(`FIFO at a temp name: refused ${r.afterChecking} ms after staging reported its first line`)
-    expect(r.afterChecking).toBeLessThan(5_000)
     expect(existsSync(join(target, STAGING_LOCK_FILE))).toBe(false)
     expect((await lstat(fifo)).isFIFO()).toBe(true)
   }, 60_000)

@@ -82,16 +82,15 @@ describe('loadKeyring', () => {
     await expect(loadKeyring({})).rejects.toThrow(/no keyring configured/)
   })
 
-  it('refuses a keyring that is /dev/zero, or a link to it, at once without reading it', async () => {
+  it('refuses a keyring that is /dev/zero, or a link to it, without reading it', async () => {
     const link = join(tmp, 'zero.gpg')
     await symlink('/dev/zero', link)
     for (const path of ['/dev/zero', link]) {
-      const started = Date.now()
+      // Read, it would be refused at the 16 MiB cap, with another message.
       await expect(loadKeyring({ keyring_filename: path })).rejects.toMatchObject({
         code: 'keyring',
         message: `keyring ${path} is a device, expected a regular file: refused`
       })
-      expect(Date.now() - started).toBeLessThan(2000)
     }
   })
 
@@ -106,14 +105,13 @@ describe('loadKeyring', () => {
     })
   })
 
-  it('refuses a keyring that is a FIFO within a second, without waiting for a writer', async () => {
+  it('refuses a keyring that is a FIFO without waiting for a writer', async () => {
     const fifo = join(tmp, 'fifo.gpg')
     execFileSync('mkfifo', [fifo])
-    const started = Date.now()
+    // No writer ever comes: opened, it would never settle, and the test's timeout would fail it.
     await expect(loadKeyring({ keyring_filename: fifo })).rejects.toMatchObject({
       code: 'keyring',
       message: `keyring ${fifo} is a FIFO, expected a regular file: refused`
     })
-    expect(Date.now() - started).toBeLessThan(1000)
   })
 })
