@@ -8,6 +8,9 @@ import { createMainServices, type MainServices } from '../../src/main/services'
 import { startBridgeServer, type BridgeServer } from '../../src/main/bridge/ws-bridge-server'
 import { requestNames, type RequestHandlers } from '@shared/ipc-contract'
 
+/** vi.waitFor's default second is a wall-clock bound a loaded machine can miss on a loopback round trip. */
+const LOOPBACK = { timeout: 10_000 }
+
 let dir: string
 let app: MainServices
 let server: BridgeServer
@@ -173,7 +176,7 @@ describe('loopback WebSocket bridge: cancelRequest', () => {
       const page = await open()
       const other = await open()
       const pending = send(page, 'getCatalogue', { boot_source_id: 1, refresh: true }, 'refresh-1')
-      await vi.waitFor(() => expect(seen).toHaveLength(1))
+      await vi.waitFor(() => expect(seen).toHaveLength(1), LOOPBACK)
       expect(await send(other, 'cancelRequest', { id: 'refresh-1' })).toEqual({
         ok: true,
         value: { cancelled: false }
@@ -189,9 +192,9 @@ describe('loopback WebSocket bridge: cancelRequest', () => {
       })
       // A page that goes away takes its requests with it.
       const orphan = send(other, 'getCatalogue', { boot_source_id: 1 }, 'refresh-2')
-      await vi.waitFor(() => expect(seen).toHaveLength(2))
+      await vi.waitFor(() => expect(seen).toHaveLength(2), LOOPBACK)
       other.close()
-      await vi.waitFor(() => expect(seen[1].aborted).toBe(true))
+      await vi.waitFor(() => expect(seen[1].aborted).toBe(true), LOOPBACK)
       void orphan
       page.close()
     } finally {

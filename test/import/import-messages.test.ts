@@ -3,7 +3,7 @@
  * import-messages.ts): what each side accepts, and that hostile or broken messages are refused by name on
  * both sides, without a worker (fake channels and ports).
  */
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { ImportProgress, ImportResult } from '@shared/types'
 import {
   parseHostRequest,
@@ -276,8 +276,7 @@ describe('the worker side of the contract', () => {
     ])
     // Still serving: a real shutdown closes it.
     fake.send({ type: 'shutdown' })
-    await new Promise((r) => setTimeout(r, 50))
+    await vi.waitFor(() => expect(fake.exits).toEqual([0]), { timeout: 10_000 })
     expect(fake.sent.at(-1)).toEqual({ type: 'closed' })
-    expect(fake.exits).toEqual([0])
   })
 })

@@ -35,7 +35,7 @@ beforeAll(async () => {
   vi.stubEnv('ELECTRON_RENDERER_URL', 'http://localhost:5173/')
   await import('../../src/main/index')
   h.ready()
-  await vi.waitFor(() => expect(h.windows).toHaveLength(1), { timeout: 5000 })
+  await vi.waitFor(() => expect(h.windows).toHaveLength(1), { timeout: 10_000 })
   win = h.windows[0]
 })
 
@@ -182,8 +182,10 @@ describe('Electron shell start-up (mocked electron, production build)', () => {
     quit.mockClear()
     h.notifications.length = 0
     h.appListeners.get('window-all-closed')!()
-    await vi.waitFor(() => expect(h.trays).toHaveLength(1))
-    await vi.waitFor(() => expect(h.notifications.map((n) => n.title)).toEqual(['MAAS Images keeps syncing']))
+    await vi.waitFor(() => expect(h.trays).toHaveLength(1), { timeout: 10_000 })
+    await vi.waitFor(() => expect(h.notifications.map((n) => n.title)).toEqual(['MAAS Images keeps syncing']), {
+      timeout: 10_000
+    })
     expect(quit).not.toHaveBeenCalled()
     expect(h.trays[0].menu.map((i) => [i.label, i.enabled])).toEqual([
       ['Open MAAS Images', true],
