@@ -103,9 +103,9 @@ describe('stalled clients', () => {
       dropped: CLIENTS - DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
       timedOut: DEFAULT_MAX_CONNECTIONS_PER_ADDRESS
     })
-    // Reset once the idle time was up, and not much later: within the sweep's quarter period (Node's own socket
-    // timeout, with a write pending, waited twice the time).
+    // Reset once the idle time was up, and sooner than Node's own socket timeout, which with a write pending
+    // waited twice the time. The sweep runs every quarter of it; the rest of the margin is for a loaded machine.
     expect(allGone - allIn).toBeGreaterThanOrEqual(IDLE_MS)
-    expect(allGone - allIn).toBeLessThan(IDLE_MS * 1.75)
+    expect(allGone - allIn).toBeLessThan(IDLE_MS * 2)
   }, 60_000)
 })
