@@ -67,5 +67,6 @@ describe('CLI V8 tuning', () => {
     expect(untuned.turboFan).toBe(true)
     // Tuned, it stays in Liftoff for three times as long as V8 took to re-compile it untuned (at least 1 s).
     expect(tier('tuned', Math.max(1000, 3 * untuned.ms))).toMatchObject({ turboFan: false, liftoff: true })
-  })
+    // Up to 20 s untuned and three times that tuned, each a child that compiles its TypeScript first.
+  }, 120_000)
 })
