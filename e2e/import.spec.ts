@@ -4,6 +4,7 @@
  */
 import type { GeneratedStream } from '../test/support/stream-generator'
 import type { TestServer } from '../test/support/test-server'
+import { DEFAULT_STALL_TIMEOUT_MS } from '../src/main/net/limits'
 import { cliJson, expect, runCli, test } from './support/stream-fixtures'
 import { captureState } from './support/screenshots'
 
@@ -123,7 +124,7 @@ test('Sync downloads the selection with live progress and the images reach Synce
   await captureState(page, 'images-synced', { focus: page.getByTestId('imports-section') })
 })
 
-test('Stop import stops a slow sync within 2 s and a later Sync completes', async ({
+test('Stop import stops a slow sync without waiting for the mirror, and a later Sync completes', async ({
   page,
   dataDir,
   mirror,
@@ -136,10 +137,11 @@ test('Stop import stops a slow sync within 2 s and a later Sync completes', asyn
   await page.getByTestId('sync-button').click()
   await expect(page.getByTestId('import-phase')).toHaveText('Downloading')
   await expect(page.getByTestId('import-percent')).not.toHaveText('0%')
-  const stopped = Date.now()
+  // The mirror hangs as the stop is asked: a stop that waited for the requests in flight would wait for the
+  // 30 s stall timeout (and retry), so the bound, half of it, fails such a stop and not a loaded machine.
+  mirror.options.hang = true
   await page.getByTestId('stop-import-button').click()
-  await expect(page.getByTestId('sync-button')).toBeVisible({ timeout: 2_000 })
-  expect(Date.now() - stopped).toBeLessThan(2_500)
+  await expect(page.getByTestId('sync-button')).toBeVisible({ timeout: DEFAULT_STALL_TIMEOUT_MS / 2 })
   await expect(page.getByTestId('last-import-result')).toContainText('Last import was stopped')
   await expect(page.getByTestId('last-import-result')).toContainText('partial downloads are kept')
   const status = await runCli(dataDir, 'boot-resources', 'is-importing')
@@ -149,7 +151,8 @@ test('Stop import stops a slow sync within 2 s and a later Sync completes', asyn
   expect(servedAtStop).toBeLessThan(total)
   await captureState(page, 'images-sync-stopped', { focus: page.getByTestId('imports-section') })
 
-  // Nothing more is fetched once stopped.
+  // Nothing more is fetched once stopped, with the mirror answering again.
+  mirror.options.hang = false
   await page.waitForTimeout(1_000)
   expect(payloadServed(mirror)).toBe(servedAtStop)
 
