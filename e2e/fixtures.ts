@@ -69,6 +69,21 @@ async function startHost(
   return { url, child }
 }
 
+/**
+ * Ends the browser-mode host and waits until it has exited: the data directory is removed next, and a host
+ * still writing into it (a refresh, an import's last files) made that removal fail with ENOTEMPTY on a
+ * loaded machine. A host that has not ended after its services had ample time to close is killed.
+ */
+async function stopHost(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise<void>((r) => child.once('exit', () => r()))
+  child.stdin?.end()
+  child.kill('SIGTERM')
+  const kill = setTimeout(() => child.kill('SIGKILL'), 30_000)
+  await exited
+  clearTimeout(kill)
+}
+
 export const test = base.extend<Fixtures>({
   mode: [launchMode(), { option: true }],
   windowSize: [{ width: 1280, height: 860 }, { option: true }],
@@ -104,8 +119,7 @@ export const test = base.extend<Fixtures>({
     await page.goto(host.url)
     await use(page)
     await browser.close()
-    host.child.stdin?.end()
-    host.child.kill('SIGTERM')
+    await stopHost(host.child)
     if (errors.length) throw new Error(`the page reported errors:\n${errors.join('\n')}`)
   }
 })
