@@ -37,13 +37,13 @@ export interface HeapGovernorOptions {
 }
 
 /**
- * A scavenge costs about 0.5 ms and a full collection about 5 ms here. 4 MiB rather than 8 for full
- * collections: 3-4 MB less peak RSS at full scale (2.9 GB), no CPU difference measurable. A look per MiB
- * received: 2-3 MB less peak RSS in an unshaped import (docs/performance.md, "Decisions that stand").
+ * A scavenge costs about 0.5 ms and a full collection about 5 ms here. Full collections at 2 MiB: each
+ * halving (8, 4, 2 MiB) left a few MB less peak RSS, with no CPU difference measurable; a look per MiB
+ * received, another 2-3 MB less in an unshaped import (docs/performance.md, "Decisions that stand").
  */
 export const HEAP_GOVERNOR_DEFAULTS: HeapGovernorOptions = {
   stepBytes: 2 << 20,
-  majorBytes: 4 << 20,
+  majorBytes: 2 << 20,
   intervalMs: 5,
   receivedBytes: 1 << 20
 }
