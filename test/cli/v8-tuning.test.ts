@@ -59,6 +59,31 @@ describe('CLI V8 tuning', () => {
     expect(tuned.maxInTurn).toBeLessThanOrEqual(8 * MiB)
   })
 
+  it('scavenges on the main thread alone, where V8 would split each scavenge into tasks on its worker threads', () => {
+    const tsx = resolve(__dirname, '../../node_modules/.bin/tsx')
+    // V8's trace: a "scavenge[...]" line per task, then the collection's "Scavenge" line.
+    const tasks = (mode: 'tuned' | 'default'): number[] => {
+      const out = execFileSync(tsx, [join(__dirname, 'scavenge-tasks-child.ts'), mode], {
+        encoding: 'utf8',
+        timeout: 60_000
+      })
+      const perScavenge: number[] = []
+      let n = 0
+      for (const line of out.split('\n')) {
+        if (/scavenge\[/.test(line)) n++
+        else if (/ Scavenge /.test(line)) {
+          perScavenge.push(n)
+          n = 0
+        }
+      }
+      return perScavenge
+    }
+    const tuned = tasks('tuned')
+    expect(tuned.length).toBeGreaterThan(10)
+    expect(Math.max(...tuned)).toBe(1)
+    expect(Math.max(...tasks('default'))).toBeGreaterThan(1)
+  })
+
   it("keeps WebAssembly (undici's HTTP parser) at its baseline tier, where V8 would re-compile it on background threads", () => {
     const tsx = resolve(__dirname, '../../node_modules/.bin/tsx')
     const tier = (
