@@ -17,6 +17,7 @@ import { networkError } from '../../src/main/net/describe-error'
 import { httpGet, httpOpen } from '../../src/main/net/request'
 import { fullGc } from '../support/full-gc'
 import type { ResponseBody } from '../../src/main/net/response-body'
+import { onReceived } from '../../src/main/net/receive-meter'
 
 const noProxy = { http_proxy: '', https_proxy: '', no_proxy: '*' }
 const SECRET = 'pr0xy-Pa55word'
@@ -260,6 +261,24 @@ describe("the downloader's path (httpOpen)", () => {
       expect((await drainSlowly(res.body)).length).toBe(step)
     }
     expect(connections).toBe(1)
+    server.closeAllConnections()
+    await close(server)
+  })
+
+  it("counts every body byte for the CLI's heap governor, which acts on them as they arrive", async () => {
+    const data = Buffer.alloc(4 << 20, 7)
+    const server = http.createServer((_req, res) => res.end(data))
+    const port = await listen(server)
+    let steps = 0
+    const unhook = onReceived(1 << 20, () => steps++)
+    try {
+      const res = await httpOpen(`http://127.0.0.1:${port}/f`, { proxy: noProxy })
+      expect((await drainSlowly(res.body)).length).toBe(data.length)
+      await new Promise((r) => setImmediate(r))
+    } finally {
+      unhook()
+    }
+    expect(steps).toBe(4)
     server.closeAllConnections()
     await close(server)
   })

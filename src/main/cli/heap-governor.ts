@@ -8,11 +8,13 @@
  * memory. At hundreds of MB/s that allowance is what the process's RSS grows by: the malloc heap reaches
  * it within a second and never shrinks back (freed chunks stay in the heap for reuse).
  *
- * So the CLI looks every few milliseconds (an unref'd timer: it never keeps the process alive) at the
- * external memory V8 accounts for, and when it has grown by `stepBytes` since the last collection it runs
- * a scavenge, which frees the buffers that died young, in about 0.1 ms. Buffers that lived through two
- * scavenges (a chunk waiting while its batch is written) are in the old generation; when what is left
- * after a scavenge has grown by `majorBytes` since the last full collection, it runs one of those too.
+ * So the CLI looks every few milliseconds (an unref'd timer: it never keeps the process alive), and after
+ * every `receivedBytes` received over HTTP (net/receive-meter.ts: one turn of the event loop reads many
+ * sockets, and a timer runs only between turns), at the external memory V8 accounts for, and when it has
+ * grown by `stepBytes` since the last collection it runs a scavenge, which frees the buffers that died
+ * young, in about 0.1 ms. Buffers that lived through two scavenges (a chunk waiting while its batch is
+ * written) are in the old generation; when what is left after a scavenge has grown by `majorBytes` since
+ * the last full collection, it runs one of those too.
  * The ArrayBuffer sweeper must then run inside the collection (see V8_FLAGS in v8-tuning.ts), or the
  * memory is still counted, and still resident, when the collection returns.
  *
@@ -21,6 +23,7 @@
  */
 import { getHeapStatistics, setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
+import { onReceived } from '../net/receive-meter'
 
 export interface HeapGovernorOptions {
   /** external memory growth since the last collection that triggers a scavenge */
@@ -29,17 +32,20 @@ export interface HeapGovernorOptions {
   majorBytes: number
   /** how often to look */
   intervalMs: number
+  /** look also after each this many bytes received over HTTP */
+  receivedBytes: number
 }
 
 /**
- * A scavenge costs about 0.5 ms and a full collection about 5 ms here. 4 MiB rather than 8 for full
- * collections: 3-4 MB less peak RSS at full scale (2.9 GB), no CPU difference measurable
- * (docs/performance.md, "Decisions that stand").
+ * A scavenge costs about 0.5 ms and a full collection about 5 ms here. Full collections at 2 MiB: each
+ * halving (8, 4, 2 MiB) left a few MB less peak RSS, with no CPU difference measurable; a look per MiB
+ * received, another 2-3 MB less in an unshaped import (docs/performance.md, "Decisions that stand").
  */
 export const HEAP_GOVERNOR_DEFAULTS: HeapGovernorOptions = {
   stepBytes: 2 << 20,
-  majorBytes: 4 << 20,
-  intervalMs: 5
+  majorBytes: 2 << 20,
+  intervalMs: 5,
+  receivedBytes: 1 << 20
 }
 
 export interface HeapGovernor {
@@ -95,6 +101,7 @@ export function startHeapGovernor(options: Partial<HeapGovernorOptions> = {}): H
   }
   const timer = setInterval(look, o.intervalMs)
   timer.unref()
+  const unhook = onReceived(o.receivedBytes, look)
   return {
     get scavenges() {
       return scavenges
@@ -102,6 +109,9 @@ export function startHeapGovernor(options: Partial<HeapGovernorOptions> = {}): H
     get fullCollections() {
       return fullCollections
     },
-    stop: () => clearInterval(timer)
+    stop: () => {
+      clearInterval(timer)
+      unhook()
+    }
   }
 }

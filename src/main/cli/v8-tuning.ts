@@ -13,6 +13,11 @@
  * resident meanwhile. Freeing ~11,000 64 KiB blocks per 700 MB in the pause costs a few milliseconds.
  * The heap governor (heap-governor.ts) relies on it.
  *
+ * Scavenges on the main thread alone (`--no-parallel-scavenge`): the heap governor runs about 300 per 726 MB
+ * imported, each of a 1 MiB young generation, too little to split; V8 would start 2-5 tasks on its worker
+ * threads for each, and on two busy cores the pause waits for them (docs/performance.md, "Decisions that
+ * stand": the pauses of an import add up to about a third less).
+ *
  * WebAssembly at its baseline tier only (`--liftoff-only`): the HTTP client's parser (undici's llhttp) is
  * WebAssembly, and V8 re-compiles its hot functions with TurboFan on background threads, whose compile
  * memory stays in their malloc arenas for the rest of the run: about 34 MB in an import with nothing to
@@ -34,7 +39,8 @@ import { startHeapGovernor, type HeapGovernor } from './heap-governor'
 export const V8_FLAGS = [
   '--semi-space-growth-factor=1',
   '--no-concurrent-array-buffer-sweeping',
-  '--liftoff-only'
+  '--liftoff-only',
+  '--no-parallel-scavenge'
 ] as const
 
 function applyFlags(): void {

@@ -13,6 +13,7 @@ import type { Dispatcher } from 'undici'
 import { AppError } from '@shared/errors'
 import { networkError, type RequestPhase } from './describe-error'
 import { requestStarting, type EndAware } from './paused-end-guard'
+import { received } from './receive-meter'
 import type { BodyConsumer, ResponseBody } from './response-body'
 import { Watchdog } from './watchdog'
 
@@ -153,6 +154,7 @@ class Exchange implements Dispatcher.DispatchHandler, ResponseBody, EndAware {
   }
 
   onResponseData(controller: Controller, chunk: Buffer): void {
+    received(chunk.length)
     this.watchdog.kick()
     if (this.failure) return
     if (this.consumer) this.consumer.data(chunk)
