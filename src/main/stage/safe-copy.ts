@@ -6,12 +6,16 @@
  *
  * Every name on the target is created and opened through core/contained-path.ts: never through a link,
  * never a special file, folders checked one by one under the target's real path.
+ *
+ * Reads, writes and the fsync of a file on the target are bounded by the stall time limit and the stop signal
+ * (net/local-file.ts): a stick that stops answering fails the file with an error naming it, and nothing more
+ * (no clean-up of the temp file) is sent to it.
  */
 import { constants as fsConstants } from 'node:fs'
 import { open, rename, rm, type FileHandle } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { AppError } from '@shared/errors'
-import { openLocalFile } from '../net/local-file'
+import { boundedCall, closeLocalFile, GaveUpWaiting, openLocalFile } from '../net/local-file'
 import { hashFromMedium, keepOutOfCache, type ReadBackSource } from '../net/medium-read'
 import { copyToMedium } from '../net/medium-write'
 import { createFileExclusive, inspectFile, openRegularFile, type ContainedRoot } from '../core/contained-path'
@@ -33,16 +37,16 @@ export async function alreadyThere(
   path: string,
   size: number,
   sha256: string,
-  signal?: AbortSignal
+  opts: MediumTime = {}
 ): Promise<ReadBackSource | false> {
   const opened = await openRegularFile(root, path)
   if (!opened) return false
   try {
     if (opened.size !== size) return false
-    const got = await hashFromMedium(opened.handle, path, 'sha256', { maxBytes: size, signal })
+    const got = await hashFromMedium(opened.handle, path, 'sha256', { maxBytes: size, ...opts })
     return !got.over && got.hex === sha256 ? got.source : false
   } finally {
-    await opened.handle.close().catch(() => undefined)
+    await closeLocalFile(opened.handle)
   }
 }
 
@@ -70,7 +74,7 @@ async function writeAll(
   opts: CopyOptions
 ): Promise<void> {
   if (typeof from !== 'string') {
-    await fh.writeFile(from)
+    await boundedCall(fh, fh.writeFile(from), dest, opts, 'writing')
     opts.onBytes?.(from.length)
     return
   }
@@ -112,9 +116,9 @@ async function readBack(
   handle: FileHandle,
   dest: string,
   expect: { sha256: string; size: number },
-  signal?: AbortSignal
+  opts: MediumTime
 ): Promise<ReadBackSource> {
-  const got = await hashFromMedium(handle, dest, 'sha256', { maxBytes: expect.size, signal })
+  const got = await hashFromMedium(handle, dest, 'sha256', { maxBytes: expect.size, ...opts })
   const wrong = got.over || got.size !== expect.size ? `(${got.size} bytes)` : got.hex
   if (wrong !== expect.sha256)
     throw new AppError(
@@ -126,8 +130,13 @@ async function readBack(
   return got.source
 }
 
-export interface CopyOptions {
+/** The stop signal, and the longest wait for one read or write on the target (default 30 s, net/limits.ts). */
+export interface MediumTime {
   signal?: AbortSignal
+  timeoutMs?: number
+}
+
+export interface CopyOptions extends MediumTime {
   onBytes?: (n: number) => void
   /** the largest file the target's file system holds, where it has a cap */
   maxFileBytes?: number
@@ -162,11 +171,13 @@ export async function writeDurable(
     // macOS: F_NOCACHE must be on before the write, since it does not drop pages already cached.
     await keepOutOfCache(fh)
     await writeAll(fh, from, tmp, opts)
-    await fh.sync()
+    await boundedCall(fh, fh.sync(), tmp, opts, 'writing')
     written = await fh.stat()
   } catch (err) {
-    await fh.close().catch(() => undefined)
-    await rm(tmp, { force: true }).catch(() => undefined)
+    await closeLocalFile(fh)
+    // A target that stopped answering is sent nothing more: the remove would hang as its write did, and the
+    // next staging removes the temp file.
+    if (!(err instanceof GaveUpWaiting)) await rm(tmp, { force: true }).catch(() => undefined)
     throw err
   }
   await fh.close()
@@ -187,17 +198,17 @@ export async function checkWritten(
   dest: string,
   written: WrittenFile,
   expect: { sha256: string; size: number },
-  signal?: AbortSignal
+  opts: MediumTime = {}
 ): Promise<ReadBackSource> {
   const handle = await openForReadBack(root, dest, written)
   try {
-    return await readBack(handle, dest, expect, signal)
+    return await readBack(handle, dest, expect, opts)
   } catch (err) {
     if (err instanceof AppError && err.code === 'checksum')
       await rm(dest, { force: true }).catch(() => undefined)
     throw err
   } finally {
-    await handle.close().catch(() => undefined)
+    await closeLocalFile(handle)
   }
 }
 
@@ -214,5 +225,5 @@ export async function copyVerified(
   opts: CopyOptions = {}
 ): Promise<ReadBackSource> {
   const written = await writeDurable(root, from, dest, opts)
-  return await checkWritten(root, dest, written, expect, opts.signal)
+  return await checkWritten(root, dest, written, expect, { signal: opts.signal, timeoutMs: opts.timeoutMs })
 }
