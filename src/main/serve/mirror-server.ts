@@ -235,10 +235,14 @@ function listenFailure(bind: string, port: number, err: NodeJS.ErrnoException): 
   return `cannot listen on ${at}: ${err.code ?? err.message}`
 }
 
-/** The folder's state as requests and the watch see it; `stop` ends serving once, with the reason. */
+/**
+ * The folder's state as requests and the watch see it; `lose` marks it gone (no read is started on it again, and
+ * reads in flight are given up on), `stop` ends serving once, with the reason.
+ */
 interface FolderWatch {
   goneReason: string | null
   check(): Promise<string | null>
+  lose(reason: string): void
   stop(reason: string): void
 }
 
@@ -248,7 +252,7 @@ interface FolderWatch {
  * stops with `reason`.
  */
 function folderLost(res: ServerResponse, folder: FolderWatch, reason: string): void {
-  folder.goneReason ??= reason
+  folder.lose(reason)
   // A client that left while its file was read has no answer to wait for (and its 'close' has fired).
   if (res.headersSent || res.destroyed) {
     res.destroy()
@@ -292,6 +296,11 @@ export async function startMirrorServer(files: MirrorFiles, opts: MirrorServerOp
   const folder: FolderWatch = {
     goneReason: null,
     check: async () => (folder.goneReason ?? (await files.root?.changed())) || null,
+    lose: (reason) => {
+      folder.goneReason ??= reason
+      // Other responses waiting on a read of the medium end now, with a 503 where nothing was sent yet.
+      ending.abort()
+    },
     stop: (reason) => void stop(reason)
   }
   const idle = opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS
@@ -300,7 +309,8 @@ export async function startMirrorServer(files: MirrorFiles, opts: MirrorServerOp
     { connectionsCheckingInterval: Math.min(30_000, Math.max(100, idle / 4)) },
     (req, res) => {
       answer(req, res, files, hostOk, folder, medium).catch((err: unknown) => {
-        const failed = files.failure(err)
+        // A read cut short because serving stopped (or is stopping) is answered like the request that stopped it.
+        const failed = files.failure(err) ?? folder.goneReason
         if (failed !== null) return folderLost(res, folder, failed)
         // A client that went away mid-body, or a file that vanished: end this response only.
         if (!res.headersSent) plain(res, 500, 'read error\n')
