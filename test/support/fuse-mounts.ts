@@ -5,7 +5,8 @@
  * an error, not a skip: CI runs as root with those packages, and a skipped staging test proves nothing.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { readFile, mkdir, rm, stat, writeFile } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { readFile, mkdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
 const TOOLS = ['mkfs.vfat', 'fusefat', 'mkfs.exfat', 'mount.exfat-fuse', 'losetup', 'umount', 'mount']
@@ -215,9 +216,9 @@ export async function mountLying(
       await writeFile(hanging, endings.join(','))
     },
     async hung() {
-      // Waits on the daemon's marker, not on a clock: the caller's test timeout bounds it.
-      while (!(await stat(`${hanging}.hung`).catch(() => null)))
-        await new Promise((r) => setTimeout(r, 20))
+      // Waits on the daemon's marker, not on a clock: the caller's test timeout bounds it. Looked for without
+      // the thread pool, whose threads the calls waiting on the hung stick may all hold.
+      while (!existsSync(`${hanging}.hung`)) await new Promise((r) => setTimeout(r, 20))
     }
   }
 }

@@ -143,6 +143,6 @@ async function fetchFromMedium(
     if (refuseHtml && looksLikeHtml(got.data, undefined)) throw htmlError(path)
     return { data: got.data, url: path, notModified: false, readBack: got.source }
   } finally {
-    await closeLocalFile(handle)
+    await closeLocalFile(handle, { signal: opts.signal, timeoutMs: opts.localTimeoutMs })
   }
 }

@@ -126,13 +126,15 @@ export function givenUp(handle: FileHandle): boolean {
 }
 
 /**
- * Closes `handle`. FileHandle.close waits until every call on the handle has returned, so a handle with a call
- * given up on is closed in the background (its descriptor is freed if that call ever returns): awaiting it
- * would hang the caller on the medium that stopped answering.
+ * Closes `handle`, ignoring errors. FileHandle.close waits until every call on the handle has returned, so a
+ * handle with a call given up on is closed in the background (its descriptor is freed if that call ever
+ * returns): awaiting it would hang the caller on the medium that stopped answering. Any other close is awaited
+ * for at most `o.timeoutMs` or until `o.signal` aborts: on a FUSE file system (exFAT, NTFS) a close is a request
+ * to its daemon, which a hung medium does not answer either.
  */
-export async function closeLocalFile(handle: FileHandle): Promise<void> {
+export async function closeLocalFile(handle: FileHandle, o: LocalFileOptions = {}): Promise<void> {
   const closing = handle.close().catch(() => undefined)
-  if (!gaveUpOn.has(handle)) await closing
+  if (!gaveUpOn.has(handle)) await bounded(closing, '', o, 'closing').catch(() => undefined)
 }
 
 function ioError(path: string, err: unknown): AppError {
@@ -193,7 +195,7 @@ export async function openLocalFile(path: string, o: LocalFileOptions = {}): Pro
     }
     return { handle, size: st.size, realPath: real }
   } catch (err) {
-    await closeLocalFile(handle)
+    await closeLocalFile(handle, o)
     throw ioError(path, err)
   }
 }
@@ -235,6 +237,6 @@ export async function readLocalFile(
     }
     return total === target.length ? target : target.subarray(0, total)
   } finally {
-    await closeLocalFile(handle)
+    await closeLocalFile(handle, o)
   }
 }

@@ -218,7 +218,7 @@ async function readCached<R>(
   try {
     return await readAligned(readable, path, bufs, newSink(), maxBytes, o)
   } finally {
-    await closeLocalFile(readable)
+    await closeLocalFile(readable, o)
   }
 }
 
@@ -291,7 +291,7 @@ async function readFromMedium<R>(
       const got = await readCached(handle, path, newSink, maxBytes, o)
       return { ...got, source: 'cache', cacheReason: reason }
     } finally {
-      await closeLocalFile(uncached)
+      await closeLocalFile(uncached, o)
     }
   }
   const got = await readCached(handle, path, newSink, maxBytes, o)

@@ -203,7 +203,7 @@ export async function copyToMedium(
   } catch (err) {
     if (!(err instanceof FirstWriteRefused)) throw err
   } finally {
-    await closeLocalFile(out)
+    await closeLocalFile(out, opts)
   }
   const reason = `the file system of ${path} refuses uncached writes`
   return { size: await copyBuffered(src, dest, path, opts), uncached: false, reason }

@@ -111,7 +111,7 @@ async function answer(
   // Checked after the open: a folder unmounted before it would have had the file opened from the one beneath.
   const gone = await folder.check()
   if (gone !== null) {
-    if (file?.kind === 'file') await closeLocalFile(file.handle)
+    if (file?.kind === 'file') await closeLocalFile(file.handle, medium)
     folderLost(res, folder, gone)
     return
   }
@@ -133,7 +133,7 @@ async function answer(
       pumpFile(file.handle, rel, start, end, res, head, folder, medium)
     )
   } finally {
-    await closeLocalFile(file.handle)
+    await closeLocalFile(file.handle, medium)
   }
 }
 

@@ -15,7 +15,7 @@ import { constants as fsConstants } from 'node:fs'
 import { open, rename, rm, type FileHandle } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { AppError } from '@shared/errors'
-import { boundedCall, closeLocalFile, GaveUpWaiting, openLocalFile } from '../net/local-file'
+import { bounded, boundedCall, closeLocalFile, openLocalFile, stalled } from '../net/local-file'
 import { hashFromMedium, keepOutOfCache, type ReadBackSource } from '../net/medium-read'
 import { copyToMedium } from '../net/medium-write'
 import { createFileExclusive, inspectFile, openRegularFile, type ContainedRoot } from '../core/contained-path'
@@ -46,16 +46,23 @@ export async function alreadyThere(
     const got = await hashFromMedium(opened.handle, path, 'sha256', { maxBytes: size, ...opts })
     return !got.over && got.hex === sha256 ? got.source : false
   } finally {
-    await closeLocalFile(opened.handle)
+    await closeLocalFile(opened.handle, opts)
   }
 }
 
-async function fsyncDir(dir: string): Promise<void> {
+async function fsyncDir(dir: string, o: MediumTime): Promise<void> {
   if (process.platform === 'win32') return
   // A folder, not followed through a link, and never a FIFO's blocking open.
-  const fh = await open(dir, DIR_FLAGS)
+  const opening = open(dir, DIR_FLAGS)
+  let fh: FileHandle
   try {
-    await fh.sync()
+    fh = await bounded(opening, dir, o, 'opening')
+  } catch (err) {
+    void opening.then((late) => late.close()).catch(() => undefined)
+    throw err
+  }
+  try {
+    await boundedCall(fh, fh.sync(), dir, o, 'writing')
   } catch (err) {
     // Some FUSE file systems do not implement fsync on directories; the file itself was synced.
     if (
@@ -63,7 +70,7 @@ async function fsyncDir(dir: string): Promise<void> {
     )
       throw err
   } finally {
-    await fh.close()
+    await closeLocalFile(fh, o)
   }
 }
 
@@ -172,19 +179,20 @@ export async function writeDurable(
     await keepOutOfCache(fh)
     await writeAll(fh, from, tmp, opts)
     await boundedCall(fh, fh.sync(), tmp, opts, 'writing')
-    written = await fh.stat()
+    written = await boundedCall(fh, fh.stat(), tmp, opts, 'looking at')
   } catch (err) {
-    await closeLocalFile(fh)
+    // Bounded in time only: the temp file is removed once closed (Windows removes no file that is open).
+    await closeLocalFile(fh, { timeoutMs: opts.timeoutMs })
     // A target that stopped answering is sent nothing more: the remove would hang as its write did, and the
     // next staging removes the temp file.
-    if (!(err instanceof GaveUpWaiting)) await rm(tmp, { force: true }).catch(() => undefined)
+    if (!stalled(err)) await rm(tmp, { force: true }).catch(() => undefined)
     throw err
   }
-  await fh.close()
+  await bounded(fh.close(), tmp, opts, 'closing')
   // Checked again just before the rename: only a file or a link may be replaced by it.
   await inspectFile(root, dest)
-  await rename(tmp, dest)
-  await fsyncDir(dirname(dest))
+  await bounded(rename(tmp, dest), dest, opts, 'renaming')
+  await fsyncDir(dirname(dest), opts)
   return { dev: written.dev, ino: written.ino }
 }
 
@@ -208,7 +216,7 @@ export async function checkWritten(
       await rm(dest, { force: true }).catch(() => undefined)
     throw err
   } finally {
-    await closeLocalFile(handle)
+    await closeLocalFile(handle, opts)
   }
 }
 

@@ -98,7 +98,7 @@ async function stageOnto(opts: StageOptions, at: StagingErrorContext): Promise<S
     fs,
     ignoresCase(fs)
   )
-  const root = await containedRoot(target, opts.signal)
+  const root = await containedRoot(target, opts.signal, opts.mediumTimeoutMs)
   const lock = await lockTarget(root.real)
   const pin = await new BlobCache(opts.dataDir).pin(content.items.map((i) => i.sha256))
   let failed: unknown

@@ -126,6 +126,6 @@ async function checkLocal(
     const got = await hashFromMedium(opened.handle, location, kind, { maxBytes: item.size, signal, timeoutMs })
     return { ...mismatch(got), readBack: got.source }
   } finally {
-    await closeLocalFile(opened.handle)
+    await closeLocalFile(opened.handle, { signal, timeoutMs })
   }
 }
