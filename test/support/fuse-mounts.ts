@@ -5,6 +5,7 @@
  * an error, not a skip: CI runs as root with those packages, and a skipped staging test proves nothing.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { readFile, mkdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
@@ -144,29 +145,54 @@ export function requireLyingFsTools(): void {
  * bytes it was given (test/support/lying-fs.py, mounted with kernel_cache). Its backing directory survives
  * an unmount, so `remount()` is the stick plugged in again at the site. `pull()` makes it a stick pulled
  * without unmounting: from then on every read of file data not already in the page cache fails with EIO,
- * while names and attributes still answer.
+ * while names and attributes still answer. `hang(endings)` makes it a stick that stops answering: a read of a
+ * file whose name ends with one of `endings` (any file without) never returns, and the daemon, which answers
+ * one request at a time, answers nothing else meanwhile; `hung()` settles once such a read is waiting.
+ * `unmount()` of a stick that was hung kills its daemon first (every call waiting on it then fails) and
+ * unmounts it lazily: a test that fails half-way leaves no hung mount behind.
  */
 export async function mountLying(
   dir: string,
   opts: { name?: string; spared?: string[] } = {}
-): Promise<FuseMount & { backing: string; remount(): Promise<void>; pull(): Promise<void> }> {
+): Promise<
+  FuseMount & {
+    backing: string
+    remount(): Promise<void>
+    pull(): Promise<void>
+    hang(endings?: string[]): Promise<void>
+    hung(): Promise<void>
+  }
+> {
   const name = opts.name ?? 'lying'
   const backing = join(dir, `${name}-backing`)
   const point = join(dir, name)
   const pulled = join(dir, `${name}-pulled`)
+  const hanging = join(dir, `${name}-hanging`)
   await mkdir(backing, { recursive: true })
   await mkdir(point, { recursive: true })
   let daemon: ChildProcess
+  let wasHung = false
   const attach = async (): Promise<void> => {
     await rm(pulled, { force: true })
-    daemon = spawn(PYTHON, [LYING_FS, backing, point, (opts.spared ?? []).join(','), '--fail-when', pulled], {
+    await rm(hanging, { force: true })
+    await rm(`${hanging}.hung`, { force: true })
+    const args = [LYING_FS, backing, point, (opts.spared ?? []).join(',')]
+    daemon = spawn(PYTHON, [...args, '--fail-when', pulled, '--hang-when', hanging], {
       stdio: ['ignore', 'ignore', 'inherit']
     })
     await waitMounted(point)
   }
   const detach = async (): Promise<void> => {
-    if (await mounted(point)) execFileSync('umount', [point])
-    daemon.kill('SIGTERM')
+    if (wasHung) {
+      // A read may be waiting on the daemon: a plain umount would wait or fail busy. Killing the daemon aborts
+      // the FUSE connection (the waiting calls fail with ENOTCONN), and the lazy unmount detaches the rest.
+      daemon.kill('SIGKILL')
+      if (await mounted(point)) execFileSync('fusermount', ['-uz', point])
+      wasHung = false
+    } else {
+      if (await mounted(point)) execFileSync('umount', [point])
+      daemon.kill('SIGTERM')
+    }
     await waitMounted(point, false)
   }
   await attach()
@@ -184,6 +210,15 @@ export async function mountLying(
     },
     async pull() {
       await writeFile(pulled, '')
+    },
+    async hang(endings: string[] = []) {
+      wasHung = true
+      await writeFile(hanging, endings.join(','))
+    },
+    async hung() {
+      // Waits on the daemon's marker, not on a clock: the caller's test timeout bounds it. Looked for without
+      // the thread pool, whose threads the calls waiting on the hung stick may all hold.
+      while (!existsSync(`${hanging}.hung`)) await new Promise((r) => setTimeout(r, 20))
     }
   }
 }

@@ -5,20 +5,36 @@ A reader served by the cache sees a good file; a reader that asks the medium (O_
 remount, sees the stored, wrong bytes.
 With --fail-when FLAG it is also a stick pulled without unmounting: once the file FLAG exists, every read of a
 file's data fails with EIO, while names and attributes still answer (the kernel remembers them for a pulled stick).
-Usage: lying-fs.py BACKING MOUNTPOINT [SPARED] [--fail-when FLAG] (stays in the foreground).
+With --hang-when FLAG it is also a stick that stops answering: while the file FLAG exists, a read of a file whose
+name ends with one of the comma-separated endings FLAG holds (any file when it holds none) never returns, and since
+the daemon answers one request at a time, nothing else on the stick answers either. FLAG.hung is created when such
+a read starts waiting. Removing FLAG lets it answer; unmounting and killing the daemon ends it.
+Usage: lying-fs.py BACKING MOUNTPOINT [SPARED] [--fail-when FLAG] [--hang-when FLAG] (stays in the foreground).
 Debian: python3-fusepy."""
 import argparse
 import errno
 import os
+import time
 
 from fusepy import FUSE, FuseOSError, Operations
 
 
 class LyingFs(Operations):
-    def __init__(self, root, spared=(), fail_when=None):
+    def __init__(self, root, spared=(), fail_when=None, hang_when=None):
         self.root = root
         self.spared = tuple(spared)
         self.fail_when = fail_when
+        self.hang_when = hang_when
+
+    def _hangs(self, path):
+        if not self.hang_when:
+            return False
+        try:
+            with open(self.hang_when) as f:
+                endings = tuple(e for e in f.read().strip().split(',') if e)
+        except FileNotFoundError:
+            return False
+        return not endings or path.endswith(endings)
 
     def _p(self, path):
         return os.path.join(self.root, path.lstrip('/'))
@@ -70,6 +86,10 @@ class LyingFs(Operations):
     def read(self, path, size, offset, fh):
         if self.fail_when and os.path.exists(self.fail_when):
             raise FuseOSError(errno.EIO)
+        if self._hangs(path):
+            open(self.hang_when + '.hung', 'a').close()
+            while os.path.exists(self.hang_when):
+                time.sleep(0.05)
         return os.pread(fh, size, offset)
 
     def write(self, path, data, offset, fh):
@@ -101,7 +121,8 @@ if __name__ == '__main__':
     parser.add_argument('mountpoint')
     parser.add_argument('spared', nargs='?', default='', help='comma-separated name endings stored truthfully')
     parser.add_argument('--fail-when', help='once this file exists, reads of file data fail with EIO')
+    parser.add_argument('--hang-when', help='while this file exists, reads of the files it names never return')
     args = parser.parse_args()
     spared = [s for s in args.spared.split(',') if s]
-    FUSE(LyingFs(args.backing, spared, args.fail_when), args.mountpoint, foreground=True, nothreads=True,
-         kernel_cache=True)
+    FUSE(LyingFs(args.backing, spared, args.fail_when, args.hang_when), args.mountpoint, foreground=True,
+         nothreads=True, kernel_cache=True)

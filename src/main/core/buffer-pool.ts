@@ -20,8 +20,16 @@ export class BufferPool {
   }
 
   give(buf: Buffer): void {
-    this.out--
     this.spare.push(buf)
+    this.drop()
+  }
+
+  /**
+   * A buffer taken that must not be reused: an I/O call given up on (a medium that stopped answering, a stop)
+   * may still write into it, or read from it, when it returns. It is left to the collector, never given back.
+   */
+  drop(): void {
+    this.out--
     if (this.out > 0) return
     clearTimeout(this.idle)
     this.idle = setTimeout(() => {

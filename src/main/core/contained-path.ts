@@ -29,7 +29,7 @@ import { constants as fsConstants, type Stats } from 'node:fs'
 import { lstat, mkdir, open, readlink, realpath, unlink, type FileHandle } from 'node:fs/promises'
 import { isAbsolute, join, relative, sep } from 'node:path'
 import { AppError } from '@shared/errors'
-import { bounded } from '../net/local-file'
+import { bounded, boundedCall, closeLocalFile } from '../net/local-file'
 
 const O_NOFOLLOW = fsConstants.O_NOFOLLOW ?? 0
 const O_NONBLOCK = fsConstants.O_NONBLOCK ?? 0
@@ -43,10 +43,16 @@ export interface ContainedRoot {
   /** the real path of the root (links in the path the user gave are theirs to choose; nothing below is followed) */
   real: string
   signal?: AbortSignal
+  /** longest wait for one call on the target (a medium that stopped answering); default 30 s (net/limits.ts) */
+  timeoutMs?: number
 }
 
-export async function containedRoot(dir: string, signal?: AbortSignal): Promise<ContainedRoot> {
-  return { real: await realpath(dir), signal }
+export async function containedRoot(
+  dir: string,
+  signal?: AbortSignal,
+  timeoutMs?: number
+): Promise<ContainedRoot> {
+  return { real: await realpath(dir), signal, timeoutMs }
 }
 
 /** How an admin would call what lstat found. */
@@ -83,7 +89,7 @@ function componentsOf(root: ContainedRoot, path: string): string[] {
 
 async function lstatOrNull(root: ContainedRoot, path: string): Promise<Stats | null> {
   try {
-    return await bounded(lstat(path), `looking at ${path}`, { signal: root.signal })
+    return await bounded(lstat(path), path, root, 'looking at')
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null
     throw err
@@ -105,7 +111,7 @@ async function checkFolders(root: ContainedRoot, path: string, create: boolean):
       try {
         // Not recursive: a recursive mkdir would follow a link planted further up. Bounded in time only: a stop
         // that walked away from it would leave the folder made after staging said it had stopped.
-        await bounded(mkdir(at), `making the folder ${at}`, {})
+        await bounded(mkdir(at), at, { timeoutMs: root.timeoutMs }, 'making the folder')
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
       }
@@ -154,7 +160,7 @@ export async function createFileExclusive(root: ContainedRoot, path: string): Pr
   if (st && (isSpecial(st) || st.isDirectory())) throw refused(path, st, 'file')
   if (st) {
     try {
-      await bounded(unlink(path), `removing ${path}`, { signal: root.signal })
+      await bounded(unlink(path), path, root, 'removing')
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
     }
@@ -165,7 +171,7 @@ export async function createFileExclusive(root: ContainedRoot, path: string): Pr
     // Bounded in time, not by the stop: the open makes the file, and a caller that left before it returned
     // could not remove it, so a stopped staging would leave a temp file behind. An exclusive create returns
     // at once unless the medium hangs, which the time limit covers.
-    fh = await bounded(opening, `creating ${path}`, {})
+    fh = await bounded(opening, path, { timeoutMs: root.timeoutMs }, 'creating')
   } catch (err) {
     // Timed out: should the open still succeed, the file is ours (an exclusive create), so it goes too.
     void opening
@@ -217,7 +223,7 @@ export async function openRegularFile(
   let fh: FileHandle
   const opening = open(path, READ_FLAGS)
   try {
-    fh = await bounded(opening, `opening ${path}`, { signal: root.signal })
+    fh = await bounded(opening, path, root, 'opening')
   } catch (err) {
     void opening.then((late) => late.close()).catch(() => undefined)
     // ELOOP: a link was put there after lstat.
@@ -225,14 +231,14 @@ export async function openRegularFile(
     throw err
   }
   try {
-    const got = await fh.stat()
+    const got = await boundedCall(fh, fh.stat(), path, root, 'looking at')
     const same = got.isFile() && got.dev === st.dev && got.ino === st.ino
     if (same && (!expect || (got.dev === expect.dev && got.ino === expect.ino)))
       return { handle: fh, size: got.size }
   } catch (err) {
-    await fh.close().catch(() => undefined)
+    await closeLocalFile(fh, root)
     throw err
   }
-  await fh.close().catch(() => undefined)
+  await closeLocalFile(fh, root)
   return null
 }

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { AppError } from '@shared/errors'
 import { formatLimit, MAX_METADATA_BYTES } from './limits'
-import { openLocalFile, readLocalFile } from './local-file'
+import { closeLocalFile, openLocalFile, readLocalFile } from './local-file'
 import { bytesFromMedium, type ReadBackSource } from './medium-read'
 import { httpError, httpGet, type HttpRequestOptions } from './request'
 
@@ -134,11 +134,15 @@ async function fetchFromMedium(
   })
   try {
     if (size > maxBytes) throw tooBig(maxBytes, path)
-    const got = await bytesFromMedium(handle, path, { maxBytes, signal: opts.signal })
+    const got = await bytesFromMedium(handle, path, {
+      maxBytes,
+      signal: opts.signal,
+      timeoutMs: opts.localTimeoutMs
+    })
     if (got.over) throw tooBig(maxBytes, path)
     if (refuseHtml && looksLikeHtml(got.data, undefined)) throw htmlError(path)
     return { data: got.data, url: path, notModified: false, readBack: got.source }
   } finally {
-    await handle.close().catch(() => undefined)
+    await closeLocalFile(handle, { signal: opts.signal, timeoutMs: opts.localTimeoutMs })
   }
 }

@@ -12,6 +12,10 @@
  * The file is never reopened by a name that could now mean another file: on Linux the checked handle is
  * reopened through /proc/self/fd/N (the same inode, new flags); elsewhere the name is reopened without
  * following links and must be the same file (device and inode) as the handle.
+ *
+ * Every read, and the reopen, is bounded by the stall time limit and the stop signal (net/local-file.ts): a
+ * stick that stops answering fails the read-back naming the file, and a stop returns at once, without waiting
+ * for the read the medium keeps.
  */
 import { createHash } from 'node:crypto'
 import { constants as fsConstants } from 'node:fs'
@@ -19,6 +23,14 @@ import { open, type FileHandle } from 'node:fs/promises'
 import type { ReadBackSource } from '@shared/types'
 import { BufferPool } from '../core/buffer-pool'
 import { requireNative } from '../core/native-module'
+import {
+  bounded,
+  boundedCall,
+  closeLocalFile,
+  GaveUpWaiting,
+  givenUp,
+  type LocalFileOptions
+} from './local-file'
 
 export type { ReadBackSource } from '@shared/types'
 
@@ -144,37 +156,44 @@ interface Sink<R> {
  */
 async function readAligned<R>(
   h: FileHandle,
+  path: string,
   bufs: readonly [Buffer, Buffer],
   sink: Sink<R>,
   maxBytes: number,
-  signal: AbortSignal | undefined
+  o: LocalFileOptions
 ): Promise<{ value?: R; size: number; over?: boolean }> {
   let done = 0
   let cur = 0
+  const read = (buf: Buffer, at: number): Promise<{ bytesRead: number }> => {
+    const r = boundedCall(h, h.read(buf, 0, buf.length, at), path, o)
+    // Awaited later (or in `finally`): a read ahead that gives up meanwhile is not an unhandled rejection.
+    r.catch(() => undefined)
+    return r
+  }
   // The read ahead, and where it reads from: it is used only when the next block starts there.
   let ahead = null as { at: number; read: Promise<{ bytesRead: number }> } | null
   try {
     for (;;) {
-      signal?.throwIfAborted()
+      o.signal?.throwIfAborted()
       const at = done - (done % ALIGNMENT)
       const skip = done - at
       const buf = bufs[cur]
       const pending: Promise<{ bytesRead: number }> | null = ahead?.at === at ? ahead.read : null
       if (ahead && !pending) await ahead.read
       ahead = null
-      const { bytesRead }: { bytesRead: number } = await (pending ?? h.read(buf, 0, buf.length, at))
+      const { bytesRead }: { bytesRead: number } = await (pending ?? read(buf, at))
       if (bytesRead <= skip) break
       const fresh = bytesRead - skip
       if (done + fresh > maxBytes) return { size: done + fresh, over: true }
       const next = bufs[1 - cur]
-      if (bytesRead === buf.length)
-        ahead = { at: at + bytesRead, read: h.read(next, 0, next.length, at + bytesRead) }
+      if (bytesRead === buf.length) ahead = { at: at + bytesRead, read: read(next, at + bytesRead) }
       sink.update(buf.subarray(skip, bytesRead))
       done += fresh
       cur = 1 - cur
     }
   } finally {
-    // Never leave a read running into a buffer (or on a handle) the caller is about to drop or close.
+    // Never leave a read running into a buffer (or on a handle) the caller is about to reuse or close. The
+    // wait is bounded: a read ahead given up on marks the handle (givenUp), and its buffers are then dropped.
     if (ahead) await ahead.read.catch(() => undefined)
   }
   return { value: sink.result(), size: done }
@@ -185,20 +204,43 @@ async function readCached<R>(
   path: string,
   newSink: () => Sink<R>,
   maxBytes: number,
-  signal: AbortSignal | undefined
+  o: LocalFileOptions
 ): Promise<{ value?: R; size: number; over?: boolean }> {
+  // Fresh buffers, never pooled: one a read given up on may still write into is simply left to the collector.
   const bufs = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)] as const
   try {
-    return await readAligned(handle, bufs, newSink(), maxBytes, signal)
+    return await readAligned(handle, path, bufs, newSink(), maxBytes, o)
   } catch (err) {
     // A handle opened for writing only (the stager's) fails at its first read: read through another one.
     if (code(err) !== 'EBADF') throw err
   }
-  const readable = await reopen(handle, path, fsConstants.O_RDONLY)
+  const readable = await boundedReopen(handle, path, fsConstants.O_RDONLY, o)
   try {
-    return await readAligned(readable, bufs, newSink(), maxBytes, signal)
+    return await readAligned(readable, path, bufs, newSink(), maxBytes, o)
   } finally {
-    await readable.close().catch(() => undefined)
+    await closeLocalFile(readable, o)
+  }
+}
+
+/**
+ * reopen(), bounded like a read: an open on a medium that stopped answering does not return either. A handle
+ * that opens after it was given up on is closed then.
+ */
+function boundedReopen(handle: FileHandle, path: string, flags: number, o: LocalFileOptions): Promise<FileHandle> {
+  return boundedOpen(reopen(handle, path, flags), path, o)
+}
+
+async function boundedOpen<T>(opening: Promise<T>, path: string, o: LocalFileOptions): Promise<T> {
+  try {
+    return await bounded(opening, path, o, 'opening')
+  } catch (err) {
+    if (err instanceof GaveUpWaiting)
+      void opening
+        .then(async (h) => {
+          if (typeof h === 'object' && h !== null) await (h as unknown as FileHandle).close()
+        })
+        .catch(() => undefined)
+    throw err
   }
 }
 
@@ -206,6 +248,8 @@ export interface MediumReadOptions {
   /** stop reading once the file is longer than this (a file that grew, or lies about its size) */
   maxBytes?: number
   signal?: AbortSignal
+  /** longest wait for one read (or the reopen); default 30 s, the stall time limit of net/limits.ts */
+  timeoutMs?: number
 }
 
 interface MediumRead<R> {
@@ -224,36 +268,40 @@ async function readFromMedium<R>(
   opts: MediumReadOptions
 ): Promise<MediumRead<R>> {
   const maxBytes = opts.maxBytes ?? Number.MAX_SAFE_INTEGER
-  const uncached = await uncachedHandle(handle, path)
+  const o: LocalFileOptions = { signal: opts.signal, timeoutMs: opts.timeoutMs }
+  const uncached = await boundedOpen(uncachedHandle(handle, path), path, o)
   if (typeof uncached !== 'string') {
     try {
       const pool = (alignedPool ??= new BufferPool(() => directIo()!.getAlignedBuffer(CHUNK, ALIGNMENT)))
       const bufs = [pool.take(), pool.take()] as const
       try {
-        const got = await readAligned(uncached, bufs, newSink(), maxBytes, opts.signal)
+        const got = await readAligned(uncached, path, bufs, newSink(), maxBytes, o)
         return { ...got, source: 'medium' }
       } finally {
-        // readAligned has no read running into them once it returns or throws.
-        bufs.forEach((b) => pool.give(b))
+        // A read given up on (the medium stopped answering, or a stop) may still write into its buffer when
+        // it returns, if ever: both are dropped, never given back to be read into by another file's read-back.
+        // Otherwise readAligned has no read running into them once it returns or throws.
+        if (givenUp(uncached)) bufs.forEach(() => pool.drop())
+        else bufs.forEach((b) => pool.give(b))
       }
     } catch (err) {
       // Some file systems accept the open and refuse the read.
       if (code(err) !== 'EINVAL') throw err
       const reason = `the file system of ${path} refuses uncached reads`
-      const got = await readCached(handle, path, newSink, maxBytes, opts.signal)
+      const got = await readCached(handle, path, newSink, maxBytes, o)
       return { ...got, source: 'cache', cacheReason: reason }
     } finally {
-      await uncached.close().catch(() => undefined)
+      await closeLocalFile(uncached, o)
     }
   }
-  const got = await readCached(handle, path, newSink, maxBytes, opts.signal)
+  const got = await readCached(handle, path, newSink, maxBytes, o)
   return { ...got, source: 'cache', cacheReason: uncached }
 }
 
 /**
  * Hashes the file behind an open, already checked `handle` (named `path` in messages, and on systems without
  * /proc, reopened by it) from its medium where the platform and file system allow it, else through the cache,
- * saying which. The caller keeps and closes `handle`.
+ * saying which. The caller keeps `handle` and closes it with closeLocalFile (a read given up on may hold it).
  */
 export async function hashFromMedium(
   handle: FileHandle,

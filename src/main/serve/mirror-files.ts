@@ -7,7 +7,7 @@
 import type { FileHandle } from 'node:fs/promises'
 import type { BootSource } from '@shared/types'
 import { dataLayout } from '../core/data-layout'
-import { openLocalFile } from '../net/local-file'
+import { openLocalFile, stalled } from '../net/local-file'
 import { localStreamPath, usesMappedNames } from '../staged-tree/name-map'
 import { stagedContent } from '../library/staged-content'
 import { readStagedManifest } from '../staged-tree/stage-manifest'
@@ -26,7 +26,14 @@ export interface MirrorFiles {
   readonly label: string
   /** a directory mirror's folder, held to the one checked at start (the server stops when it changes) */
   readonly root?: ServedRoot
+  /** why serving must stop when `err`, from opening or reading a file, says the medium failed; else null */
+  failure(err: unknown): string | null
   lookup(rel: string): Promise<MirrorFile | null>
+}
+
+/** How long opens and reads on the served medium may go without a reply (default 30 s, net/limits.ts). */
+export interface MediumLimit {
+  timeoutMs?: number
 }
 
 /**
@@ -35,12 +42,17 @@ export interface MirrorFiles {
  * not in the mirror: a 404 that says nothing of what the name leads to. An error that `root` says is its medium
  * failing (a stick pulled) is thrown instead: it is no missing file, and the server stops on it.
  */
-async function servedFile(path: string, root: string, served?: ServedRoot): Promise<MirrorFile | null> {
+async function servedFile(
+  path: string,
+  root: string,
+  failure: (err: unknown) => string | null,
+  o: MediumLimit
+): Promise<MirrorFile | null> {
   try {
-    const { handle, size } = await openLocalFile(path, { root })
+    const { handle, size } = await openLocalFile(path, { root, timeoutMs: o.timeoutMs })
     return { kind: 'file', handle, size }
   } catch (err) {
-    if (served && served.failure(err) !== null) throw err
+    if (failure(err) !== null) throw err
     return null
   }
 }
@@ -54,7 +66,8 @@ type CacheEntry = { kind: 'bytes'; data: Buffer } | { kind: 'blob'; path: string
 export async function cacheMirror(
   dataDir: string,
   source: BootSource,
-  refreshMs = 5000
+  refreshMs = 5000,
+  o: MediumLimit = {}
 ): Promise<MirrorFiles> {
   const build = async (): Promise<Map<string, CacheEntry>> => {
     const c = await stagedContent(dataDir, source)
@@ -67,8 +80,17 @@ export async function cacheMirror(
   let current = await build()
   let built = Date.now()
   let rebuilding: Promise<void> | null = null
+  // The cache's disk is the machine's own, but a network mount or a failing disk can stop answering too.
+  const failure = (err: unknown): string | null => {
+    const hung = stalled(err)
+    return hung
+      ? `the image cache in ${blobs} stopped answering (${hung.words}): its disk may be failing or ` +
+          'be a network mount that went away'
+      : null
+  }
   return {
     label: `the image cache of boot source ${source.id} (${source.url})`,
+    failure,
     async lookup(rel) {
       if (!rebuilding && Date.now() - built > refreshMs) {
         built = Date.now()
@@ -81,7 +103,7 @@ export async function cacheMirror(
       const f = current.get(rel)
       if (!f || f.kind === 'bytes') return f ?? null
       // The blob may have gone (a delete): 404 rather than a broken body.
-      return servedFile(f.path, blobs)
+      return servedFile(f.path, blobs, failure, o)
     }
   }
 }
@@ -93,19 +115,20 @@ export async function cacheMirror(
  * a 404 like any other. A manifest that cannot be read as one (FIFO, device, too big, wrong shape) fails here,
  * naming the file, rather than being taken for "no manifest" and widening what is served.
  */
-export async function directoryMirror(root: string): Promise<MirrorFiles> {
+export async function directoryMirror(root: string, o: MediumLimit = {}): Promise<MirrorFiles> {
   // Recorded before the manifest is read, so what the manifest says belongs to the folder recorded.
-  const checked = await servedRoot(root)
+  const checked = await servedRoot(root, o)
   const mapped = usesMappedNames(root)
-  const m = await readStagedManifest(root)
+  const m = await readStagedManifest(root, o)
   const listed = m ? new Set([...m.documents, ...m.items.map((i) => i.path)]) : null
   return {
     label: `${root}${mapped ? ' (mapped names)' : ''}`,
     root: checked,
+    failure: checked.failure,
     async lookup(rel) {
       if (!isSafeItemPath(rel) || rel.split('/').some((s) => s === '' || s === '.')) return null
       if (listed && !listed.has(rel)) return null
-      return servedFile(localStreamPath(root, rel, mapped), root, checked)
+      return servedFile(localStreamPath(root, rel, mapped), root, checked.failure, o)
     }
   }
 }

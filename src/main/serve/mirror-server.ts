@@ -8,12 +8,15 @@
  * A directory mirror whose folder is no longer the one checked at start (a stick ejected or pulled), or whose
  * medium fails its reads (a stick pulled without unmounting), is never answered from: the server stops, saying
  * why (served-root.ts). A file body's first read is done before the status is sent, so a failing medium gets its
- * request a 503; a read that fails later ends that response short, never padded with other bytes.
+ * request a 503; a read that fails later ends that response short, never padded with other bytes. A medium that
+ * stops answering (a read with no reply within the stall time limit) is the same: the response ends, serving
+ * stops with the reason, and no read is sent to it again (each one it keeps holds a file-system thread).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { FileHandle } from 'node:fs/promises'
 import { AppError } from '@shared/errors'
+import { boundedCall, closeLocalFile, type LocalFileOptions } from '../net/local-file'
 import { DEFAULT_SERVE_PORT } from '@shared/serve-port'
 import { ConnectionGuard, DEFAULT_IDLE_TIMEOUT_MS, type ConnectionLimits } from './connection-guard'
 import { hostHeaderCheck } from './host-header'
@@ -88,7 +91,8 @@ async function answer(
   res: ServerResponse,
   files: MirrorFiles,
   hostOk: ((host: string | undefined) => boolean) | null,
-  folder: FolderWatch
+  folder: FolderWatch,
+  medium: LocalFileOptions
 ): Promise<void> {
   if (folder.goneReason !== null) {
     plain(res, 503, FOLDER_GONE, { Connection: 'close' })
@@ -107,7 +111,7 @@ async function answer(
   // Checked after the open: a folder unmounted before it would have had the file opened from the one beneath.
   const gone = await folder.check()
   if (gone !== null) {
-    if (file?.kind === 'file') await file.handle.close().catch(() => undefined)
+    if (file?.kind === 'file') await closeLocalFile(file.handle, medium)
     folderLost(res, folder, gone)
     return
   }
@@ -122,11 +126,14 @@ async function answer(
     })
     return
   }
-  // The handle lookup checked is the one read; it is closed whatever happens to the response.
+  // The handle lookup checked is the one read; it is closed whatever happens to the response (without waiting
+  // for a read given up on: see closeLocalFile).
   try {
-    await send(req, res, rel, file.size, (start, end, head) => pumpFile(file.handle, start, end, res, head))
+    await send(req, res, rel, file.size, (start, end, head) =>
+      pumpFile(file.handle, rel, start, end, res, head, folder, medium)
+    )
   } finally {
-    await file.handle.close().catch(() => undefined)
+    await closeLocalFile(file.handle, medium)
   }
 }
 
@@ -151,19 +158,27 @@ function written(res: ServerResponse, chunk: Buffer): Promise<void> {
  * until the socket has taken the previous one, so a client that stops reading holds one buffer, and reads
  * leave no garbage for the collector. `head` sends the status once the first read has succeeded: a medium that
  * fails at once leaves the status free for a 503. A read that fails throws before its buffer is written, so the
- * response ends short rather than carrying the previous read's bytes.
+ * response ends short rather than carrying the previous read's bytes. Each read is bounded by the stall time
+ * limit and by the server's stop (`medium`); one given up on may still write into the buffer later, so the
+ * buffer is this response's alone and is dropped with it, never reused. Once serving has stopped, no read is
+ * started.
  */
 async function pumpFile(
   handle: FileHandle,
+  rel: string,
   start: number,
   end: number,
   res: ServerResponse,
-  head: () => void
+  head: () => void,
+  folder: FolderWatch,
+  medium: LocalFileOptions
 ): Promise<void> {
   const buf = Buffer.allocUnsafeSlow(Math.min(BODY_CHUNK_BYTES, end - start + 1))
   let pos = start
   while (pos <= end) {
-    const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, end + 1 - pos), pos)
+    if (folder.goneReason !== null || medium.signal?.aborted) throw new Error('serving stopped')
+    const want = Math.min(buf.length, end + 1 - pos)
+    const { bytesRead } = await boundedCall(handle, handle.read(buf, 0, want, pos), rel, medium)
     if (bytesRead === 0) throw new Error('the file ended before its size')
     if (pos === start) head()
     await written(res, bytesRead === buf.length ? buf : buf.subarray(0, bytesRead))
@@ -220,10 +235,14 @@ function listenFailure(bind: string, port: number, err: NodeJS.ErrnoException): 
   return `cannot listen on ${at}: ${err.code ?? err.message}`
 }
 
-/** The folder's state as requests and the watch see it; `stop` ends serving once, with the reason. */
+/**
+ * The folder's state as requests and the watch see it; `lose` marks it gone (no read is started on it again, and
+ * reads in flight are given up on), `stop` ends serving once, with the reason.
+ */
 interface FolderWatch {
   goneReason: string | null
   check(): Promise<string | null>
+  lose(reason: string): void
   stop(reason: string): void
 }
 
@@ -233,7 +252,7 @@ interface FolderWatch {
  * stops with `reason`.
  */
 function folderLost(res: ServerResponse, folder: FolderWatch, reason: string): void {
-  folder.goneReason ??= reason
+  folder.lose(reason)
   // A client that left while its file was read has no answer to wait for (and its 'close' has fired).
   if (res.headersSent || res.destroyed) {
     res.destroy()
@@ -245,19 +264,28 @@ function folderLost(res: ServerResponse, folder: FolderWatch, reason: string): v
   plain(res, 503, FOLDER_GONE, { Connection: 'close' })
 }
 
-export async function startMirrorServer(
-  files: MirrorFiles,
-  opts: { port?: number; bind?: string; rootCheckMs?: number } & ConnectionLimits = {}
-): Promise<MirrorServer> {
+export interface MirrorServerOptions extends ConnectionLimits {
+  port?: number
+  bind?: string
+  rootCheckMs?: number
+  /** longest wait for one read of a served file; default 30 s (net/limits.ts); tests shorten it */
+  mediumTimeoutMs?: number
+}
+
+export async function startMirrorServer(files: MirrorFiles, opts: MirrorServerOptions = {}): Promise<MirrorServer> {
   let hostOk: ((host: string | undefined) => boolean) | null = null
   let settle: (reason: string | null) => void = () => undefined
   const stopped = new Promise<string | null>((resolve) => (settle = resolve))
   let closing: Promise<void> | null = null
   // The folder's periodic check: started once listening, cleared by stop().
   const watch: { timer?: NodeJS.Timeout } = {}
+  // Aborted when serving stops: a body read still waiting is given up on at once.
+  const ending = new AbortController()
+  const medium: LocalFileOptions = { timeoutMs: opts.mediumTimeoutMs, signal: ending.signal }
   const stop = (reason: string | null): Promise<void> => {
     if (closing) return closing
     clearInterval(watch.timer)
+    ending.abort()
     folder.goneReason = reason
     closing = new Promise<void>((resolve) => {
       server.close(() => resolve())
@@ -268,6 +296,11 @@ export async function startMirrorServer(
   const folder: FolderWatch = {
     goneReason: null,
     check: async () => (folder.goneReason ?? (await files.root?.changed())) || null,
+    lose: (reason) => {
+      folder.goneReason ??= reason
+      // Other responses waiting on a read of the medium end now, with a 503 where nothing was sent yet.
+      ending.abort()
+    },
     stop: (reason) => void stop(reason)
   }
   const idle = opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS
@@ -275,8 +308,9 @@ export async function startMirrorServer(
   const server: Server = createServer(
     { connectionsCheckingInterval: Math.min(30_000, Math.max(100, idle / 4)) },
     (req, res) => {
-      answer(req, res, files, hostOk, folder).catch((err: unknown) => {
-        const failed = files.root?.failure(err) ?? null
+      answer(req, res, files, hostOk, folder, medium).catch((err: unknown) => {
+        // A read cut short because serving stopped (or is stopping) is answered like the request that stopped it.
+        const failed = files.failure(err) ?? folder.goneReason
         if (failed !== null) return folderLost(res, folder, failed)
         // A client that went away mid-body, or a file that vanished: end this response only.
         if (!res.headersSent) plain(res, 500, 'read error\n')

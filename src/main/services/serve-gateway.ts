@@ -1,8 +1,9 @@
 /**
  * Serving from the app: one mirror server at a time, off by default. Listening beyond loopback is the
  * user's explicit choice (`lan`), and the status says which address it listens on. A served folder that is no
- * longer the one checked at start (a stick ejected or pulled) stops the server; the status keeps the reason and
- * `servingStopped` tells every window, so the admin learns that MAAS can no longer sync from it.
+ * longer the one checked at start (a stick ejected or pulled), or whose medium fails or stops answering, stops
+ * the server; the status keeps the reason and `servingStopped` tells every window, so the admin learns that
+ * MAAS can no longer sync from it.
  */
 import { networkInterfaces } from 'node:os'
 import type { BootSource, ServingStatus } from '@shared/types'
@@ -21,6 +22,8 @@ export interface ServeGatewayDeps {
   mayServeDirectory(dir: string): boolean
   /** how often a served folder is checked while no request comes (tests shorten it) */
   rootCheckMs?: number
+  /** longest wait for one open or read of a served file; default 30 s (net/limits.ts); tests shorten it */
+  mediumTimeoutMs?: number
 }
 
 export interface ServeRequest {
@@ -72,14 +75,16 @@ export class ServeGateway {
       )
     await this.stop()
     const dir = arg.dir !== undefined ? resolve(arg.dir) : null
+    const medium = { timeoutMs: this.deps.mediumTimeoutMs }
     const files =
       dir !== null
-        ? await directoryMirror(dir)
-        : await cacheMirror(this.deps.dataDir, await this.deps.getSource(arg.boot_source_id!))
+        ? await directoryMirror(dir, medium)
+        : await cacheMirror(this.deps.dataDir, await this.deps.getSource(arg.boot_source_id!), undefined, medium)
     const server = await startMirrorServer(files, {
       port: arg.port ?? DEFAULT_PORT,
       bind: arg.bind ?? (arg.lan ? '0.0.0.0' : '127.0.0.1'),
-      rootCheckMs: this.deps.rootCheckMs
+      rootCheckMs: this.deps.rootCheckMs,
+      mediumTimeoutMs: this.deps.mediumTimeoutMs
     })
     this.server = server
     this.sourceId = arg.boot_source_id ?? null

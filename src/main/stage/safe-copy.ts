@@ -6,12 +6,16 @@
  *
  * Every name on the target is created and opened through core/contained-path.ts: never through a link,
  * never a special file, folders checked one by one under the target's real path.
+ *
+ * Reads, writes and the fsync of a file on the target are bounded by the stall time limit and the stop signal
+ * (net/local-file.ts): a stick that stops answering fails the file with an error naming it, and nothing more
+ * (no clean-up of the temp file) is sent to it.
  */
 import { constants as fsConstants } from 'node:fs'
 import { open, rename, rm, type FileHandle } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { AppError } from '@shared/errors'
-import { openLocalFile } from '../net/local-file'
+import { bounded, boundedCall, closeLocalFile, openLocalFile, stalled } from '../net/local-file'
 import { hashFromMedium, keepOutOfCache, type ReadBackSource } from '../net/medium-read'
 import { copyToMedium } from '../net/medium-write'
 import { createFileExclusive, inspectFile, openRegularFile, type ContainedRoot } from '../core/contained-path'
@@ -33,25 +37,32 @@ export async function alreadyThere(
   path: string,
   size: number,
   sha256: string,
-  signal?: AbortSignal
+  opts: MediumTime = {}
 ): Promise<ReadBackSource | false> {
   const opened = await openRegularFile(root, path)
   if (!opened) return false
   try {
     if (opened.size !== size) return false
-    const got = await hashFromMedium(opened.handle, path, 'sha256', { maxBytes: size, signal })
+    const got = await hashFromMedium(opened.handle, path, 'sha256', { maxBytes: size, ...opts })
     return !got.over && got.hex === sha256 ? got.source : false
   } finally {
-    await opened.handle.close().catch(() => undefined)
+    await closeLocalFile(opened.handle, opts)
   }
 }
 
-async function fsyncDir(dir: string): Promise<void> {
+async function fsyncDir(dir: string, o: MediumTime): Promise<void> {
   if (process.platform === 'win32') return
   // A folder, not followed through a link, and never a FIFO's blocking open.
-  const fh = await open(dir, DIR_FLAGS)
+  const opening = open(dir, DIR_FLAGS)
+  let fh: FileHandle
   try {
-    await fh.sync()
+    fh = await bounded(opening, dir, o, 'opening')
+  } catch (err) {
+    void opening.then((late) => late.close()).catch(() => undefined)
+    throw err
+  }
+  try {
+    await boundedCall(fh, fh.sync(), dir, o, 'writing')
   } catch (err) {
     // Some FUSE file systems do not implement fsync on directories; the file itself was synced.
     if (
@@ -59,7 +70,7 @@ async function fsyncDir(dir: string): Promise<void> {
     )
       throw err
   } finally {
-    await fh.close()
+    await closeLocalFile(fh, o)
   }
 }
 
@@ -70,7 +81,7 @@ async function writeAll(
   opts: CopyOptions
 ): Promise<void> {
   if (typeof from !== 'string') {
-    await fh.writeFile(from)
+    await boundedCall(fh, fh.writeFile(from), dest, opts, 'writing')
     opts.onBytes?.(from.length)
     return
   }
@@ -112,9 +123,9 @@ async function readBack(
   handle: FileHandle,
   dest: string,
   expect: { sha256: string; size: number },
-  signal?: AbortSignal
+  opts: MediumTime
 ): Promise<ReadBackSource> {
-  const got = await hashFromMedium(handle, dest, 'sha256', { maxBytes: expect.size, signal })
+  const got = await hashFromMedium(handle, dest, 'sha256', { maxBytes: expect.size, ...opts })
   const wrong = got.over || got.size !== expect.size ? `(${got.size} bytes)` : got.hex
   if (wrong !== expect.sha256)
     throw new AppError(
@@ -126,8 +137,13 @@ async function readBack(
   return got.source
 }
 
-export interface CopyOptions {
+/** The stop signal, and the longest wait for one read or write on the target (default 30 s, net/limits.ts). */
+export interface MediumTime {
   signal?: AbortSignal
+  timeoutMs?: number
+}
+
+export interface CopyOptions extends MediumTime {
   onBytes?: (n: number) => void
   /** the largest file the target's file system holds, where it has a cap */
   maxFileBytes?: number
@@ -162,18 +178,21 @@ export async function writeDurable(
     // macOS: F_NOCACHE must be on before the write, since it does not drop pages already cached.
     await keepOutOfCache(fh)
     await writeAll(fh, from, tmp, opts)
-    await fh.sync()
-    written = await fh.stat()
+    await boundedCall(fh, fh.sync(), tmp, opts, 'writing')
+    written = await boundedCall(fh, fh.stat(), tmp, opts, 'looking at')
   } catch (err) {
-    await fh.close().catch(() => undefined)
-    await rm(tmp, { force: true }).catch(() => undefined)
+    // Bounded in time only: the temp file is removed once closed (Windows removes no file that is open).
+    await closeLocalFile(fh, { timeoutMs: opts.timeoutMs })
+    // A target that stopped answering is sent nothing more: the remove would hang as its write did, and the
+    // next staging removes the temp file.
+    if (!stalled(err)) await rm(tmp, { force: true }).catch(() => undefined)
     throw err
   }
-  await fh.close()
+  await bounded(fh.close(), tmp, opts, 'closing')
   // Checked again just before the rename: only a file or a link may be replaced by it.
   await inspectFile(root, dest)
-  await rename(tmp, dest)
-  await fsyncDir(dirname(dest))
+  await bounded(rename(tmp, dest), dest, opts, 'renaming')
+  await fsyncDir(dirname(dest), opts)
   return { dev: written.dev, ino: written.ino }
 }
 
@@ -187,17 +206,17 @@ export async function checkWritten(
   dest: string,
   written: WrittenFile,
   expect: { sha256: string; size: number },
-  signal?: AbortSignal
+  opts: MediumTime = {}
 ): Promise<ReadBackSource> {
   const handle = await openForReadBack(root, dest, written)
   try {
-    return await readBack(handle, dest, expect, signal)
+    return await readBack(handle, dest, expect, opts)
   } catch (err) {
     if (err instanceof AppError && err.code === 'checksum')
       await rm(dest, { force: true }).catch(() => undefined)
     throw err
   } finally {
-    await handle.close().catch(() => undefined)
+    await closeLocalFile(handle, opts)
   }
 }
 
@@ -214,5 +233,5 @@ export async function copyVerified(
   opts: CopyOptions = {}
 ): Promise<ReadBackSource> {
   const written = await writeDurable(root, from, dest, opts)
-  return await checkWritten(root, dest, written, expect, opts.signal)
+  return await checkWritten(root, dest, written, expect, { signal: opts.signal, timeoutMs: opts.timeoutMs })
 }

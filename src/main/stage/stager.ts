@@ -34,6 +34,7 @@ import {
   refuseShortSpace
 } from './target-checks'
 import { lockTarget } from './target-lock'
+import { stalled } from '../net/local-file'
 import { STAGE_MANIFEST_FILE } from '../staged-tree/stage-manifest'
 
 export type { StageProgress, StageResult } from '@shared/types'
@@ -45,6 +46,8 @@ export interface StageOptions {
   filter?: ContentFilter
   appVersion?: string
   signal?: AbortSignal
+  /** longest wait for one read or write on the target; default 30 s (net/limits.ts); tests shorten it */
+  mediumTimeoutMs?: number
   onProgress?: (p: StageProgress) => void
 }
 
@@ -95,9 +98,10 @@ async function stageOnto(opts: StageOptions, at: StagingErrorContext): Promise<S
     fs,
     ignoresCase(fs)
   )
-  const root = await containedRoot(target, opts.signal)
+  const root = await containedRoot(target, opts.signal, opts.mediumTimeoutMs)
   const lock = await lockTarget(root.real)
   const pin = await new BlobCache(opts.dataDir).pin(content.items.map((i) => i.sha256))
+  let failed: unknown
   try {
     // A delete may have run between reading the content and pinning it: from here on nothing can.
     const cache = new BlobCache(opts.dataDir)
@@ -105,10 +109,16 @@ async function stageOnto(opts: StageOptions, at: StagingErrorContext): Promise<S
       if (!(await cache.has(i.sha256, i.size)))
         throw new AppError('not_found', `${i.path} left the cache as staging started (deleted); stage again`)
     return await copyAll(opts, root, content, files, fs, started, at)
+  } catch (err) {
+    failed = err
+    throw err
   } finally {
     // On a pulled stick the lock cannot be removed: the original error matters, and a dead pid frees it.
     await pin.release().catch(() => undefined)
-    await lock.release().catch(() => undefined)
+    // A stick that stopped answering would keep the remove as it keeps the read: the lock file stays, and the
+    // next staging by this process takes it over (its pid is ours, and no staging holds it).
+    if (stalled(failed)) lock.abandon()
+    else await lock.release().catch(() => undefined)
   }
 }
 
@@ -122,6 +132,7 @@ async function copyAll(
   at: StagingErrorContext
 ): Promise<StageResult> {
   const { target, signal } = opts
+  const timeoutMs = opts.mediumTimeoutMs
   // Every path under the target's real path: core/contained-path.ts checks each folder below it.
   const dest = (rel: string): string => localStreamPath(root.real, rel, fs.mapNames)
   const progress: StageProgress = {
@@ -157,7 +168,7 @@ async function copyAll(
   }
   for (const f of files) {
     at.file = progress.current = f.path
-    const there = await alreadyThere(root, dest(f.path), f.size, f.sha256, signal)
+    const there = await alreadyThere(root, dest(f.path), f.size, f.sha256, { signal, timeoutMs })
     if (there) {
       readFrom(there)
       progress.files_done++
@@ -188,10 +199,15 @@ async function copyAll(
     )
   const copyStart = Date.now()
   progress.phase = 'copying'
-  readFrom(await writeSmall(root, join(root.real, STAGE_MANIFEST_FILE), manifest(false)))
+  readFrom(await writeSmall(root, join(root.real, STAGE_MANIFEST_FILE), manifest(false), timeoutMs))
   if (fs.mapNames)
     readFrom(
-      await writeSmall(root, join(root.real, MAPPED_NAMES_FILE), MAPPED_NAMES_TEXT.replace(/\n/g, '\r\n'))
+      await writeSmall(
+        root,
+        join(root.real, MAPPED_NAMES_FILE),
+        MAPPED_NAMES_TEXT.replace(/\n/g, '\r\n'),
+        timeoutMs
+      )
     )
   const onBytes = (n: number): void => {
     progress.bytes_done += n
@@ -206,12 +222,13 @@ async function copyAll(
       at.file = progress.current = f.path
       return await writeDurable(root, f.from, dest(f.path), {
         signal: inner,
+        timeoutMs,
         onBytes,
         maxFileBytes: fs.maxFileBytes
       })
     },
     check: async (f, written, inner) => {
-      readFrom(await checkWritten(root, dest(f.path), written, f, inner))
+      readFrom(await checkWritten(root, dest(f.path), written, f, { signal: inner, timeoutMs }))
       progress.files_done++
       opts.onProgress?.({ ...progress })
     }
@@ -239,13 +256,14 @@ async function copyAll(
     await writeSmall(
       root,
       join(root.real, 'README.txt'),
-      stickReadme(content, stagedAt, fs.mapNames, opts.appVersion ?? '')
+      stickReadme(content, stagedAt, fs.mapNames, opts.appVersion ?? ''),
+      timeoutMs
     )
   )
   // The new files are all verified: now what the previous staging wrote and this one does not keep goes.
   const rest = await removeStale(root, stale)
   removed = { files: [...removed.files, ...rest.files], bytes: removed.bytes + rest.bytes }
-  readFrom(await writeSmall(root, join(root.real, STAGE_MANIFEST_FILE), manifest(true)))
+  readFrom(await writeSmall(root, join(root.real, STAGE_MANIFEST_FILE), manifest(true), timeoutMs))
   progress.phase = 'done'
   progress.current = undefined
   opts.onProgress?.({ ...progress })
@@ -267,13 +285,18 @@ async function copyAll(
 }
 
 /** Small files (manifest, README, mapped-names marker) through the same contained temp + fsync + rename + read-back path. */
-async function writeSmall(root: ContainedRoot, path: string, text: string): Promise<ReadBackSource> {
+async function writeSmall(
+  root: ContainedRoot,
+  path: string,
+  text: string,
+  timeoutMs: number | undefined
+): Promise<ReadBackSource> {
   const raw = Buffer.from(text, 'utf8')
   return await copyVerified(
     root,
     raw,
     path,
     { sha256: sha256Hex(raw), size: raw.length },
-    { signal: root.signal }
+    { signal: root.signal, timeoutMs }
   )
 }

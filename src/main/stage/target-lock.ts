@@ -26,6 +26,8 @@ const held = new Set<string>()
 
 export interface TargetLock {
   release(): Promise<void>
+  /** forgets the lock without touching the target (one that stopped answering): a later staging takes it over */
+  abandon(): void
 }
 
 async function tryCreate(path: string): Promise<boolean> {
@@ -83,7 +85,8 @@ export async function lockTarget(target: string): Promise<TargetLock> {
           held.delete(path)
           // rm removes a name, never what a link there points at.
           await rm(path, { force: true })
-        }
+        },
+        abandon: () => void held.delete(path)
       }
     }
     const owner = await lockOwner(path, target)

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { ProxySettings, ReadBackSource } from '@shared/types'
 import { AppError } from '@shared/errors'
-import { openLocalFile } from '../net/local-file'
+import { closeLocalFile, openLocalFile, stalled } from '../net/local-file'
 import { hashFromMedium } from '../net/medium-read'
 import { httpError, httpGet } from '../net/request'
 import { isUrlRoot, joinStreamPath } from './safe-path'
@@ -39,12 +39,18 @@ async function digest(
   return { hex: hash.digest('hex'), size }
 }
 
-/** Checks one item's size and strongest checksum under a mirror root (directory or http(s) URL). */
-export async function checkItem(
-  root: string,
-  item: StreamItem,
-  opts: { proxy?: Partial<ProxySettings>; signal?: AbortSignal } = {}
-): Promise<ItemCheck> {
+export interface CheckItemOptions {
+  proxy?: Partial<ProxySettings>
+  signal?: AbortSignal
+  /** a local mirror: longest wait for one open or read; default 30 s (net/limits.ts) */
+  timeoutMs?: number
+}
+
+/**
+ * Checks one item's size and strongest checksum under a mirror root (directory or http(s) URL). Throws only
+ * when a local medium stopped answering (MediumStalled): nothing more should be read from it.
+ */
+export async function checkItem(root: string, item: StreamItem, opts: CheckItemOptions = {}): Promise<ItemCheck> {
   const sum = strongestChecksum(item)!
   const location = joinStreamPath(root, item.path)
   const mismatch = (got: { hex: string; size: number; over?: boolean }): ItemCheck => {
@@ -86,8 +92,9 @@ export async function checkItem(
       }
       return mismatch(await digest(res.body, sum.kind, item.size))
     }
-    return await checkLocal(root, location, item, sum.kind, mismatch, opts.signal)
+    return await checkLocal(root, location, item, sum.kind, mismatch, opts)
   } catch (err) {
+    if (stalled(err)) throw err
     return { path: item.path, ok: false, problem: (err as Error).message }
   }
 }
@@ -102,11 +109,11 @@ async function checkLocal(
   item: StreamItem,
   kind: string,
   mismatch: (got: { hex: string; size: number; over?: boolean }) => ItemCheck,
-  signal: AbortSignal | undefined
+  { signal, timeoutMs }: CheckItemOptions
 ): Promise<ItemCheck> {
   let opened
   try {
-    opened = await openLocalFile(location, { root, signal })
+    opened = await openLocalFile(location, { root, signal, timeoutMs })
   } catch (err) {
     if (err instanceof AppError && err.code === 'not_found')
       return { path: item.path, ok: false, missing: true, problem: 'missing' }
@@ -116,9 +123,9 @@ async function checkLocal(
     // Size first: a short file is the common case (interrupted copy) and costs no hashing.
     if (opened.size !== item.size) return mismatch({ hex: '', size: opened.size })
     // From the drive, not the system cache: a stick that kept other bytes than it was given must show it here.
-    const got = await hashFromMedium(opened.handle, location, kind, { maxBytes: item.size, signal })
+    const got = await hashFromMedium(opened.handle, location, kind, { maxBytes: item.size, signal, timeoutMs })
     return { ...mismatch(got), readBack: got.source }
   } finally {
-    await opened.handle.close().catch(() => undefined)
+    await closeLocalFile(opened.handle, { signal, timeoutMs })
   }
 }

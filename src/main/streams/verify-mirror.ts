@@ -1,6 +1,7 @@
 import type { ProxySettings, ReadBackSource, SignatureInfo, VerifyReport } from '@shared/types'
 import { fetchBytes } from '../net/fetch-bytes'
 import { MAX_INDEX_ENTRIES, MAX_METADATA_BYTES } from '../net/limits'
+import { stalled } from '../net/local-file'
 import { checkItem, type ItemCheck } from './check-item'
 import { parseCleartext } from './cleartext'
 import { expandProducts } from './expand-products'
@@ -18,9 +19,12 @@ import { readStagedManifest } from '../staged-tree/stage-manifest'
  * bounded reader: a FIFO, device, link out of the tree or oversized file there is refused at once (it throws,
  * naming the file) instead of hanging the verify or filling memory.
  */
-async function stagedItemPaths(root: string, signal?: AbortSignal): Promise<Set<string> | null> {
+async function stagedItemPaths(
+  root: string,
+  o: { signal?: AbortSignal; timeoutMs?: number }
+): Promise<Set<string> | null> {
   if (isUrlRoot(root)) return null
-  const m = await readStagedManifest(root, { signal })
+  const m = await readStagedManifest(root, o)
   return m ? new Set(m.items.map((i) => i.path)) : null
 }
 
@@ -33,6 +37,8 @@ export interface VerifyMirrorOptions {
   concurrency?: number
   /** default 64 MiB; injectable so tests need not build a 64 MiB file */
   maxMetadataBytes?: number
+  /** a local mirror: longest wait for one open or read; default 30 s (net/limits.ts); tests shorten it */
+  mediumTimeoutMs?: number
 }
 
 /** Products files are fetched two at a time: each may hold up to the per-document cap in memory. */
@@ -69,7 +75,9 @@ async function runLimited(
  * Verifies a mirror (http(s) URL, directory, or a single .sjson file): every document's signature, named with
  * signer key id and fingerprint, then (deep) every item file that the mirror holds. Unlike readStream it does
  * not stop at the first problem: the report lists them all. ok only when everything checked is good; items
- * that are merely absent (a filtered mirror) are listed as missing but do not fail the report.
+ * that are merely absent (a filtered mirror) are listed as missing but do not fail the report. A local mirror
+ * whose medium stops answering is the exception: nothing more is read from it (each read it keeps holds a
+ * thread for ever), the report says which file it stopped at and that it is incomplete.
  */
 export async function verifyMirror(
   location: string,
@@ -79,6 +87,15 @@ export async function verifyMirror(
   const report: VerifyReport = { location, ok: false, files: [], problems: [] }
   const problem = (text: string): void => {
     report.problems.push(text)
+  }
+  // Set off by a medium that stopped answering: what runs gives up at once and nothing new starts.
+  const halt = new AbortController()
+  const signal = opts.signal ? AbortSignal.any([opts.signal, halt.signal]) : halt.signal
+  const haltOn = (err: unknown): boolean => {
+    if (!stalled(err)) return false
+    if (!halt.signal.aborted) problem((err as Error).message)
+    halt.abort()
+    return true
   }
   let source
   let trust: Trust
@@ -108,11 +125,13 @@ export async function verifyMirror(
     report.files.push(result)
     let raw: Buffer
     try {
+      if (halt.signal.aborted) throw new Error('not read: the drive stopped answering')
       const got = await fetchBytes(where, {
         proxy: opts.proxy,
-        signal: opts.signal,
+        signal,
         maxBytes: opts.maxMetadataBytes ?? MAX_METADATA_BYTES,
         localRoot: source.root,
+        localTimeoutMs: opts.mediumTimeoutMs,
         // A deep check of a stick checks the signature on what the drive holds, not on what the cache remembers.
         fromMedium: opts.deep
       })
@@ -120,7 +139,8 @@ export async function verifyMirror(
       if (got.readBack) readBacks.push(got.readBack)
     } catch (err) {
       result.problem = (err as Error).message
-      problem(result.problem)
+      // Once halted, a document cut short or not read is said once, by the halt.
+      if (!haltOn(err) && !halt.signal.aborted) problem(result.problem)
       return null
     }
     try {
@@ -196,7 +216,7 @@ export async function verifyMirror(
             if (doc) takeProducts(doc.json, entry.path, doc.verified)
           }),
           DOCUMENT_CONCURRENCY,
-          opts.signal
+          signal
         )
       }
     } catch (err) {
@@ -208,17 +228,28 @@ export async function verifyMirror(
     // Read first: a manifest that cannot be used is reported before any item is hashed.
     let staged: Set<string> | null = null
     try {
-      staged = await stagedItemPaths(source.root, opts.signal)
+      if (!halt.signal.aborted)
+        staged = await stagedItemPaths(source.root, { signal, timeoutMs: opts.mediumTimeoutMs })
     } catch (err) {
-      problem((err as Error).message)
+      if (!haltOn(err)) problem((err as Error).message)
     }
     const checks: ItemCheck[] = []
     await runLimited(
       [...verifiedItems.values()].map((item) => async () => {
-        checks.push(await checkItem(source.root, item, { proxy: opts.proxy, signal: opts.signal }))
+        try {
+          const c = await checkItem(source.root, item, {
+            proxy: opts.proxy,
+            signal,
+            timeoutMs: opts.mediumTimeoutMs
+          })
+          // A check the halt cut short found nothing wrong with its file.
+          if (c.ok || !halt.signal.aborted) checks.push(c)
+        } catch (err) {
+          haltOn(err)
+        }
       }),
       opts.concurrency ?? 4,
-      opts.signal
+      signal
     )
     checks.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
     // A staged tree lists what it was given: one of those missing is damage, the rest were left out by design.
@@ -236,6 +267,8 @@ export async function verifyMirror(
   }
 
   if (opts.signal?.aborted) problem(`verify of ${location} cancelled: the report is incomplete`)
+  else if (halt.signal.aborted)
+    problem(`verify of ${location} stopped: the drive stopped answering, and the report is incomplete`)
   report.ok = report.problems.length === 0 && report.files.length > 0 && report.files.every((f) => f.ok)
   return report
 }

@@ -192,6 +192,7 @@ async function copyLocal(
     }
   } finally {
     body.destroy()
-    giveBack(batch)
+    // A read given up on (a stick that stopped answering, a stop) may still write into the batch: drop it.
+    if (!body.gaveUp) giveBack(batch)
   }
 }

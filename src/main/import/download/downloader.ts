@@ -24,6 +24,7 @@ import { AppError } from '@shared/errors'
 import type { BlobCache } from '../../library/blob-cache'
 import { DownloadFile, type DownloadJob } from './download-file'
 import { asAppError, diskFullStop, isDiskFull } from './download-errors'
+import { stalled } from '../../net/local-file'
 import type { Segment } from './file-ranges'
 import type { HashPool } from './hash-pool'
 import { fetchRange, type RangeFetcher } from './range-fetch'
@@ -309,6 +310,13 @@ export class Downloader {
     if (this.stopping || file.failed || file.restarting) return
     if (isDiskFull(err)) {
       this.diskFull(file.job, err)
+      return
+    }
+    // A local mirror's stick that stopped answering keeps each read sent to it, and a thread with it: the
+    // whole import stops rather than sending it more.
+    const hung = stalled(err)
+    if (hung) {
+      this.stop(new AppError('io', `${hung.message}; the import stopped`, { cause: err }))
       return
     }
     const decision = retryDecision({

@@ -9,7 +9,7 @@ import { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { AppError } from '@shared/errors'
 import type { ProxySettings } from '@shared/types'
-import { openLocalFile, type OpenedLocalFile } from '../../net/local-file'
+import { boundedCall, givenUp, openLocalFile, type OpenedLocalFile } from '../../net/local-file'
 import { httpOpen } from '../../net/request'
 import { fromReadable, type BodyConsumer, type ResponseBody } from '../../net/response-body'
 
@@ -64,7 +64,9 @@ function mirrorRootOf(path: string, roots: readonly string[]): string | undefine
  * so a byte from a stick is read once into the buffer it is written from: no stream, no buffer per read for
  * the collector to free (1 MiB per read per connection held the import's peak RSS above 100 MB). Other
  * consumers get the same bytes as pushed chunks. The handle is this body's: closed by destroy(), or by its
- * stream once one was made.
+ * stream once one was made. Each positional read is bounded by the stall time limit and the run's signal: a
+ * stick that stops answering fails the range naming the file, and `gaveUp` tells the caller that the buffer
+ * it lent may still be written into (it must drop it, never reuse it).
  */
 export class LocalRangeBody implements ResponseBody {
   private stream: ResponseBody | undefined
@@ -76,14 +78,24 @@ export class LocalRangeBody implements ResponseBody {
     readonly start: number,
     /** exclusive */
     readonly end: number,
-    private readonly signal: AbortSignal
+    private readonly signal: AbortSignal,
+    /** the file, for the error of a read with no reply */
+    private readonly path = '',
+    /** longest wait for one read; default 30 s (net/limits.ts) */
+    private readonly timeoutMs?: number
   ) {}
 
   /** Reads up to `n` bytes at file position `pos` (within the range) into buf[0, n); 0 at the range's or file's end. */
   async readAt(buf: Buffer, n: number, pos: number): Promise<number> {
     const want = Math.min(n, this.end - pos, buf.length)
     if (want <= 0 || pos < this.start) return 0
-    return (await this.handle.read(buf, 0, want, pos)).bytesRead
+    const o = { signal: this.signal, timeoutMs: this.timeoutMs }
+    return (await boundedCall(this.handle, this.handle.read(buf, 0, want, pos), this.path, o)).bytesRead
+  }
+
+  /** True once a read was given up on: a buffer given to readAt may still be written into. */
+  get gaveUp(): boolean {
+    return givenUp(this.handle)
   }
 
   consume(consumer: BodyConsumer): void {
@@ -135,7 +147,7 @@ async function localRange(url: string, req: RangeRequest): Promise<RangeResponse
   }
   let opened: OpenedLocalFile
   try {
-    opened = await openLocalFile(path, { root, signal: req.signal })
+    opened = await openLocalFile(path, { root, signal: req.signal, timeoutMs: req.stallTimeoutMs })
   } catch (err) {
     if (err instanceof AppError && err.code === 'not_found') {
       return { status: 404, headers: {}, url, body: Readable.from([]) }
@@ -147,6 +159,6 @@ async function localRange(url: string, req: RangeRequest): Promise<RangeResponse
     status: 206,
     headers: { 'content-range': `bytes ${req.start}-${req.end - 1}/${opened.size}` },
     url,
-    body: new LocalRangeBody(opened.handle, req.start, end, req.signal)
+    body: new LocalRangeBody(opened.handle, req.start, end, req.signal, path, req.stallTimeoutMs)
   }
 }
