@@ -6,6 +6,7 @@
  * Needs root, /dev/fuse and python3-fusepy: their absence fails, loudly. A stick left hung is unmounted by
  * killing its daemon (mountLying's unmount), even when a test fails.
  */
+import { spawn, type ChildProcess } from 'node:child_process'
 import { cp, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -14,6 +15,7 @@ import { bootSourceOf, streamEnv, type StreamEnv } from '../import/engine-fixtur
 import { tempDir } from '../import/helpers'
 import { mountLying, requireLyingFsTools } from '../support/fuse-mounts'
 import { importAll, useSource } from './imported-data-dir'
+import { planStaging } from '../../src/main/stage/plan-staging'
 import { stage } from '../../src/main/stage/stager'
 import { verifyMirror } from '../../src/main/streams/verify-mirror'
 
@@ -42,7 +44,12 @@ beforeAll(async () => {
   item = manifest.items.reduce((a, b) => (b.size > a.size ? b : a)).path
 }, 120_000)
 
+/** A program of someone else's reading the stick when it hung: it holds the daemon, and goes with the stick. */
+let reader: ChildProcess | undefined
+
 afterEach(async () => {
+  reader?.kill('SIGKILL')
+  reader = undefined
   await stick?.unmount().catch((e: unknown) => console.error(`unmount ${stick?.point}: ${String(e)}`))
   stick = undefined
 })
@@ -103,5 +110,27 @@ describe('a stick that stops answering', () => {
     expect(report.problems).toContain(
       `verify of ${s.point} stopped: the drive stopped answering, and the report is incomplete`
     )
+  })
+
+  it('fails a staging and its plan before anything is written when the stick has already stopped answering', async () => {
+    const s = await freshStick()
+    await cp(good, s.backing, { recursive: true })
+    await s.hang([item])
+    // Someone else's read of the stick hangs first, as when a file manager was looking at it: the daemon then
+    // answers nothing, the first look at the target included.
+    reader = spawn('cat', [join(s.point, item)], { stdio: 'ignore' })
+    await s.hung()
+    const said = new RegExp(`^${escaped(s.point)}\\S*${escaped(stalled(300))}$`)
+    const planned = await planStaging(dataDir, bootSourceOf(env), s.point, undefined, undefined, 300).catch(
+      (e: unknown) => e
+    )
+    expect(planned).toMatchObject({ code: 'io', message: expect.stringMatching(said) })
+    const err = await stage({
+      dataDir,
+      source: bootSourceOf(env),
+      target: join(s.point, 'again'),
+      mediumTimeoutMs: 300
+    }).catch((e: unknown) => e)
+    expect(err).toMatchObject({ code: 'io', message: expect.stringMatching(said) })
   })
 })

@@ -5,7 +5,7 @@
  * whether the target sits on the system disk rather than a stick.
  */
 import { stat } from 'node:fs/promises'
-import { dirname, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import type { BootSource, StagingPlan } from '@shared/types'
 import { formatBytes } from '@shared/format-bytes'
 import { containedRoot } from '../core/contained-path'
@@ -14,19 +14,7 @@ import { localStreamPath } from '../staged-tree/name-map'
 import { NO_STALE, findStale, previousManifest } from './stale-files'
 import { bytesToWrite, plannedFiles, spaceFigures } from './staging-space'
 import { ignoresCase } from './target-checks'
-import { detectTargetFs } from './target-fs'
-
-/** The target itself, or its nearest existing parent (a directory staging will create). */
-async function existingDir(path: string): Promise<string> {
-  let p = resolve(path)
-  for (;;) {
-    const st = await stat(p).catch(() => null)
-    if (st?.isDirectory()) return p
-    const up = dirname(p)
-    if (up === p) return p
-    p = up
-  }
-}
+import { detectTargetFs, nearestFolder } from './target-fs'
 
 /** Whether `dir` is on the file system of the operating system's root (or, on Windows, its system drive). */
 async function onSystemDisk(dir: string): Promise<boolean> {
@@ -41,13 +29,16 @@ export async function planStaging(
   source: BootSource,
   target: string,
   filter?: ContentFilter,
-  signal?: AbortSignal
+  signal?: AbortSignal,
+  /** longest wait for the target's medium to answer one look; default 30 s (net/limits.ts) */
+  mediumTimeoutMs?: number
 ): Promise<StagingPlan> {
   const content = await stagedContent(dataDir, source, filter)
   // Reading the kept metadata is local and bounded; the target's probe may sit on a slow stick.
   signal?.throwIfAborted()
-  const at = await existingDir(target)
-  const fs = await detectTargetFs(at)
+  const limit = { signal, timeoutMs: mediumTimeoutMs }
+  const at = await nearestFolder(target, limit)
+  const fs = await detectTargetFs(at, limit)
   signal?.throwIfAborted()
   const files = plannedFiles(content)
   const exists = at === resolve(target)

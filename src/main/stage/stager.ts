@@ -24,7 +24,7 @@ import { NO_STALE, findStale, previousManifest, removeStale } from './stale-file
 import { stagingError, type StagingErrorContext } from './staging-error'
 import { SLACK_BYTES, bytesToWrite, plannedFiles, spaceFigures, type PlannedFile } from './staging-space'
 import { stickReadme } from './stick-readme'
-import { detectTargetFs, freeBytesOf, type TargetFs } from './target-fs'
+import { detectTargetFs, freeBytesOf, targetAnswers, type TargetFs } from './target-fs'
 import {
   ignoresCase,
   refuseCacheTarget,
@@ -78,6 +78,8 @@ export async function stage(opts: StageOptions): Promise<StageResult> {
 async function stageOnto(opts: StageOptions, at: StagingErrorContext): Promise<StageResult> {
   const started = Date.now()
   const { target } = opts
+  const limit = { signal: opts.signal, timeoutMs: opts.mediumTimeoutMs }
+  await targetAnswers(target, limit)
   await mkdir(target, { recursive: true })
   await refuseCacheTarget(target, opts.dataDir)
   await refuseForeignContent(target)
@@ -88,7 +90,7 @@ async function stageOnto(opts: StageOptions, at: StagingErrorContext): Promise<S
       `boot source ${opts.source.id} has no complete cached images to stage${opts.filter ? ' that match' : ''}`
     )
 
-  const fs = await detectTargetFs(target)
+  const fs = await detectTargetFs(target, limit)
   const files = plannedFiles(content)
   // Until the check says what is already there, all of it is what a full stick would still need.
   at.remaining = files.reduce((n, f) => n + f.size, 0) + SLACK_BYTES

@@ -5,9 +5,10 @@
  * mounts report "fuseblk", macOS, unknown types). Windows never allows ':' in a name.
  */
 import { execFile } from 'node:child_process'
-import { readFile, rm, statfs, writeFile } from 'node:fs/promises'
+import { readFile, rm, stat, statfs, writeFile } from 'node:fs/promises'
 import { realpath } from 'node:fs/promises'
-import { join, sep } from 'node:path'
+import { dirname, join, resolve, sep } from 'node:path'
+import { bounded, stalled, type LocalFileOptions } from '../net/local-file'
 import { onRemovableDrive } from './removable-drive'
 
 export const FAT32_MAX_FILE = 4 * 1024 ** 3 - 1
@@ -87,18 +88,53 @@ async function colonAllowed(dir: string): Promise<boolean> {
   }
 }
 
-export async function freeBytesOf(dir: string): Promise<number | null> {
+/**
+ * Free bytes for us on `dir`'s file system; null where it does not say. A statfs is always a question to the
+ * medium itself (FUSE caches no answer to it), so on a stick that stopped answering it fails with MediumStalled
+ * after `limit`'s time limit, and a stop ends it: neither is "not reported".
+ */
+export async function freeBytesOf(dir: string, limit: LocalFileOptions = {}): Promise<number | null> {
   try {
-    const st = await statfs(dir)
+    const st = await bounded(statfs(dir), dir, limit, 'looking at')
     // 0 blocks in total is "not reported" (fusefat, some network file systems), not "full".
     if (Number(st.blocks) === 0) return null
     return Number(st.bavail) * Number(st.bsize)
-  } catch {
+  } catch (err) {
+    if (stalled(err) || limit.signal?.aborted) throw err
     return null
   }
 }
 
-export async function detectTargetFs(dir: string): Promise<TargetFs> {
+/**
+ * The target itself, or its nearest existing parent (a folder staging will create), each look bounded by
+ * `limit`: a stick that stopped answering fails here, naming the path, before anything is asked of it unbounded.
+ */
+export async function nearestFolder(path: string, limit: LocalFileOptions = {}): Promise<string> {
+  let p = resolve(path)
+  for (;;) {
+    const st = await bounded(stat(p), p, limit, 'looking at').catch((err: unknown) => {
+      if (stalled(err) || limit.signal?.aborted) throw err
+      return null
+    })
+    if (st?.isDirectory()) return p
+    const up = dirname(p)
+    if (up === p) return p
+    p = up
+  }
+}
+
+/**
+ * Throws MediumStalled, naming the path, when the target's medium does not answer within `limit` (a stick
+ * that hangs): staging checks this before its first unbounded look at the target (mkdir, the folder's listing,
+ * the lock), which would otherwise wait for ever.
+ */
+export async function targetAnswers(target: string, limit: LocalFileOptions = {}): Promise<void> {
+  await freeBytesOf(await nearestFolder(target, limit), limit)
+}
+
+export async function detectTargetFs(dir: string, limit: LocalFileOptions = {}): Promise<TargetFs> {
+  // First, and bounded: a stick that stopped answering fails here rather than in a lookup that waits for ever.
+  const freeBytes = await freeBytesOf(dir, limit)
   const real = await realpath(dir)
   const type =
     process.platform === 'linux'
@@ -106,7 +142,6 @@ export async function detectTargetFs(dir: string): Promise<TargetFs> {
       : process.platform === 'darwin'
         ? darwinMountType(await darwinMounts(), real)
         : 'unknown'
-  const freeBytes = await freeBytesOf(real)
   const removable = await onRemovableDrive(real)
   if (FAT32.has(type))
     return { type, label: 'FAT32', mapNames: true, maxFileBytes: FAT32_MAX_FILE, freeBytes, removable }
