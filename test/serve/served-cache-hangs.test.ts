@@ -10,6 +10,7 @@ import { dataLayout } from '../../src/main/core/data-layout'
 import { cacheMirror } from '../../src/main/serve/mirror-files'
 import { startMirrorServer, type MirrorServer } from '../../src/main/serve/mirror-server'
 import { hangReads, type HangingReads } from '../support/failing-medium'
+import { bootSourceOf } from '../import/engine-fixture'
 import { importedDataDir, type ImportedDataDir } from '../stage/imported-data-dir'
 
 const LIMIT_MS = 200
@@ -20,14 +21,7 @@ let hanging: HangingReads | null = null
 
 beforeAll(async () => {
   src = await importedDataDir()
-  source = {
-    id: 1,
-    url: src.env.server.url,
-    keyring_filename: src.env.gen.keyringPath,
-    keyring_data: '',
-    created: '',
-    updated: ''
-  }
+  source = bootSourceOf(src.env)
 }, 120_000)
 
 afterAll(async () => {

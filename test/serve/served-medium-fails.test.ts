@@ -6,13 +6,13 @@
  * own bytes. A missing file is still a plain 404 and stops nothing.
  */
 import { OutgoingMessage, request } from 'node:http'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { directoryMirror } from '../../src/main/serve/mirror-files'
 import { startMirrorServer, type MirrorServer } from '../../src/main/serve/mirror-server'
 import { failReads, systemError, type FailingReads } from '../support/failing-medium'
+import { receive, stickData, stickFolder } from '../support/served-stick'
 
 const statFails = vi.hoisted(() => ({ path: null as string | null, code: '' }))
 const openFails = vi.hoisted(() => ({ path: null as string | null, code: '' }))
@@ -29,24 +29,18 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   return { ...fs, stat, open }
 })
 
-const MiB = 1024 * 1024
 let tmp: string
 let folder: string
 let server: MirrorServer | null = null
 let failing: FailingReads | null = null
-const data = Buffer.alloc(MiB + 17)
-for (let i = 0; i < data.length; i++) data[i] = (i * 131 + (i >> 12)) & 0xff
+const data = stickData
 
 const reason = (words: string): string =>
   `${folder}: the stick or disk stopped answering (${words}): it may have been pulled out; ` +
   'plug it in again and check it with Verify before serving it'
 
 beforeEach(async () => {
-  tmp = await mkdtemp(join(tmpdir(), 'maas-images-served-medium-'))
-  folder = join(tmp, 'stick')
-  await mkdir(join(folder, 'streams/v1'), { recursive: true })
-  await writeFile(join(folder, 'streams/v1/index.json'), '{"from":"the stick"}')
-  await writeFile(join(folder, 'big.img'), data)
+  ;({ tmp, folder } = await stickFolder('maas-images-served-medium-'))
 })
 
 afterEach(async () => {
@@ -59,20 +53,6 @@ afterEach(async () => {
   await rm(tmp, { recursive: true, force: true })
 })
 
-/** The bytes a client received of `path` before the response ended, and whether it ended complete. */
-function receive(url: string): Promise<{ status: number; body: Buffer; complete: boolean }> {
-  return new Promise((resolve, reject) => {
-    request(url, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('close', () =>
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), complete: res.complete })
-      )
-    })
-      .on('error', reject)
-      .end()
-  })
-}
 
 describe('a served folder whose medium stops answering', () => {
   it('answers 503 without the path when a read fails with EIO, and stops naming the folder and cause', async () => {

@@ -5,22 +5,18 @@
  * each one it keeps holds one of the process's four file-system threads. The medium is a stand-in
  * (test/support/failing-medium.ts) whose hung reads also hold their handle's close, as a real one does.
  */
-import { request } from 'node:http'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { rm } from 'node:fs/promises'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { directoryMirror } from '../../src/main/serve/mirror-files'
 import { startMirrorServer, type MirrorServer } from '../../src/main/serve/mirror-server'
 import { hangReads, type HangingReads } from '../support/failing-medium'
+import { receive, stickData, stickFolder } from '../support/served-stick'
 
-const MiB = 1024 * 1024
 let tmp: string
 let folder: string
 let server: MirrorServer | null = null
 let hanging: HangingReads | null = null
-const data = Buffer.alloc(MiB + 17)
-for (let i = 0; i < data.length; i++) data[i] = (i * 131 + (i >> 12)) & 0xff
+const data = stickData
 
 const LIMIT_MS = 200
 const reason = (): string =>
@@ -28,11 +24,7 @@ const reason = (): string =>
   'pulled out; plug it in again and check it with Verify before serving it'
 
 beforeEach(async () => {
-  tmp = await mkdtemp(join(tmpdir(), 'maas-images-served-hangs-'))
-  folder = join(tmp, 'stick')
-  await mkdir(join(folder, 'streams/v1'), { recursive: true })
-  await writeFile(join(folder, 'streams/v1/index.json'), '{"from":"the stick"}')
-  await writeFile(join(folder, 'big.img'), data)
+  ;({ tmp, folder } = await stickFolder('maas-images-served-hangs-'))
 })
 
 afterEach(async () => {
@@ -43,20 +35,6 @@ afterEach(async () => {
   await rm(tmp, { recursive: true, force: true })
 })
 
-/** The bytes a client received before the response ended, and whether it ended complete. */
-function receive(url: string): Promise<{ status: number; body: Buffer; complete: boolean }> {
-  return new Promise((resolve, reject) => {
-    request(url, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('close', () =>
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), complete: res.complete })
-      )
-    })
-      .on('error', reject)
-      .end()
-  })
-}
 
 async function serve(mediumTimeoutMs = LIMIT_MS): Promise<MirrorServer> {
   return await startMirrorServer(await directoryMirror(folder, { timeoutMs: mediumTimeoutMs }), {

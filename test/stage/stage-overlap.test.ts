@@ -10,6 +10,7 @@ import type { BootSource } from '@shared/types'
 import { stage } from '../../src/main/stage/stager'
 import { TEMP_SUFFIX } from '../../src/main/stage/safe-copy'
 import { STAGING_LOCK_FILE } from '../../src/main/stage/target-lock'
+import { bootSourceOf } from '../import/engine-fixture'
 import { importedDataDir, type ImportedDataDir } from './imported-data-dir'
 
 let src: ImportedDataDir
@@ -17,14 +18,7 @@ let source: BootSource
 
 beforeAll(async () => {
   src = await importedDataDir()
-  source = {
-    id: 1,
-    url: src.env.server.url,
-    keyring_filename: src.env.gen.keyringPath,
-    keyring_data: '',
-    created: '',
-    updated: ''
-  }
+  source = bootSourceOf(src.env)
 }, 120_000)
 
 afterAll(async () => {
