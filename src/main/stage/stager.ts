@@ -70,7 +70,11 @@ export async function stage(opts: StageOptions): Promise<StageResult> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
     // A full stick: how much more is needed is what is left to write against what is free now.
-    const free = code && /^E(NOSPC|PERM|FBIG|DQUOT)$/.test(code) ? await freeBytesOf(opts.target) : null
+    // A stick that stops answering now too must not hide why staging failed: its free space is then unknown.
+    const free =
+      code && /^E(NOSPC|PERM|FBIG|DQUOT)$/.test(code)
+        ? await freeBytesOf(opts.target, { timeoutMs: opts.mediumTimeoutMs }).catch(() => null)
+        : null
     throw stagingError(err, { ...at, free, aborted: opts.signal?.aborted })
   }
 }
